@@ -1,0 +1,157 @@
+"""The core API: ``check(text, **context) -> Report`` and ``check_many``.
+
+Each check is a module in ``checker.checks`` with ``run(ctx) -> dict | None``: it reads the
+parsed draft from the context, emits findings through ``ctx.emit`` and returns its section
+of the report (or None).  The CLI, the web app and the batch review only call these two
+functions and render the result.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from . import textprep
+from .config import Config
+from .report import Finding, Report
+from .ruledata import catalogue
+
+# Order matters: later checks may read earlier sections from ``ctx.sections``.
+CHECKS = ("length", "elements", "desperation", "politeness", "hygiene", "frequency")
+KINDS = ("thank_you", "follow_up")
+
+
+@dataclass
+class Context:
+    text: str
+    doc: Any
+    kind: str
+    config: Config
+    layout: textprep.Layout
+    options: dict[str, Any] = field(default_factory=dict)
+    sections: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def emit(self, rule_id: str, start: int, end: int, message: str | None = None,
+             suggestion: str | None = None, **fmt: Any) -> Finding | None:
+        """Add a finding for ``rule_id`` unless the config turns it off.
+
+        ``message`` / ``suggestion`` default to the catalogue's text, formatted with ``fmt``.
+        """
+        meta = catalogue()[rule_id]
+        if not self.config.enabled(rule_id):
+            return None
+        start = max(0, min(start, len(self.text)))
+        end = max(start, min(end, len(self.text)))
+        finding = Finding(
+            rule=rule_id,
+            category=meta.category,
+            severity=self.config.severity_for(rule_id, meta.severity),
+            message=(message if message is not None else meta.message).format(**fmt),
+            start=start,
+            end=end,
+            suggestion=(suggestion if suggestion is not None else meta.suggestion).format(**fmt),
+        )
+        self.findings.append(finding)
+        return finding
+
+    @property
+    def body(self) -> tuple[int, int]:
+        return self.layout.body
+
+    def body_sents(self):
+        """Sentences of the parsed draft that overlap the body (not greeting / sign-off)."""
+        bs, be = self.layout.body
+        return [s for s in self.doc.sents if s.end_char > bs and s.start_char < be]
+
+
+def _checks():
+    return [importlib.import_module(f"checker.checks.{name}") for name in CHECKS]
+
+
+def _prepare(text: str) -> tuple[str, dict[str, Any]]:
+    """Plain text to analyse plus the ``source`` facts of the report."""
+    if not isinstance(text, str):
+        raise TypeError(f"check() takes a str, not {type(text).__name__}")
+    source: dict[str, Any] = {}
+    if textprep.looks_like_html(text) and len(text) <= textprep.max_chars() * 4:
+        text = textprep.strip_html(text)
+        source = {"html": True, "note": "HTML markup removed; offsets refer to `text`",
+                  "text": text}
+    return text, source
+
+
+def _resolve_kind(kind: str | None, text: str) -> str:
+    if kind in (None, "", "auto"):
+        return textprep.infer_kind(text)
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+    return kind
+
+
+def _unchecked(text: str, kind: str | None, why: str, source: dict[str, Any],
+               config: Config) -> Report:
+    """A graceful report for a text that cannot be analysed (empty, binary, too long)."""
+    rule = ("input.empty" if why.startswith("empty") else
+            "input.too_long" if why.startswith("draft too long") else "input.binary")
+    ctx = Context(text=text, doc=None, kind=kind if kind in KINDS else "thank_you",
+                  config=Config(), layout=textprep.Layout(None, (0, len(text)), None, None))
+    ctx.emit(rule, 0, 0, message=why)
+    return Report(text=text, kind=ctx.kind, findings=ctx.findings, notes=[why], source=source)
+
+
+def _analyse(text: str, doc: Any, kind: str, config: Config, options: dict[str, Any],
+             source: dict[str, Any], checks) -> Report:
+    ctx = Context(text=text, doc=doc, kind=kind, config=config,
+                  layout=textprep.layout(text), options=options)
+    for module in checks:
+        section = module.run(ctx)
+        if section is not None:
+            ctx.sections[module.__name__.rsplit(".", 1)[1]] = section
+    return Report(text=text, kind=kind, findings=ctx.findings, sections=ctx.sections,
+                  source=source)
+
+
+def check(text: str, *, kind: str | None = None, config: Config | None = None,
+          **context: Any) -> Report:
+    """Check one draft.  ``context`` carries optional facts such as the contact-log
+    options (``to``, ``send_on``, ``channel``, ``db``) used by the frequency check."""
+    from .nlp import get_nlp
+
+    config = config or Config()
+    text, source = _prepare(text)
+    why = textprep.problem(text)
+    if why:
+        return _unchecked(text, kind, why, source, config)
+    kind = _resolve_kind(kind, text)
+    return _analyse(text, get_nlp()(text), kind, config, context, source, _checks())
+
+
+def check_many(texts: Iterable[str | tuple[str, dict[str, Any]]], n_process: int = 1, *,
+               config: Config | None = None, batch_size: int = 64) -> Iterator[Report]:
+    """Check many drafts through one ``nlp.pipe``; yields reports in input order.
+
+    An item is a text, or ``(text, context)`` where context may hold ``kind`` and the same
+    keywords as ``check``.
+    """
+    from .nlp import get_nlp
+
+    config = config or Config()
+    checks = _checks()
+
+    def items():
+        for item in texts:
+            raw, ctx = (item, {}) if isinstance(item, str) else (item[0], dict(item[1] or {}))
+            text, source = _prepare(raw)
+            why = textprep.problem(text)
+            # Uncheckable texts still pass through the pipe (as "") to keep the order.
+            yield ("" if why else text), (text, source, why, ctx)
+
+    nlp = get_nlp()
+    for doc, (text, source, why, ctx) in nlp.pipe(items(), as_tuples=True,
+                                                   n_process=n_process, batch_size=batch_size):
+        kind = ctx.pop("kind", None)
+        if why:
+            yield _unchecked(text, kind, why, source, config)
+            continue
+        yield _analyse(text, doc, _resolve_kind(kind, text), config, ctx, source, checks)

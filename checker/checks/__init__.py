@@ -1,0 +1,1 @@
+"""Check modules: each has run(ctx) -> section dict | None."""

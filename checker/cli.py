@@ -1,0 +1,71 @@
+"""The ``followup`` command.  Sub-commands are thin modules in ``checker.commands``.
+
+Each command module exposes ``add_arguments(parser)`` and ``run(args) -> int``; it is imported
+only when that command runs, so ``followup check`` never imports Flask or scikit-learn.
+Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or input error
+(``followup batch`` also uses 3: some inputs unreadable).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+# name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("checker.commands.check", "check drafts before sending (text or JSON report)"),
+    "batch": ("checker.commands.batch", "review a class's drafts: per-student and class reports"),
+    "log": ("checker.commands.log", "keep the log of contacts with each employer"),
+    "next": ("checker.commands.next", "the next appropriate step with an employer, and when"),
+    "train": ("checker.commands.train", "train a model (politeness) from its corpus"),
+    "eval": ("checker.commands.evaluate", "evaluate a model (politeness) with the paper's protocol"),
+    "serve": ("checker.commands.serve", "run the web app on a production WSGI server"),
+    "rules": ("checker.commands.rules", "list every rule id with its category and severity"),
+}
+
+
+class UsageError(Exception):
+    """A problem with the command line or its input; printed as one line, exit 2."""
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="followup",
+        description="Tone and etiquette checker for post-interview thank-you notes and follow-ups.")
+    parser.add_argument("--version", action="version", version=f"followup {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == command:
+            importlib.import_module(module).add_arguments(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if command not in COMMANDS:
+        command = None
+    parser = build_parser(command)
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return int(module.run(args) or 0)
+    except UsageError as exc:
+        print(f"followup {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of the followup CLI; each is a thin shell over the core API."""

@@ -1,0 +1,128 @@
+"""User configuration: rules on/off by dotted id prefix, severity overrides, thresholds.
+
+A config file is TOML::
+
+    [rules]                       # on/off by id or prefix; the most specific key wins
+    "hygiene" = false
+    "hygiene.placeholder" = true
+
+    [severity]                    # severity overrides, same prefix matching
+    "elements.call_heads_up" = "suggestion"
+
+    [thresholds.length.thank_you] # merged over the packaged defaults
+    max_words = 180
+
+Search order when no ``--config`` is given: ``.followup.toml`` in the current folder or its
+parents, then ``$XDG_CONFIG_HOME/followup-checker/config.toml``.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .report import SEVERITIES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PROJECT_FILE = ".followup.toml"
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message is one line."""
+
+
+def _most_specific(table: dict[str, Any], rule_id: str) -> Any:
+    parts = rule_id.split(".")
+    for i in range(len(parts), 0, -1):
+        key = ".".join(parts[:i])
+        if key in table:
+            return table[key]
+    return None
+
+
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+@dataclass
+class Config:
+    rules: dict[str, bool] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)
+    thresholds: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    path: str | None = None
+
+    def enabled(self, rule_id: str) -> bool:
+        value = _most_specific(self.rules, rule_id)
+        return True if value is None else bool(value)
+
+    def severity_for(self, rule_id: str, default: str) -> str:
+        value = _most_specific(self.severity, rule_id)
+        return default if value is None else value
+
+    def threshold(self, section: str, defaults: dict[str, Any]) -> dict[str, Any]:
+        """Packaged defaults for ``section`` with the user's overrides merged in."""
+        over = self.thresholds
+        for part in section.split("."):
+            over = over.get(part, {}) if isinstance(over, dict) else {}
+        return deep_merge(defaults, over) if over else defaults
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], path: str | None = None) -> "Config":
+        where = path or "config"
+        rules = data.get("rules", {})
+        severity = data.get("severity", {})
+        thresholds = data.get("thresholds", {})
+        if not isinstance(rules, dict) or not all(isinstance(v, bool) for v in rules.values()):
+            raise ConfigError(f"{where}: [rules] must map rule ids to true/false")
+        if not isinstance(severity, dict):
+            raise ConfigError(f"{where}: [severity] must map rule ids to a severity")
+        for key, value in severity.items():
+            if value not in SEVERITIES:
+                raise ConfigError(f"{where}: severity of {key!r} must be one of "
+                                  f"{', '.join(SEVERITIES)}, not {value!r}")
+        if not isinstance(thresholds, dict):
+            raise ConfigError(f"{where}: [thresholds] must be a table")
+        extra = {k: v for k, v in data.items() if k not in ("rules", "severity", "thresholds")}
+        return cls(rules=dict(rules), severity=dict(severity), thresholds=thresholds,
+                   extra=extra, path=path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> "Config":
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{p}: config file not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{p}: cannot read config: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{p}: invalid TOML: {exc}") from None
+        return cls.from_dict(data, str(p))
+
+
+def discover(start: str | os.PathLike[str] | None = None) -> Config:
+    """The project config in ``start`` or a parent, else the user config, else defaults."""
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / PROJECT_FILE
+        if candidate.is_file():
+            return Config.load(candidate)
+    xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    user = Path(xdg) / "followup-checker" / "config.toml"
+    if user.is_file():
+        return Config.load(user)
+    return Config()

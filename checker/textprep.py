@@ -1,0 +1,180 @@
+"""Input handling before any analysis: validation, HTML bodies, greeting / body / sign-off.
+
+``problem(text)`` names what makes a text uncheckable (one line), for the CLI's exit-2 errors
+and the API's graceful reports alike.  ``strip_html`` turns an HTML email body into plain text;
+offsets in a report then refer to that plain text.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from .ruledata import load_toml
+
+
+def _data() -> dict:
+    return load_toml("structure.toml")
+
+
+def max_chars() -> int:
+    return int(_data()["input"]["max_chars"])
+
+
+def problem(text: str) -> str | None:
+    """A one-line reason the text cannot be checked, or None."""
+    if not text.strip():
+        return "empty draft: nothing to check"
+    if len(text) > max_chars():
+        return f"draft too long: {len(text):,} characters (limit {max_chars():,})"
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    if "\x00" in text or controls > max(2, len(text) * float(_data()["input"]["max_control_share"])):
+        return "binary data, not text"
+    return None
+
+
+def decode(data: bytes) -> str:
+    """Decode file bytes as UTF-8 (BOM allowed).  Raises ValueError with a one-line reason."""
+    if b"\x00" in data[:8192]:
+        # UTF-16 with BOM is still text; anything else with NULs is binary.
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            try:
+                return data.decode("utf-16")
+            except UnicodeDecodeError:
+                pass
+        raise ValueError("binary data, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset "
+                         f"{exc.start}); save the draft as UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@functools.lru_cache(maxsize=1)
+def _html_re() -> re.Pattern[str]:
+    tags = "|".join(_data()["html"]["tags"])
+    return re.compile(rf"</?(?:{tags})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+
+
+def looks_like_html(text: str) -> bool:
+    return len(_html_re().findall(text)) >= 1 and bool(
+        re.search(r"</?(?:p|br|div|html|body|span|table|td|li|strong|em|b|i|a|font)\b[^<>]*>",
+                  text, re.IGNORECASE))
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        data = _data()["html"]
+        self.block = set(data["block_tags"])
+        self.skip = set(data["skip_tags"])
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.skip:
+            self._skipping += 1
+        elif tag in self.block:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.skip:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in self.block:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
+
+
+def strip_html(text: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(text)
+    parser.close()
+    out = "".join(parser.parts).replace("\xa0", " ")
+    lines = [line.strip() for line in out.split("\n")]
+    out = "\n".join(lines)
+    out = re.sub(r"\n{3,}", "\n\n", out)
+    return out.strip()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the greeting, body and sign-off of a message are (character offsets)."""
+    greeting: tuple[int, int] | None
+    body: tuple[int, int]
+    signoff: tuple[int, int] | None  # the closing phrase line ("Best regards,")
+    signature: tuple[int, int] | None  # the closing phrase and everything after it
+
+
+def _norm_line(line: str) -> str:
+    return re.sub(r"[\s,.:;!\-\u2014]+$", "", line.strip().lower())
+
+
+def layout(text: str) -> Layout:
+    data = _data()
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        lines.append((pos, pos + len(raw)))
+        pos += len(raw) + 1
+    content = [(s, e) for s, e in lines if text[s:e].strip()]
+    greeting = None
+    body_start = 0
+    if content:
+        s, e = content[0]
+        first = text[s:e].strip()
+        low = first.lower()
+        openers = data["greeting"]["openers"]
+        words = len(first.split())
+        if words <= data["greeting"]["max_words"] and any(
+                low == o or low.startswith(o + " ") or low.startswith(o + ",")
+                or low.startswith(o + ":") for o in openers):
+            # A greeting line should end the line, not start a long sentence.
+            if first.endswith((",", ":", "!", "\u2014", "-")) or words <= 4:
+                ls = s + (len(text[s:e]) - len(text[s:e].lstrip()))
+                greeting = (ls, ls + len(first))
+                body_start = e
+    closers = set(data["signoff"]["closers"])
+    signoff = signature = None
+    body_end = len(text)
+    tail = content[-(data["signoff"]["max_trailing_lines"] + 1):]
+    for s, e in tail:
+        if greeting and s < greeting[1]:
+            continue
+        line = text[s:e]
+        norm = _norm_line(line)
+        if norm in closers and (len(line.strip()) <= 40):
+            ls = s + (len(line) - len(line.lstrip()))
+            signoff = (ls, ls + len(line.strip()))
+            signature = (ls, len(text.rstrip()))
+            body_end = s
+            break
+    if signoff is None and len(content) >= 2:
+        # A bare name on the last line ("Jordan") after the body is a signature too.
+        s, e = content[-1]
+        last = text[s:e].strip()
+        if (1 <= len(last.split()) <= 3 and not re.search(r"[.?!:;]$", last)
+                and all(w[:1].isupper() for w in last.split() if w[:1].isalpha())
+                and s >= body_start):
+            ls = s + (len(text[s:e]) - len(text[s:e].lstrip()))
+            signature = (ls, ls + len(last))
+            body_end = s
+    if body_end < body_start:
+        body_end = body_start
+    return Layout(greeting=greeting, body=(body_start, body_end), signoff=signoff,
+                  signature=signature)
+
+
+@functools.lru_cache(maxsize=1)
+def _kind_res() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in _data()["kind"]["follow_up"])
+
+
+def infer_kind(text: str) -> str:
+    """``follow_up`` when the draft chases an earlier contact, else ``thank_you``."""
+    return "follow_up" if any(r.search(text) for r in _kind_res()) else "thank_you"

@@ -1,0 +1,1 @@
+"""Trained models with their training recipes and model cards."""
