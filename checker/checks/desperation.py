@@ -1,5 +1,119 @@
-"""desperation check: being written."""
+"""Desperation signals: begging, neediness, self-deprecation, ultimatums, nagging,
+over-apology, shouting, stacked punctuation and stacked intensifiers."""
+from __future__ import annotations
+
+import re
+
+from ..ruledata import load_toml
+from ._match import compile_all, normalise_quotes, overlaps, trim
+
+PHRASE_RULES = ("begging", "neediness", "self_deprecation", "ultimatum", "nagging")
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z&']*")
+
+
+def _phrase_signals(text: str, lo: int, hi: int, rules: dict) -> list[tuple[str, int, int]]:
+    found = []
+    for name in PHRASE_RULES:
+        for rx in compile_all(tuple(rules[f"desperation.{name}"]["patterns"])):
+            for m in rx.finditer(text, lo, hi):
+                found.append((f"desperation.{name}", *trim(text, m.start(), m.end())))
+    return found
+
+
+def _apologies(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
+    spans: list[tuple[int, int]] = []
+    for rx in compile_all(tuple(meta["patterns"])):
+        for m in rx.finditer(text, lo, hi):
+            span = trim(text, m.start(), m.end())
+            if not any(overlaps(span, s) for s in spans):
+                spans.append(span)
+    strong = any(rx.search(text, lo, hi) for rx in compile_all(tuple(meta["strong"])))
+    if len(spans) >= meta["min_count"] or (spans and strong):
+        return [("desperation.over_apology", s, e) for s, e in sorted(spans)]
+    return []
+
+
+def _shouting(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
+    acronyms = {a.upper() for a in meta["acronyms"]}
+    emphasis = set(meta["emphasis_words"])
+    caps = []
+    for m in WORD_RE.finditer(text, lo, hi):
+        word = m.group()
+        letters = [c for c in word if c.isalpha()]
+        is_caps = len(letters) >= meta["min_letters"] and all(c.isupper() for c in letters)
+        # "I" and "A" are capitals by nature; they may sit inside a shouted run.
+        caps.append((m.start(), m.end(), word, is_caps or word in ("I", "A")))
+    out = []
+    i = 0
+    while i < len(caps):
+        if not caps[i][3] or caps[i][2] in ("I", "A"):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(caps) and caps[j + 1][3] and not re.search(r"\n\s*\n", text[caps[j][1]:caps[j + 1][0]]):
+            j += 1
+        run = [w for w in caps[i:j + 1]]
+        real = [w for w in run if w[2] not in ("I", "A") and w[2].upper() not in acronyms]
+        start, end = run[0][0], run[-1][1]
+        if len(real) >= meta["min_run"] or (len(run) == 1 and real and real[0][2].lower() in emphasis):
+            # Take the trailing sentence punctuation with the run ("I NEED THIS.").
+            while end < hi and text[end] in ".!?":
+                end += 1
+            out.append(("desperation.shouting", start, end))
+        i = j + 1
+    return out
+
+
+def _punctuation(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
+    return [("desperation.punctuation", m.start(), m.end())
+            for m in re.finditer(meta["pattern"], text[:hi]) if m.start() >= lo]
+
+
+def _intensifiers(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
+    words = "|".join(map(re.escape, meta["words"]))
+    rx = re.compile(rf"\b({words})\b(?:[,\s]+\1\b)+", re.IGNORECASE)
+    return [("desperation.intensifiers", m.start(), m.end()) for m in rx.finditer(text, lo, hi)]
 
 
 def run(ctx):
-    return None
+    data = load_toml("desperation.toml")
+    rules = data["rules"]
+    levels = ctx.config.threshold("desperation.level", data["level"])
+    text = normalise_quotes(ctx.text)
+    # The whole message except the greeting line: pressure in a sign-off still counts.
+    lo = ctx.layout.greeting[1] if ctx.layout.greeting else 0
+    hi = len(text)
+    raw = _phrase_signals(text, lo, hi, rules)
+    raw += _apologies(text, lo, hi, rules["desperation.over_apology"])
+    raw += _shouting(text, lo, hi, rules["desperation.shouting"])
+    raw += _punctuation(text, lo, hi, rules["desperation.punctuation"])
+    raw += _intensifiers(text, lo, hi, rules["desperation.intensifiers"])
+
+    # One signal per span: drop exact duplicates and spans inside a longer span of the same rule.
+    raw.sort(key=lambda s: (s[1], -(s[2] - s[1])))
+    signals: list[tuple[str, int, int]] = []
+    for rule, s, e in raw:
+        if s >= e:
+            continue
+        if any(r == rule and ps <= s and e <= pe for r, ps, pe in signals):
+            continue
+        signals.append((rule, s, e))
+
+    per_rule: dict[str, float] = {}
+    for rule, _, _ in signals:
+        per_rule[rule] = min(levels["cap"], per_rule.get(rule, 0.0) + rules[rule]["weight"])
+    score = sum(per_rule.values())
+    level = ("high" if score >= levels["high"] else "some" if score >= levels["some"] else "none")
+
+    out = []
+    for rule, s, e in signals:
+        fmt = {}
+        if rule == "desperation.punctuation":
+            fmt["mark"] = ctx.text[s:e]
+        if rule == "desperation.intensifiers":
+            fmt["words"] = " ".join(ctx.text[s:e].replace(",", " ").split())
+        finding = ctx.emit(rule, s, e, **fmt)
+        if finding is not None and level == "high" and ctx.config.severity_for(rule, None) is None:
+            ctx.findings[-1] = finding.with_severity(levels["high_severity"])
+        out.append({"rule": rule, "start": s, "end": e, "text": ctx.text[s:e]})
+    return {"detected": bool(out), "level": level, "score": round(score, 2), "signals": out}

@@ -1,5 +1,284 @@
-"""elements check: being written."""
+"""Required elements: thanks, enjoyed meeting them, offer of more information, call heads-up.
+
+Each element is found by meaning: dependency frames over the parsed sentences (lemmas,
+subjects, modality, negation), filled from the word lists in ``rules/elements.toml``, plus
+the regular-expression phrases listed there.  A present element reports its evidence span
+(the sentence that carries it); a missing required one is a finding with a suggested sentence.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from ..ruledata import load_toml
+from ._match import compile_all, normalise_quotes, trim
+
+ELEMENTS = ("thanks", "enjoyed", "offer_info", "call_heads_up")
+PAST_TAGS = {"VBD", "VBN"}
+CONDITIONAL_AUX = {"would", "'d", "could", "might", "should"}
+
+
+@functools.lru_cache(maxsize=1)
+def _words() -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in load_toml("elements.toml")["words"].items()}
+
+
+def _negated(tok) -> bool:
+    return any(c.dep_ == "neg" for c in tok.children) or any(
+        c.dep_ == "neg" for c in tok.head.children if tok.dep_ in ("xcomp", "acomp"))
+
+
+def _subject(tok):
+    """The subject of a verb or predicate adjective, following xcomp/acomp/conj chains up."""
+    if tok.dep_ == "aux" and tok.head is not tok:  # "I enjoyed meeting": enjoyed read as aux
+        own = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if own:
+            return own[0]
+        tok = tok.head
+    start = tok
+    seen = 0
+    while seen < 6:
+        for c in tok.children:
+            if c.dep_ in ("nsubj", "nsubjpass", "expl"):
+                return c
+        if tok.dep_ in ("xcomp", "acomp", "conj", "ccomp", "advcl", "attr", "oprd", "acl",
+                        "dobj", "pobj", "prep") and tok.head is not tok:
+            tok = tok.head
+            seen += 1
+        else:
+            break
+    # A verb coordinated deep inside a sentence ("... and enjoyed hearing") shares the
+    # subject of the sentence's root when it has none of its own.
+    if start.dep_ == "conj":
+        root = start.sent.root
+        for c in root.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                return c
+    return None
+
+
+def _first_person(tok) -> bool:
+    subj = _subject(tok)
+    return subj is not None and subj.lower_ in _words()["first_person"]
+
+
+def _chain(tok):
+    """The token and the verbs it hangs from through xcomp/acomp/conj (for aux lookups)."""
+    out = [tok]
+    while tok.dep_ in ("xcomp", "acomp", "conj", "attr", "oprd") and tok.head is not tok and len(out) < 5:
+        tok = tok.head
+        out.append(tok)
+    return out
+
+
+def _auxes(tok) -> set[str]:
+    return {c.lower_ for t in _chain(tok) for c in t.children if c.dep_ in ("aux", "auxpass")}
+
+
+def _lemma(tok) -> str:
+    """The lemma, mended where the small model leaves an inflected form ("enjoyed" as AUX)."""
+    lemma = tok.lemma_.lower()
+    if lemma == tok.lower_ and tok.pos_ in ("AUX", "VERB") and len(lemma) > 4:
+        for suffix, repl in (("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+            if lemma.endswith(suffix):
+                return lemma[: -len(suffix)] + repl if lemma[: -len(suffix)] + repl in _words()["enjoy"] else lemma
+    return lemma
+
+
+def _is_question(sent) -> bool:
+    return sent.text.rstrip().endswith("?")
+
+
+# ---- frames -------------------------------------------------------------------------------
+
+def _thanks(sent, w) -> bool:
+    for tok in sent:
+        low = tok.lower_
+        if low in w["thank"] or tok.lemma_ == "thank":
+            tail = [t.lower_ for t in sent[tok.i - sent.start + 1:]]
+            # "Thank you for ...", "Thanks again for ...", "thank you and the panel for ..."
+            if "for" in tail[:12] and not (tail[tail.index("for") + 1:tail.index("for") + 2] == ["now"]):
+                after_for = tail[tail.index("for") + 1:tail.index("for") + 3]
+                if after_for[:1] != ["nothing"] and "advance" not in after_for:
+                    return True
+        if tok.lemma_ in w["grateful"] and not _negated(tok):
+            if any(c.dep_ in ("prep", "xcomp") for c in tok.children) or tok.dep_ in ("amod",):
+                return True
+        if tok.lemma_ in w["appreciate"] and tok.pos_ == "VERB" and not _negated(tok):
+            aux = _auxes(tok)
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "ccomp", "xcomp", "nsubj") and c.lower_ not in w["first_person"]]
+            if aux & CONDITIONAL_AUX or _is_question(sent):
+                continue  # "I would appreciate an update" is a request
+            if objs and not (objs[0].lower_ == "it" and any(t.lower_ == "if" for t in sent)):
+                if _first_person(tok) or _subject(tok) is None:
+                    return True
+        if tok.lemma_ in w["appreciation"] and any(c.lower_ in ("for", "of") for c in tok.children):
+            return True
+    return False
+
+
+def _enjoyed(sent, w) -> bool:
+    meet = w["meet_verbs"] | w["meet_nouns"]
+    for tok in sent:
+        lemma = _lemma(tok)
+        # "I enjoyed our conversation", "I loved meeting everyone", "I liked hearing ..."
+        if lemma in w["enjoy"] and tok.pos_ in ("VERB", "AUX") and not _negated(tok) and _first_person(tok):
+            if _auxes(tok) & CONDITIONAL_AUX:
+                continue  # "I'd love to join the team" is a wish
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "ccomp", "pcomp")]
+            if tok.dep_ == "aux":  # the small model reads "enjoyed meeting" as aux + verb
+                objs.append(tok.head)
+            if tok.tag_ in PAST_TAGS or any(o.lemma_.lower() in meet or o.lower_ in meet for o in objs):
+                return True
+        # "I was delighted to learn", "I was glad to meet", "I was impressed by"
+        if lemma in w["pleased"] and tok.pos_ == "ADJ" and not _negated(tok) and _first_person(tok):
+            for c in tok.children:
+                if c.dep_ == "xcomp" and c.lemma_.lower() in w["meet_verbs"]:
+                    return True
+                if c.dep_ == "prep" and c.lower_ in ("by", "with") and lemma in (
+                        "impressed", "inspired", "fascinated", "energized", "encouraged"):
+                    return True
+        # "a wonderful conversation", "a great chat"
+        if lemma in w["pleasure"] and tok.dep_ == "amod" and tok.head.lemma_.lower() in (
+                "conversation", "discussion", "meeting", "interview", "chat", "talk", "visit",
+                "tour", "time", "session", "exchange", "afternoon", "morning", "introduction"):
+            return True
+        # "Our conversation was fascinating", "Meeting the team was a lot of fun"
+        if tok.lemma_ == "be":
+            subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+            pred = [c for c in tok.children if c.dep_ in ("acomp", "attr")]
+            if subj and pred and not _negated(tok):
+                s = subj[0]
+                if (s.lemma_.lower() in w["meet_verbs"] or s.lemma_.lower() in meet) and any(
+                        p.lemma_.lower() in w["pleasure"] or any(
+                            g.lemma_.lower() in w["pleasure"] for g in p.subtree) for p in pred):
+                    if s.lower_ not in ("it", "this", "that", "you"):
+                        return True
+    return False
+
+
+def _offer(sent, w) -> bool:
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        # "I'd be happy to provide", "I am glad to send", "I'm available to come in"
+        if lemma in w["offer_adj"] and _first_person(tok) and not _negated(tok):
+            for c in tok.children:
+                if c.dep_ == "xcomp" and c.lemma_.lower() in w["offer_verbs"]:
+                    return True
+        # "I can send additional references", "I could provide a list of projects"
+        if lemma in w["offer_verbs"] and tok.pos_ == "VERB" and _first_person(tok) and not _negated(tok):
+            aux = _auxes(tok)
+            if aux & {"can", "could", "would", "'d", "will", "'ll", "may"} and not _is_question(sent):
+                objs = [c for c in tok.subtree if c.dep_ in ("dobj", "pobj", "attr", "compound")]
+                if lemma in ("provide", "send", "share", "forward", "supply", "furnish", "submit") or any(
+                        o.lemma_.lower() in w["info_nouns"] or o.lower_ in w["info_nouns"] for o in objs):
+                    return True
+        # "would welcome the chance to answer any further questions"
+        if lemma == "welcome" and _first_person(tok):
+            for c in tok.subtree:
+                if c.dep_ in ("acl", "xcomp", "relcl") and c.lemma_.lower() in w["offer_verbs"]:
+                    return True
+    return False
+
+
+def _call(sent, w) -> bool:
+    text = normalise_quotes(sent.text)
+    data = load_toml("elements.toml")
+    if any(rx.search(text) for rx in compile_all(tuple(data["phrases"]["call_heads_up"]))):
+        return True
+    if _is_question(sent):
+        return False
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        key = None
+        if lemma in w["call_verbs"] and tok.pos_ == "VERB":
+            if any(c.dep_ == "dobj" and c.lower_ == "me" for c in tok.children):
+                continue  # "call me" invites their call
+            key = tok
+        elif lemma == "give" and any(c.dep_ == "dobj" and c.lemma_.lower() in w["call_nouns"]
+                                     for c in tok.children):
+            key = tok
+        elif lemma in w["contact_verbs"] and any(
+                c.dep_ == "prep" and c.lower_ in ("by", "over", "via", "with", "on")
+                and any(g.lemma_.lower() in w["phone_words"] for g in c.subtree)
+                for c in tok.children):
+            key = tok
+        if key is None or _negated(key) or not _first_person(key):
+            continue
+        aux = _auxes(key)
+        chain = _chain(key)
+        future = bool(aux & w["future_aux"]) or any(
+            t.lemma_.lower() in w["intent_verbs"] and t is not key for t in chain) or (
+            "going" in {t.lower_ for t in chain})
+        progressive = key.tag_ == "VBG" and aux & {"am", "'m"}
+        past = key.tag_ in PAST_TAGS and not future
+        if (future or progressive) and not past and not (aux & {"have", "'ve", "has", "had"}):
+            return True
+    return False
+
+
+FRAMES = {"thanks": _thanks, "enjoyed": _enjoyed, "offer_info": _offer, "call_heads_up": _call}
+
+
+def call_time(text: str, start: int, end: int) -> dict | None:
+    """The announced call time inside ``text[start:end]`` (first expression found)."""
+    low = normalise_quotes(text)
+    for spec in load_toml("elements.toml")["call_time"]["patterns"]:
+        m = re.compile(spec["re"], re.IGNORECASE).search(low, start, end)
+        if m:
+            out = {"text": text[m.start():m.end()], "start": m.start(), "end": m.end(),
+                   "days": spec["days"]}
+            for flag in ("repeat", "weekday", "day_of_month"):
+                if spec.get(flag):
+                    out[flag] = True
+            return out
+    return None
+
+
+def _sentences(ctx):
+    g = ctx.layout.greeting
+    for sent in ctx.doc.sents:
+        if g and sent.end_char <= g[1]:
+            continue
+        if not sent.text.strip():
+            continue
+        yield sent
 
 
 def run(ctx):
-    return None
+    data = load_toml("elements.toml")
+    w = _words()
+    phrases = data["phrases"]
+    text = normalise_quotes(ctx.text)
+    vetoes = compile_all(tuple(phrases["not_call_heads_up"]))
+    section: dict[str, dict] = {}
+    for name in ELEMENTS:
+        section[name] = {"present": False}
+    for sent in _sentences(ctx):
+        s_text = text[sent.start_char:sent.end_char]
+        for name in ELEMENTS:
+            if section[name]["present"]:
+                continue
+            hit = FRAMES[name](sent, w)
+            if not hit and name != "call_heads_up":
+                hit = any(rx.search(s_text) for rx in compile_all(tuple(phrases.get(name, ()))))
+            if hit and name == "call_heads_up" and any(rx.search(s_text) for rx in vetoes):
+                # A sentence that only invites their call is not a heads-up, unless it also
+                # has a first-person call frame ("I will call you; feel free to call me").
+                hit = _call(sent, w) and not all(rx.search(s_text) for rx in vetoes[:1])
+            if hit:
+                s, e = trim(ctx.text, sent.start_char, sent.end_char)
+                section[name] = {"present": True, "start": s, "end": e, "text": ctx.text[s:e]}
+    call = section["call_heads_up"]
+    if call["present"]:
+        when = call_time(ctx.text, call["start"], call["end"])
+        call["when"] = when
+        if when is None:
+            ctx.emit("elements.call_time", call["start"], call["end"])
+    bs, be = ctx.body
+    body_start, body_end = trim(ctx.text, bs, be) if be > bs else (bs, be)
+    for name in data["required"][ctx.kind]:
+        if not section[name]["present"]:
+            at = body_start if name in ("thanks", "enjoyed") else body_end
+            ctx.emit(f"elements.{name}", at, at)
+    return section

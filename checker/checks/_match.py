@@ -1,0 +1,28 @@
+"""Shared helpers for checks: compiled regular expressions from rule data, span utilities."""
+from __future__ import annotations
+
+import functools
+import re
+
+
+@functools.lru_cache(maxsize=None)
+def compile_all(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+
+def normalise_quotes(text: str) -> str:
+    """Curly apostrophes to straight ones; same length, so offsets are unchanged."""
+    return text.replace("\u2019", "'").replace("\u2018", "'")
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span so it does not start or end with whitespace or a comma."""
+    while start < end and (text[start].isspace() or text[start] in ",;"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;"):
+        end -= 1
+    return start, end
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]

@@ -1,0 +1,153 @@
+"""``followup check [FILE|-]...``: the pre-send check, as linter lines or the report JSON."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from ..report import SEVERITIES, line_col
+
+ELEMENTS = (("thanks", "thanks for their time"), ("enjoyed", "enjoyed meeting / the company"),
+            ("offer_info", "offer of more information"), ("call_heads_up", "heads-up about your call"))
+COLOURS = {"error": "31", "warning": "33", "suggestion": "36"}
+
+
+def add_arguments(p) -> None:
+    p.add_argument("files", nargs="*", metavar="FILE", help="draft files; - or none reads stdin")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--fail-on", choices=(*SEVERITIES, "never"), default="error",
+                   help="exit 1 when a finding is at or above this severity (default: error)")
+    p.add_argument("--kind", choices=("thank_you", "follow_up", "auto"), default="auto",
+                   help="message kind (default: inferred from the text)")
+    p.add_argument("--config", metavar="FILE", help="TOML config: thresholds, rules on/off, severities")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    g = p.add_argument_group("contact log (frequency check)")
+    g.add_argument("--to", metavar="COMPANY", help="check against your log of contacts with COMPANY")
+    g.add_argument("--send-on", metavar="DATE", help="when you plan to send (default: today)")
+    g.add_argument("--channel", choices=("email", "call", "text"), default=None)
+    g.add_argument("--db", metavar="PATH", help="contact log database (default: $FOLLOWUP_DB or "
+                                               "$XDG_DATA_HOME/followup-checker/contacts.db)")
+    g.add_argument("--record", action="store_true",
+                   help="log the message in the contact log when the check passes (needs --to)")
+
+
+def _read(path: str) -> tuple[str, str]:
+    from ..textprep import decode
+
+    name = "<stdin>" if path == "-" else path
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{name}: is a folder; use `followup batch` for many drafts") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return name, decode(data)
+    except ValueError as exc:
+        raise UsageError(f"{name}: {exc}") from None
+
+
+def _use_colour(mode: str) -> bool:
+    if mode != "auto":
+        return mode == "always"
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _paint(text: str, code: str, on: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if on else text
+
+
+def render_text(name: str, report, colour: bool) -> str:
+    d = report.to_dict()
+    out = []
+    for f in d["findings"]:
+        sev = _paint(f["severity"], COLOURS[f["severity"]], colour)
+        quoted = f' "{_clip(f["text"])}"' if f["text"] and f["end"] - f["start"] <= 80 else ""
+        out.append(f'{name}:{f["line"]}:{f["column"]}: {sev} {f["rule"]} {f["message"]}{quoted}')
+        if f["suggestion"]:
+            out.append(f"    suggestion: {f['suggestion']}")
+    for note in d.get("notes", []):
+        out.append(f"{name}: note: {note}")
+    if "length" in d:
+        ln, pol, des = d["length"], d.get("politeness", {}), d.get("desperation", {})
+        summary = [f"{name}: {d['kind'].replace('_', '-')} — {ln['words']} words "
+                   f"({ln['verdict'].replace('_', ' ')}), grade {ln['grade']:.1f}"]
+        if pol:
+            summary.append(f"politeness {pol['score']:.2f} ({pol['label']})")
+        if des:
+            summary.append(f"desperation {des['level']}")
+        out.append(", ".join(summary))
+        els = d.get("elements", {})
+        if els:
+            marks = []
+            for key, label in ELEMENTS:
+                ok = els.get(key, {}).get("present")
+                tick = _paint("[x]", "32", colour) if ok else _paint("[ ]", "31", colour)
+                marks.append(f"{tick} {label}")
+            out.append("  " + "  ".join(marks))
+        fr = d.get("frequency")
+        if fr:
+            out.append(f"  contact: {'ok to send' if fr.get('allowed') else 'not yet'}"
+                       + (f"; earliest {fr['earliest']}" if fr.get("earliest") else ""))
+    c = d["counts"]
+    verdict = _paint(d["verdict"], "32" if d["verdict"] == "ready" else "33", colour)
+    out.append(f"{name}: {verdict}: {c['error']} errors, {c['warning']} warnings, "
+               f"{c['suggestion']} suggestions")
+    return "\n".join(out)
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def run(args) -> int:
+    import checker
+    from ..config import Config, ConfigError, discover
+
+    try:
+        config = Config.load(args.config) if args.config else discover()
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if args.record and not args.to:
+        raise UsageError("--record needs --to COMPANY")
+    files = args.files or ["-"]
+    if files.count("-") > 1:
+        raise UsageError("stdin (-) can be read only once")
+    inputs = [_read(path) for path in files]
+    from ..textprep import problem
+
+    for name, text in inputs:
+        why = problem(text)
+        if why:
+            raise UsageError(f"{name}: {why}")
+    context = {}
+    if args.to:
+        context = {"to": args.to, "send_on": args.send_on, "channel": args.channel or "email",
+                   "db": args.db}
+    colour = _use_colour(args.color)
+    failed = False
+    results = []
+    for name, text in inputs:
+        try:
+            report = checker.check(text, kind=args.kind, config=config, **context)
+        except (ValueError, OSError) as exc:  # bad --send-on date, unreadable log ...
+            raise UsageError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        failed = failed or report.fails(args.fail_on)
+        results.append((name, report))
+        if args.record and not report.fails(args.fail_on):
+            from ..contacts.record import record_from_check
+
+            print(record_from_check(args, report, name), file=sys.stderr)
+    if args.format == "json":
+        if len(results) == 1:
+            print(json.dumps(results[0][1].to_dict(), ensure_ascii=False, indent=2))
+        else:
+            print(json.dumps([dict(path=n, **r.to_dict()) for n, r in results],
+                             ensure_ascii=False, indent=2))
+    else:
+        print("\n\n".join(render_text(n, r, colour) for n, r in results))
+    return EXIT_FINDINGS if failed else EXIT_OK
