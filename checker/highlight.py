@@ -29,7 +29,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .report import SEVERITY_RANK
 
 __all__ = ["Segment", "segments", "render", "render_text_block", "describe", "css_class",
-           "normalise", "unanchored", "STYLESHEET", "CATEGORY_COLOURS"]
+           "normalise", "unanchored", "first_marks", "STYLESHEET", "CATEGORY_COLOURS"]
 
 _FIELDS = ("start", "end", "rule", "category", "severity", "message", "suggestion")
 
@@ -173,6 +173,18 @@ def render(text: str, findings: Sequence[Any], *, id_prefix: str = "hl") -> str:
     return "".join(out)
 
 
+def first_marks(text: str, findings: Sequence[Any], *, id_prefix: str = "hl") -> list[str | None]:
+    """For each finding (same order), the id of the first ``<mark>`` that ``render()`` gives it
+    with the same ``id_prefix``, or None when it has no characters to highlight."""
+    prefix = re.sub(r"[^A-Za-z0-9_-]+", "-", id_prefix) or "hl"
+    out: list[str | None] = [None] * len(findings)
+    for n, seg in enumerate(segments(text, findings)):
+        for i in seg.findings:
+            if out[i] is None:
+                out[i] = f"{prefix}-{n}"
+    return out
+
+
 def render_text_block(text: str, findings: Sequence[Any], *, id_prefix: str = "hl",
                       label: str = "Draft with highlighted findings") -> str:
     """``render()`` wrapped in its container ``<div class="hl-text">`` with an aria label."""
@@ -197,7 +209,9 @@ mark.hl:focus {{ outline: 3px solid #1a4fd6; outline-offset: 1px; }}
   max-width: min(28rem, 80vw); white-space: normal; background: #fff; color: #111;
   border: 1px solid #444; border-radius: 4px; padding: .4rem .6rem; font-size: .9rem;
   line-height: 1.35; box-shadow: 0 2px 6px rgba(0,0,0,.25); }}
-mark.hl:hover + .hl-tip, mark.hl:focus + .hl-tip {{ display: block; }}
+mark.hl:hover + .hl-tip, mark.hl:focus + .hl-tip, mark.hl:target + .hl-tip {{ display: block; }}
+mark.hl.tip-dismissed + .hl-tip {{ display: none; }}
+mark.hl:target {{ outline: 3px solid #1a4fd6; }}
 .hl-tip-item {{ display: block; }}
 .hl-tip-item + .hl-tip-item {{ margin-top: .35rem; border-top: 1px solid #ddd; padding-top: .35rem; }}
 .hl-tip-sev {{ font-weight: bold; text-transform: uppercase; font-size: .75rem; }}

@@ -158,3 +158,12 @@ def test_real_report_round_trip():
     d = checker.check(text).to_dict()
     p = parse(highlight.render(text, d["findings"]))
     assert "".join(p.text) == text
+
+
+def test_first_marks_point_at_rendered_ids():
+    fs = [F(4, 8), F(0, 0), F(2, 6), F(9, 10)]
+    html = highlight.render("0123456789x", fs, id_prefix="p")
+    ids = highlight.first_marks("0123456789x", fs, id_prefix="p")
+    assert ids == ["p-1", None, "p-0", "p-3"]
+    for i in filter(None, ids):
+        assert f'id="{i}"' in html

@@ -1,0 +1,56 @@
+"""JSON API (``/api/v1``): check a draft, health, the OpenAPI document.
+
+``POST /api/v1/check`` returns exactly the report JSON of ``followup check --format json``
+(``Report.to_dict()``, documented in ``docs/report-schema.md``).  Errors are
+``{"error": "one line", "status": code}``.  The API stores nothing and takes only
+``application/json``, so it needs no CSRF token.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from checker import __version__
+from checker.report import SCHEMA
+
+from .checking import CheckInputError, run_check
+from .security import csrf_exempt
+
+bp = csrf_exempt(Blueprint("api", __name__, url_prefix="/api/v1"))
+
+OPENAPI_FILE = "openapi.json"
+
+
+@bp.get("/health")
+def health():
+    from checker import nlp
+
+    return jsonify({"status": "ok", "version": __version__, "schema": SCHEMA,
+                    "model_loaded": nlp._nlp is not None})
+
+
+@bp.post("/check")
+def check():
+    if not request.is_json:
+        abort(415, description="send the draft as JSON with Content-Type: application/json, "
+                               'e.g. {"text": "Dear ...", "kind": "thank_you"}')
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400, description='the body must be a JSON object such as {"text": "Dear ..."}')
+    if "text" not in data:
+        abort(400, description="missing `text`: the draft to check")
+    unknown = sorted(set(data) - {"text", "kind", "company"})
+    if unknown:
+        abort(400, description=f"unknown field(s): {', '.join(unknown)}; "
+                               "use text, kind, company")
+    try:
+        report = run_check(data["text"], data.get("kind"), data.get("company"))
+    except CheckInputError as exc:
+        abort(exc.status, description=exc.message)
+    return jsonify(report.to_dict())
+
+
+@bp.get("/openapi.json")
+def openapi():
+    response = current_app.send_static_file(OPENAPI_FILE)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

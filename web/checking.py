@@ -1,0 +1,92 @@
+"""The one place the web app calls ``checker.check``: input validation, context, config.
+
+Pages and the JSON API both call ``run_check``; it raises ``CheckInputError`` (with an HTTP
+status and a one-line message, as the CLI's exit-2 errors) for input that cannot be checked.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app
+
+KINDS = ("thank_you", "follow_up")
+KIND_LABELS = {"auto": "Work it out from the text", "thank_you": "Thank-you note",
+               "follow_up": "Follow-up"}
+_CONFIG_KEY = "followup_check_config"
+
+WARM_UP_TEXT = ("Dear Ms Lee,\n\nThank you for meeting with me yesterday. I enjoyed hearing "
+                "about the team. I will call you next Tuesday.\n\nBest regards,\nSam")
+
+
+class CheckInputError(ValueError):
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def init_app(app: Flask) -> None:
+    from checker.config import Config, ConfigError, discover
+
+    path = app.config.get("CHECK_CONFIG")
+    try:
+        cfg = Config.load(path) if path else discover()
+    except ConfigError as exc:
+        raise RuntimeError(str(exc)) from None
+    app.extensions[_CONFIG_KEY] = cfg
+
+
+def warm_up() -> None:
+    """Load the language pipeline and run one check, so the first request is not slow."""
+    import checker
+
+    checker.check(WARM_UP_TEXT)
+
+
+def normalise_text(text: str) -> str:
+    # Browsers send textarea line breaks as CRLF; the CLI reads files the same way.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_kind(kind: Any) -> str | None:
+    if kind in (None, "", "auto"):
+        return None
+    if kind not in KINDS:
+        raise CheckInputError(f"unknown kind {kind!r}; use thank_you, follow_up or auto")
+    return kind
+
+
+def run_check(text: Any, kind: Any = None, company: Any = None):
+    """Check one draft; returns a ``checker.report.Report``."""
+    import checker
+    from checker.textprep import problem
+
+    if not isinstance(text, str):
+        raise CheckInputError("`text` must be a string with the draft")
+    if company is not None and not isinstance(company, str):
+        raise CheckInputError("`company` must be a string")
+    text = normalise_text(text)
+    kind = parse_kind(kind)
+    why = problem(text)
+    if why:
+        raise CheckInputError(why, 413 if why.startswith("draft too long") else 400)
+    company = (company or "").strip() or None
+    config = current_app.extensions[_CONFIG_KEY]
+    context: dict[str, Any] = {}
+    if company:
+        context = {"to": company, "send_on": None, "channel": "email",
+                   "db": current_app.config["DB"]}
+    try:
+        return checker.check(text, kind=kind, config=config, **context)
+    except (ValueError, OSError) as exc:  # as the CLI: bad date, unreadable log ...
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CheckInputError(message) from None
+    except Exception as exc:
+        if not context:
+            raise
+        # The contact-log part failed; the draft itself can still be checked.
+        current_app.logger.warning("frequency check failed for %r: %s", company, exc)
+        report = checker.check(text, kind=kind, config=config)
+        report.notes.append(f"No contact-log advice for {company}: "
+                            f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+        return report

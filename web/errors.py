@@ -1,0 +1,42 @@
+"""Error responses: JSON under ``/api/``, an HTML page elsewhere; 413 says what the limit is."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _limit_text(app: Flask) -> str:
+    n = int(app.config.get("MAX_CONTENT_LENGTH") or 0)
+    return f"{n / 1024:,.0f} KB" if n < 1024 * 1024 else f"{n / (1024 * 1024):,.1f} MB"
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = exc.code or 500
+        description = exc.description
+        if code == 413 and description == RequestEntityTooLarge.description:
+            description = (f"The request is too large: the limit is {_limit_text(app)}. "
+                           "A draft may have at most 20,000 characters; split a large CSV "
+                           "file into smaller ones.")
+        if wants_json():
+            response = jsonify({"error": description, "status": code})
+        else:
+            response = app.make_response((render_template(
+                "error.html", code=code, name=exc.name, description=description), code))
+        response.status_code = code
+        if code == 405 and getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):  # pragma: no cover - handled above
+            return http_error(exc)
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return http_error(InternalServerError(
+            "Something went wrong while checking. The draft was not stored; try again."))
