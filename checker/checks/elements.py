@@ -250,7 +250,6 @@ def run(ctx):
     w = _words()
     phrases = data["phrases"]
     text = normalise_quotes(ctx.text)
-    vetoes = compile_all(tuple(phrases["not_call_heads_up"]))
     section: dict[str, dict] = {}
     for name in ELEMENTS:
         section[name] = {"present": False}
@@ -262,10 +261,6 @@ def run(ctx):
             hit = FRAMES[name](sent, w)
             if not hit and name != "call_heads_up":
                 hit = any(rx.search(s_text) for rx in compile_all(tuple(phrases.get(name, ()))))
-            if hit and name == "call_heads_up" and any(rx.search(s_text) for rx in vetoes):
-                # A sentence that only invites their call is not a heads-up, unless it also
-                # has a first-person call frame ("I will call you; feel free to call me").
-                hit = _call(sent, w) and not all(rx.search(s_text) for rx in vetoes[:1])
             if hit:
                 s, e = trim(ctx.text, sent.start_char, sent.end_char)
                 section[name] = {"present": True, "start": s, "end": e, "text": ctx.text[s:e]}

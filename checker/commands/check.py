@@ -65,7 +65,8 @@ def render_text(name: str, report, colour: bool) -> str:
     out = []
     for f in d["findings"]:
         sev = _paint(f["severity"], COLOURS[f["severity"]], colour)
-        quoted = f' "{_clip(f["text"])}"' if f["text"] and f["end"] - f["start"] <= 80 else ""
+        quoted = (f' "{_clip(f["text"])}"' if f["text"] and f["end"] - f["start"] <= 80
+                  and f["text"] not in f["message"] else "")
         out.append(f'{name}:{f["line"]}:{f["column"]}: {sev} {f["rule"]} {f["message"]}{quoted}')
         if f["suggestion"]:
             out.append(f"    suggestion: {f['suggestion']}")
