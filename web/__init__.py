@@ -42,7 +42,7 @@ OPTIONAL_BLUEPRINTS = ("web.batch",)
 def default_db_path() -> str:
     """The contact-log path the CLI uses when ``--db`` is not given."""
     try:
-        from checker.contacts import default_db_path as contacts_default  # type: ignore
+        from checker.contacts.db import default_db_path as contacts_default  # type: ignore
     except ImportError:
         contacts_default = None
     if contacts_default is not None:

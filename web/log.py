@@ -1,15 +1,226 @@
-"""The contact-log page (placeholder until ``checker.contacts`` lands)."""
+"""The contact-log page: list, add, import CSV, export; per employer the next step and when.
+
+All SQL lives in ``checker.contacts``; this module only adapts it to Flask: one connection
+per request in ``g`` (closed on teardown), opened on the ``DB`` path of the app config.
+Pages that only read never create the database file.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import datetime as dt
+import importlib
+import io
+from typing import Any
+
+from flask import (Blueprint, Response, abort, current_app, flash, g, redirect,
+                   render_template, request, url_for)
 
 bp = Blueprint("log", __name__, url_prefix="/log")
 
+MAX_NOTE = 2000
+
+
+def _contacts():
+    """The contact-log modules, or None while ``checker.contacts`` is not installed."""
+    try:
+        return (importlib.import_module("checker.contacts.db"),
+                importlib.import_module("checker.contacts.csvio"),
+                importlib.import_module("checker.contacts.model"),
+                importlib.import_module("checker.contacts.dates"))
+    except ImportError:
+        return None
+
+
+def get_conn(create: bool = False):
+    """This request's connection to the log; None when it does not exist yet (and not create)."""
+    if "contacts_conn" in g and (g.contacts_conn is not None or not create):
+        return g.contacts_conn
+    mods = _contacts()
+    if mods is None:
+        abort(503, description="The contact log is not available in this installation.")
+    db, _, model, _ = mods
+    try:
+        conn = db.connect(current_app.config["DB"], create=create)
+    except model.NoDatabase:
+        conn = None
+    except model.ContactLogError as exc:
+        abort(500, description=str(exc))
+    g.contacts_conn = conn
+    return conn
+
+
+@bp.teardown_app_request
+def _close(exc=None):
+    conn = g.pop("contacts_conn", None)
+    if conn is not None:
+        conn.close()
+
 
 def company_names() -> list[str]:
-    return []
+    """Employers in the log (for the check page's company picker); [] without a log."""
+    mods = _contacts()
+    if mods is None:
+        return []
+    conn = get_conn()
+    if conn is None:
+        return []
+    return [e.company for e in mods[0].list_employers(conn)]
+
+
+def next_step(conn, company: str, today: dt.date) -> dict[str, Any] | None:
+    """The next appropriate step with ``company`` from the contact-log code, if it has one.
+
+    Returns ``{"step": str, "date": str | None, "why": str}`` or None.
+    """
+    for module, func in (("checker.contacts.next", "next_step"),
+                         ("checker.contacts.cadence", "next_step"),
+                         ("checker.contacts.advice", "next_step")):
+        try:
+            fn = getattr(importlib.import_module(module), func)
+        except (ImportError, AttributeError):
+            continue
+        try:
+            result = fn(conn, company, today=today)
+        except TypeError:
+            result = fn(conn, company)
+        except Exception as exc:  # advice is a bonus; the log still lists
+            current_app.logger.warning("next step for %r failed: %s", company, exc)
+            return None
+        return _step_view(result)
+    return None
+
+
+def _step_view(result: Any) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    if not isinstance(result, dict):
+        result = result.to_dict() if hasattr(result, "to_dict") else vars(result)
+    step = result.get("step") or result.get("action") or result.get("next_step") or result.get("message")
+    when = result.get("date") or result.get("on") or result.get("when") or result.get("earliest")
+    why = result.get("why") or result.get("reason") or result.get("advice") or ""
+    return {"step": str(step) if step else "", "date": str(when) if when else None,
+            "why": str(why) if why else "", "raw": result}
+
+
+def _form_options():
+    mods = _contacts()
+    if mods is None:
+        return {}
+    model = mods[2]
+    return {"channels": model.CHANNELS, "directions": model.DIRECTIONS, "kinds": model.KINDS}
+
+
+def _page(status: int = 200, form: dict[str, str] | None = None,
+          errors: list[str] | None = None, import_errors: list[str] | None = None):
+    conn = get_conn()
+    db = _contacts()[0]
+    today = dt.date.today()
+    events, employers = [], []
+    if conn is not None:
+        events = db.list_events(conn)
+        for emp in db.list_employers(conn):
+            mine = [e for e in events if e.employer_id == emp.id]
+            employers.append({
+                "company": emp.company, "person": emp.person, "events": len(mine),
+                "last": mine[-1] if mine else None,
+                "next": next_step(conn, emp.company, today),
+            })
+    form = form or {"company": request.args.get("company", ""), "date": today.isoformat(),
+                    "channel": "email", "direction": "sent", "kind": "thank_you", "note": ""}
+    return render_template("log.html", events=list(reversed(events)), employers=employers,
+                           form=form, errors=errors or [], import_errors=import_errors or [],
+                           today=today, **_form_options()), status
 
 
 @bp.get("/")
 def index():
-    return render_template("log.html")
+    return _page()
+
+
+@bp.post("/add")
+def add():
+    mods = _contacts()
+    if mods is None:
+        abort(503, description="The contact log is not available in this installation.")
+    db, _, model, dates = mods
+    form = {k: (request.form.get(k) or "").strip() for k in
+            ("company", "date", "channel", "direction", "kind", "note")}
+    errors = []
+    when = None
+    if not form["company"]:
+        errors.append("Company: enter the employer's name.")
+    try:
+        when = dates.parse_date(form["date"] or dt.date.today().isoformat())
+    except model.ContactLogError as exc:
+        errors.append(f"Date: {exc}")
+    if len(form["note"]) > MAX_NOTE:
+        errors.append(f"Note: at most {MAX_NOTE:,} characters.")
+    if not errors:
+        try:
+            db.validate_event(form["channel"], form["direction"], form["kind"])
+            event = db.add_event(get_conn(create=True), form["company"], when, form["channel"],
+                                 form["direction"], form["kind"], form["note"])
+        except model.ContactLogError as exc:
+            errors.append(str(exc))
+        else:
+            flash(f"Logged: {event.kind.replace('_', ' ')} ({event.channel}, {event.direction}) "
+                  f"with {event.company} on {event.day.isoformat()}.")
+            return redirect(url_for("log.index"), code=303)
+    return _page(400, form=form, errors=errors)
+
+
+@bp.post("/import")
+def import_csv():
+    mods = _contacts()
+    if mods is None:
+        abort(503, description="The contact log is not available in this installation.")
+    db, csvio, model, _ = mods
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _page(400, import_errors=["Choose a CSV file to import."])
+    data = upload.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _page(400, import_errors=[f"{upload.filename}: not UTF-8 text (byte {exc.start}); "
+                                         "save the file as CSV UTF-8 and try again."])
+    try:
+        result = csvio.import_csv(get_conn(create=True), io.StringIO(text, newline=""),
+                                  source=upload.filename)
+    except csvio.CSVImportError as exc:
+        return _page(400, import_errors=[str(exc).split(":", 1)[0] + ": import rejected, "
+                                         "nothing was written."] + exc.details())
+    except model.ContactLogError as exc:
+        return _page(400, import_errors=[str(exc)])
+    flash(f"Imported {result.added} event{'s' if result.added != 1 else ''} "
+          f"({result.skipped} already in the log) for {len(result.companies)} "
+          f"employer{'s' if len(result.companies) != 1 else ''}.")
+    return redirect(url_for("log.index"), code=303)
+
+
+@bp.get("/export.csv")
+def export_csv():
+    mods = _contacts()
+    if mods is None:
+        abort(503, description="The contact log is not available in this installation.")
+    buf = io.StringIO()
+    conn = get_conn()
+    if conn is None:
+        buf.write(",".join(mods[1].COLUMNS) + "\n")
+    else:
+        mods[1].export_csv(conn, buf)
+    return Response(buf.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="contacts.csv"'})
+
+
+@bp.get("/export.json")
+def export_json():
+    mods = _contacts()
+    if mods is None:
+        abort(503, description="The contact log is not available in this installation.")
+    conn = get_conn()
+    data = (mods[1].export_json(conn) if conn is not None else
+            {"schema": "followup-checker/contacts/1", "exported": dt.date.today().isoformat(),
+             "employers": [], "events": []})
+    response = current_app.json.response(data)
+    response.headers["Content-Disposition"] = 'attachment; filename="contacts.json"'
+    return response

@@ -95,8 +95,8 @@ _EXEMPT: set[str] = set()
 
 
 def _check_csrf() -> None:
-    if request.method not in UNSAFE_METHODS:
-        return
+    if request.method not in UNSAFE_METHODS or request.routing_exception is not None:
+        return  # safe method, or a 404 / 405 that routing will report
     if request.blueprint in _EXEMPT:
         return
     sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")

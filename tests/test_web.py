@@ -1,0 +1,421 @@
+"""The Flask app through its test client: every route, errors, escaping, CSRF, headers."""
+import importlib.util
+import json
+import os
+import re
+import stat
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from web import create_app
+from web.security import CSP
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "data" / "examples"
+NEEDY = (EXAMPLES / "needy-follow-up.txt").read_text(encoding="utf-8")
+XSS = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>',
+       "'><svg onload=alert(1)>", "</textarea><script>alert(2)</script>",
+       "javascript:alert(3)", "{{ 7*7 }}"]
+
+
+@pytest.fixture
+def app(tmp_path):
+    return create_app({"TESTING": True, "SECRET_KEY": "test-key", "DB": str(tmp_path / "c.db"),
+                       "DATA_DIR": str(tmp_path)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def token(client, path="/"):
+    r = client.get(path)
+    m = re.search(r'name="csrf_token" value="([^"]+)"', r.get_data(as_text=True))
+    assert m, "no CSRF field on " + path
+    return m.group(1)
+
+
+def check_form(client, text, **extra):
+    data = {"csrf_token": token(client), "text": text, "kind": "auto", "company": ""}
+    data.update(extra)
+    return client.post("/check", data=data)
+
+
+def assert_no_raw_markup(html):
+    for bad in ("<script>alert", "<img src=x", "<svg onload", "onerror=alert(1)>"):
+        assert bad not in html, bad
+
+
+class Labels(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.labels, self.controls, self.ids = set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.append(a["id"])
+        if tag == "label" and a.get("for"):
+            self.labels.add(a["for"])
+        if tag in ("input", "select", "textarea") and a.get("type") not in ("hidden", "submit"):
+            self.controls.append(a)
+
+
+def assert_labelled(html):
+    p = Labels()
+    p.feed(html)
+    for c in p.controls:
+        assert c.get("id") in p.labels or c.get("aria-label"), c
+    assert len(p.ids) == len(set(p.ids)), "duplicate ids"
+
+
+# --- pages ------------------------------------------------------------------------------
+
+def test_index_form_is_labelled_and_has_csrf(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert 'name="csrf_token"' in html and 'for="text"' in html
+    assert_labelled(html)
+    assert "<script>" not in html  # only external scripts
+    assert re.search(r'<script src="/static/app.js" defer></script>', html)
+
+
+def test_index_prefills_company_escaped(client):
+    html = client.get("/?company=%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E").get_data(as_text=True)
+    assert_no_raw_markup(html)
+    assert "&#34;&gt;&lt;img" in html or "&quot;&gt;&lt;img" in html
+
+
+def test_check_page_shows_highlights_checklist_and_gauges(client):
+    r = check_form(client, NEEDY)
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert 'id="result"' in html
+    assert "The four elements" in html and "Reading grade" in html
+    assert '<meter id="g-len"' in html
+    assert NEEDY.splitlines()[0] in html
+    # the draft goes back into the textarea, escaped
+    assert "I&#39;m sorry" in html or "I&#x27;m sorry" in html
+    assert_labelled(html)
+
+
+def test_check_page_highlight_has_message(client):
+    import checker
+
+    d = checker.check(NEEDY).to_dict()
+    html = check_form(client, NEEDY).get_data(as_text=True)
+    spans = [f for f in d["findings"] if f["end"] > f["start"]]
+    if not spans:
+        pytest.skip("no check emits a span finding on this draft yet")
+    assert html.count('<mark id="hl-') >= 1
+    assert 'tabindex="0"' in html and 'role="tooltip"' in html
+    from html import escape
+
+    assert escape(spans[0]["message"]) in html
+
+
+@pytest.mark.parametrize("evil", XSS)
+def test_drafts_are_escaped_on_the_page(client, evil):
+    text = f"Dear Ms Lee,\n\nThank you {evil} for the interview. I enjoyed it.\n\nBest,\nSam"
+    for path in ("/check", "/check/fragment"):
+        data = {"csrf_token": token(client), "text": text, "kind": "auto", "company": evil}
+        r = client.post(path, data=data)
+        assert r.status_code == 200
+        assert_no_raw_markup(r.get_data(as_text=True))
+        assert "</textarea><script>" not in r.get_data(as_text=True)
+
+
+def test_fragment_returns_only_the_result(client):
+    r = client.post("/check/fragment", data={"csrf_token": token(client), "text": NEEDY})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "<html" not in html and "verdict" in html
+
+
+@pytest.mark.parametrize("text,status,words", [
+    ("   \n ", 400, "empty draft"),
+    ("x" * 20001, 413, "draft too long"),
+    ("bin\x00ary", 400, "binary"),
+])
+def test_check_page_bad_input(client, text, status, words):
+    r = check_form(client, text)
+    assert r.status_code == status
+    assert words in r.get_data(as_text=True)
+    r = client.post("/check/fragment", data={"csrf_token": token(client), "text": text})
+    assert r.status_code == status and words in r.get_data(as_text=True)
+
+
+def test_check_page_unknown_kind(client):
+    r = check_form(client, NEEDY, kind="<b>bogus</b>")
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "unknown kind" in html and "<b>bogus" not in html
+
+
+def test_get_check_redirects_to_form(client):
+    r = client.get("/check")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/")
+
+
+def test_crlf_from_browsers_is_normalised(client):
+    html = check_form(client, NEEDY.replace("\n", "\r\n")).get_data(as_text=True)
+    assert "\r" not in html.split('id="highlighted">', 1)[1].split("</div>", 1)[0]
+
+
+def test_highlight_css_is_the_renderer_stylesheet(client):
+    from checker.highlight import STYLESHEET
+
+    r = client.get("/highlight.css")
+    assert r.status_code == 200 and r.mimetype == "text/css"
+    assert r.get_data(as_text=True) == STYLESHEET
+
+
+def test_static_files(client):
+    for name in ("style.css", "app.js", "openapi.json"):
+        r = client.get(f"/static/{name}")
+        assert r.status_code == 200
+        r.close()
+
+
+# --- CSRF -------------------------------------------------------------------------------
+
+def test_csrf_missing_or_wrong_is_refused(client):
+    client.get("/")
+    r = client.post("/check", data={"text": NEEDY})
+    assert r.status_code == 400 and "CSRF" in r.get_data(as_text=True)
+    r = client.post("/check", data={"text": NEEDY, "csrf_token": "forged"})
+    assert r.status_code == 400
+    r = client.post("/check/fragment", data={"text": NEEDY})
+    assert r.status_code == 400
+
+
+def test_csrf_token_from_another_session_is_refused(app):
+    a, b = app.test_client(), app.test_client()
+    tok_a = token(a)
+    token(b)
+    r = b.post("/check", data={"csrf_token": tok_a, "text": NEEDY})
+    assert r.status_code == 400
+
+
+def test_csrf_header_is_accepted(client):
+    tok = token(client)
+    r = client.post("/check/fragment", data={"text": NEEDY}, headers={"X-CSRF-Token": tok})
+    assert r.status_code == 200
+
+
+def test_api_needs_no_csrf_and_sets_no_cookie(client):
+    r = client.post("/api/v1/check", json={"text": NEEDY})
+    assert r.status_code == 200
+    assert "Set-Cookie" not in r.headers
+
+
+def test_session_cookie_flags(client):
+    r = client.get("/")
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+# --- headers ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method,path", [("get", "/"), ("get", "/api/v1/health"),
+                                         ("get", "/nope"), ("get", "/static/style.css"),
+                                         ("post", "/api/v1/check"), ("get", "/log/")])
+def test_security_headers_everywhere(client, method, path):
+    r = getattr(client, method)(path)
+    assert r.headers["Content-Security-Policy"] == CSP
+    assert "frame-ancestors 'none'" in CSP and "script-src 'self';" in CSP
+    assert "unsafe-inline" not in CSP
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["X-Frame-Options"] == "DENY"
+    r.close()
+
+
+def test_pages_are_not_cached(client):
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+    r = client.post("/api/v1/check", json={"text": NEEDY})
+    assert r.headers["Cache-Control"] == "no-store"
+
+
+# --- JSON API ---------------------------------------------------------------------------
+
+def test_health(client):
+    r = client.get("/api/v1/health")
+    assert r.status_code == 200
+    d = r.get_json()
+    assert d["status"] == "ok" and d["schema"] == "followup-checker/report/1"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.txt")))
+def test_api_returns_exactly_the_cli_json(client, capsys, name):
+    from checker.cli import main
+
+    path = EXAMPLES / name
+    assert main(["check", "--format", "json", "--fail-on", "never", str(path)]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    r = client.post("/api/v1/check", json={"text": path.read_text(encoding="utf-8")})
+    assert r.status_code == 200
+    assert r.get_json() == cli
+    # same key order as the CLI prints
+    assert list(json.loads(r.get_data(as_text=True))) == list(cli)
+
+
+def test_api_kind_is_passed_through(client):
+    for kind in ("thank_you", "follow_up"):
+        assert client.post("/api/v1/check", json={"text": NEEDY, "kind": kind}).get_json()["kind"] == kind
+    assert client.post("/api/v1/check", json={"text": NEEDY, "kind": "auto"}).status_code == 200
+    assert client.post("/api/v1/check", json={"text": NEEDY, "kind": None}).status_code == 200
+
+
+@pytest.mark.parametrize("evil", XSS)
+def test_api_json_is_not_html(client, evil):
+    r = client.post("/api/v1/check", json={"text": f"Dear Ms Lee, thank you {evil}. Best, Sam"})
+    assert r.status_code == 200
+    assert r.mimetype == "application/json"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("body,kwargs,status,words", [
+    (None, {"data": "text=hello", "content_type": "application/x-www-form-urlencoded"}, 415, "application/json"),
+    (None, {"data": "{not json", "content_type": "application/json"}, 400, "JSON object"),
+    ([1, 2], {}, 400, "JSON object"),
+    ({}, {}, 400, "missing `text`"),
+    ({"text": 42}, {}, 400, "must be a string"),
+    ({"text": "hello", "kind": "memo"}, {}, 400, "unknown kind"),
+    ({"text": "hello", "company": 7}, {}, 400, "`company` must be a string"),
+    ({"text": "hello", "colour": "red"}, {}, 400, "unknown field"),
+    ({"text": "  "}, {}, 400, "empty draft"),
+    ({"text": "a\x00b"}, {}, 400, "binary"),
+    ({"text": "word " * 5000}, {}, 413, "draft too long"),
+])
+def test_api_errors(client, body, kwargs, status, words):
+    if body is not None:
+        kwargs = {"json": body}
+    r = client.post("/api/v1/check", **kwargs)
+    assert r.status_code == status
+    d = r.get_json()
+    assert d["status"] == status and words in d["error"]
+
+
+def test_api_405_with_allow(client):
+    r = client.get("/api/v1/check")
+    assert r.status_code == 405
+    assert r.get_json()["status"] == 405
+    assert "POST" in r.headers["Allow"]
+    r = client.post("/api/v1/health")
+    assert r.status_code == 405
+
+
+def test_html_405(client):
+    r = client.delete("/")
+    assert r.status_code == 405 and "<html" in r.get_data(as_text=True)
+
+
+def test_404_json_under_api_html_elsewhere(client):
+    r = client.get("/api/v1/nope")
+    assert r.status_code == 404 and r.get_json()["status"] == 404
+    r = client.get("/nope/<script>alert(1)</script>")
+    assert r.status_code == 404 and "<html" in r.get_data(as_text=True)
+    assert_no_raw_markup(r.get_data(as_text=True))
+
+
+def test_413_request_too_large(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
+                      "MAX_CONTENT_LENGTH": 4096})
+    c = app.test_client()
+    r = c.post("/api/v1/check", json={"text": "x" * 10000})
+    assert r.status_code == 413
+    assert "4 KB" in r.get_json()["error"]
+    tok = token(c)
+    r = c.post("/check", data={"csrf_token": tok, "text": "x" * 10000})
+    assert r.status_code == 413
+    html = r.get_data(as_text=True)
+    assert "too large" in html and "4 KB" in html
+
+
+def test_500_is_friendly(app, client, monkeypatch):
+    import checker
+
+    def boom(*a, **k):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(checker, "check", boom)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    r = client.post("/api/v1/check", json={"text": NEEDY})
+    assert r.status_code == 500
+    assert "secret internals" not in r.get_data(as_text=True)
+
+
+def test_company_without_a_log_still_checks(client):
+    r = client.post("/api/v1/check", json={"text": NEEDY, "company": "Acme"})
+    assert r.status_code in (200, 400)
+    assert r.is_json
+
+
+def test_openapi_served_and_same_as_docs_copy(client):
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    served = r.get_json()
+    r.close()
+    docs = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    assert served == docs
+    assert (ROOT / "web" / "static" / "openapi.json").read_bytes() == \
+        (ROOT / "docs" / "openapi.json").read_bytes()
+    assert served["openapi"].startswith("3.")
+    assert {"/check", "/health", "/openapi.json"} <= set(served["paths"])
+    assert set(served["paths"]["/check"]["post"]["responses"]) >= {"200", "400", "413", "415"}
+
+
+def test_openapi_lists_every_api_route(app):
+    doc = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    api_rules = {r.rule[len("/api/v1"):] for r in app.url_map.iter_rules()
+                 if r.rule.startswith("/api/v1")}
+    assert api_rules == set(doc["paths"])
+
+
+# --- app factory ------------------------------------------------------------------------
+
+def test_secret_key_generated_once_per_install(tmp_path, monkeypatch):
+    monkeypatch.delenv("FOLLOWUP_SECRET_KEY", raising=False)
+    cfg = {"DB": str(tmp_path / "c.db"), "DATA_DIR": str(tmp_path / "data")}
+    a = create_app(dict(cfg))
+    key_file = tmp_path / "data" / "web-secret-key"
+    assert key_file.exists()
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    assert len(a.config["SECRET_KEY"]) >= 32
+    assert create_app(dict(cfg)).config["SECRET_KEY"] == a.config["SECRET_KEY"]
+    other = create_app({"DB": str(tmp_path / "o.db"), "DATA_DIR": str(tmp_path / "other")})
+    assert other.config["SECRET_KEY"] != a.config["SECRET_KEY"]
+
+
+def test_secret_key_from_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("FOLLOWUP_SECRET_KEY", "from-env-key")
+    app = create_app({"DB": str(tmp_path / "c.db")})
+    assert app.config["SECRET_KEY"] == "from-env-key"
+    assert not (tmp_path / "web-secret-key").exists()
+
+
+def test_db_default_follows_cli_resolution(tmp_path, monkeypatch):
+    monkeypatch.setenv("FOLLOWUP_DB", str(tmp_path / "env.db"))
+    monkeypatch.setenv("FOLLOWUP_SECRET_KEY", "k")
+    from web import default_db_path
+
+    assert default_db_path() == str(tmp_path / "env.db")
+    assert create_app().config["DB"] == str(tmp_path / "env.db")
+
+
+def test_batch_blueprint_registered_when_present(app):
+    present = importlib.util.find_spec("web.batch") is not None
+    assert ("batch" in app.blueprints) == present
+
+
+def test_every_route_is_covered(app):
+    """Guard: a new route must get a test here (or in test_web_log.py)."""
+    known = {"/", "/check", "/check/fragment", "/highlight.css", "/api/v1/health",
+             "/api/v1/check", "/api/v1/openapi.json", "/static/<path:filename>"}
+    rules = {r.rule for r in app.url_map.iter_rules()
+             if not r.rule.startswith(("/log", "/batch"))}
+    assert rules == known
