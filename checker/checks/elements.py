@@ -41,6 +41,11 @@ def _subject(tok):
         for c in tok.children:
             if c.dep_ in ("nsubj", "nsubjpass", "expl"):
                 return c
+        for aux in tok.children:  # the small model sometimes hangs the subject on the aux
+            if aux.dep_ in ("aux", "auxpass"):
+                for c in aux.children:
+                    if c.dep_ in ("nsubj", "nsubjpass"):
+                        return c
         if tok.dep_ in ("xcomp", "acomp", "conj", "ccomp", "advcl", "attr", "oprd", "acl",
                         "dobj", "pobj", "prep") and tok.head is not tok:
             tok = tok.head
@@ -95,11 +100,11 @@ def _thanks(sent, w) -> bool:
     for tok in sent:
         low = tok.lower_
         if low in w["thank"] or tok.lemma_ == "thank":
-            tail = [t.lower_ for t in sent[tok.i - sent.start + 1:]]
+            tail = [t.lower_ for t in sent[tok.i - sent.start + 1:]][:12]
             # "Thank you for ...", "Thanks again for ...", "thank you and the panel for ..."
-            if "for" in tail[:12] and not (tail[tail.index("for") + 1:tail.index("for") + 2] == ["now"]):
-                after_for = tail[tail.index("for") + 1:tail.index("for") + 3]
-                if after_for[:1] != ["nothing"] and "advance" not in after_for:
+            # but not "thanks in advance for any news" (thanks for a favour not yet done).
+            if "for" in tail and "advance" not in tail[:tail.index("for") + 3]:
+                if tail[tail.index("for") + 1:tail.index("for") + 2] not in (["nothing"], ["now"]):
                     return True
         if tok.lemma_ in w["grateful"] and not _negated(tok):
             if any(c.dep_ in ("prep", "xcomp") for c in tok.children) or tok.dep_ in ("amod",):
@@ -135,9 +140,12 @@ def _enjoyed(sent, w) -> bool:
             for c in tok.children:
                 if c.dep_ == "xcomp" and c.lemma_.lower() in w["meet_verbs"]:
                     return True
-                if c.dep_ == "prep" and c.lower_ in ("by", "with") and lemma in (
-                        "impressed", "inspired", "fascinated", "energized", "encouraged"):
+                if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "with") and lemma in w["impressed_adj"]:
                     return True
+        # "I was impressed by how the crew works" (passive verb + agent)
+        if lemma in w["impressed"] and tok.pos_ == "VERB" and not _negated(tok) and _first_person(tok):
+            if any(c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "with") for c in tok.children):
+                return True
         # "a wonderful conversation", "a great chat"
         if lemma in w["pleasure"] and tok.dep_ == "amod" and tok.head.lemma_.lower() in (
                 "conversation", "discussion", "meeting", "interview", "chat", "talk", "visit",

@@ -1,0 +1,94 @@
+"""The rule catalogue checks itself: every rule id has texts that must and must not trigger it.
+
+Examples live in ``tests/rule_examples/<category>.toml``.  Rules that need context beyond the
+text (the contact log: ``frequency.*``) are exercised by their own tests instead, and this
+file checks that those tests name every such rule id.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import checker
+from checker.ruledata import catalogue
+from checker.textprep import max_chars
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+HERE = Path(__file__).parent
+EXAMPLES_DIR = HERE / "rule_examples"
+CONTEXT_RULES = {"frequency": ["test_frequency*.py", "test_contacts*.py"]}
+
+
+def _examples() -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for path in sorted(EXAMPLES_DIR.glob("*.toml")):
+        for rule_id, entry in tomllib.loads(path.read_text(encoding="utf-8")).items():
+            assert rule_id not in out, f"{rule_id} has examples in two files"
+            out[rule_id] = entry
+    return out
+
+
+EXAMPLES = _examples()
+
+
+def _expand(text: str) -> str:
+    if text.startswith("@repeat:"):
+        unit = text[len("@repeat:"):]
+        return unit * (max_chars() // len(unit) + 2)
+    return text
+
+
+def _cases(key: str):
+    for rule_id, entry in sorted(EXAMPLES.items()):
+        for i, text in enumerate(entry.get(key, [])):
+            yield pytest.param(rule_id, entry.get("kind"), text, id=f"{rule_id}-{key}-{i}")
+
+
+def _rules_fired(text: str, kind: str | None) -> set[str]:
+    report = checker.check(_expand(text), kind=kind)
+    return {f.rule for f in report.findings}
+
+
+@pytest.mark.parametrize("rule_id,kind,text", list(_cases("trigger")))
+def test_must_trigger(rule_id, kind, text):
+    assert rule_id in _rules_fired(text, kind), f"{rule_id} did not fire on {text!r}"
+
+
+@pytest.mark.parametrize("rule_id,kind,text", list(_cases("clean")))
+def test_must_not_trigger(rule_id, kind, text):
+    assert rule_id not in _rules_fired(text, kind), f"{rule_id} fired on {text!r}"
+
+
+def test_every_rule_has_examples():
+    missing = []
+    for rule_id in catalogue():
+        category = rule_id.split(".")[0]
+        if category in CONTEXT_RULES:
+            sources = "".join(p.read_text(encoding="utf-8") for pattern in CONTEXT_RULES[category]
+                              for p in HERE.glob(pattern))
+            if rule_id not in sources:
+                missing.append(f"{rule_id} (no test names it)")
+            continue
+        entry = EXAMPLES.get(rule_id)
+        if not entry or not entry.get("trigger") or not entry.get("clean"):
+            missing.append(rule_id)
+    assert not missing, f"rules without must/must-not examples: {missing}"
+
+
+def test_examples_name_real_rules():
+    unknown = sorted(set(EXAMPLES) - set(catalogue()))
+    assert not unknown, f"examples for unknown rule ids: {unknown}"
+
+
+def test_rule_ids_match_their_file():
+    """A rule ``cat.name`` has its category ``cat`` and a known severity."""
+    for rule_id, meta in catalogue().items():
+        assert meta.category == rule_id.split(".")[0]
+        assert meta.severity in ("error", "warning", "suggestion")
+        assert meta.message and meta.suggestion is not None
