@@ -1,0 +1,224 @@
+"""The contact-log page through the Flask test client: list, add, import, export, escaping."""
+import csv
+import io
+import json
+import re
+
+import pytest
+
+pytest.importorskip("checker.contacts.db")
+
+from web import create_app  # noqa: E402
+
+XSS_COMPANY = 'Acme"><img src=x onerror=alert(1)>'
+XSS_NOTE = "<script>alert('note')</script>"
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "log" / "contacts.db"
+
+
+@pytest.fixture
+def client(tmp_path, db_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(db_path),
+                      "DATA_DIR": str(tmp_path)})
+    return app.test_client()
+
+
+def token(client):
+    html = client.get("/log/").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def add(client, **fields):
+    data = {"csrf_token": token(client), "company": "Globex", "date": "2026-11-20",
+            "channel": "email", "direction": "sent", "kind": "thank_you", "note": ""}
+    data.update(fields)
+    return client.post("/log/add", data=data)
+
+
+def upload(client, content, name="contacts.csv", tok=None):
+    body = content if isinstance(content, bytes) else content.encode("utf-8")
+    return client.post("/log/import", data={"csrf_token": tok or token(client),
+                                            "file": (io.BytesIO(body), name)},
+                       content_type="multipart/form-data")
+
+
+CSV = ("date,company,channel,direction,kind,note\n"
+       "2026-11-16,Initech,in_person,received,interview,panel of three\n"
+       "2026-11-17,Initech,email,sent,thank_you,\n"
+       "2026-11-18,Hooli,call,received,interview,phone screen\n")
+
+
+def test_empty_log_page_does_not_create_the_db(client, db_path):
+    r = client.get("/log/")
+    assert r.status_code == 200
+    assert "No employers yet" in r.get_data(as_text=True)
+    assert not db_path.exists()
+
+
+def test_log_form_fields_are_labelled(client):
+    from test_web import assert_labelled
+
+    assert_labelled(client.get("/log/").get_data(as_text=True))
+
+
+def test_add_then_listed_with_flash(client, db_path):
+    r = add(client, note="sent by email")
+    assert r.status_code == 303 and r.headers["Location"].endswith("/log/")
+    assert db_path.exists()
+    html = client.get("/log/").get_data(as_text=True)
+    assert "Logged: thank you (email, sent) with Globex on 2026-11-20." in html
+    assert "sent by email" in html and "<h3" in html and "Globex" in html
+    # the flash is shown once
+    assert "Logged:" not in client.get("/log/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("fields,words", [
+    ({"company": "  "}, "Company: enter"),
+    ({"date": "not a date"}, "Date:"),
+    ({"channel": "pigeon"}, "channel must be one of"),
+    ({"direction": "sideways"}, "direction must be one of"),
+    ({"kind": "<b>x</b>"}, "kind must be one of"),
+    ({"note": "x" * 2001}, "at most 2,000"),
+])
+def test_add_invalid_is_400_and_writes_nothing(client, fields, words):
+    r = add(client, **fields)
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert words in html and "<b>x</b>" not in html
+    assert "Nothing logged yet." in html
+
+
+def test_add_keeps_form_values_on_error(client):
+    html = add(client, company="Umbrella", date="31/31/2026").get_data(as_text=True)
+    assert 'value="Umbrella"' in html
+
+
+def test_add_without_csrf_is_refused(client, db_path):
+    r = client.post("/log/add", data={"company": "Globex", "date": "2026-11-20", "channel": "email",
+                                      "direction": "sent", "kind": "thank_you"})
+    assert r.status_code == 400 and "CSRF" in r.get_data(as_text=True)
+    assert not db_path.exists()
+    r = upload(client, CSV, tok="wrong")
+    assert r.status_code == 400
+
+
+def test_company_and_note_are_escaped(client):
+    assert add(client, company=XSS_COMPANY, note=XSS_NOTE).status_code == 303
+    for path in ("/log/", "/"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<img src=x" not in html and "<script>alert" not in html
+    html = client.get("/log/").get_data(as_text=True)
+    assert "&lt;script&gt;alert(" in html
+
+
+def test_import_then_export_round_trip(client):
+    r = upload(client, CSV)
+    assert r.status_code == 303
+    html = client.get("/log/").get_data(as_text=True)
+    assert "Imported 3 events (0 already in the log) for 2 employers." in html
+    assert "Initech" in html and "Hooli" in html and "panel of three" in html
+    # importing again skips everything
+    upload(client, CSV)
+    assert "Imported 0 events (3 already in the log)" in client.get("/log/").get_data(as_text=True)
+    r = client.get("/log/export.csv")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert "attachment" in r.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
+    assert [(x["date"], x["company"], x["kind"]) for x in rows] == [
+        ("2026-11-16", "Initech", "interview"), ("2026-11-17", "Initech", "thank_you"),
+        ("2026-11-18", "Hooli", "interview")]
+    r = client.get("/log/export.json")
+    d = json.loads(r.get_data(as_text=True))
+    assert len(d["events"]) == 3 and {e["company"] for e in d["employers"]} == {"Initech", "Hooli"}
+
+
+def test_import_with_a_bad_row_writes_nothing(client):
+    bad = CSV + "2026-13-45,Hooli,email,sent,follow_up,\n"
+    r = upload(client, bad, name="bad.csv")
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "bad.csv: import rejected, nothing was written." in html
+    assert "line 5" in html
+    assert "Nothing logged yet." in html
+
+
+@pytest.mark.parametrize("content,words", [
+    (b"date,company,channel,direction,kind\n2026-11-16,\xff\xfe,email,sent,thank_you\n", "not UTF-8"),
+    ("date,company\n2026-11-16,X\n", "missing columns"),
+    ("date,company,channel,direction,kind\n", "no rows"),
+    ('date,company,channel,direction,kind,note\n2026-11-16,X,email,sent,thank_you,"<script>alert(1)</script>\n', "import rejected"),
+])
+def test_import_errors_are_clear(client, content, words):
+    r = upload(client, content)
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert words in html
+    assert "<script>alert(1)" not in html
+
+
+def test_import_without_a_file(client):
+    r = client.post("/log/import", data={"csrf_token": token(client)},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400 and "Choose a CSV file" in r.get_data(as_text=True)
+
+
+def test_import_too_large_is_413(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
+                      "MAX_CONTENT_LENGTH": 2048})
+    c = app.test_client()
+    r = upload(c, CSV * 100)
+    assert r.status_code == 413
+    assert "too large" in r.get_data(as_text=True)
+
+
+def test_exports_of_an_empty_log(client, db_path):
+    r = client.get("/log/export.csv")
+    assert r.status_code == 200
+    assert r.get_data(as_text=True).startswith("date,company,channel,direction,kind")
+    assert client.get("/log/export.json").get_json()["events"] == []
+    assert not db_path.exists()
+
+
+def test_log_routes_methods(client):
+    assert client.get("/log/add").status_code == 405
+    assert client.get("/log/import").status_code == 405
+    assert client.post("/log/export.csv").status_code == 405
+    assert client.get("/log").status_code in (301, 308)
+
+
+def test_check_page_offers_logged_companies(client):
+    add(client, company="Globex")
+    add(client, company="Initech")
+    html = client.get("/").get_data(as_text=True)
+    assert '<option value="Globex">Globex</option>' in html
+    assert '<option value="Initech">Initech</option>' in html
+    html = client.get("/?company=Initech").get_data(as_text=True)
+    assert '<option value="Initech" selected>' in html
+
+
+def test_check_with_company_gives_frequency_or_a_note(client):
+    add(client, company="Globex", kind="interview", channel="in_person", direction="received",
+        date="2026-11-02")
+    text = ("Dear Ms Lee,\n\nI am following up on my interview on 2 November for the analyst "
+            "role. I remain very interested and would be glad to send more samples of my work. "
+            "I will call you next Tuesday to ask about the timeline.\n\nBest regards,\nSam")
+    r = client.post("/api/v1/check", json={"text": text, "company": "Globex"})
+    assert r.status_code == 200
+    d = r.get_json()
+    assert "frequency" in d or any("Globex" in n for n in d.get("notes", []))
+    tok = token(client)
+    html = client.post("/check", data={"csrf_token": tok, "text": text, "company": "Globex"}).get_data(as_text=True)
+    assert 'id="result"' in html and ("Timing" in html or "Globex" in html)
+
+
+def test_step_view_accepts_several_shapes():
+    from web.log import _step_view
+
+    assert _step_view(None) is None
+    v = _step_view({"step": "Send a follow-up", "date": "2026-11-27", "why": "a week passed"})
+    assert (v["step"], v["date"], v["why"]) == ("Send a follow-up", "2026-11-27", "a week passed")
+    v = _step_view({"action": "call", "earliest": "2026-12-01"})
+    assert (v["step"], v["date"]) == ("call", "2026-12-01")
