@@ -1,0 +1,340 @@
+"""All SQL of the contact log.  Every function takes an open ``sqlite3.Connection``.
+
+The database is a plain SQLite file (WAL journal, foreign keys on, created mode 0600 in a
+0700 folder) found by ``resolve_db_path``: ``--db PATH`` > ``$FOLLOWUP_DB`` >
+``$XDG_DATA_HOME/followup-checker/contacts.db`` (``~/.local/share`` when XDG_DATA_HOME is
+unset).  ``PRAGMA application_id`` marks the file as ours and ``PRAGMA user_version`` is the
+schema version; ``connect`` migrates older files forward, one transaction per step, and
+refuses (with a one-line ``ContactLogError``) a file that is corrupt, foreign or newer.
+Nothing here ever deletes or recreates a file it cannot read.
+
+Writes run in ``BEGIN IMMEDIATE`` transactions (``transaction(conn)``), so concurrent writer
+processes queue on the lock (``busy_timeout``) instead of failing or losing rows.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+from pathlib import Path
+from typing import Iterator
+
+from .model import (CHANNELS, DIRECTIONS, KINDS, STYLES, ContactLogError, Employer, Event,
+                    NoDatabase, company_key, from_iso, iso)
+
+APPLICATION_ID = 0x46555043          # "FUPC": marks a followup-checker contact log
+SCHEMA_VERSION = 2
+ENV_VAR = "FOLLOWUP_DB"
+BUSY_TIMEOUT_S = 30.0
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+# MIGRATIONS[n] takes a database at version n to version n + 1.  Never edit a shipped step;
+# add a new one.
+MIGRATIONS: tuple[str, ...] = (
+    # 0 -> 1: the first schema.
+    f"""
+    CREATE TABLE employers (
+        id          INTEGER PRIMARY KEY,
+        company     TEXT NOT NULL CHECK (length(trim(company)) > 0),
+        company_key TEXT NOT NULL UNIQUE,
+        person      TEXT,
+        email       TEXT,
+        phone       TEXT
+    );
+    CREATE TABLE events (
+        id          INTEGER PRIMARY KEY,
+        employer_id INTEGER NOT NULL REFERENCES employers(id) ON DELETE CASCADE,
+        date        TEXT NOT NULL,
+        channel     TEXT NOT NULL CHECK (channel IN {_in(CHANNELS)}),
+        direction   TEXT NOT NULL CHECK (direction IN {_in(DIRECTIONS)}),
+        kind        TEXT NOT NULL CHECK (kind IN {_in(KINDS)}),
+        note        TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX events_by_employer_date ON events (employer_id, date);
+    PRAGMA application_id = {APPLICATION_ID};
+    """,
+    # 1 -> 2: employer style and decision date; announced call and creation time of events.
+    f"""
+    ALTER TABLE employers ADD COLUMN style TEXT NOT NULL DEFAULT 'unknown'
+        CHECK (style IN {_in(STYLES)});
+    ALTER TABLE employers ADD COLUMN decision_date TEXT;
+    ALTER TABLE events ADD COLUMN announced_call TEXT;
+    ALTER TABLE events ADD COLUMN created_at TEXT NOT NULL DEFAULT '';
+    """,
+)
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+# --------------------------------------------------------------------------- opening
+
+def default_db_path() -> Path:
+    """Where the log lives when no ``--db`` is given: ``$FOLLOWUP_DB`` or the XDG data dir."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(xdg) / "followup-checker" / "contacts.db"
+
+
+def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """``path`` (``--db``) if given, else ``default_db_path()``."""
+    return Path(path).expanduser() if path else default_db_path()
+
+
+def _create_file(p: Path) -> None:
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)   # mode applies when it is created
+        os.close(fd)
+    except OSError as exc:
+        raise ContactLogError(f"{p}: cannot create the contact log: {exc.strerror or exc}") from None
+
+
+def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
+            timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """Open (and create or migrate) the contact log; returns an autocommit connection.
+
+    ``create=False`` raises ``NoDatabase`` when the file does not exist (readers such as the
+    frequency check never create files).  Raises ``ContactLogError`` (one line) for a
+    corrupt, foreign or newer file; the file is left as it was.
+    """
+    p = resolve_db_path(path)
+    if p.is_dir():
+        raise ContactLogError(f"{p}: is a folder, not a contact log")
+    if not p.exists():
+        if not create:
+            raise NoDatabase(f"{p}: no contact log yet (add an event with `followup log add`)")
+        _create_file(p)
+    try:
+        conn = sqlite3.connect(str(p), timeout=timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise ContactLogError(f"{p}: cannot open the contact log: {exc}") from None
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        _check_identity(conn, p)
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(conn)
+        _quick_check(conn, p)
+    except ContactLogError:
+        conn.close()
+        raise
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise ContactLogError(f"{p}: the contact log is busy (another program holds it); "
+                                  f"try again") from None
+        raise ContactLogError(f"{p}: cannot use the contact log: {exc}") from None
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise ContactLogError(f"{p}: not a readable contact log ({exc}); the file was left "
+                              f"untouched: restore it from a backup or use --db") from None
+    return conn
+
+
+def _check_identity(conn: sqlite3.Connection, p: Path) -> None:
+    # The first read of the header: "file is not a database" surfaces here.
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id == 0 and version == 0:
+        n = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if n == 0:
+            return                      # a new, empty file: migrate() creates the schema
+    if app_id != APPLICATION_ID:
+        raise ContactLogError(f"{p}: not a followup-checker contact log (another program's "
+                              f"SQLite database); the file was left untouched, use --db")
+    if version > SCHEMA_VERSION:
+        raise ContactLogError(f"{p}: made by a newer followup-checker (schema {version}, this "
+                              f"version reads up to {SCHEMA_VERSION}); upgrade followup-checker")
+
+
+def _quick_check(conn: sqlite3.Connection, p: Path) -> None:
+    rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+    if rows != ["ok"]:
+        raise ContactLogError(f"{p}: the contact log is damaged ({rows[0]}); the file was left "
+                              f"untouched: restore it from a backup or use --db")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the schema up to ``target``, one transaction per step; returns the version.
+
+    Safe against a concurrent migrator: each step re-reads the version under the write lock.
+    """
+    while True:
+        if schema_version(conn) >= target:
+            return schema_version(conn)
+        with transaction(conn):
+            version = schema_version(conn)
+            if version >= target:
+                continue
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+
+
+def _statements(script: str) -> list[str]:
+    # The steps hold no ';' inside literals, so splitting is exact; executing one statement at
+    # a time (unlike executescript) keeps them inside our transaction.
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on any exception).
+
+    Re-entrant: inside an open transaction it just joins it, so ``import_csv`` can run many
+    ``add_event`` calls as one all-or-nothing unit.
+    """
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+# --------------------------------------------------------------------------- employers
+
+_EMPLOYER_COLS = "id, company, person, email, phone, style, decision_date"
+
+
+def _employer(row: sqlite3.Row) -> Employer:
+    return Employer(id=row["id"], company=row["company"], person=row["person"],
+                    email=row["email"], phone=row["phone"], style=row["style"],
+                    decision_date=dt.date.fromisoformat(row["decision_date"])
+                    if row["decision_date"] else None)
+
+
+def get_employer(conn: sqlite3.Connection, company: str) -> Employer | None:
+    """The employer named ``company`` (case and spacing ignored), or None."""
+    row = conn.execute(f"SELECT {_EMPLOYER_COLS} FROM employers WHERE company_key = ?",
+                       (company_key(company),)).fetchone()
+    return _employer(row) if row else None
+
+
+def list_employers(conn: sqlite3.Connection) -> list[Employer]:
+    return [_employer(r) for r in conn.execute(
+        f"SELECT {_EMPLOYER_COLS} FROM employers ORDER BY company_key")]
+
+
+def _clean_company(company: str) -> str:
+    name = " ".join((company or "").split())
+    if not name:
+        raise ContactLogError("company name is empty")
+    if len(name) > 200:
+        raise ContactLogError(f"company name is too long ({len(name)} characters; limit 200)")
+    return name
+
+
+def add_employer(conn: sqlite3.Connection, company: str, *, person: str | None = None,
+                 email: str | None = None, phone: str | None = None, style: str | None = None,
+                 decision_date: dt.date | None = None) -> Employer:
+    """Create the employer, or update the fields given (not None) of an existing one."""
+    name = _clean_company(company)
+    if style is not None and style not in STYLES:
+        raise ContactLogError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
+    fields = {"person": person, "email": email, "phone": phone, "style": style,
+              "decision_date": decision_date.isoformat() if decision_date else None}
+    given = {k: v for k, v in fields.items() if v is not None}
+    with transaction(conn):
+        conn.execute("INSERT INTO employers (company, company_key) VALUES (?, ?) "
+                     "ON CONFLICT (company_key) DO NOTHING", (name, company_key(name)))
+        if given:
+            sets = ", ".join(f"{k} = ?" for k in given)
+            conn.execute(f"UPDATE employers SET {sets} WHERE company_key = ?",
+                         (*given.values(), company_key(name)))
+        employer = get_employer(conn, name)
+    assert employer is not None
+    return employer
+
+
+# --------------------------------------------------------------------------- events
+
+_EVENT_SELECT = ("SELECT e.id, e.employer_id, m.company, e.date, e.channel, e.direction, e.kind, "
+                 "e.note, e.announced_call, e.created_at FROM events e "
+                 "JOIN employers m ON m.id = e.employer_id")
+
+
+def _event(row: sqlite3.Row) -> Event:
+    return Event(id=row["id"], company=row["company"], when=from_iso(row["date"]),
+                 channel=row["channel"], direction=row["direction"], kind=row["kind"],
+                 note=row["note"], announced_call=row["announced_call"],
+                 employer_id=row["employer_id"], created_at=row["created_at"])
+
+
+def validate_event(channel: str, direction: str, kind: str) -> None:
+    """Raise ``ContactLogError`` naming the first field outside its allowed values."""
+    for name, value, allowed in (("channel", channel, CHANNELS),
+                                 ("direction", direction, DIRECTIONS), ("kind", kind, KINDS)):
+        if value not in allowed:
+            raise ContactLogError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+
+
+def add_event(conn: sqlite3.Connection, company: str, when: dt.date | dt.datetime,
+              channel: str, direction: str, kind: str, note: str = "",
+              announced_call: str | None = None) -> Event:
+    """Log one contact with ``company`` (created if new); returns the stored event."""
+    validate_event(channel, direction, kind)
+    if not isinstance(when, (dt.date, dt.datetime)):
+        raise ContactLogError(f"event date must be a date, not {when!r}")
+    name = _clean_company(company)
+    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    with transaction(conn):
+        employer = get_employer(conn, name) or add_employer(conn, name)
+        cur = conn.execute(
+            "INSERT INTO events (employer_id, date, channel, direction, kind, note, "
+            "announced_call, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (employer.id, iso(when), channel, direction, kind, note or "", announced_call, stamp))
+        event = get_event(conn, cur.lastrowid)
+    assert event is not None
+    return event
+
+
+def event_exists(conn: sqlite3.Connection, company: str, when: dt.date | dt.datetime,
+                 channel: str, direction: str, kind: str, note: str = "") -> bool:
+    """True when an identical event is already logged (used to skip re-imported rows)."""
+    row = conn.execute(
+        "SELECT 1 FROM events e JOIN employers m ON m.id = e.employer_id WHERE m.company_key = ? "
+        "AND e.date = ? AND e.channel = ? AND e.direction = ? AND e.kind = ? AND e.note = ?",
+        (company_key(company), iso(when), channel, direction, kind, note or "")).fetchone()
+    return row is not None
+
+
+def get_event(conn: sqlite3.Connection, event_id: int) -> Event | None:
+    row = conn.execute(f"{_EVENT_SELECT} WHERE e.id = ?", (event_id,)).fetchone()
+    return _event(row) if row else None
+
+
+def list_events(conn: sqlite3.Connection, company: str | None = None) -> list[Event]:
+    """Events in date order (then id), all or one employer's (case-insensitive name)."""
+    if company is None:
+        rows = conn.execute(f"{_EVENT_SELECT} ORDER BY e.date, e.id")
+    else:
+        rows = conn.execute(f"{_EVENT_SELECT} WHERE m.company_key = ? ORDER BY e.date, e.id",
+                            (company_key(company),))
+    return [_event(r) for r in rows]
+
+
+def count_events(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def delete_event(conn: sqlite3.Connection, event_id: int) -> bool:
+    """Delete one event; False when there is no such id."""
+    with transaction(conn):
+        return conn.execute("DELETE FROM events WHERE id = ?", (event_id,)).rowcount > 0

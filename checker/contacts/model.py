@@ -1,0 +1,90 @@
+"""Plain data of the contact log: employers and events (no SQL here; see ``db.py``)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+STYLES = ("traditional", "modern", "unknown")
+CHANNELS = ("email", "call", "voicemail", "text", "letter", "linkedin", "in_person")
+DIRECTIONS = ("sent", "received")
+KINDS = ("interview", "thank_you", "follow_up", "other")
+# Channels that are a phone call (a voicemail is a call nobody answered).
+CALL_CHANNELS = ("call", "voicemail")
+
+
+class ContactLogError(ValueError):
+    """A contact-log problem the user can fix; ``str(exc)`` is one line."""
+
+
+class NoDatabase(ContactLogError):
+    """The contact log does not exist yet (only raised when ``create=False``)."""
+
+
+def company_key(company: str) -> str:
+    """How company names are matched: case-insensitive, spaces collapsed."""
+    return " ".join(company.split()).casefold()
+
+
+def day_of(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def iso(value: dt.date | dt.datetime) -> str:
+    """Storage form: ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS]`` (sorts as text)."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, microsecond=0).isoformat(
+            timespec="seconds" if value.second else "minutes")
+    return value.isoformat()
+
+
+def from_iso(text: str) -> dt.date | dt.datetime:
+    return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class Employer:
+    id: int
+    company: str
+    person: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    style: str = "unknown"
+    decision_date: dt.date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["decision_date"] = self.decision_date.isoformat() if self.decision_date else None
+        return d
+
+
+@dataclass(frozen=True)
+class Event:
+    """One contact.  ``when`` is a date or a datetime; ``day`` is always a date."""
+    id: int
+    company: str
+    when: dt.date | dt.datetime
+    channel: str
+    direction: str
+    kind: str
+    note: str = ""
+    announced_call: str | None = None   # ISO date of a call the message announced, or "yes"
+    employer_id: int = 0
+    created_at: str = field(default="", compare=False)
+
+    @property
+    def day(self) -> dt.date:
+        return day_of(self.when)
+
+    @property
+    def is_call(self) -> bool:
+        return self.channel in CALL_CHANNELS
+
+    @property
+    def sent(self) -> bool:
+        return self.direction == "sent"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "date": iso(self.when), "company": self.company,
+                "channel": self.channel, "direction": self.direction, "kind": self.kind,
+                "note": self.note, "announced_call": self.announced_call}
