@@ -23,10 +23,6 @@ Every error a user can cause (bad date, malformed CSV, corrupt or foreign databa
 """
 from __future__ import annotations
 
-import datetime as dt
-import sqlite3
-from typing import Any
-
 from .csvio import (COLUMNS, CSVImportError, ImportResult, export_csv, export_json,
                     export_rows, import_csv)
 from .dates import DateError, parse_date, short
@@ -35,26 +31,9 @@ from .db import (SCHEMA_VERSION, add_employer, add_event, connect, count_events,
                  list_events, migrate, resolve_db_path, schema_version, transaction)
 from .model import (CHANNELS, DIRECTIONS, KINDS, STYLES, ContactLogError, Employer, Event,
                     NoDatabase)
+from .next import check_contact, next_step
 from .policy import NextStep, Reason, Verdict, evaluate, load_policy, plan
 
-
-def next_step(conn: sqlite3.Connection, company: str, today: dt.date | None = None,
-              config: Any = None) -> NextStep:
-    """The next appropriate step with ``company`` and the earliest date for it."""
-    employer = get_employer(conn, company)
-    name = employer.company if employer else " ".join(company.split())
-    return plan(list_events(conn, company), today=today or dt.date.today(), employer=employer,
-                company=name, policy=load_policy(config))
-
-
-def check_contact(conn: sqlite3.Connection, company: str, *, send_on: dt.date | None = None,
-                  channel: str = "email", kind: str = "follow_up", config: Any = None) -> Verdict:
-    """Judge a planned message or call to ``company`` on ``send_on`` (default today)."""
-    employer = get_employer(conn, company)
-    name = employer.company if employer else " ".join(company.split())
-    return evaluate(list_events(conn, company), send_on=send_on or dt.date.today(),
-                    channel=channel, kind=kind, employer=employer, company=name,
-                    policy=load_policy(config))
 
 
 __all__ = [

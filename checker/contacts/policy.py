@@ -127,8 +127,10 @@ class NextStep:
 
     def to_dict(self) -> dict[str, Any]:
         return {"company": self.company, "action": self.action, "sentence": self.sentence,
+                "step": self.sentence,
                 "earliest": self.earliest.isoformat() if self.earliest else None,
-                "channel": self.channel, "reasons": list(self.reasons)}
+                "channel": self.channel, "reasons": list(self.reasons),
+                "why": "; ".join(self.reasons)}
 
 
 # --------------------------------------------------------------------------- timeline facts
