@@ -1,0 +1,70 @@
+"""Small inline SVG charts for the HTML report (no scripts, no external assets).
+
+Every chart is an ``<svg role="img">`` with a ``<title>`` and ``<desc>`` naming the numbers,
+and every bar carries its count as text, so the chart reads without colour and prints.
+"""
+from __future__ import annotations
+
+from html import escape
+
+
+def _fmt(n: float) -> str:
+    return f"{n:,.0f}" if float(n).is_integer() else f"{n:,.1f}"
+
+
+def column_chart(labels: list[str], counts: list[int], *, title: str, x_label: str = "",
+                 colour: str = "#3b6ea8", width: int = 360, height: int = 190) -> str:
+    """Vertical bars (a histogram): one column per bin, counts above the bars."""
+    n = max(1, len(counts))
+    top, bottom, left, right = 18, 38, 6, 6
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max(counts) if counts and max(counts) > 0 else 1
+    slot = plot_w / n
+    bar_w = max(2.0, slot * 0.78)
+    desc = "; ".join(f"{lab}: {c}" for lab, c in zip(labels, counts))
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}" xmlns="http://www.w3.org/2000/svg">',
+             f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>"]
+    base = top + plot_h
+    parts.append(f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="#555" stroke-width="1"/>')
+    step = max(1, (n + 5) // 6)  # label at most about six bins so they do not collide
+    for i, (lab, c) in enumerate(zip(labels, counts)):
+        h = plot_h * c / peak
+        x = left + i * slot + (slot - bar_w) / 2
+        y = base - h
+        if c:
+            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{colour}"/>')
+            parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
+                         f'font-size="10">{c}</text>')
+        if i % step == 0 or i == n - 1:
+            parts.append(f'<text x="{left + i * slot + slot / 2:.1f}" y="{base + 13}" '
+                         f'text-anchor="middle" font-size="9.5">{escape(lab)}</text>')
+    if x_label:
+        parts.append(f'<text x="{width / 2:.1f}" y="{height - 4}" text-anchor="middle" '
+                     f'font-size="10.5" fill="#333">{escape(x_label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def share_bars(rows: list[tuple[str, int, int]], *, title: str, colour: str = "#c0392b",
+               width: int = 520) -> str:
+    """Horizontal bars of a share: ``(label, part, whole)`` per row, with "part of whole"."""
+    row_h, label_w, right = 26, 200, 96
+    height = row_h * max(1, len(rows)) + 8
+    plot_w = width - label_w - right
+    desc = "; ".join(f"{lab}: {p} of {w}" for lab, p, w in rows)
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}" xmlns="http://www.w3.org/2000/svg">',
+             f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>"]
+    for i, (lab, p, w) in enumerate(rows):
+        y = 4 + i * row_h
+        share = p / w if w else 0.0
+        parts.append(f'<text x="0" y="{y + 16}" font-size="12">{escape(lab)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{plot_w}" height="16" fill="#eee"/>')
+        if share:
+            parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{plot_w * share:.1f}" '
+                         f'height="16" fill="{colour}"/>')
+        text = f"{share:.0%} ({p}/{w})" if w else "n/a"
+        parts.append(f'<text x="{label_w + plot_w + 6}" y="{y + 16}" font-size="12">{escape(text)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,139 @@
+"""Stream items through ``checker.check_many`` and yield one ``Result`` per item, in order.
+
+Unreadable items skip the pipeline but keep their place; drafts the core could not analyse
+(empty, binary, too long) become unreadable results too, with the core's reason.  If a check
+raises on one draft, that draft is reported (``internal error``) and the rest go on.
+"""
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from ..api import KINDS
+from ..report import Report
+from .readers import Item
+
+MAX_CONSECUTIVE_FAILURES = 20
+
+
+class BatchStopped(RuntimeError):
+    """The checker failed on many drafts in a row (a broken install, not a bad draft)."""
+
+
+@dataclass
+class Result:
+    item: Item
+    report: Report | None = None
+    error: str | None = None
+    _data: dict[str, Any] | None = None
+
+    @property
+    def id(self) -> Any:
+        return self.item.id
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def data(self) -> dict[str, Any]:
+        """The report JSON (``Report.to_dict()``) with ``"id"`` first; computed once."""
+        if self._data is None:
+            if self.report is None:
+                self._data = {"id": self.item.id, "error": self.error, "input": self.item.where}
+            else:
+                self._data = {"id": self.item.id, **self.report.to_dict()}
+        return self._data
+
+
+def normalise_kind(kind: Any) -> str | None:
+    """``"Thank-you"`` -> ``thank_you``; None / "" / "auto" -> None; else ValueError."""
+    if kind is None:
+        return None
+    k = "_".join(str(kind).strip().lower().replace("-", " ").split())
+    if k in ("", "auto"):
+        return None
+    k = {"thankyou": "thank_you", "thanks": "thank_you", "followup": "follow_up"}.get(k, k)
+    if k not in KINDS:
+        raise ValueError(f"unknown kind {str(kind)[:40]!r}; use thank_you or follow_up")
+    return k
+
+
+def _unchecked_reason(report: Report) -> str | None:
+    """The reason when the core reported the text as uncheckable (input.* finding, no analysis)."""
+    if report.sections:
+        return None
+    for f in report.findings:
+        if f.rule.startswith("input."):
+            return report.notes[0] if report.notes else f.message
+    return None
+
+
+def process(items: Iterable[Item], *, jobs: int = 1, config=None, kind: str | None = None,
+            batch_size: int = 64) -> Iterator[Result]:
+    """Check every readable item (``check_many`` with ``n_process=jobs``); yield in order."""
+    from ..api import check_many
+
+    default_kind = normalise_kind(kind)
+    source: Iterator[Item] = iter(items)
+    pending: deque[Item] = deque()  # items handed to the pipe, not yet reported
+
+    def feed():
+        for item in source:
+            if item.error is None:
+                try:
+                    item.kind = normalise_kind(item.kind) or default_kind
+                except ValueError as exc:
+                    item.error = str(exc)
+            pending.append(item)
+            if item.error is None:
+                yield item.text, {"kind": item.kind}
+
+    failures = 0
+    while True:
+        try:
+            for report in check_many(feed(), n_process=jobs, config=config, batch_size=batch_size):
+                while pending[0].error is not None:
+                    bad = pending.popleft()
+                    yield Result(bad, error=bad.error)
+                item = pending.popleft()
+                why = _unchecked_reason(report)
+                item.text = None  # the report holds the text now
+                yield Result(item, error=why) if why else Result(item, report=report)
+                failures = 0
+        except Exception as exc:  # a check raised on one draft: report it, go on
+            if isinstance(exc, (ImportError, MemoryError)) or type(exc).__name__ == "ModelMissing":
+                raise
+            failed = _fail_next(pending, exc)
+            failures += 1
+            if failed is None:
+                raise
+            if failures > MAX_CONSECUTIVE_FAILURES:
+                raise BatchStopped(f"the checker failed on {failures} drafts in a row: "
+                                   f"{type(exc).__name__}: {exc}") from exc
+        else:
+            break
+        # Report the draft that failed, then restart the pipe on the rest.
+        for res in failed:
+            yield res
+        source = itertools.chain(list(pending), source)
+        pending.clear()
+    while pending:
+        bad = pending.popleft()
+        yield Result(bad, error=bad.error)
+
+
+def _fail_next(pending: deque, exc: Exception) -> list[Result] | None:
+    out = []
+    while pending and pending[0].error is not None:
+        bad = pending.popleft()
+        out.append(Result(bad, error=bad.error))
+    if not pending:
+        return None
+    item = pending.popleft()
+    item.text = None
+    msg = str(exc).splitlines()[0][:200] if str(exc) else ""
+    out.append(Result(item, error=f"internal error while checking: {type(exc).__name__}"
+                                  + (f": {msg}" if msg else "")))
+    return out
