@@ -1,8 +1,95 @@
-"""Contact-frequency check (issue 4): only runs when the caller names an employer (``to=``)."""
+"""Contact-frequency check (issue 4): is sending this now too soon, too often, one too many?
+
+Runs only when the caller names an employer (``to=``).  Options: ``to`` (company),
+``send_on`` (date or date string; default today), ``channel`` (email / call / text; default
+email), ``db`` (contact-log path; None = the default resolution).  Judges the message against
+the contact log with the cadence policy (``checker.contacts.policy``), and the call the draft
+announces (read from the elements check's ``call_heads_up`` sentence) against the same policy.
+The section holds ``allowed`` (this message may go out on ``send_on`` as written),
+``earliest`` (the first date its timing is fine; null when never, e.g. a second call),
+``reasons`` (every frequency finding's message) and the facts they rest on.  Findings about the timing point at
+no text (offset 0, empty span); findings about the announced call point at its sentence.
+"""
 from __future__ import annotations
+
+import datetime as dt
+
+
+def _sentence(ctx, start: int, end: int) -> str:
+    try:
+        sents = [s for s in ctx.doc.sents if s.start_char < end and s.end_char > start]
+    except (AttributeError, ValueError):  # no sentence boundaries
+        sents = []
+    if sents:
+        return ctx.text[min(s.start_char for s in sents):max(s.end_char for s in sents)]
+    return ctx.text[start:end]
+
+
+def _announced(ctx, send_on: dt.date):
+    """The call heads-up evidence of the elements check and the call time it announces."""
+    from ..contacts.policy import AnnouncedCall, read_call_time
+
+    call = ((ctx.sections.get("elements") or {}).get("call_heads_up") or {})
+    if not call.get("present") or call.get("start") is None:
+        return None, None
+    start, end = int(call["start"]), int(call.get("end", call["start"]))
+    found = read_call_time(_sentence(ctx, start, end), send_on)
+    when = call.get("when")
+    if found is None and isinstance(when, dict) and isinstance(when.get("days"), int):
+        # The elements check read a time our patterns do not know; trust its day count.
+        days = when["days"]
+        found = AnnouncedCall(text=str(when.get("text", "")), label=str(when.get("text", "")),
+                              date=send_on + dt.timedelta(days=days), days=days,
+                              repeat=bool(when.get("repeat")))
+    return found, (start, end)
 
 
 def run(ctx):
-    if not ctx.options.get("to"):
+    company = ctx.options.get("to")
+    if not company:
         return None
-    raise NotImplementedError("the contact-frequency check is not built yet")
+    from ..contacts import db
+    from ..contacts.dates import parse_date
+    from ..contacts.model import NoDatabase, day_of
+    from ..contacts.policy import PROPOSAL_CHANNELS, evaluate, judge_announced_call, load_policy
+
+    today = dt.date.today()
+    raw = ctx.options.get("send_on")
+    send_on = day_of(parse_date(raw, relative=True, today=today)) if raw else today
+    channel = ctx.options.get("channel") or "email"
+    if channel not in PROPOSAL_CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(PROPOSAL_CHANNELS)}, not {channel!r}")
+    policy = load_policy(ctx.config)
+    events, employer = [], None
+    try:
+        conn = db.connect(ctx.options.get("db"), create=False)
+    except NoDatabase:
+        conn = None
+    if conn is not None:
+        try:
+            employer = db.get_employer(conn, company)
+            events = db.list_events(conn, company) if employer else []
+        finally:
+            conn.close()
+    name = employer.company if employer else " ".join(str(company).split())
+    kind = ctx.kind if ctx.kind in ("thank_you", "follow_up") else "follow_up"
+    verdict = evaluate(events, send_on=send_on, channel=channel, kind=kind, employer=employer,
+                       company=name, policy=policy)
+    for reason in verdict.reasons:
+        ctx.emit(reason.rule, 0, 0, **reason.fmt)
+
+    call, span = _announced(ctx, send_on)
+    call_reasons = []
+    if call is not None and span is not None:
+        call_reasons = judge_announced_call(call, events, send_on, policy, company=name)
+        for reason in call_reasons:
+            ctx.emit(reason.rule, span[0], span[1], **reason.fmt)
+
+    section = verdict.to_dict()
+    # As written, a note that promises more than one call (or another call) is not fit to send.
+    section["allowed"] = verdict.allowed and not any(r.blocking for r in call_reasons)
+    section["reasons"] = [r.message for r in verdict.reasons + call_reasons]
+    section["rules"] = [r.to_dict() for r in verdict.reasons + call_reasons]
+    section = {"company": name, "known": employer is not None, **section,
+               "announced_call": call.to_dict() if call else None}
+    return section

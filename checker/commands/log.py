@@ -1,0 +1,257 @@
+"""``followup log``: the log of contacts with each employer (add, list, import, export, rm).
+
+    followup log add --to Acme --kind thank_you [--channel email] [--date 2026-11-25]
+    followup log add --to Acme --kind interview --channel in_person --direction received
+    followup log employer --to Acme --style traditional --decision-by 2026-12-10
+    followup log list [--to Acme] [--format text|json]
+    followup log import contacts.csv [--date-format %d/%m/%Y]
+    followup log export [--format csv|json] [--to Acme]
+    followup log rm 12
+
+Every sub-command takes ``--db PATH`` (default: ``$FOLLOWUP_DB`` or
+``$XDG_DATA_HOME/followup-checker/contacts.db``).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from ..cli import UsageError
+
+DB_HELP = ("contact log database (default: $FOLLOWUP_DB or "
+           "$XDG_DATA_HOME/followup-checker/contacts.db)")
+
+
+def add_arguments(p) -> None:
+    from ..contacts.model import CHANNELS, DIRECTIONS, KINDS, STYLES
+
+    p.add_argument("--db", metavar="PATH", default=None, help=DB_HELP)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=DB_HELP)
+    sub = p.add_subparsers(dest="log_command", metavar="ACTION")
+
+    a = sub.add_parser("add", parents=[common], help="log one contact (after you send, call or hear back)")
+    a.add_argument("--to", metavar="COMPANY", required=True, help="the employer")
+    a.add_argument("--kind", choices=KINDS, required=True)
+    a.add_argument("--channel", choices=CHANNELS, default="email")
+    a.add_argument("--direction", choices=DIRECTIONS, default="sent")
+    a.add_argument("--date", metavar="DATE", default="today",
+                   help="date or date and time (default: today); YYYY-MM-DD, 24 Nov 2026, yesterday")
+    a.add_argument("--date-format", metavar="FMT", help="strptime format for --date, e.g. %%d/%%m/%%Y")
+    a.add_argument("--note", default="", help="free note")
+    a.add_argument("--announced-call", metavar="DATE", nargs="?", const="yes",
+                   help="this message announced a call (optionally when)")
+    _employer_options(a, STYLES)
+
+    e = sub.add_parser("employer", parents=[common], help="set an employer's contact person, style or decision date")
+    e.add_argument("--to", metavar="COMPANY", required=True)
+    _employer_options(e, STYLES)
+
+    ls = sub.add_parser("list", parents=[common], help="list logged contacts")
+    ls.add_argument("--to", metavar="COMPANY", help="only this employer")
+    ls.add_argument("--format", choices=("text", "json"), default="text")
+
+    im = sub.add_parser("import", parents=[common], help="import a CSV (all rows or none)")
+    im.add_argument("file", metavar="FILE.csv", help="CSV with a header: date, company, channel, "
+                    "direction, kind[, note, announced_call]; - reads stdin")
+    im.add_argument("--date-format", metavar="FMT",
+                    help="strptime format for the dates, e.g. %%d/%%m/%%Y (needed for 03/04/2026)")
+
+    ex = sub.add_parser("export", parents=[common], help="write the log as CSV or JSON to stdout")
+    ex.add_argument("--format", choices=("csv", "json"), default="csv")
+    ex.add_argument("--to", metavar="COMPANY", help="only this employer")
+
+    rm = sub.add_parser("rm", parents=[common], help="delete one logged contact by its id")
+    rm.add_argument("id", metavar="ID", help="the event id shown by `followup log list`")
+
+
+def _employer_options(p, styles) -> None:
+    g = p.add_argument_group("employer details (stored with the employer)")
+    g.add_argument("--person", help="who you deal with")
+    g.add_argument("--email")
+    g.add_argument("--phone")
+    g.add_argument("--style", choices=styles,
+                   help="traditional (handwritten note), modern (email is fine) or unknown")
+    g.add_argument("--decision-by", metavar="DATE", help="the date they said they would decide by")
+
+
+def _date(text: str, fmt: str | None = None, what: str = "--date"):
+    from ..contacts.dates import DateError, parse_date
+
+    try:
+        return parse_date(text, date_format=fmt, relative=True)
+    except DateError as exc:
+        raise UsageError(f"{what}: {exc}") from None
+
+
+def run(args) -> int:
+    from ..contacts.model import ContactLogError
+
+    if not getattr(args, "log_command", None):
+        raise UsageError("say what to do: followup log add|employer|list|import|export|rm "
+                         "(see followup log --help)")
+    try:
+        return {"add": _add, "employer": _employer, "list": _list, "import": _import,
+                "export": _export, "rm": _rm}[args.log_command](args)
+    except ContactLogError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _connect(args, create: bool):
+    from ..contacts.db import connect
+    from ..contacts.model import NoDatabase
+
+    try:
+        return connect(args.db, create=create)
+    except NoDatabase:
+        return None
+
+
+def _employer_fields(args) -> dict:
+    fields = {"person": args.person, "email": args.email, "phone": args.phone, "style": args.style}
+    if args.decision_by:
+        d = _date(args.decision_by, None, "--decision-by")
+        fields["decision_date"] = d.date() if isinstance(d, dt.datetime) else d
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _add(args) -> int:
+    from ..contacts import db
+    from ..contacts.dates import short
+
+    when = _date(args.date, args.date_format)
+    announced = args.announced_call
+    if announced and announced != "yes":
+        a = _date(announced, args.date_format, "--announced-call")
+        announced = (a.date() if isinstance(a, dt.datetime) else a).isoformat()
+    fields = _employer_fields(args)
+    conn = _connect(args, create=True)
+    try:
+        with db.transaction(conn):
+            if fields:
+                db.add_employer(conn, args.to, **fields)
+            event = db.add_event(conn, args.to, when, args.channel, args.direction, args.kind,
+                                 args.note, announced)
+    finally:
+        conn.close()
+    print(f"logged #{event.id}: {event.direction} {event.kind.replace('_', '-')} "
+          f"({event.channel}) with {event.company} on {short(event.day, dt.date.today())}")
+    return 0
+
+
+def _employer(args) -> int:
+    from ..contacts import db
+
+    fields = _employer_fields(args)
+    conn = _connect(args, create=True)
+    try:
+        emp = db.add_employer(conn, args.to, **fields)
+    finally:
+        conn.close()
+    details = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in emp.to_dict().items()
+                        if k not in ("id", "company") and v)
+    print(f"{emp.company}: {details or 'no details yet'}")
+    return 0
+
+
+def _list(args) -> int:
+    from ..contacts import db
+
+    conn = _connect(args, create=False)
+    events = []
+    if conn is not None:
+        try:
+            events = db.list_events(conn, args.to)
+        finally:
+            conn.close()
+    if args.format == "json":
+        print(json.dumps([e.to_dict() for e in events], ensure_ascii=False, indent=2))
+        return 0
+    if not events:
+        who = f" with {args.to}" if args.to else ""
+        print(f"no contacts{who} in the log", file=sys.stderr)
+        return 0
+    rows = [(str(e.id), e.to_dict()["date"], e.company, e.channel, e.direction, e.kind,
+             (e.note + (f" [call announced: {e.announced_call}]" if e.announced_call else "")))
+            for e in events]
+    head = ("ID", "DATE", "COMPANY", "CHANNEL", "DIR", "KIND", "NOTE")
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(6)]
+    for r in [head] + rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r[:6], widths)) + "  " + r[6].replace("\n", " "))
+    return 0
+
+
+def _import(args) -> int:
+    from ..contacts.csvio import CSVImportError, import_csv
+
+    name = "<stdin>" if args.file == "-" else args.file
+    try:
+        fh = (open(0, encoding="utf-8-sig", newline="", closefd=False) if args.file == "-"
+              else open(args.file, encoding="utf-8-sig", newline=""))
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{name}: is a folder, not a CSV file") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    conn = _connect(args, create=True)
+    try:
+        with fh:
+            result = import_csv(conn, fh, args.date_format, source=name)
+    except CSVImportError as exc:
+        if len(exc.problems) > 3:
+            for line in exc.details():
+                print(f"  {line}", file=sys.stderr)
+        raise UsageError(str(exc)) from None
+    finally:
+        conn.close()
+    n = len(result.companies)
+    print(f"imported {result.added} event{'s' if result.added != 1 else ''} for {n} "
+          f"employer{'s' if n != 1 else ''}"
+          + (f" ({result.skipped} already in the log, skipped)" if result.skipped else ""))
+    return 0
+
+
+def _export(args) -> int:
+    from ..contacts.csvio import COLUMNS, export_csv, export_json
+
+    conn = _connect(args, create=False)
+    if conn is None:
+        if args.format == "csv":
+            print(",".join(COLUMNS))
+        else:
+            print(json.dumps({"schema": "followup-checker/contacts/1",
+                              "exported": dt.date.today().isoformat(), "employers": [],
+                              "events": []}, indent=2))
+        return 0
+    try:
+        if args.format == "csv":
+            export_csv(conn, sys.stdout, args.to)
+        else:
+            export_json(conn, sys.stdout, args.to)
+    finally:
+        conn.close()
+    return 0
+
+
+def _rm(args) -> int:
+    from ..contacts import db
+    from ..contacts.dates import short
+
+    raw = args.id.lstrip("#")
+    if not raw.isdigit():
+        raise UsageError(f"event id must be a number (see followup log list), not {args.id!r}")
+    conn = _connect(args, create=False)
+    if conn is None:
+        raise UsageError(f"no event #{raw}: the contact log is empty")
+    try:
+        event = db.get_event(conn, int(raw))
+        if event is None or not db.delete_event(conn, int(raw)):
+            raise UsageError(f"no event #{raw} in the log (see followup log list)")
+    finally:
+        conn.close()
+    print(f"deleted #{event.id}: {event.kind.replace('_', '-')} ({event.channel}, "
+          f"{event.direction}) with {event.company} on {short(event.day, dt.date.today())}")
+    return 0
