@@ -1,0 +1,169 @@
+"""The pre-send CLI: linter lines, JSON, exit codes, bad input, golden output."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "data" / "examples"
+GOLDEN = Path(__file__).parent / "golden"
+GOOD = EXAMPLES / "good-thank-you.txt"
+
+
+def run_cli(capsys, *argv, stdin: bytes | None = None, monkeypatch=None):
+    if stdin is not None:
+        import io
+
+        class _Stdin:
+            buffer = io.BytesIO(stdin)
+
+        monkeypatch.setattr(sys, "stdin", _Stdin)
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.txt")))
+def test_golden_text_output(capsys, name):
+    code, out, _ = run_cli(capsys, "check", "--color", "never", "--fail-on", "never",
+                           str(EXAMPLES / name))
+    out = out.replace(str(EXAMPLES) + os.sep, "")
+    golden = GOLDEN / (name + ".out")
+    if os.environ.get("FOLLOWUP_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(out, encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden}; run with FOLLOWUP_UPDATE_GOLDEN=1"
+    assert out == golden.read_text(encoding="utf-8")
+    assert code == 0
+
+
+def test_linter_line_format(capsys):
+    code, out, _ = run_cli(capsys, "check", "--color", "never", str(EXAMPLES / "template-left-in.txt"))
+    first = out.splitlines()[0]
+    path, line, col, rest = first.split(":", 3)
+    assert path.endswith("template-left-in.txt") and line.isdigit() and col.isdigit()
+    severity, rule = rest.split()[:2]
+    assert severity in ("error", "warning", "suggestion") and "." in rule
+    assert code == 1  # placeholders are errors
+
+
+def test_json_report_schema(capsys):
+    code, out, _ = run_cli(capsys, "check", "--format", "json", str(GOOD))
+    d = json.loads(out)
+    assert d["schema"] == "followup-checker/report/1"
+    assert d["verdict"] in ("ready", "revise") and d["kind"] in ("thank_you", "follow_up")
+    assert set(d["length"]) >= {"words", "sentences", "grade", "verdict"}
+    assert set(d["politeness"]) >= {"score", "label", "strategies"}
+    assert set(d["desperation"]) >= {"detected", "level", "signals"}
+    for name in ("thanks", "enjoyed", "offer_info", "call_heads_up"):
+        assert "present" in d["elements"][name]
+    text = GOOD.read_text(encoding="utf-8")
+    for f in d["findings"]:
+        assert set(f) >= {"rule", "category", "severity", "message", "start", "end", "line",
+                          "column", "suggestion"}
+        assert text[f["start"]:f["end"]] == f["text"]
+    for name, el in d["elements"].items():
+        if el["present"]:
+            assert text[el["start"]:el["end"]] == el["text"]
+    assert code == 0
+
+
+def test_exit_codes_follow_fail_on(capsys):
+    needy = str(EXAMPLES / "needy-follow-up.txt")
+    assert run_cli(capsys, "check", needy)[0] == 1
+    assert run_cli(capsys, "check", "--fail-on", "never", needy)[0] == 0
+    assert run_cli(capsys, "check", "--fail-on", "suggestion", str(GOOD))[0] in (0, 1)
+    assert run_cli(capsys, "check", "--fail-on", "error", str(GOOD))[0] == 0
+
+
+def test_stdin(capsys, monkeypatch):
+    code, out, _ = run_cli(capsys, "check", "--format", "json", "-", monkeypatch=monkeypatch,
+                           stdin=GOOD.read_bytes())
+    assert json.loads(out)["elements"]["thanks"]["present"] is True
+    assert code == 0
+
+
+@pytest.mark.parametrize("data,needle", [
+    (b"", "empty"),
+    (b"   \n\t \n", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    ("Caf\u00e9 th\u00e9".encode("latin-1"), "not UTF-8"),
+    (b"Thank you. " * 3000, "too long"),
+])
+def test_bad_input_is_one_line_and_exit_2(capsys, monkeypatch, data, needle):
+    code, out, err = run_cli(capsys, "check", "-", monkeypatch=monkeypatch, stdin=data)
+    assert code == 2
+    assert needle in err and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_missing_file_and_folder(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "check", str(tmp_path / "nope.txt"))
+    assert code == 2 and "no such file" in err
+    code, _, err = run_cli(capsys, "check", str(tmp_path))
+    assert code == 2 and "folder" in err
+
+
+def test_html_body_is_stripped(capsys, tmp_path):
+    page = tmp_path / "mail.html"
+    page.write_text("<html><body><p>Dear Ms. Lee,</p><p>Thank you for your time on "
+                    "Monday &amp; for the tour.</p><p>Best,<br>Amy</p></body></html>", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "check", "--format", "json", str(page))
+    d = json.loads(out)
+    assert d["source"]["html"] is True
+    plain = d["source"]["text"]
+    assert "<p>" not in plain and "& for the tour" in plain
+    assert d["elements"]["thanks"]["present"]
+    for f in d["findings"]:
+        assert plain[f["start"]:f["end"]] == f["text"]
+
+
+def test_bad_config_is_usage_error(capsys, tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[severity]\n'elements' = 'fatal'\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "check", "--config", str(cfg), str(GOOD))
+    assert code == 2 and "severity" in err
+    cfg.write_text("not = [toml", encoding="utf-8")
+    code, _, err = run_cli(capsys, "check", "--config", str(cfg), str(GOOD))
+    assert code == 2 and "invalid TOML" in err
+
+
+def test_config_turns_rules_off_and_changes_severity(capsys, tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[rules]\n"hygiene" = false\n[severity]\n"elements.call_heads_up" = "error"\n',
+                   encoding="utf-8")
+    code, out, _ = run_cli(capsys, "check", "--format", "json", "--config", str(cfg),
+                           str(EXAMPLES / "template-left-in.txt"))
+    d = json.loads(out)
+    rules = {f["rule"]: f["severity"] for f in d["findings"]}
+    assert not any(r.startswith("hygiene.") for r in rules)
+    assert rules["elements.call_heads_up"] == "error"
+    assert code == 1
+
+
+def test_colour_only_when_asked(capsys):
+    _, out, _ = run_cli(capsys, "check", "--fail-on", "never", str(EXAMPLES / "needy-follow-up.txt"))
+    assert "\033[" not in out  # captured output is not a terminal
+    _, out, _ = run_cli(capsys, "check", "--color", "always", "--fail-on", "never",
+                        str(EXAMPLES / "needy-follow-up.txt"))
+    assert "\033[" in out
+
+
+def test_usage_errors_exit_2():
+    proc = subprocess.run([sys.executable, "-m", "checker.cli", "check", "--format", "yaml"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "invalid choice" in proc.stderr
+
+
+def test_rules_command_lists_catalogue(capsys):
+    code, out, _ = run_cli(capsys, "rules", "--format", "json")
+    ids = {r["id"] for r in json.loads(out)}
+    assert {"elements.thanks", "desperation.begging", "hygiene.placeholder"} <= ids
+    assert code == 0
