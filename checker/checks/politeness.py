@@ -1,5 +1,203 @@
-"""politeness check: being written."""
+"""Politeness of the body: a learned, calibrated score, a label, the strategies with their
+spans, and the features that moved the score most.
+
+The score is the probability from the linear model trained on the Stanford Politeness Corpus
+(``models/politeness``; weights as JSON, a dot product over named features, no scikit-learn
+here).  The corpus holds single requests, so only the body is scored (greeting and sign-off
+lines, and an inline "Hi Mark," vocative, are left out), sentence by sentence; the sentence
+log-odds are combined as set in ``[politeness.scoring]`` (see the model card for the
+comparison on the development drafts).  Labels come from thresholds in data.
+"""
+from __future__ import annotations
+
+from ..politeness.model import Model, load, sigmoid
+from ..politeness.strategies import _tokenize, lexicon, norm, softened
+from ..ruledata import load_toml
+
+HINTS = {"bare_command": "politeness.bare_command",
+         "demanding_question": "politeness.direct_question",
+         "obligation": "politeness.obligation"}
+
+
+def _data() -> dict:
+    return load_toml("politeness.toml")["politeness"]
+
+
+def _trim(span, greetings: list[tuple[str, ...]]):
+    """Drop a leading vocative greeting ("Hi Mark,") from a sentence span."""
+    toks = [t for t in span if not t.is_space]
+    if not toks:
+        return None
+    norms = [norm(t) for t in toks]
+    for g in greetings:
+        if tuple(norms[:len(g)]) == g:
+            for k in range(len(g), min(len(toks), len(g) + 5)):
+                if norms[k] in (",", ":", "!", "-", "\u2014"):
+                    if k + 1 >= len(toks):
+                        return None
+                    return span.doc[toks[k + 1].i:toks[-1].i + 1]
+            break
+    return span.doc[toks[0].i:toks[-1].i + 1]
+
+
+def scoring_spans(ctx) -> list:
+    """Body sentences, clipped to the body, without inline greetings; words only."""
+    data = _data()["scoring"]
+    greetings = sorted((_tokenize(g) for g in data["inline_greetings"]), key=len, reverse=True)
+    bs, be = ctx.body
+    out = []
+    for s in ctx.body_sents():
+        a, b = max(s.start_char, bs), min(s.end_char, be)
+        span = ctx.doc.char_span(a, b, alignment_mode="contract")
+        if span is None or not any(t.is_alpha for t in span):
+            continue
+        span = _trim(span, greetings)
+        if span is not None and any(t.is_alpha for t in span):
+            out.append(span)
+    return out
+
+
+def combine(logits: list[float], method: str, min_weight: float) -> tuple[float, list[float]]:
+    """Whole-body log-odds from sentence log-odds, and each sentence's weight in it."""
+    n = len(logits)
+    if method == "mean":
+        lam = [1.0 / n] * n
+    elif method == "min":
+        lam = [0.0] * n
+        lam[min(range(n), key=logits.__getitem__)] = 1.0
+    elif method == "mean_min":
+        lam = [(1.0 - min_weight) / n] * n
+        lam[min(range(n), key=logits.__getitem__)] += min_weight
+    else:
+        raise ValueError(f"unknown politeness scoring method {method!r}")
+    return sum(l * w for l, w in zip(logits, lam)), lam
+
+
+def _units(scored, weight: float, text: str) -> dict[tuple, float]:
+    """Group feature contributions into readable units with spans: strategies, words
+    (unigram + its character n-grams), word pairs and sentence starts."""
+    units: dict[tuple, float] = {}
+    where = scored.extracted.where
+    for name, c in scored.contributions.items():
+        if not c:
+            continue
+        occ = where.get(name) or []
+        if not occ:
+            continue
+        share = c * weight / len(occ)
+        kind, body = name[0], name[2:]
+        for a, b in occ:
+            if kind == "s":
+                key = ("strategy:" + body, a, b)
+            elif kind == "c":
+                key = ("word", a, b)
+            elif body.startswith("<s> "):
+                key = ("start", a, b)
+            elif " " in body:
+                key = ("words", a, b)
+            else:
+                key = ("word", a, b)
+            units[key] = units.get(key, 0.0) + share
+    return units
+
+
+def explain(units: dict[tuple, float], text: str, limit: int, min_weight: float) -> list[dict]:
+    out = []
+    for (feature, a, b), w in sorted(units.items(), key=lambda kv: -abs(kv[1])):
+        if len(out) >= limit or abs(w) < min_weight:
+            break
+        words = text[a:b]
+        if feature == "word":
+            feature = "word:" + words.lower()
+        elif feature == "words":
+            feature = "words:" + " ".join(words.lower().split())
+        elif feature == "start":
+            feature = "start:" + words.lower()
+        direction = "more_polite" if w > 0 else "less_polite"
+        what = f"starting a sentence with '{words}'" if feature.startswith("start:") else f"'{words}'"
+        out.append({"feature": feature, "start": a, "end": b, "text": words,
+                    "weight": round(w, 3), "direction": direction,
+                    "explanation": f"{what} makes this {'more' if w > 0 else 'less'} polite"})
+    return out
+
+
+def score_body(ctx, model: Model | None = None, method: str | None = None) -> dict:
+    """Score the body: probability, log-odds, per-sentence scores and explanation units."""
+    model = model or load()
+    cfg = _data()["scoring"]
+    method = method or cfg["method"]
+    spans = scoring_spans(ctx)
+    if not spans:
+        p = sigmoid(model.logit_from_raw(model.bias))
+        return {"score": p, "sentences": [], "units": {}, "strategies": [], "spans": []}
+    if method == "body":
+        whole = model.score_sents(spans)
+        scored, lam, logit = [whole], [1.0], whole.logit
+        sent_info = [{"start": spans[0].start_char, "end": spans[-1].end_char,
+                      "score": round(whole.probability, 3)}]
+    else:
+        scored = [model.score_sents([s]) for s in spans]
+        logit, lam = combine([s.logit for s in scored], method, float(cfg["min_weight"]))
+        sent_info = [{"start": sp.start_char, "end": sp.end_char, "score": round(s.probability, 3)}
+                     for sp, s in zip(spans, scored)]
+    units: dict[tuple, float] = {}
+    strategies = []
+    for s, w in zip(scored, lam):
+        for key, v in _units(s, w, ctx.text).items():
+            units[key] = units.get(key, 0.0) + v
+        strategies.extend(s.extracted.strategies)
+    return {"score": sigmoid(logit), "logit": logit, "sentences": sent_info, "units": units,
+            "strategies": strategies, "spans": spans}
+
+
+def label_for(score: float, labels: dict) -> str:
+    if score >= float(labels["polite_min"]):
+        return "polite"
+    if score <= float(labels["impolite_max"]):
+        return "impolite"
+    return "neutral"
 
 
 def run(ctx):
-    return None
+    data = _data()
+    labels = ctx.config.threshold("politeness.labels", data["labels"])
+    model = load()
+    res = score_body(ctx)
+    score = res["score"]
+    label = label_for(score, labels)
+    top = explain(res["units"], ctx.text, int(data["scoring"]["top_features"]),
+                  float(data["scoring"]["min_feature_weight"]))
+    bs, be = ctx.body
+    body = ctx.text[bs:be]
+    span = (bs + len(body) - len(body.lstrip()), bs + len(body.rstrip()))
+    if label == "impolite":
+        worst = [f"'{f['text']}'" for f in top if f["direction"] == "less_polite"][:3]
+        reasons = (" and ".join([", ".join(worst[:-1]), worst[-1]] if len(worst) > 1 else worst)
+                   + " make it less polite") if worst else "no word of thanks or request"
+        ctx.emit("politeness.impolite", *span, score=score, reasons=reasons)
+    elif label == "neutral":
+        ctx.emit("politeness.neutral", *span, score=score)
+    lex = lexicon()
+    for m in res["strategies"]:
+        rule = HINTS.get(m.name)
+        if not rule:
+            continue
+        if m.name == "bare_command":
+            sent = ctx.doc[m.i:m.j].sent
+            if softened(sent, lex):
+                continue
+            ctx.emit(rule, m.start, m.end, text=m.text, verb=ctx.doc[m.i].lower_)
+        else:
+            ctx.emit(rule, m.start, m.end, text=m.text)
+    return {
+        "score": round(score, 3),
+        "label": label,
+        "strategies": [{"name": m.name, "start": m.start, "end": m.end, "text": m.text}
+                       for m in res["strategies"]],
+        "top_features": top,
+        "sentences": res["sentences"],
+        "method": data["scoring"]["method"],
+        "thresholds": {"polite_min": labels["polite_min"], "impolite_max": labels["impolite_max"]},
+        "model": {"name": "politeness-linear", "trained": model.meta.get("trained"),
+                  "card": "models/politeness/card.md"},
+    }

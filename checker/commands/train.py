@@ -1,0 +1,48 @@
+"""``followup train politeness [--corpus DIR]``: train the politeness model from its corpus.
+
+Writes ``weights.json`` and ``card.json`` into ``models/politeness`` (or ``--out DIR``).  The
+recipe lives in ``models/politeness/train.py``; scikit-learn is imported only here.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from ..cli import UsageError
+
+
+def add_arguments(p) -> None:
+    p.add_argument("model", choices=("politeness",), help="the model to train")
+    p.add_argument("--corpus", metavar="DIR",
+                   help="folder with wikipedia.annotated.csv and stack-exchange.annotated.csv "
+                        "(default: ../shared/data/politeness)")
+    p.add_argument("--out", metavar="DIR", help="where to write weights.json and card.json "
+                                                "(default: the models/politeness package)")
+    p.add_argument("--evaluate", action="store_true",
+                   help="also run the 10-fold evaluation and record it in card.json")
+    p.add_argument("--folds", type=int, default=10, help="folds for --evaluate (default 10)")
+    p.add_argument("--no-cache", action="store_true", help="re-parse the corpus (no parse cache)")
+    p.add_argument("--quiet", action="store_true")
+
+
+def run(args) -> int:
+    from models.politeness import recipe
+    from models.politeness.corpus import CorpusError
+
+    say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: not a folder")
+    if args.folds < 2:
+        raise UsageError("--folds must be at least 2")
+    t0 = time.time()
+    try:
+        result = recipe.build(corpus_dir=args.corpus, out_dir=out, evaluate_too=args.evaluate,
+                              folds=args.folds, use_cache=not args.no_cache, say=say)
+    except CorpusError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write the model: {exc}") from None
+    say(f"wrote {result['weights']} and {result['card']} in {time.time() - t0:.0f} s")
+    return 0

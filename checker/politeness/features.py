@@ -1,0 +1,131 @@
+"""Named features of a request: word n-grams, character n-grams and politeness strategies.
+
+``raw_features(sents, config)`` counts features over a list of sentence spans;
+``Vectorizer.transform`` turns the counts into the weighted, per-block L2-normalised TF-IDF
+values the linear model multiplies with its weights.  Pure Python: the same code runs in
+training (``models/politeness``) and in the check, so the two give identical scores.
+
+Feature names carry their block as a prefix: ``w:could you`` (word n-gram, ``<s>`` marks a
+sentence start), ``c: cou`` (character n-gram inside a word padded with spaces), ``s:please``
+(strategy present).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .strategies import Lexicon, Match, lexicon, norm, sentence_strategies
+
+DEFAULT_CONFIG = {
+    "word_ngrams": [1, 2],
+    "char_ngrams": [2, 5],
+    "strategies": True,
+    "lowercase": True,
+}
+
+
+def _tok_text(tok) -> str:
+    t = norm(tok)
+    return "<num>" if tok.like_num else t
+
+
+def sentence_tokens(sent) -> list:
+    return [t for t in sent if not t.is_space]
+
+
+@dataclass
+class Extracted:
+    """Counts of named features plus where they came from (for explanations)."""
+    counts: dict[str, float]
+    tokens: list = field(default_factory=list)          # all tokens, in order
+    strategies: list[Match] = field(default_factory=list)
+    # feature -> list of (start_char, end_char) occurrences
+    where: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
+            spans: bool = False) -> Extracted:
+    config = config or DEFAULT_CONFIG
+    lex = lex or lexicon()
+    counts: dict[str, float] = {}
+    where: dict[str, list[tuple[int, int]]] = {}
+    w_lo, w_hi = config["word_ngrams"]
+    c_lo, c_hi = config["char_ngrams"] if config.get("char_ngrams") else (0, -1)
+    all_toks: list = []
+    found: list[Match] = []
+
+    def add(name: str, a: int, b: int) -> None:
+        counts[name] = counts.get(name, 0.0) + 1.0
+        if spans:
+            where.setdefault(name, []).append((a, b))
+
+    for sent in sents:
+        toks = sentence_tokens(sent)
+        if not toks:
+            continue
+        all_toks.extend(toks)
+        words = ["<s>"] + [_tok_text(t) for t in toks]
+        offs = [(toks[0].idx, toks[0].idx)] + [(t.idx, t.idx + len(t.text)) for t in toks]
+        for n in range(w_lo, w_hi + 1):
+            for k in range(0 if n > 1 else 1, len(words) - n + 1):
+                add("w:" + " ".join(words[k:k + n]), offs[k][0] if k else offs[1][0],
+                    offs[k + n - 1][1])
+        if c_hi >= c_lo > 0:
+            for t, w in zip(toks, words[1:]):
+                padded = f" {w} "
+                a, b = t.idx, t.idx + len(t.text)
+                for n in range(c_lo, c_hi + 1):
+                    for k in range(0, len(padded) - n + 1):
+                        add("c:" + padded[k:k + n], a, b)
+        if config.get("strategies", True):
+            matched = sentence_strategies(sent, lex)
+            found.extend(matched)
+            for m in matched:
+                name = "s:" + m.name
+                if spans:
+                    where.setdefault(name, []).append((m.start, m.end))
+                counts[name] = 1.0
+    return Extracted(counts, all_toks, found, where)
+
+
+def raw_features(sents, config: dict | None = None) -> dict[str, float]:
+    return extract(sents, config).counts
+
+
+def block_of(name: str) -> str:
+    return name[0]
+
+
+@dataclass
+class Vectorizer:
+    """Per-block TF-IDF with sublinear tf and L2 norm, times a block weight.
+
+    ``idf`` holds the vocabulary; features outside it are ignored.  Strategy features
+    (block ``s``) are binary, unnormalised, and use their block weight only.
+    """
+    idf: dict[str, float]
+    blocks: dict[str, dict]
+
+    def transform(self, counts: dict[str, float]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        per: dict[str, list[tuple[str, float]]] = {}
+        for name, c in counts.items():
+            idf = self.idf.get(name)
+            if idf is None:
+                continue
+            b = name[0]
+            spec = self.blocks[b]
+            v = (1.0 + math.log(c)) if spec.get("sublinear", True) and c > 0 else c
+            if spec.get("binary"):
+                v = 1.0 if c > 0 else 0.0
+            per.setdefault(b, []).append((name, v * idf))
+        for b, items in per.items():
+            spec = self.blocks[b]
+            weight = float(spec.get("weight", 1.0))
+            if spec.get("norm", "l2") == "l2":
+                z = math.sqrt(sum(v * v for _, v in items)) or 1.0
+            else:
+                z = 1.0
+            for name, v in items:
+                out[name] = v / z * weight
+        return out

@@ -1,0 +1,202 @@
+"""The politeness strategies of Danescu-Niculescu-Mizil et al. (ACL 2013) and Yeomans et al.
+(2018), found on spaCy's parse one sentence at a time.
+
+The phrase lists and word lists are data (``checker/rules/politeness.toml`` and
+``politeness-positive.txt`` / ``politeness-negative.txt``); this module only knows the kinds
+of match: a phrase anywhere, a phrase at a sentence start, a phrase anywhere but the start,
+a sentiment word with negation scope, a bare command (base-form verb root without a subject
+at the start), and a demanding direct question.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from ..ruledata import load_toml, read_text
+
+
+@dataclass(frozen=True)
+class Match:
+    name: str
+    start: int      # character offsets into the Doc's text
+    end: int
+    text: str
+    i: int = 0      # token indices in the Doc
+    j: int = 0
+
+
+def norm(tok) -> str:
+    return tok.lower_.replace("\u2019", "'").replace("\u2018", "'")
+
+
+def _tokenize(phrase: str) -> tuple[str, ...]:
+    """Token sequence of a data phrase, split like spaCy splits English contractions."""
+    out: list[str] = []
+    for w in phrase.lower().replace("\u2019", "'").split():
+        for suffix in ("n't", "'m", "'s", "'d", "'re", "'ve", "'ll"):
+            if w.endswith(suffix) and len(w) > len(suffix):
+                out.extend((w[: -len(suffix)], suffix))
+                break
+        else:
+            if w.endswith("?") and len(w) > 1:
+                out.extend((w[:-1], "?"))
+            else:
+                out.append(w)
+    return tuple(out)
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(line.strip().lower() for line in read_text(name).splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    phrases: dict            # name -> {first token: [token tuples, longest first]}
+    start_only: frozenset
+    not_start: frozenset
+    skip: frozenset
+    exempt_verbs: frozenset
+    softeners: tuple
+    demanding: tuple
+    negators: frozenset
+    scope: int
+    positive: frozenset
+    negative: frozenset
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = load_toml("politeness.toml")["politeness"]
+    phrases: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+    for name, items in data["strategies"].items():
+        target = "deference" if name == "deference_phrases" else name
+        index = phrases.setdefault(target, {})
+        for p in items:
+            toks = _tokenize(p)
+            index.setdefault(toks[0], []).append(toks)
+    for index in phrases.values():
+        for first in index:
+            index[first].sort(key=len, reverse=True)
+    start = data["start_words"]
+    deference_words = frozenset(_tokenize(p)[0] for p in data["strategies"]["deference"])
+    return Lexicon(
+        phrases=phrases,
+        start_only=frozenset(start["start_only"]),
+        not_start=frozenset(start["not_start"]),
+        skip=frozenset(start["skip"]),
+        exempt_verbs=frozenset(data["commands"]["exempt_verbs"]),
+        softeners=tuple(_tokenize(p) for p in data["commands"]["softeners"]),
+        demanding=tuple(tuple(q) for q in data["questions"]["demanding"]),
+        negators=frozenset(data["sentiment"]["negators"]),
+        scope=int(data["sentiment"]["scope"]),
+        positive=_words("politeness-positive.txt"),
+        negative=_words("politeness-negative.txt"),
+    ) if deference_words is not None else None  # pragma: no branch
+
+
+def _is_word(tok) -> bool:
+    return not (tok.is_punct or tok.is_space or tok.is_quote or tok.is_bracket)
+
+
+def sentence_start(toks: list, norms: list[str], lex: Lexicon) -> int:
+    """Index (into ``toks``) of the first word that opens the sentence."""
+    k = 0
+    while k < len(toks) and (not _is_word(toks[k]) or norms[k] in lex.skip):
+        k += 1
+    return k
+
+
+def _seq_at(norms: list[str], k: int, seq: tuple[str, ...]) -> bool:
+    return tuple(norms[k:k + len(seq)]) == seq
+
+
+def _span_match(name: str, toks: list, a: int, b: int) -> Match:
+    first, last = toks[a], toks[b - 1]
+    doc = first.doc
+    return Match(name, first.idx, last.idx + len(last.text),
+                 doc.text[first.idx:last.idx + len(last.text)], first.i, last.i + 1)
+
+
+def sentence_strategies(sent, lex: Lexicon | None = None) -> list[Match]:
+    """Strategies in one sentence (a spaCy Span, or a Doc treated as one sentence)."""
+    lex = lex or lexicon()
+    toks = [t for t in sent if not t.is_space]
+    if not toks:
+        return []
+    norms = [norm(t) for t in toks]
+    start = sentence_start(toks, norms, lex)
+    out: list[Match] = []
+    # Phrase strategies.
+    for name, index in lex.phrases.items():
+        k = 0
+        while k < len(toks):
+            hit = None
+            for seq in index.get(norms[k], ()):
+                if _seq_at(norms, k, seq):
+                    hit = seq
+                    break
+            if hit is None:
+                k += 1
+                continue
+            at_start = k == start
+            multi_deference = name == "deference" and len(hit) > 1  # "good point" anywhere
+            if (name in lex.start_only and not at_start and not multi_deference) or \
+                    (name in lex.not_start and at_start):
+                k += 1
+                continue
+            if name == "deference" and len(hit) == 1 and k + 1 < len(toks) and \
+                    norms[k + 1] in ("morning", "afternoon", "evening", "luck", "day"):
+                k += 1
+                continue
+            out.append(_span_match(name, toks, k, k + len(hit)))
+            k += len(hit)
+    # Sentiment words with negation scope.
+    for k, w in enumerate(norms):
+        lemma = toks[k].lemma_.lower()
+        pol = 1 if (w in lex.positive or lemma in lex.positive) else \
+            -1 if (w in lex.negative or lemma in lex.negative) else 0
+        if not pol:
+            continue
+        if any(norms[m] in lex.negators for m in range(max(0, k - lex.scope), k)):
+            pol = -pol
+        out.append(_span_match("positive" if pol > 0 else "negative", toks, k, k + 1))
+    # A bare command: base-form verb at the start that heads the sentence, with no subject.
+    k = start
+    while k < len(toks) and norms[k] in ("please", "just", "now", "kindly", "pls", "plz", "so"):
+        k += 1
+    if k < len(toks):
+        verb = toks[k]
+        if (verb.tag_ == "VB" and verb.dep_ == "ROOT" and norms[k] not in lex.exempt_verbs
+                and verb.lemma_.lower() not in lex.exempt_verbs
+                and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
+                and norms[-1] != "?"):
+            end = len(toks)
+            while end > k + 1 and not _is_word(toks[end - 1]):
+                end -= 1
+            out.append(_span_match("bare_command", toks, k, end))
+    # A demanding direct question.
+    if "?" in "".join(norms[-3:]):
+        for seq in lex.demanding:
+            if _seq_at(norms, start, seq):
+                end = len(toks)
+                out.append(_span_match("demanding_question", toks, start, end))
+                break
+    out.sort(key=lambda m: (m.start, m.end, m.name))
+    return out
+
+
+def strategies(doc_or_span, lex: Lexicon | None = None) -> list[Match]:
+    """Strategies sentence by sentence over a Doc or a Span."""
+    lex = lex or lexicon()
+    out: list[Match] = []
+    for sent in doc_or_span.sents:
+        out.extend(sentence_strategies(sent, lex))
+    return out
+
+
+def softened(sent, lex: Lexicon | None = None) -> bool:
+    """True when a sentence carries a softener (please, when you have a chance ...)."""
+    lex = lex or lexicon()
+    norms = [norm(t) for t in sent if not t.is_space]
+    return any(_seq_at(norms, k, seq) for seq in lex.softeners for k in range(len(norms)))

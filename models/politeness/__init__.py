@@ -1,0 +1,1 @@
+"""Politeness model: training recipe, evaluation protocol, weights (weights.json) and card."""
