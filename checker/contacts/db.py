@@ -103,6 +103,12 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
     frequency check never create files).  Raises ``ContactLogError`` (one line) for a
     corrupt, foreign or newer file; the file is left as it was.
     """
+    if str(path) == ":memory:":                      # tests and throw-away logs
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+        return conn
     p = resolve_db_path(path)
     if p.is_dir():
         raise ContactLogError(f"{p}: is a folder, not a contact log")

@@ -418,7 +418,9 @@ def plan(events: Iterable[Event], *, today: dt.date, employer: Employer | None =
     p = policy or load_policy()
     name = company or (employer.company if employer else "this employer")
     evs = list(events)
-    t = Timeline.of(evs, max([today] + [e.day for e in evs]))
+    # Judge against the whole log, even events dated after today (a planned interview).
+    ref = max([today] + [e.day for e in evs])
+    t = Timeline.of(evs, ref)
     if not t.events:
         return NextStep(name, "log_interview", f"No contacts with {name} in your log yet; log "
                         f"the interview first: followup log add --to \"{name}\" --kind interview "
@@ -454,7 +456,7 @@ def plan(events: Iterable[Event], *, today: dt.date, employer: Employer | None =
     prefix = (f"{name} wrote on {short(t.last_from_employer.day, today)}: answer any question "
               f"now; otherwise " if replied and not t.since_employer else "")
     if len(t.calls) < p["max_calls"] and note.announced_call and not replied:
-        v = evaluate(evs, send_on=today, channel="call", employer=employer, company=name, policy=p)
+        v = evaluate(evs, send_on=ref, channel="call", employer=employer, company=name, policy=p)
         earliest = v.earliest
         if earliest and note.announced_call != "yes":
             try:
@@ -464,7 +466,7 @@ def plan(events: Iterable[Event], *, today: dt.date, employer: Employer | None =
                 pass
         return _step(name, "call", v, earliest, today,
                      f"call once, on or after {{date}}; your note announced it", prefix, "call")
-    v = evaluate(evs, send_on=today, channel="email", employer=employer, company=name, policy=p)
+    v = evaluate(evs, send_on=ref, channel="email", employer=employer, company=name, policy=p)
     if len(t.calls) >= p["max_calls"]:
         text = (f"you called on {_dates(t.calls, today)}; no more calls: if you hear nothing, "
                 f"one short follow-up email on or after {{date}}")
