@@ -36,7 +36,7 @@ def column_chart(labels: list[str], counts: list[int], *, title: str, x_label: s
             parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{colour}"/>')
             parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
                          f'font-size="10">{c}</text>')
-        if i % step == 0 or i == n - 1:
+        if i % step == 0:
             parts.append(f'<text x="{left + i * slot + slot / 2:.1f}" y="{base + 13}" '
                          f'text-anchor="middle" font-size="9.5">{escape(lab)}</text>')
     if x_label:

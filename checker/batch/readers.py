@@ -203,7 +203,8 @@ def _csv_rows(rows, name: str) -> Iterator[Item]:
         yield Item(student_id(name), where=f"{name}:1",
                    error=f"CSV without the needed columns: needs {missing} (found: {found})")
         return
-    n = 1  # data rows so far, counting the header
+    n = 1  # rows so far, counting the header
+    line = rows.line_num  # a row is reported at the line it starts on
     while True:
         try:
             row = next(rows)
@@ -211,11 +212,11 @@ def _csv_rows(rows, name: str) -> Iterator[Item]:
             return
         except csv.Error as exc:
             n += 1
-            where = f"{name}:{rows.line_num}"
+            where, line = f"{name}:{line + 1}", rows.line_num
             yield Item(f"row {n}", where=where, error=f"malformed CSV row: {exc}")
             continue
         n += 1
-        where = f"{name}:{rows.line_num}"
+        where, line = f"{name}:{line + 1}", rows.line_num
         if not any(cell.strip() for cell in row):
             continue
         ident = (row[id_col].strip() if id_col < len(row) else "") or f"row {n}"
