@@ -193,7 +193,8 @@ def render_text_block(text: str, findings: Sequence[Any], *, id_prefix: str = "h
 
 
 def _stylesheet() -> str:
-    colours = "\n".join(f".{css_class(c)} {{ background: {v}; }}" for c, v in CATEGORY_COLOURS.items())
+    colours = "\n".join(f".{css_class(c)}, mark.hl.{css_class(c)} {{ background: {v}; }}"
+                        for c, v in CATEGORY_COLOURS.items())
     return f"""\
 .hl-text {{ white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.7; }}
 .hl-wrap {{ position: relative; }}
