@@ -1,0 +1,195 @@
+"""Benchmark ``POST /api/v1/check`` on the production server (``followup serve``, waitress).
+
+Starts ``followup serve --port 0`` in a subprocess, then for 1, 4 and 8 concurrent clients
+(threads with keep-alive connections) posts the same draft for ``--seconds`` each and prints
+p50 / p95 latency, requests per second and errors, next to the in-process ``check()``
+latency of the same draft (measured first, with the server not yet running).
+
+Targets (2-core machine): 0 errors; p50 at 1 client <= 1.2x in-process check();
+throughput at 8 clients >= 1.6x the 1-client throughput.
+
+    .venv/bin/python bench/bench_web.py                 # 60 s per client count
+    .venv/bin/python bench/bench_web.py --seconds 10    # quicker
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DRAFT = ROOT / "data" / "examples" / "good-thank-you.txt"
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))
+    return s[k]
+
+
+def in_process(text: str, seconds: float) -> dict:
+    import checker
+
+    for _ in range(20):
+        checker.check(text)  # warm: pipeline loaded, caches filled
+    times = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        t = time.perf_counter()
+        checker.check(text).to_dict()
+        times.append(time.perf_counter() - t)
+    return {"n": len(times), "p50": pct(times, 50), "p95": pct(times, 95),
+            "mean": statistics.fmean(times)}
+
+
+def start_server(workers: int | None, threads: int | None, env: dict) -> tuple[subprocess.Popen, str, int]:
+    cmd = [sys.executable, "-m", "checker.cli", "serve", "--port", "0"]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    if threads:
+        cmd += ["--threads", str(threads)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env, cwd=str(ROOT))
+    line = proc.stdout.readline()
+    m = re.search(r"http://([^:/]+|\[[^\]]+\]):(\d+)/", line)
+    if not m:
+        proc.kill()
+        raise SystemExit(f"server did not start: {line!r} {proc.stderr.read()}")
+    n = re.search(r"\((\d+) worker", line)
+    return proc, m.group(1), int(m.group(2)), int(n.group(1)) if n else 1
+
+
+class Client(threading.Thread):
+    def __init__(self, host, port, body, stop_at):
+        super().__init__(daemon=True)
+        self.host, self.port, self.body, self.stop_at = host, port, body, stop_at
+        self.times: list[float] = []
+        self.errors = 0
+        self.error_kinds: dict[str, int] = {}
+
+    def _conn(self):
+        return http.client.HTTPConnection(self.host, self.port, timeout=30)
+
+    def run(self):
+        conn = self._conn()
+        headers = {"Content-Type": "application/json"}
+        while time.perf_counter() < self.stop_at:
+            t = time.perf_counter()
+            try:
+                conn.request("POST", "/api/v1/check", body=self.body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                ok = resp.status == 200 and data.startswith(b'{"schema"')
+                if not ok:
+                    raise RuntimeError(f"HTTP {resp.status}")
+            except Exception as exc:  # count, reconnect, go on
+                self.errors += 1
+                key = type(exc).__name__ + ": " + str(exc)[:60]
+                self.error_kinds[key] = self.error_kinds.get(key, 0) + 1
+                conn.close()
+                conn = self._conn()
+                continue
+            self.times.append(time.perf_counter() - t)
+        conn.close()
+
+
+def load(host, port, body, clients, seconds) -> dict:
+    stop_at = time.perf_counter() + seconds
+    pool = [Client(host, port, body, stop_at) for _ in range(clients)]
+    t0 = time.perf_counter()
+    for c in pool:
+        c.start()
+    for c in pool:
+        c.join()
+    elapsed = time.perf_counter() - t0
+    times = [t for c in pool for t in c.times]
+    kinds: dict[str, int] = {}
+    for c in pool:
+        for k, v in c.error_kinds.items():
+            kinds[k] = kinds.get(k, 0) + v
+    return {"clients": clients, "requests": len(times), "errors": sum(c.errors for c in pool),
+            "rps": len(times) / elapsed, "p50": pct(times, 50), "p95": pct(times, 95),
+            "error_kinds": kinds}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seconds", type=float, default=60.0, help="per client count (default 60)")
+    ap.add_argument("--clients", default="1,4,8", help="comma-separated (default 1,4,8)")
+    ap.add_argument("--workers", type=int, default=None, help="server worker processes "
+                    "(default: followup serve's default, one per CPU)")
+    ap.add_argument("--threads", type=int, default=None, help="threads per worker")
+    ap.add_argument("--draft", type=Path, default=DEFAULT_DRAFT)
+    ap.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    args = ap.parse_args(argv)
+    text = args.draft.read_text(encoding="utf-8")
+    body = json.dumps({"text": text}).encode("utf-8")
+    counts = [int(c) for c in args.clients.split(",") if c.strip()]
+
+    base = in_process(text, min(args.seconds, 20.0))
+    print(f"draft: {args.draft.name} ({len(text.split())} words); cpus: {os.cpu_count()}")
+    print(f"in-process check(): p50 {base['p50'] * 1000:.1f} ms, p95 {base['p95'] * 1000:.1f} ms "
+          f"({base['n']} runs, {1 / base['mean']:.1f}/s on one core)")
+
+    tmp = tempfile.mkdtemp(prefix="bench-web-")
+    env = dict(os.environ, XDG_DATA_HOME=tmp, FOLLOWUP_DB=os.path.join(tmp, "contacts.db"))
+    proc, host, port, workers = start_server(args.workers, args.threads, env)
+    results = []
+    try:
+        # Wait until every worker has its pipeline loaded and answers.
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            r = load(host, port, body, max(counts), 1.0)
+            if r["requests"] and not r["errors"]:
+                break
+            time.sleep(0.5)
+        load(host, port, body, max(counts), 2.0)  # warm every worker
+        print(f"server: followup serve, {workers} worker process(es), waitress; "
+              f"{args.seconds:g} s per client count")
+        print(f"{'clients':>7} {'requests':>9} {'errors':>6} {'req/s':>8} {'p50 ms':>8} "
+              f"{'p95 ms':>8} {'p50/check':>9} {'x 1-client':>10}")
+        for n in counts:
+            r = load(host, port, body, n, args.seconds)
+            results.append(r)
+            one = results[0]["rps"] if results[0]["clients"] == 1 else float("nan")
+            print(f"{n:>7} {r['requests']:>9} {r['errors']:>6} {r['rps']:>8.1f} "
+                  f"{r['p50'] * 1000:>8.1f} {r['p95'] * 1000:>8.1f} "
+                  f"{r['p50'] / base['p50']:>8.2f}x {r['rps'] / one:>9.2f}x", flush=True)
+            for k, v in r["error_kinds"].items():
+                print(f"        {v} x {k}")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    by = {r["clients"]: r for r in results}
+    verdicts = [f"errors {'0' if all(r['errors'] == 0 for r in results) else 'NOT 0'}"]
+    if 1 in by:
+        ratio = by[1]["p50"] / base["p50"]
+        verdicts.append(f"p50(1 client)/check = {ratio:.2f}x (target <= 1.2x: "
+                        f"{'met' if ratio <= 1.2 else 'missed'})")
+    if 1 in by and 8 in by:
+        ratio = by[8]["rps"] / by[1]["rps"]
+        verdicts.append(f"throughput 8/1 clients = {ratio:.2f}x (target >= 1.6x: "
+                        f"{'met' if ratio >= 1.6 else 'missed'})")
+    print("; ".join(verdicts))
+    if args.json:
+        print(json.dumps({"in_process": base, "workers": workers, "seconds": args.seconds,
+                          "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
