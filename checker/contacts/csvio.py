@@ -56,7 +56,7 @@ def _header(names: list[str] | None) -> tuple[dict[str, int], list[tuple[int, st
     index: dict[str, int] = {}
     problems: list[tuple[int, str]] = []
     for i, name in enumerate(names):
-        key = name.strip().lstrip("\ufeff").lower().replace(" ", "_")
+        key = name.lstrip("\ufeff").strip().lower().replace(" ", "_")
         if key in index:
             problems.append((1, f"column {key!r} appears twice"))
         elif key not in COLUMNS:

@@ -140,7 +140,8 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
         raise ContactLogError(f"{p}: cannot use the contact log: {exc}") from None
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise ContactLogError(f"{p}: not a readable contact log ({exc}); the file was left "
+        what = " ".join(str(exc).split())[:100]
+        raise ContactLogError(f"{p}: not a readable contact log ({what}); the file was left "
                               f"untouched: restore it from a backup or use --db") from None
     return conn
 
@@ -164,7 +165,8 @@ def _check_identity(conn: sqlite3.Connection, p: Path) -> None:
 def _quick_check(conn: sqlite3.Connection, p: Path) -> None:
     rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
     if rows != ["ok"]:
-        raise ContactLogError(f"{p}: the contact log is damaged ({rows[0]}); the file was left "
+        what = " ".join(rows[0].replace("*** in database main ***", "").split())[:100]
+        raise ContactLogError(f"{p}: the contact log is damaged ({what}); the file was left "
                               f"untouched: restore it from a backup or use --db")
 
 
