@@ -77,7 +77,23 @@ def _chain(tok):
 
 
 def _auxes(tok) -> set[str]:
-    return {c.lower_ for t in _chain(tok) for c in t.children if c.dep_ in ("aux", "auxpass")}
+    return {normalise_quotes(c.lower_) for t in _chain(tok) for c in t.children
+            if c.dep_ in ("aux", "auxpass")}
+
+
+def _dropped_subject(tok) -> bool:
+    """Casual notes drop the "I": "Really enjoyed the tour", "Happy to send more", "Calling
+    again at 3".  True when the clause has no subject and starts the sentence (adverbs and
+    auxiliaries aside) and is not an imperative or a question."""
+    if _subject(tok) is not None or _is_question(tok.sent):
+        return False
+    head = tok.head if tok.dep_ in ("acomp", "aux") else tok
+    if head.dep_ not in ("ROOT",) and head.head is not head:
+        return False
+    first = next((t for t in tok.sent if not (t.is_space or t.is_punct or t.pos_ in ("ADV", "INTJ", "AUX"))), None)
+    if first is None or first.i < head.i - 3:
+        return False
+    return tok.tag_ in ("VBD", "VBN", "VBG", "JJ") or tok.pos_ == "ADJ"
 
 
 def _lemma(tok) -> str:
@@ -90,6 +106,18 @@ def _lemma(tok) -> str:
     return lemma
 
 
+def _window(tok, n: int) -> list[str]:
+    """Up to n lower-cased tokens after ``tok`` on the same line and in the same sentence
+    by punctuation (the parser sometimes splits "Thank you SO much for ..." in two)."""
+    out = []
+    doc = tok.doc
+    for t in doc[tok.i + 1:tok.i + 1 + n]:
+        if (t.is_space and "\n" in t.text) or t.text in (".", "!", "?"):
+            break
+        out.append(t.lower_)
+    return out
+
+
 def _is_question(sent) -> bool:
     return sent.text.rstrip().endswith("?")
 
@@ -100,14 +128,14 @@ def _thanks(sent, w) -> bool:
     for tok in sent:
         low = tok.lower_
         if low in w["thank"] or tok.lemma_ == "thank":
-            tail = [t.lower_ for t in sent[tok.i - sent.start + 1:]][:12]
+            tail = _window(tok, 12)
             # "Thank you for ...", "Thanks again for ...", "thank you and the panel for ..."
             # but not "thanks in advance for any news" (thanks for a favour not yet done).
             if "for" in tail and "advance" not in tail[:tail.index("for") + 3]:
                 if tail[tail.index("for") + 1:tail.index("for") + 2] not in (["nothing"], ["now"]):
                     return True
         if tok.lemma_ in w["grateful"] and not _negated(tok):
-            if any(c.dep_ in ("prep", "xcomp") for c in tok.children) or tok.dep_ in ("amod",):
+            if any(c.dep_ in ("prep", "xcomp", "ccomp", "advcl") for c in tok.children) or tok.dep_ in ("amod",):
                 return True
         if tok.lemma_ in w["appreciate"] and tok.pos_ == "VERB" and not _negated(tok):
             aux = _auxes(tok)
@@ -127,7 +155,8 @@ def _enjoyed(sent, w) -> bool:
     for tok in sent:
         lemma = _lemma(tok)
         # "I enjoyed our conversation", "I loved meeting everyone", "I liked hearing ..."
-        if lemma in w["enjoy"] and tok.pos_ in ("VERB", "AUX") and not _negated(tok) and _first_person(tok):
+        if lemma in w["enjoy"] and tok.pos_ in ("VERB", "AUX") and not _negated(tok) and (
+                _first_person(tok) or _dropped_subject(tok)):
             if _auxes(tok) & CONDITIONAL_AUX:
                 continue  # "I'd love to join the team" is a wish
             objs = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "ccomp", "pcomp")]
@@ -157,7 +186,8 @@ def _enjoyed(sent, w) -> bool:
             pred = [c for c in tok.children if c.dep_ in ("acomp", "attr")]
             if subj and pred and not _negated(tok):
                 s = subj[0]
-                if (s.lemma_.lower() in w["meet_verbs"] or s.lemma_.lower() in meet) and any(
+                experience = s.tag_ == "VBG" or s.lemma_.lower() in w["meet_verbs"] or s.lemma_.lower() in meet
+                if experience and any(
                         p.lemma_.lower() in w["pleasure"] or any(
                             g.lemma_.lower() in w["pleasure"] for g in p.subtree) for p in pred):
                     if s.lower_ not in ("it", "this", "that", "you"):
@@ -169,12 +199,12 @@ def _offer(sent, w) -> bool:
     for tok in sent:
         lemma = tok.lemma_.lower()
         # "I'd be happy to provide", "I am glad to send", "I'm available to come in"
-        if lemma in w["offer_adj"] and _first_person(tok) and not _negated(tok):
+        if lemma in w["offer_adj"] and (_first_person(tok) or _dropped_subject(tok)) and not _negated(tok):
             for c in tok.children:
                 if c.dep_ == "xcomp" and c.lemma_.lower() in w["offer_verbs"]:
                     return True
         # "I can send additional references", "I could provide a list of projects"
-        if lemma in w["offer_verbs"] and tok.pos_ == "VERB" and _first_person(tok) and not _negated(tok):
+        if lemma in w["offer_verbs"] and tok.pos_ in ("VERB", "ADV") and _first_person(tok) and not _negated(tok):
             aux = _auxes(tok)
             if aux & {"can", "could", "would", "'d", "will", "'ll", "may"} and not _is_question(sent):
                 objs = [c for c in tok.subtree if c.dep_ in ("dobj", "pobj", "attr", "compound")]
@@ -203,16 +233,21 @@ def _call(sent, w) -> bool:
             if any(c.dep_ == "dobj" and c.lower_ == "me" for c in tok.children):
                 continue  # "call me" invites their call
             key = tok
-        elif lemma == "give" and any(c.dep_ == "dobj" and c.lemma_.lower() in w["call_nouns"]
-                                     for c in tok.children):
+        elif lemma == "give" and any(c.dep_ in ("dobj", "dative", "attr", "npadvmod")
+                                     and c.lemma_.lower() in w["call_nouns"] for c in tok.children):
             key = tok
         elif lemma in w["contact_verbs"] and any(
                 c.dep_ == "prep" and c.lower_ in ("by", "over", "via", "with", "on")
                 and any(g.lemma_.lower() in w["phone_words"] for g in c.subtree)
                 for c in tok.children):
             key = tok
-        if key is None or _negated(key) or not _first_person(key):
+        if key is None or _negated(key):
             continue
+        if not _first_person(key):
+            # "Calling again at 3", "Will ring you Tuesday": a dropped subject with a time.
+            if not (_dropped_subject(key) and (key.tag_ == "VBG" or _auxes(key) & w["future_aux"])
+                    and call_time(sent.doc.text, sent.start_char, sent.end_char)):
+                continue
         aux = _auxes(key)
         chain = _chain(key)
         future = bool(aux & w["future_aux"]) or any(
