@@ -1,0 +1,126 @@
+"""``followup log ...`` and ``followup next`` through ``checker.cli.main`` (in-process)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from checker.cli import main
+from checker.contacts import db
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FOLLOWUP_DB", str(tmp_path / "env" / "contacts.db"))
+    monkeypatch.chdir(tmp_path)                      # no project config is discovered
+
+    def _run(*argv):
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+    return _run
+
+
+def test_add_list_next_rm(run, tmp_path):
+    dbp = str(tmp_path / "c.db")
+    code, out, _ = run("log", "add", "--to", "Acme", "--kind", "interview", "--channel",
+                       "in_person", "--direction", "received", "--date", "2026-11-16",
+                       "--style", "traditional", "--person", "Ms Lee", "--db", dbp)
+    assert code == 0 and out.strip() == "logged #1: received interview (in_person) with Acme on 16 Nov"
+    code, out, _ = run("next", "--to", "acme", "--today", "2026-11-17", "--db", dbp)
+    assert code == 0 and out.startswith("Acme: Send a thank-you note by 19 Nov")
+    assert "handwritten note, mailed, is best" in out
+    run("log", "--db", dbp, "add", "--to", "Acme", "--kind", "thank_you", "--channel", "letter",
+        "--date", "17 Nov 2026", "--announced-call", "2026-11-27")
+    code, out, _ = run("next", "--to", "Acme", "--today", "2026-11-18", "--db", dbp)
+    assert out.strip() == "Acme: Call once, on or after 27 Nov; your note announced it."
+    code, out, _ = run("next", "--to", "Acme", "--today", "2026-11-18", "--db", dbp,
+                       "--format", "json")
+    step = json.loads(out)
+    assert step["action"] == "call" and step["earliest"] == "2026-11-27"
+    code, out, _ = run("log", "list", "--db", dbp, "--to", "ACME")
+    assert out.splitlines()[0].split() == ["ID", "DATE", "COMPANY", "CHANNEL", "DIR", "KIND", "NOTE"]
+    assert "[call announced: 2026-11-27]" in out
+    code, out, _ = run("log", "rm", "1", "--db", dbp)
+    assert code == 0 and out.startswith("deleted #1: interview")
+    code, _, err = run("log", "rm", "1", "--db", dbp)
+    assert code == 2 and err.strip() == "followup log: error: no event #1 in the log (see followup log list)"
+
+
+def test_default_db_is_followup_db_env(run, tmp_path):
+    run("log", "add", "--to", "Acme", "--kind", "other")
+    assert (tmp_path / "env" / "contacts.db").exists()
+    code, out, _ = run("log", "list", "--format", "json")
+    (ev,) = json.loads(out)
+    assert ev["date"] == dt.date.today().isoformat() and ev["direction"] == "sent"
+
+
+def test_employer_details(run, tmp_path):
+    code, out, _ = run("log", "employer", "--to", "Acme", "--style", "modern",
+                       "--decision-by", "2026-12-10")
+    assert code == 0 and out.strip() == "Acme: style modern, decision date 2026-12-10"
+
+
+def test_import_export(run, tmp_path):
+    csvp = tmp_path / "in.csv"
+    csvp.write_text("date,company,channel,direction,kind,note\n"
+                    "2026-11-16,Initech,in_person,received,interview,panel\n"
+                    "2026-11-17,Initech,email,sent,thank_you,\n", encoding="utf-8")
+    code, out, _ = run("log", "import", str(csvp))
+    assert code == 0 and out.strip() == "imported 2 events for 1 employer"
+    code, out, _ = run("log", "import", str(csvp))
+    assert out.strip() == "imported 0 events for 1 employer (2 already in the log, skipped)"
+    code, out, _ = run("log", "export")
+    assert out.splitlines() == ["date,company,channel,direction,kind,note,announced_call",
+                                "2026-11-16,Initech,in_person,received,interview,panel,",
+                                "2026-11-17,Initech,email,sent,thank_you,,"]
+    code, out, _ = run("log", "export", "--format", "json")
+    assert len(json.loads(out)["events"]) == 2
+
+
+def test_import_rejects_with_lines_and_changes_nothing(run, tmp_path):
+    csvp = tmp_path / "bad.csv"
+    csvp.write_text("date,company,channel,direction,kind\n"
+                    + "".join(f"0{m}/0{m + 1}/2026,A,email,sent,other\n" for m in range(1, 6)),
+                    encoding="utf-8")
+    code, out, err = run("log", "import", str(csvp))
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith("  line 2: ambiguous date '01/02/2026'")
+    assert lines[-1].startswith(f"followup log: error: {csvp}: import rejected, nothing was written")
+    assert not (tmp_path / "env" / "contacts.db").exists() or \
+        db.count_events(db.connect(tmp_path / "env" / "contacts.db")) == 0
+    code, out, _ = run("log", "import", str(csvp), "--date-format", "%m/%d/%Y")
+    assert code == 0 and out.startswith("imported 5 events")
+
+
+@pytest.mark.parametrize("argv,fragment", [
+    (["log"], "say what to do"),
+    (["log", "add", "--to", "A", "--kind", "other", "--date", "03/04/2026"], "--date: ambiguous date"),
+    (["log", "add", "--to", "  ", "--kind", "other"], "company name is empty"),
+    (["log", "rm", "abc"], "event id must be a number"),
+    (["log", "import", "nope.csv"], "nope.csv: no such file"),
+    (["next", "--today", "soon"], "--today: cannot read the date"),
+])
+def test_usage_errors_are_one_line_exit_2(run, argv, fragment):
+    code, out, err = run(*argv)
+    assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1
+
+
+def test_corrupt_db_is_one_line_and_untouched(run, tmp_path):
+    p = tmp_path / "bad.db"
+    p.write_bytes(b"\x00garbage" * 512)
+    for argv in (["log", "list"], ["log", "add", "--to", "A", "--kind", "other"],
+                 ["log", "export"], ["next", "--to", "A"], ["log", "import", str(p)]):
+        code, out, err = run(*argv, "--db", str(p))
+        assert code == 2 and len(err.strip().splitlines()) == 1, (argv, err)
+        assert "Traceback" not in err
+    assert p.read_bytes() == b"\x00garbage" * 512
+
+
+def test_reading_commands_do_not_create_the_db(run, tmp_path):
+    for argv in (["log", "list"], ["log", "export"], ["next"], ["next", "--to", "Acme"]):
+        code, _, _ = run(*argv)
+        assert code == 0
+    assert not (tmp_path / "env").exists()
