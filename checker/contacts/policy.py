@@ -270,6 +270,9 @@ def evaluate(events: Iterable[Event], *, send_on: dt.date | dt.datetime, channel
                 floors.append(until)
                 add("before_decision", True, decision=short(employer.decision_date, day),
                     until=short(until, day))
+        if (channel == "call" and t.notes and len(t.calls) < p["max_calls"]
+                and not any(n.announced_call for n in t.notes)):
+            add("call_unannounced", False, date=short(t.notes[0].day, day))
         if channel == "call" and len(t.calls) >= p["max_calls"]:
             n = len(t.calls)
             add("second_call", True, times=WORDS.get(n, f"{n} times"), dates=_dates(t.calls, day))
