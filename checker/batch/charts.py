@@ -13,7 +13,7 @@ def _fmt(n: float) -> str:
 
 
 def column_chart(labels: list[str], counts: list[int], *, title: str, x_label: str = "",
-                 colour: str = "#3b6ea8", width: int = 360, height: int = 190) -> str:
+                 colour: str = "#3b6ea8", width: int = 300, height: int = 180) -> str:
     """Vertical bars (a histogram): one column per bin, counts above the bars."""
     n = max(1, len(counts))
     top, bottom, left, right = 18, 38, 6, 6
