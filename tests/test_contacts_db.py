@@ -252,3 +252,15 @@ def test_two_concurrent_writer_processes_lose_nothing(tmp_path):
     assert notes == sorted([f"a-{i}" for i in range(n)] + [f"b-{i}" for i in range(n)])
     # Both created "Shared Co" at the same time; there is still exactly one.
     assert [e.company for e in db.list_employers(conn)] == ["a Co", "b Co", "Shared Co"]
+
+
+def test_processes_opening_a_new_file_at_once_migrate_it_once(tmp_path):
+    p = tmp_path / "fresh" / "contacts.db"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(p), who, "5"], env=env,
+                              stderr=subprocess.PIPE) for who in ("a", "b", "c")]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err.decode()
+    conn = db.connect(p)
+    assert db.schema_version(conn) == db.SCHEMA_VERSION and db.count_events(conn) == 15

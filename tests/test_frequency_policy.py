@@ -102,6 +102,7 @@ def test_decision_date_replaces_the_week_after_the_note():
     emp = Employer(1, "Acme", decision_date=D(2))
     v = evaluate(timeline(IV, NOTE), send_on=D(2), employer=emp, company="Acme")
     assert not v.allowed and v.earliest == D(3)
+    assert [r.rule for r in v.reasons] == ["frequency.before_decision"]
     assert v.reasons[0].message == "they said they would decide by 18 Nov; wait until 19 Nov"
     assert evaluate(timeline(IV, NOTE), send_on=D(3), employer=emp).allowed
 
