@@ -27,68 +27,88 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 KIND_LABEL = {"thank_you": "thank-you note", "follow_up": "follow-up"}
 LENGTH_LABEL = {"too_short": "too short", "ok": "length ok", "too_long": "too long"}
 
-CSS = """
-:root { --ink: #1b1b1b; --muted: #555; --line: #d5d5d5; --ok: #1e7b34; --bad: #b00020;
-  --warn: #8a5a00; --bg-card: #fff; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  color: var(--ink); background: #f5f6f8; }
-header.page, main { max-width: 1000px; margin: 0 auto; padding: 0 1rem; }
-header.page { padding-top: 1.2rem; }
-h1 { margin: 0 0 .2rem; font-size: 1.6rem; }
-h2 { font-size: 1.3rem; border-bottom: 2px solid var(--line); padding-bottom: .2rem; margin-top: 2rem; }
-h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
-.meta { color: var(--muted); margin: 0; }
-.tiles { display: flex; flex-wrap: wrap; gap: .6rem; padding: 0; list-style: none; }
-.tiles li { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem .8rem;
+# Rules for the report itself, all under ``.br`` so the web page can embed the report next
+# to its own styles; ``PAGE_CSS`` is only for the standalone file.
+REPORT_CSS = """
+.br { --ink: #1b1b1b; --muted: #555; --line: #d5d5d5; --ok: #1e7b34; --bad: #b00020;
+  --warn: #8a5a00; color: var(--ink); }
+.br * { box-sizing: border-box; }
+.br h1 { margin: 0 0 .2rem; font-size: 1.6rem; }
+.br h2 { font-size: 1.3rem; border-bottom: 2px solid var(--line); padding-bottom: .2rem; margin-top: 2rem; }
+.br h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
+.br .meta { color: var(--muted); margin: 0; }
+.br .tiles { display: flex; flex-wrap: wrap; gap: .6rem; padding: 0; list-style: none; }
+.br .tiles li { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem .8rem;
   min-width: 8rem; }
-.tiles b { display: block; font-size: 1.4rem; }
-.charts { display: flex; flex-wrap: wrap; gap: 1rem; }
-figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; }
-figcaption { font-weight: 600; font-size: .95rem; margin-bottom: .2rem; }
-figure .note { font-size: .85rem; color: var(--muted); margin: .2rem 0 0; }
-svg.chart { max-width: 100%; height: auto; font-family: inherit; }
-table { border-collapse: collapse; background: #fff; width: 100%; }
-th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
-th { background: #eef1f5; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.card { background: var(--bg-card); border: 1px solid var(--line); border-radius: 8px;
+.br .tiles b { display: block; font-size: 1.4rem; }
+.br .charts { display: flex; flex-wrap: wrap; gap: 1rem; }
+.br figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; }
+.br figcaption { font-weight: 600; font-size: .95rem; margin-bottom: .2rem; }
+.br figure .note { font-size: .85rem; color: var(--muted); margin: .2rem 0 0; }
+.br svg.chart { max-width: 100%; height: auto; font-family: inherit; }
+.br table { border-collapse: collapse; background: #fff; width: 100%; }
+.br th, .br td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
+.br th { background: #eef1f5; }
+.br td.num, .br th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.br .card { background: #fff; border: 1px solid var(--line); border-radius: 8px;
   padding: .8rem 1rem 1rem; margin: 1rem 0; }
-.card > header { display: flex; flex-wrap: wrap; align-items: baseline; gap: .6rem; }
-.card h3 { margin: 0; font-size: 1.15rem; }
-.badge { font-size: .8rem; font-weight: 700; text-transform: uppercase; border-radius: 4px;
+.br .card > header { display: flex; flex-wrap: wrap; align-items: baseline; gap: .6rem; }
+.br .card h3 { margin: 0; font-size: 1.15rem; }
+.br .card h4 { margin: .8rem 0 .2rem; font-size: 1rem; }
+.br .badge { font-size: .8rem; font-weight: 700; text-transform: uppercase; border-radius: 4px;
   padding: .05rem .45rem; border: 1px solid currentColor; }
-.badge.ready { color: var(--ok); } .badge.revise { color: var(--warn); } .badge.errors { color: var(--bad); }
-.facts { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; padding: 0; margin: .4rem 0; list-style: none;
-  color: var(--muted); font-size: .92rem; }
-.checklist { display: flex; flex-wrap: wrap; gap: .3rem 1rem; padding: 0; margin: .3rem 0 .6rem; list-style: none; }
-.checklist .yes::before { content: "\\2713  "; color: var(--ok); font-weight: 700; }
-.checklist .no::before { content: "\\2717  "; color: var(--bad); font-weight: 700; }
-.checklist .unknown::before { content: "?  "; color: var(--muted); }
-.draft { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; background: #fcfcfc; }
-.fixes { margin: .4rem 0 0; padding-left: 1.3rem; }
-.fixes li { margin: .25rem 0; }
-.sev { font-weight: 700; font-size: .78rem; text-transform: uppercase; }
-.sev.error { color: var(--bad); } .sev.warning { color: var(--warn); } .sev.suggestion { color: #1f5f9f; }
-.quote { font-style: italic; }
-.sugg { display: block; color: #234; }
-.rule { font-family: ui-monospace, monospace; font-size: .8rem; color: var(--muted); }
-.empty { color: var(--muted); font-style: italic; }
-a { color: #1a4fd6; }
+.br .badge.ready { color: var(--ok); } .br .badge.revise { color: var(--warn); }
+.br .badge.errors { color: var(--bad); }
+.br .facts { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; padding: 0; margin: .4rem 0;
+  list-style: none; color: var(--muted); font-size: .92rem; }
+.br .checklist { display: flex; flex-wrap: wrap; gap: .3rem 1rem; padding: 0; margin: .3rem 0 .6rem;
+  list-style: none; }
+.br .checklist .yes::before { content: "\\2713  "; color: var(--ok); font-weight: 700; }
+.br .checklist .no::before { content: "\\2717  "; color: var(--bad); font-weight: 700; }
+.br .checklist .unknown::before { content: "?  "; color: var(--muted); }
+.br .draft { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; background: #fcfcfc; }
+.br .fixes { margin: .4rem 0 0; padding-left: 1.3rem; }
+.br .fixes li { margin: .25rem 0; }
+.br .sev { font-weight: 700; font-size: .78rem; text-transform: uppercase; }
+.br .sev.error { color: var(--bad); } .br .sev.warning { color: var(--warn); }
+.br .sev.suggestion { color: #1f5f9f; }
+.br .quote { font-style: italic; }
+.br .sugg { display: block; color: #234; }
+.br .rule { font-family: ui-monospace, monospace; font-size: .8rem; color: var(--muted); }
+.br .empty { color: var(--muted); font-style: italic; }
 @media print {
-  body { background: #fff; font-size: 10.5pt; }
-  header.page, main { max-width: none; padding: 0; }
-  .tiles li, figure, .card, table { border-color: #999; }
-  .charts { display: block; }
-  figure { break-inside: avoid; margin-bottom: .5rem; display: inline-block; }
-  #students { break-before: page; }
-  .card { break-inside: avoid; margin: 0 0 .6rem; border-radius: 0; }
-  .hl-tip { display: none !important; }
-  mark.hl { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  svg.chart rect { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  a { color: inherit; text-decoration: none; }
+  .br .tiles li, .br figure, .br .card, .br table { border-color: #999; }
+  .br .charts { display: block; }
+  .br figure { break-inside: avoid; margin-bottom: .5rem; display: inline-block; }
+  .br #students { break-before: page; }
+  .br .card { break-inside: avoid; margin: 0 0 .6rem; border-radius: 0; }
+  .br .hl-tip { display: none !important; }
+  .br mark.hl, .br svg.chart rect { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .br a { color: inherit; text-decoration: none; }
 }
 """
+
+PAGE_CSS = """
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: #1b1b1b; background: #f5f6f8; }
+body > .br { max-width: 1000px; margin: 0 auto; padding: 1.2rem 1rem 2rem; }
+a { color: #1a4fd6; }
+@media print { body { background: #fff; font-size: 10.5pt; } body > .br { max-width: none; padding: 0; } }
+"""
+
+
+def stylesheet() -> str:
+    """The report's CSS (scoped under ``.br``) with the highlight styles, for a page that
+    embeds the report (the web app serves it as a stylesheet)."""
+    return REPORT_CSS + "\n" + highlight.STYLESHEET
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def _counts(errors: int, warnings: int, suggestions: int) -> str:
+    return ", ".join((_n(errors, "error"), _n(warnings, "warning"), _n(suggestions, "suggestion")))
 
 
 def _pct(part: int, whole: int) -> str:
@@ -122,10 +142,10 @@ class HtmlWriter:
             self.bad.write(f"<tr><td>{escape(str(result.id))}</td><td>{escape(result.item.where)}</td>"
                            f"<td>{escape(result.error or '')}</td></tr>\n")
 
-    def close(self) -> None:
-        out = self.out
+    def body_to(self, out: TextIO) -> None:
+        """Write the report body (summary, unreadable inputs, cards) to ``out``; may be called
+        more than once before ``close()``."""
         s = self.summary
-        out.write(self.head())
         out.write(render_summary(s))
         if s.unreadable:
             out.write('<section id="unreadable" aria-labelledby="unreadable-h">'
@@ -142,8 +162,15 @@ class HtmlWriter:
             out.write('<p class="empty">No draft could be checked.</p>')
         self.cards.seek(0)
         shutil.copyfileobj(self.cards, out)
-        out.write("</section>\n</main>\n</body>\n</html>\n")
-        out.flush()
+        out.write("</section>\n")
+        self.cards.seek(0, 2)
+        self.bad.seek(0, 2)
+
+    def close(self) -> None:
+        self.out.write(self.head())
+        self.body_to(self.out)
+        self.out.write("</div>\n</body>\n</html>\n")
+        self.out.flush()
         self.cards.close()
         self.bad.close()
 
@@ -157,9 +184,9 @@ class HtmlWriter:
                 f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
                 "<meta name=\"generator\" content=\"followup-checker batch\">\n"
                 f"<title>{escape(self.title)}: {s.total:,} drafts</title>\n"
-                f"<style>{CSS}\n{highlight.STYLESHEET}</style>\n</head>\n<body>\n"
+                f"<style>{PAGE_CSS}{stylesheet()}</style>\n</head>\n<body>\n<div class=\"br\">\n"
                 f"<header class=\"page\"><h1>{escape(self.title)}</h1>"
-                f"<p class=\"meta\">{s.total:,} drafts{src} &middot; {when}</p></header>\n<main>\n")
+                f"<p class=\"meta\">{s.total:,} drafts{src} &middot; {when}</p></header>\n")
 
 
 def render_summary(s: Summary) -> str:
@@ -235,7 +262,7 @@ def render_summary(s: Summary) -> str:
     if worst:
         out.append('<ol class="attention">')
         for e in worst:
-            bits = [f"{e['errors']} errors", f"{e['warnings']} warnings", f"{e['suggestions']} suggestions"]
+            bits = [_counts(e["errors"], e["warnings"], e["suggestions"])]
             if e.get("desperation_level") in ("some", "high"):
                 bits.append(f"desperation {e['desperation_level']}")
             out.append(f'<li><a href="#card-{e["seq"]}">{escape(str(e["id"]))}</a>: '
@@ -259,7 +286,7 @@ def render_card(result, n: int) -> str:
     verdict = f["verdict"] or "unknown"
     badge = f'<span class="badge {escape(verdict)}">{escape(verdict)}</span>'
     if f["errors"]:
-        badge += f' <span class="badge errors">{f["errors"]} error{"s" if f["errors"] != 1 else ""}</span>'
+        badge += f' <span class="badge errors">{_n(f["errors"], "error")}</span>'
     facts_li = [f"<li>{escape(KIND_LABEL.get(f['kind'], str(f['kind'] or '')))}</li>"]
     if f["words"] is not None:
         facts_li.append(f"<li>{f['words']:.0f} words ({escape(LENGTH_LABEL.get(f['length_verdict'], str(f['length_verdict'] or '')))})</li>")
@@ -269,7 +296,7 @@ def render_card(result, n: int) -> str:
         facts_li.append(f"<li>politeness {f['politeness_score']:.2f} ({escape(str(f['politeness_label'] or ''))})</li>")
     if f["desperation_level"]:
         facts_li.append(f"<li>desperation {escape(str(f['desperation_level']))}</li>")
-    facts_li.append(f"<li>{f['errors']} errors, {f['warnings']} warnings, {f['suggestions']} suggestions</li>")
+    facts_li.append(f"<li>{_counts(f['errors'], f['warnings'], f['suggestions'])}</li>")
     checks = []
     for key, label in ELEMENTS:
         state = "unknown" if f[key] is None else "yes" if f[key] else "no"
