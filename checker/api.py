@@ -7,6 +7,7 @@ functions and render the result.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
@@ -59,10 +60,15 @@ class Context:
     def body(self) -> tuple[int, int]:
         return self.layout.body
 
+    @functools.cached_property
+    def sents(self) -> list:
+        """The parsed sentences, listed once (``doc.sents`` rebuilds spans on every call)."""
+        return list(self.doc.sents)
+
     def body_sents(self):
         """Sentences of the parsed draft that overlap the body (not greeting / sign-off)."""
         bs, be = self.layout.body
-        return [s for s in self.doc.sents if s.end_char > bs and s.start_char < be]
+        return [s for s in self.sents if s.end_char > bs and s.start_char < be]
 
 
 def _checks():

@@ -280,7 +280,7 @@ def call_time(text: str, start: int, end: int) -> dict | None:
 
 def _sentences(ctx):
     g = ctx.layout.greeting
-    for sent in ctx.doc.sents:
+    for sent in ctx.sents:
         if g and sent.end_char <= g[1]:
             continue
         if not sent.text.strip():
