@@ -124,3 +124,30 @@ def test_reading_commands_do_not_create_the_db(run, tmp_path):
         code, _, _ = run(*argv)
         assert code == 0
     assert not (tmp_path / "env").exists()
+
+
+def test_add_notes_what_the_policy_says(run, tmp_path):
+    dbp = str(tmp_path / "c.db")
+    run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "interview", "--channel",
+        "in_person", "--direction", "received", "--date", "2026-11-16")
+    run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "thank_you", "--date", "2026-11-17")
+    code, out, err = run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "follow_up",
+                         "--channel", "call", "--date", "2026-11-19")
+    assert code == 0 and out.startswith("logged #3")
+    assert err.strip() == ("followup log: note: too soon: your note went out 2 days ago; "
+                           "wait until 24 Nov")
+    code, out, err = run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "follow_up",
+                         "--channel", "call", "--date", "2026-12-01")
+    assert "you already called once, on 19 Nov" in err
+
+
+def test_next_mentions_the_decision_date(run, tmp_path):
+    dbp = str(tmp_path / "c.db")
+    run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "interview", "--channel",
+        "in_person", "--direction", "received", "--date", "2026-11-16", "--decision-by",
+        "2026-11-27")
+    run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "thank_you", "--date", "2026-11-17")
+    code, out, _ = run("next", "--db", dbp, "--to", "Acme", "--today", "2026-11-18")
+    assert out.strip() == ("Acme: Send one short follow-up email on or after 30 Nov (your note "
+                           "did not announce a call, so email rather than phone); they said "
+                           "they would decide by 27 Nov.")

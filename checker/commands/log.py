@@ -132,13 +132,40 @@ def _add(args) -> int:
         with db.transaction(conn):
             if fields:
                 db.add_employer(conn, args.to, **fields)
+            notes = _policy_notes(conn, args, when)
             event = db.add_event(conn, args.to, when, args.channel, args.direction, args.kind,
                                  args.note, announced)
     finally:
         conn.close()
     print(f"logged #{event.id}: {event.direction} {event.kind.replace('_', '-')} "
           f"({event.channel}) with {event.company} on {short(event.day, dt.date.today())}")
+    for note in notes:
+        print(f"followup log: note: {note}", file=sys.stderr)
     return 0
+
+
+def _policy_notes(conn, args, when) -> list[str]:
+    """What the cadence policy says about a message you log as sent (logged anyway)."""
+    from ..contacts import db
+    from ..contacts.model import day_of
+    from ..contacts.policy import evaluate, load_policy
+
+    if args.direction != "sent" or args.kind not in ("thank_you", "follow_up"):
+        return []
+    channel = {"call": "call", "voicemail": "call", "text": "text"}.get(args.channel, "email")
+    employer = db.get_employer(conn, args.to)
+    if employer is None:
+        return []
+    try:
+        from ..config import discover
+
+        policy = load_policy(discover())
+    except ValueError:
+        policy = load_policy()
+    verdict = evaluate(db.list_events(conn, args.to), send_on=day_of(when), channel=channel,
+                       kind=args.kind, employer=employer, company=employer.company, policy=policy)
+    return [r.message for r in verdict.reasons if r.blocking or r.rule in (
+        "frequency.late_thank_you", "frequency.no_thank_you")]
 
 
 def _employer(args) -> int:

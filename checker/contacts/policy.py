@@ -479,6 +479,9 @@ def plan(events: Iterable[Event], *, today: dt.date, employer: Employer | None =
         text = "send one short follow-up email on or after {date}"
         if not note.announced_call:
             text += " (your note did not announce a call, so email rather than phone)"
+    decision = employer.decision_date if employer else None
+    if decision and v.earliest and decision >= note.day:
+        text += f"; they said they would decide by {short(decision, today)}"
     return _step(name, "follow_up", v, v.earliest, today, text, prefix, "email")
 
 
