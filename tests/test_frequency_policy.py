@@ -163,6 +163,13 @@ def test_plan_after_the_call_and_after_two_follow_ups():
     assert step.action == "move_on" and step.earliest is None
 
 
+def test_plan_after_their_reply():
+    evs = timeline(IV, NOTE, "8 sent email follow_up", "10 received email other")
+    step = plan(evs, today=D(10), company="Acme")
+    assert step.action == "follow_up" and step.earliest == D(17)
+    assert step.sentence.startswith("Acme wrote on 26 Nov: answer any question now; otherwise")
+
+
 def test_plan_without_history():
     assert plan([], today=D(0), company="Acme").action == "log_interview"
     assert plan(timeline("0 sent email other"), today=D(0), company="Acme").action == "log_interview"

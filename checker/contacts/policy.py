@@ -451,7 +451,7 @@ def plan(events: Iterable[Event], *, today: dt.date, employer: Employer | None =
                         f"{advice}.", earliest=today, channel=channel,
                         reasons=[f"a thank-you note is due within {p['thank_you_max_days']} days"])
     if len(t.unanswered) >= p["max_unanswered_follow_ups"]:
-        return NextStep(name, "move_on", f"You have followed up {WORDS.get(len(t.unanswered), len(t.unanswered))} "
+        return NextStep(name, "move_on", f"You have followed up {WORDS.get(len(t.unanswered), f'{len(t.unanswered)} times')} "
                         f"without an answer ({_dates(t.unanswered, today)}); stop here and move on "
                         f"to other applications.", reasons=["after two unanswered follow-ups, move on"])
     note = t.notes[0]
@@ -482,7 +482,12 @@ def plan(events: Iterable[Event], *, today: dt.date, employer: Employer | None =
     decision = employer.decision_date if employer else None
     if decision and v.earliest and decision >= note.day:
         text += f"; they said they would decide by {short(decision, today)}"
-    return _step(name, "follow_up", v, v.earliest, today, text, prefix, "email")
+    earliest = v.earliest
+    if earliest and prefix:
+        # Their message starts the clock again: chasing waits a week from it.
+        earliest = max(earliest, t.last_from_employer.day
+                       + dt.timedelta(days=p["min_days_between_messages"]))
+    return _step(name, "follow_up", v, earliest, today, text, prefix, "email")
 
 
 def _step(name: str, action: str, v: Verdict, earliest: dt.date | None, today: dt.date,
