@@ -208,10 +208,30 @@ def test_check_with_company_gives_frequency_or_a_note(client):
     r = client.post("/api/v1/check", json={"text": text, "company": "Globex"})
     assert r.status_code == 200
     d = r.get_json()
-    assert "frequency" in d or any("Globex" in n for n in d.get("notes", []))
+    assert d["frequency"]["company"] == "Globex"
     tok = token(client)
     html = client.post("/check", data={"csrf_token": tok, "text": text, "company": "Globex"}).get_data(as_text=True)
-    assert 'id="result"' in html and ("Timing" in html or "Globex" in html)
+    assert 'id="result"' in html and "Timing for Globex" in html
+    assert 'class="freq-verdict' in html and "Next step:" in html
+
+
+def test_unknown_company_is_said(client):
+    text = ("Dear Ms Lee,\n\nThank you for meeting me today about the analyst role. I enjoyed "
+            "hearing about the team and will gladly send more samples of my work.\n\nBest,\nSam")
+    html = client.post("/check", data={"csrf_token": token(client), "text": text,
+                                       "company": "Nowhere Ltd"}).get_data(as_text=True)
+    assert "Timing for Nowhere Ltd" in html
+    assert "not in your contact log yet" in html
+
+
+def test_next_step_and_date_per_employer(client):
+    add(client, company="Globex", kind="interview", channel="in_person", direction="received",
+        date="2026-11-02")
+    add(client, company="Globex", kind="thank_you", date="2026-11-03")
+    html = client.get("/log/").get_data(as_text=True)
+    step = re.search(r'class="next-step"><strong>Next step:</strong> (.*?)</p>', html, re.S)
+    assert step and step.group(1).strip()
+    assert re.search(r'<strong>When:</strong> <time datetime="\d{4}-\d\d-\d\d">\w+day ', html)
 
 
 def test_step_view_accepts_several_shapes():
@@ -221,4 +241,4 @@ def test_step_view_accepts_several_shapes():
     v = _step_view({"step": "Send a follow-up", "date": "2026-11-27", "why": "a week passed"})
     assert (v["step"], v["date"], v["why"]) == ("Send a follow-up", "2026-11-27", "a week passed")
     v = _step_view({"action": "call", "earliest": "2026-12-01"})
-    assert (v["step"], v["date"]) == ("call", "2026-12-01")
+    assert (v["step"], v["date"], v["date_label"]) == ("call", "2026-12-01", "Tuesday 1 December 2026")

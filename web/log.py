@@ -20,7 +20,7 @@ MAX_NOTE = 2000
 
 
 def _contacts():
-    """The contact-log modules, or None while ``checker.contacts`` is not installed."""
+    """The contact-log modules ``(db, csvio, model, dates)``, or None without ``checker.contacts``."""
     try:
         return (importlib.import_module("checker.contacts.db"),
                 importlib.import_module("checker.contacts.csvio"),
@@ -67,26 +67,27 @@ def company_names() -> list[str]:
 
 
 def next_step(conn, company: str, today: dt.date) -> dict[str, Any] | None:
-    """The next appropriate step with ``company`` from the contact-log code, if it has one.
+    """The next appropriate step with ``company`` (``checker.contacts.next_step``), as
+    ``{"step", "date", "why", "action", "channel"}``; None when it cannot be worked out."""
+    try:
+        from checker.contacts import next_step as contacts_next_step
+    except ImportError:
+        return None
+    try:
+        return _step_view(contacts_next_step(conn, company, today=today))
+    except Exception as exc:  # advice is a bonus; the log still lists
+        current_app.logger.warning("next step for %r failed: %s", company, exc)
+        return None
 
-    Returns ``{"step": str, "date": str | None, "why": str}`` or None.
-    """
-    for module, func in (("checker.contacts.next", "next_step"),
-                         ("checker.contacts.cadence", "next_step"),
-                         ("checker.contacts.advice", "next_step")):
-        try:
-            fn = getattr(importlib.import_module(module), func)
-        except (ImportError, AttributeError):
-            continue
-        try:
-            result = fn(conn, company, today=today)
-        except TypeError:
-            result = fn(conn, company)
-        except Exception as exc:  # advice is a bonus; the log still lists
-            current_app.logger.warning("next step for %r failed: %s", company, exc)
-            return None
-        return _step_view(result)
-    return None
+
+def next_step_for(company: str) -> dict[str, Any] | None:
+    """The next step with ``company`` from the app's log (None without a log or employer)."""
+    if _contacts() is None:
+        return None
+    conn = get_conn()
+    if conn is None or _contacts()[0].get_employer(conn, company) is None:
+        return None
+    return next_step(conn, company, dt.date.today())
 
 
 def _step_view(result: Any) -> dict[str, Any] | None:
@@ -94,11 +95,18 @@ def _step_view(result: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(result, dict):
         result = result.to_dict() if hasattr(result, "to_dict") else vars(result)
-    step = result.get("step") or result.get("action") or result.get("next_step") or result.get("message")
-    when = result.get("date") or result.get("on") or result.get("when") or result.get("earliest")
-    why = result.get("why") or result.get("reason") or result.get("advice") or ""
-    return {"step": str(step) if step else "", "date": str(when) if when else None,
-            "why": str(why) if why else "", "raw": result}
+    step = result.get("sentence") or result.get("step") or result.get("action") or ""
+    when = result.get("earliest") or result.get("date")
+    why = result.get("why") or "; ".join(result.get("reasons") or [])
+    label = str(when) if when else None
+    if when:
+        try:
+            label = dt.date.fromisoformat(str(when)[:10]).strftime("%A %-d %B %Y")
+        except ValueError:
+            pass
+    return {"step": str(step), "date": str(when) if when else None, "date_label": label,
+            "why": str(why),
+            "action": result.get("action"), "channel": result.get("channel")}
 
 
 def _form_options():

@@ -68,6 +68,15 @@ def result_view(report) -> dict[str, Any]:
                                  "detected": desperation.get("detected")}
     marks = highlight.first_marks(text, findings, id_prefix="hl")
     findings = [dict(f, anchored=f["end"] > f["start"], mark=m) for f, m in zip(findings, marks)]
+    frequency = d.get("frequency")
+    step = None
+    if isinstance(frequency, dict) and frequency.get("company"):
+        from .log import next_step_for
+
+        try:
+            step = next_step_for(frequency["company"])
+        except Exception:  # advice is a bonus
+            step = None
     ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f["severity"], 3), f["start"]))
     return {
         "report": d,
@@ -76,7 +85,8 @@ def result_view(report) -> dict[str, Any]:
         "checklist": checklist,
         "gauges": gauges,
         "length": length,
-        "frequency": d.get("frequency"),
+        "frequency": frequency if isinstance(frequency, dict) else None,
+        "next_step": step,
         "notes": d.get("notes", []),
         "source": d.get("source", {}),
         "counts": d.get("counts", {}),
