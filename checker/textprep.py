@@ -171,10 +171,19 @@ def layout(text: str) -> Layout:
 
 
 @functools.lru_cache(maxsize=1)
-def _kind_res() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in _data()["kind"]["follow_up"])
+def _kind_cues() -> dict[str, tuple[tuple[re.Pattern[str], float], ...]]:
+    data = _data()["kind"]
+    return {kind: tuple((re.compile(c["re"], re.IGNORECASE), float(c["w"])) for c in data[kind])
+            for kind in ("follow_up", "thank_you")}
+
+
+def kind_scores(text: str) -> dict[str, float]:
+    text = text.replace("\u2019", "'")
+    return {kind: sum(w for rx, w in cues if rx.search(text))
+            for kind, cues in _kind_cues().items()}
 
 
 def infer_kind(text: str) -> str:
-    """``follow_up`` when the draft chases an earlier contact, else ``thank_you``."""
-    return "follow_up" if any(r.search(text) for r in _kind_res()) else "thank_you"
+    """``follow_up`` when the draft's follow-up cues outweigh its thank-you cues."""
+    scores = kind_scores(text)
+    return "follow_up" if scores["follow_up"] > scores["thank_you"] else "thank_you"
