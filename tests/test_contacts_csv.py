@@ -74,6 +74,8 @@ def test_header_variants(conn):
     (HEADER + "2026-11-16,A,email,sent\n", ["line 2: 4 fields, the header has 6"]),
     (HEADER + "2026-11-16,A,email,sent,other,\"unclosed\n", ["malformed CSV"]),
     (HEADER + "2026-11-16,A,email,sent,other,a\x00b\n", ["line 2"]),
+    (HEADER.replace(",", ";") + "2026-11-16;A;email;sent;other;x\n", ["separated by semicolons"]),
+    (HEADER + "9999-12-31,A,email,sent,other,\n", ["line 2: year 9999 is out of range"]),
 ])
 def test_malformed_imports_are_rejected_whole(conn, text, fragments):
     db.add_event(conn, "Before", dt.date(2026, 11, 1), "email", "sent", "other", "kept")

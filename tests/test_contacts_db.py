@@ -100,6 +100,10 @@ def test_employers_events_crud(path):
         db.add_event(conn, "Acme", D, "fax", "sent", "other")
     with pytest.raises(ContactLogError, match="company name is empty"):
         db.add_event(conn, "   ", D, "email", "sent", "other")
+    with pytest.raises(ContactLogError, match="out of range"):
+        db.add_event(conn, "Acme", dt.date(9999, 12, 31), "email", "sent", "other")
+    with pytest.raises(ContactLogError, match="note is too long"):
+        db.add_event(conn, "Acme", D, "email", "sent", "other", "x" * 10_001)
     with pytest.raises(ContactLogError, match="style must be one of"):
         db.add_employer(conn, "Acme", style="hip")
     assert db.count_events(conn) == 2

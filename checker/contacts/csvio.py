@@ -55,6 +55,11 @@ def _header(names: list[str] | None) -> tuple[dict[str, int], list[tuple[int, st
         return {}, [(1, "no header row; the first line must name the columns: " + ", ".join(COLUMNS))]
     index: dict[str, int] = {}
     problems: list[tuple[int, str]] = []
+    if len(names) == 1:
+        for sep, label in ((";", "semicolons"), ("\t", "tabs")):
+            if sep in names[0]:
+                return {}, [(1, f"the columns are separated by {label}; save the file as CSV "
+                                f"with commas")]
     for i, name in enumerate(names):
         key = name.lstrip("\ufeff").strip().lower().replace(" ", "_")
         if key in index:

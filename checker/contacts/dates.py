@@ -34,7 +34,20 @@ _NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y
                       re.I)
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2199
+
+
+def check_range(value: dt.date | dt.datetime, raw: str = "") -> dt.date | dt.datetime:
+    """Dates outside MIN_YEAR..MAX_YEAR are typos (and would overflow date arithmetic)."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise DateError(f"year {value.year} is out of range ({MIN_YEAR}-{MAX_YEAR})"
+                        + (f": {raw!r}" if raw else ""))
+    return value
+
+
 def _build(y: int, m: int, d: int, match: re.Match[str], raw: str) -> dt.date | dt.datetime:
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        raise DateError(f"year {y} is out of range ({MIN_YEAR}-{MAX_YEAR}): {raw!r}")
     try:
         day = dt.date(y, m, d)
     except ValueError:
@@ -57,7 +70,7 @@ def parse_date(text: str | dt.date, *, date_format: str | None = None, relative:
                today: dt.date | None = None) -> dt.date | dt.datetime:
     """A date or datetime from ``text``; raises ``DateError`` (one line) otherwise."""
     if isinstance(text, (dt.date, dt.datetime)):
-        return text
+        return check_range(text)
     raw = " ".join(str(text).split())
     if not raw:
         raise DateError("empty date")
@@ -67,7 +80,7 @@ def parse_date(text: str | dt.date, *, date_format: str | None = None, relative:
         except ValueError:
             raise DateError(f"{raw!r} does not match the date format {date_format!r}") from None
         has_time = any(c in date_format for c in ("%H", "%I", "%M", "%S", "%X", "%c"))
-        return value if has_time else value.date()
+        return check_range(value if has_time else value.date(), raw)
     low = raw.lower()
     if relative and low in ("today", "yesterday", "tomorrow"):
         base = today or dt.date.today()

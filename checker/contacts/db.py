@@ -20,6 +20,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterator
 
+from .dates import check_range
 from .model import (CHANNELS, DIRECTIONS, KINDS, STYLES, ContactLogError, Employer, Event,
                     NoDatabase, company_key, from_iso, iso)
 
@@ -27,6 +28,7 @@ APPLICATION_ID = 0x46555043          # "FUPC": marks a followup-checker contact 
 SCHEMA_VERSION = 2
 ENV_VAR = "FOLLOWUP_DB"
 BUSY_TIMEOUT_S = 30.0
+MAX_NOTE = 10_000
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -300,6 +302,9 @@ def add_event(conn: sqlite3.Connection, company: str, when: dt.date | dt.datetim
     validate_event(channel, direction, kind)
     if not isinstance(when, (dt.date, dt.datetime)):
         raise ContactLogError(f"event date must be a date, not {when!r}")
+    check_range(when)
+    if len(note or "") > MAX_NOTE:
+        raise ContactLogError(f"note is too long ({len(note):,} characters; limit {MAX_NOTE:,})")
     name = _clean_company(company)
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     with transaction(conn):
