@@ -269,3 +269,24 @@ def test_process_killed_mid_import_leaves_the_log_as_it_was(tmp_path):
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.add_event(conn, "After", dt.date(2026, 12, 1), "email", "sent", "other")   # still writable
     assert db.count_events(conn) == 6
+
+
+csvish = st.text(alphabet=st.sampled_from(list(
+    'date,company,channel,direction,kind,note\n\r"; \t-/:0123456789emailsentreceivedother'
+    'interviewthank_youfollow_upcallAcmé\x00\ufeff')), max_size=300)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.booleans(), csvish)
+def test_any_input_imports_or_is_rejected_cleanly(with_header, body):
+    conn = db.connect(":memory:")
+    db.add_event(conn, "Before", dt.date(2026, 11, 1), "email", "sent", "other", "kept")
+    text = (HEADER if with_header else "") + body
+    try:
+        r = csvio.import_csv(conn, io.StringIO(text, newline=""))
+    except csvio.CSVImportError as exc:
+        assert "\n" not in str(exc) and exc.problems
+        assert [e.note for e in db.list_events(conn)] == ["kept"]
+    else:
+        assert db.count_events(conn) == 1 + r.added
+    assert not conn.in_transaction
