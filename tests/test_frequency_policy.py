@@ -186,6 +186,8 @@ def test_plan_without_history():
     ("I will call on the 14th.", 28, False),                # 14 Dec
     ("I will call you tomorrow and again next week.", 1, True),
     ("Expect a call from me later this week.", 5, False),
+    ("I will call you next week, on Wednesday.", 7, False),
+    ("I will phone on Wednesday and Friday.", 2, True),
 ])
 def test_read_call_time(sentence, days, repeat):
     call = read_call_time(sentence, BASE)

@@ -355,7 +355,10 @@ def read_call_time(sentence: str, send_on: dt.date,
         date = _next_day_of_month(send_on, n)
         days = (date - send_on).days if date else None
         label = label.format(day=ordinal(n))
-    repeat = bool(spec.get("repeat")) or len({f[0].group(0) for f in found}) > 1
+    joiners = load_toml("cadence.toml")["call_time"]["repeat_joiners"]
+    repeat = bool(spec.get("repeat")) or any(
+        a.group(0) != b.group(0) and re.search(joiners, low[a.end():b.start()])
+        for (a, _), (b, _) in zip(found, found[1:]))
     date = send_on + dt.timedelta(days=days) if days is not None else None
     return AnnouncedCall(text=", ".join(f[0].group(0) for f in found), label=label, date=date,
                          days=days, repeat=repeat)
