@@ -92,7 +92,7 @@ def _units(scored, weight: float, text: str) -> dict[tuple, float]:
             elif kind == "c":
                 key = ("word", a, b)
             elif body.startswith("<s> "):
-                key = ("start", a, b)
+                key = ("word", a, b)   # "starts with Why" is told as the word "Why"
             elif " " in body:
                 key = ("words", a, b)
             else:

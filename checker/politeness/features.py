@@ -24,6 +24,19 @@ DEFAULT_CONFIG = {
 }
 
 
+CLOSED_POS = frozenset({"PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "INTJ", "PUNCT"})
+KEEP_TAGS = frozenset({"MD", "WDT", "WP", "WP$", "WRB", "UH"})
+
+
+def _pattern(tok, words: frozenset) -> str:
+    """The token in a topic-free pattern: function words and politeness-lexicon words stay,
+    other words become their coarse part of speech (so "Could you fix the NOUN ?")."""
+    t = norm(tok)
+    if tok.pos_ in CLOSED_POS or tok.tag_ in KEEP_TAGS or t in words:
+        return t
+    return tok.pos_ or "X"
+
+
 def _tok_text(tok) -> str:
     t = norm(tok)
     return "<num>" if tok.like_num else t
@@ -51,6 +64,8 @@ def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
     where: dict[str, list[tuple[int, int]]] = {}
     w_lo, w_hi = config["word_ngrams"]
     c_lo, c_hi = config["char_ngrams"] if config.get("char_ngrams") else (0, -1)
+    p_lo, p_hi = config["pattern_ngrams"] if config.get("pattern_ngrams") else (0, -1)
+    keep = lex.words if p_hi >= p_lo > 0 else frozenset()
     all_toks: list = []
     found: list[Match] = []
 
@@ -70,6 +85,12 @@ def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
             for k in range(0 if n > 1 else 1, len(words) - n + 1):
                 add("w:" + " ".join(words[k:k + n]), offs[k][0] if k else offs[1][0],
                     offs[k + n - 1][1])
+        if p_hi >= p_lo > 0:
+            pats = ["<s>"] + [_pattern(t, keep) for t in toks]
+            for n in range(p_lo, p_hi + 1):
+                for k in range(0 if n > 1 else 1, len(pats) - n + 1):
+                    add("p:" + " ".join(pats[k:k + n]), offs[k][0] if k else offs[1][0],
+                        offs[k + n - 1][1])
         if c_hi >= c_lo > 0:
             for t, w in zip(toks, words[1:]):
                 padded = f" {w} "

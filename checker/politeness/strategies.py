@@ -63,6 +63,7 @@ class Lexicon:
     scope: int
     positive: frozenset
     negative: frozenset
+    words: frozenset = frozenset()   # every word of every list (kept in pattern n-grams)
 
 
 @functools.lru_cache(maxsize=1)
@@ -80,7 +81,10 @@ def lexicon() -> Lexicon:
             index[first].sort(key=len, reverse=True)
     start = data["start_words"]
     deference_words = frozenset(_tokenize(p)[0] for p in data["strategies"]["deference"])
+    words = {w for index in phrases.values() for seqs in index.values() for seq in seqs
+             for w in seq}
     return Lexicon(
+        words=frozenset(words) | _words("politeness-positive.txt") | _words("politeness-negative.txt"),
         phrases=phrases,
         start_only=frozenset(start["start_only"]),
         not_start=frozenset(start["not_start"]),

@@ -27,6 +27,7 @@ RECIPE = {
     "blocks": {
         "w": {"weight": 1.0, "sublinear": True, "norm": "l2"},
         "c": {"weight": 1.0, "sublinear": True, "norm": "l2"},
+        "p": {"weight": 1.0, "sublinear": True, "norm": "l2"},
         "s": {"weight": 0.3, "binary": True, "norm": "none", "idf": False},
     },
     "min_df": 2,
