@@ -419,3 +419,16 @@ def test_every_route_is_covered(app):
     rules = {r.rule for r in app.url_map.iter_rules()
              if not r.rule.startswith(("/log", "/batch"))}
     assert rules == known
+
+
+def test_allowed_hosts_refuse_other_host_names(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
+                      "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "::1"]})
+    c = app.test_client()
+    assert c.get("/", headers={"Host": "localhost:8000"}).status_code == 200
+    assert c.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+    assert c.get("/", headers={"Host": "[::1]:8000"}).status_code == 200
+    r = c.get("/log/export.json", headers={"Host": "evil.example:8000"})
+    assert r.status_code == 400 and "Unknown host" in r.get_data(as_text=True)
+    r = c.post("/api/v1/check", json={"text": NEEDY}, headers={"Host": "evil.example"})
+    assert r.status_code == 400 and "Unknown host" in r.get_json()["error"]

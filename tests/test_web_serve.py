@@ -109,3 +109,10 @@ def test_serve_two_workers_end_to_end(tmp_path):
     # no worker left behind
     out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True)
     assert out.stdout.strip() == ""
+
+
+def test_loopback_serve_allows_only_localhost_names():
+    assert set(serve._allowed_hosts("127.0.0.1")) == {"127.0.0.1", "localhost", "::1"}
+    assert "localhost" in serve._allowed_hosts("localhost")
+    assert serve._allowed_hosts("0.0.0.0") is None
+    assert serve._allowed_hosts("192.168.1.5") is None

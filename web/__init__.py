@@ -14,6 +14,9 @@ Config keys (pass a mapping to ``create_app`` or set ``FOLLOWUP_WEB_*`` env vars
 ``MAX_CONTENT_LENGTH`` request size limit in bytes (default 1 MiB); larger requests get 413
 ``CHECK_CONFIG``       a checker config TOML (default: discovered as the CLI does)
 ``PRELOAD``            load the language pipeline at start-up (``followup serve`` sets it)
+``ALLOWED_HOSTS``      host names the ``Host`` header may carry (None: any); ``followup
+                       serve`` on a loopback address allows only localhost names, so a web
+                       page cannot reach the log through DNS rebinding
 """
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "CHECK_CONFIG": None,
     "DB": None,
     "DATA_DIR": None,
+    "ALLOWED_HOSTS": None,
 }
 
 BLUEPRINTS = ("web.pages", "web.api", "web.log")
@@ -90,7 +94,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(importlib.import_module(name).bp)
     for name in OPTIONAL_BLUEPRINTS:
         if importlib.util.find_spec(name) is not None:
-            app.register_blueprint(importlib.import_module(name).bp)
+            try:
+                module = importlib.import_module(name)
+            except Exception:  # one broken optional page must not take the app down
+                if app.testing:
+                    raise
+                app.logger.exception("cannot load %s; its pages are off", name)
+                continue
+            app.register_blueprint(module.bp)
 
     @app.context_processor
     def _navigation():

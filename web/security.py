@@ -6,6 +6,8 @@
   PATCH / DELETE must send it back as the form field ``csrf_token`` or the header
   ``X-CSRF-Token``, except in blueprints marked with ``csrf_exempt(bp)``: the JSON API, which
   only accepts ``application/json`` (a cross-site form cannot send that) and stores nothing.
+* **Host**: with ``ALLOWED_HOSTS`` set (``followup serve`` on localhost sets it), requests for
+  any other host name are refused (DNS rebinding).
 * **Headers**: a Content-Security-Policy without inline scripts or styles and with
   ``frame-ancestors 'none'``, ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``,
   ``Referrer-Policy: no-referrer``; pages are ``Cache-Control: no-store`` (drafts are never
@@ -105,6 +107,16 @@ def _check_csrf() -> None:
         abort(400, description=CSRF_MESSAGE)
 
 
+def _check_host() -> None:
+    allowed = current_app.config.get("ALLOWED_HOSTS")
+    if not allowed:
+        return
+    host = (request.host or "").lower()
+    name = host[1:host.index("]")] if host.startswith("[") and "]" in host else host.rsplit(":", 1)[0]
+    if name not in allowed:
+        abort(400, description=f"Unknown host {name!r}: open this app at a localhost address.")
+
+
 def _headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
@@ -126,6 +138,7 @@ def init_app(app: Flask) -> None:
                 print(f"followup web: cannot keep a secret key in {app.config['DATA_DIR']}: "
                       f"{exc}; using a temporary one", file=sys.stderr)
                 app.config["SECRET_KEY"] = secrets.token_hex(32)
+    app.before_request(_check_host)
     app.before_request(_check_csrf)
     app.after_request(_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token

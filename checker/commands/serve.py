@@ -43,6 +43,17 @@ def add_arguments(p) -> None:
     p.add_argument("--config", metavar="FILE", help="checker config TOML (default: discovered)")
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _allowed_hosts(host: str) -> list[str] | None:
+    """On a loopback address only localhost names may appear in ``Host`` (a web page cannot
+    then reach the app through DNS rebinding); on other addresses any name may."""
+    if host.lower() in LOOPBACK or host.startswith("127."):
+        return sorted(LOOPBACK | {host.lower()})
+    return None
+
+
 def _listen(host: str, port: int) -> socket.socket:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
@@ -150,12 +161,13 @@ def run(args) -> int:
     from web import create_app
 
     try:
-        app = create_app({"DB": args.db, "CHECK_CONFIG": args.config})
+        app = create_app({"DB": args.db, "CHECK_CONFIG": args.config,
+                          "ALLOWED_HOSTS": _allowed_hosts(args.host)})
     except RuntimeError as exc:  # a bad checker config
         raise UsageError(str(exc)) from None
     sock = _listen(args.host, args.port)
     url = _url(sock, args.host)
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
+    if _allowed_hosts(args.host) is None:
         print(f"followup serve: warning: listening on {args.host}; other computers on your "
               "network can reach this page", file=sys.stderr)
     print(f"followup serve: open {url} in your browser "
