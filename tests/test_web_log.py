@@ -242,3 +242,33 @@ def test_step_view_accepts_several_shapes():
     assert (v["step"], v["date"], v["why"]) == ("Send a follow-up", "2026-11-27", "a week passed")
     v = _step_view({"action": "call", "earliest": "2026-12-01"})
     assert (v["step"], v["date"], v["date_label"]) == ("call", "2026-12-01", "Tuesday 1 December 2026")
+
+
+def test_record_from_the_check_result(client):
+    add(client, company="Globex", kind="interview", channel="in_person", direction="received",
+        date="2026-11-02")
+    text = ("Dear Ms Lee,\n\nThank you for meeting me about the analyst role. I enjoyed hearing "
+            "about the team and will gladly send more samples of my work. I will call you on "
+            "Tuesday next week.\n\nBest,\nSam")
+    tok = token(client)
+    html = client.post("/check", data={"csrf_token": tok, "text": text, "company": "Globex"}).get_data(as_text=True)
+    form = re.search(r'<form class="record-form".*?</form>', html, re.S).group(0)
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
+    assert fields["company"] == "Globex" and fields["kind"] in ("thank_you", "follow_up")
+    assert text not in form  # the draft is not carried along
+    r = client.post("/log/record", data=fields)
+    assert r.status_code == 303
+    rows = client.get("/log/export.json").get_json()["events"]
+    assert rows[-1]["company"] == "Globex" and rows[-1]["direction"] == "sent"
+    assert rows[-1]["note"] == "logged from the check page"
+    assert text not in json.dumps(rows)
+
+
+@pytest.mark.parametrize("fields,status", [
+    ({"company": ""}, 400), ({"kind": "memo"}, 400), ({"announced_call": "soon"}, 400),
+])
+def test_record_rejects_bad_fields(client, fields, status):
+    data = {"csrf_token": token(client), "company": "Globex", "kind": "thank_you", "announced_call": ""}
+    data.update(fields)
+    assert client.post("/log/record", data=data).status_code == status
+    assert client.post("/log/record", data={k: v for k, v in data.items() if k != "csrf_token"}).status_code == 400
