@@ -220,6 +220,16 @@ def test_add_a_log_entry_and_import_a_csv(page, base_url, artifacts_dir, tmp_pat
     # the logged employers are offered on the check page
     page.get_by_role("link", name="Check a draft to Hooli").click()
     assert page.get_by_label("Employer (from your contact log)").input_value() == "Hooli"
+    page.get_by_label("Your draft", exact=True).fill(
+        "Dear Mr Park,\n\nThank you for the phone screen on Wednesday. I enjoyed hearing how "
+        "your team ships features, and I would be glad to send code samples if useful. I will "
+        "call you next Thursday.\n\nBest regards,\nSam")
+    page.get_by_role("button", name="Check draft").click()
+    page.get_by_role("heading", name="Timing for Hooli").wait_for()
+    shot(page, artifacts_dir, "check-with-timing")
+    page.get_by_role("button", name="I sent it today: add to my log").click()
+    page.get_by_text("with Hooli on").wait_for()
+    assert page.locator("table.log tbody tr").count() == 5
     assert not page.problems, page.problems
 
 
