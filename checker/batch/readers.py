@@ -161,7 +161,12 @@ def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
 
 
 def _has_surrogates(s: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in s)
+    """True when decoding left undecodable bytes in ``s`` (as lone surrogates)."""
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def read_csv(stream: BinaryIO, name: str) -> Iterator[Item]:

@@ -70,8 +70,14 @@ def _progress(quiet: bool):
         from tqdm import tqdm
     except ImportError:  # pragma: no cover - tqdm is a dependency of spaCy
         return None
-    return lambda results: tqdm(results, unit=" drafts", file=sys.stderr, dynamic_ncols=True,
-                                mininterval=0.5, leave=False)
+    try:
+        width = os.get_terminal_size(sys.stderr.fileno()).columns
+    except OSError:
+        width = 0
+    # A terminal that reports no width (some pseudo-terminals) still gets an 80-column bar.
+    sizing = {"dynamic_ncols": True} if width > 0 else {"ncols": 80}
+    return lambda results: tqdm(results, unit=" drafts", file=sys.stderr, mininterval=0.5,
+                                leave=False, **sizing)
 
 
 def _stdout(fmt: str):
