@@ -432,3 +432,17 @@ def test_allowed_hosts_refuse_other_host_names(tmp_path):
     assert r.status_code == 400 and "Unknown host" in r.get_data(as_text=True)
     r = c.post("/api/v1/check", json={"text": NEEDY}, headers={"Host": "evil.example"})
     assert r.status_code == 400 and "Unknown host" in r.get_json()["error"]
+
+
+def test_errors_for_fetch_are_fragments(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
+                      "MAX_CONTENT_LENGTH": 2048})
+    c = app.test_client()
+    tok = token(c)
+    r = c.post("/check/fragment", data={"csrf_token": tok, "text": "x" * 5000},
+               headers={"X-Requested-With": "fetch"})
+    assert r.status_code == 413
+    html = r.get_data(as_text=True)
+    assert "<html" not in html and "too large" in html and 'role="alert"' in html
+    r = c.post("/check/fragment", data={"text": "hi"}, headers={"X-Requested-With": "fetch"})
+    assert r.status_code == 400 and "<html" not in r.get_data(as_text=True)

@@ -25,6 +25,10 @@ def init_app(app: Flask) -> None:
                            "file into smaller ones.")
         if wants_json():
             response = jsonify({"error": description, "status": code})
+        elif request.headers.get("X-Requested-With") == "fetch":
+            # static/app.js puts the answer into the page: a fragment, not a whole page.
+            response = app.make_response((render_template("_result.html", result=None,
+                                                          error=description), code))
         else:
             response = app.make_response((render_template(
                 "error.html", code=code, name=exc.name, description=description), code))
