@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator
 from . import textprep
 from .config import Config
 from .report import Finding, Report
+from .checks._match import normalise_quotes
 from .ruledata import catalogue
 
 # Order matters: later checks may read earlier sections from ``ctx.sections``.
@@ -69,6 +70,13 @@ class Context:
         """Sentences of the parsed draft that overlap the body (not greeting / sign-off)."""
         bs, be = self.layout.body
         return [s for s in self.sents if s.end_char > bs and s.start_char < be]
+
+
+def for_parser(text: str) -> str:
+    """The text the parser sees: curly apostrophes straightened (same length, so every
+    offset still points into the original text).  The small English model parses "I'll"
+    reliably and "I\u2019ll" much less so."""
+    return normalise_quotes(text)
 
 
 def _checks():
@@ -130,7 +138,7 @@ def check(text: str, *, kind: str | None = None, config: Config | None = None,
     if why:
         return _unchecked(text, kind, why, source, config)
     kind = _resolve_kind(kind, text)
-    return _analyse(text, get_nlp()(text), kind, config, context, source, _checks())
+    return _analyse(text, get_nlp()(for_parser(text)), kind, config, context, source, _checks())
 
 
 def check_many(texts: Iterable[str | tuple[str, dict[str, Any]]], n_process: int = 1, *,
@@ -151,7 +159,7 @@ def check_many(texts: Iterable[str | tuple[str, dict[str, Any]]], n_process: int
             text, source = _prepare(raw)
             why = textprep.problem(text)
             # Uncheckable texts still pass through the pipe (as "") to keep the order.
-            yield ("" if why else text), (text, source, why, ctx)
+            yield ("" if why else for_parser(text)), (text, source, why, ctx)
 
     nlp = get_nlp()
     for doc, (text, source, why, ctx) in nlp.pipe(items(), as_tuples=True,

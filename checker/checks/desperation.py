@@ -7,16 +7,18 @@ import re
 from ..ruledata import load_toml
 from ._match import compile_all, normalise_quotes, overlaps, trim
 
-PHRASE_RULES = ("begging", "neediness", "self_deprecation", "ultimatum", "nagging")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z&']*")
 
 
 def _phrase_signals(text: str, lo: int, hi: int, rules: dict) -> list[tuple[str, int, int]]:
+    """Matches of every rule that is a plain phrase list (over-apology counts its own)."""
     found = []
-    for name in PHRASE_RULES:
-        for rx in compile_all(tuple(rules[f"desperation.{name}"]["patterns"])):
+    for rule_id, meta in rules.items():
+        if "patterns" not in meta or "min_count" in meta:
+            continue
+        for rx in compile_all(tuple(meta["patterns"])):
             for m in rx.finditer(text, lo, hi):
-                found.append((f"desperation.{name}", *trim(text, m.start(), m.end())))
+                found.append((rule_id, *trim(text, m.start(), m.end())))
     return found
 
 

@@ -82,18 +82,18 @@ def _auxes(tok) -> set[str]:
 
 
 def _dropped_subject(tok) -> bool:
-    """Casual notes drop the "I": "Really enjoyed the tour", "Happy to send more", "Calling
-    again at 3".  True when the clause has no subject and starts the sentence (adverbs and
-    auxiliaries aside) and is not an imperative or a question."""
+    """Casual notes drop the "I": "Really enjoyed the tour", "Happy to send more", "Will ring
+    you on the 9th".  True when the clause has no subject, starts its sentence or follows a
+    dash, semicolon or colon, and the sentence is not a question.  Callers add the tense or
+    mood that rules out an imperative."""
     if _subject(tok) is not None or _is_question(tok.sent):
         return False
     head = tok.head if tok.dep_ in ("acomp", "aux") else tok
-    if head.dep_ not in ("ROOT",) and head.head is not head:
-        return False
-    first = next((t for t in tok.sent if not (t.is_space or t.is_punct or t.pos_ in ("ADV", "INTJ", "AUX"))), None)
-    if first is None or first.i < head.i - 3:
-        return False
-    return tok.tag_ in ("VBD", "VBN", "VBG", "JJ") or tok.pos_ == "ADJ"
+    start = head.left_edge  # includes leading adverbs: "Really enjoyed ..."
+    if start.i <= tok.sent.start:
+        return True
+    before = tok.doc[start.i - 1]
+    return before.is_space or before.text in (";", ":", "\u2014", "\u2013", "-", "(", ",")
 
 
 def _lemma(tok) -> str:
@@ -147,6 +147,10 @@ def _thanks(sent, w) -> bool:
                     return True
         if tok.lemma_ in w["appreciation"] and any(c.lower_ in ("for", "of") for c in tok.children):
             return True
+        # "I value the hour you spent with me"
+        if tok.lemma_ in w["value"] and tok.pos_ == "VERB" and _first_person(tok) and not _negated(tok):
+            if any(c.dep_ == "dobj" and c.lemma_.lower() in w["value_objects"] for c in tok.children):
+                return True
     return False
 
 
@@ -156,7 +160,7 @@ def _enjoyed(sent, w) -> bool:
         lemma = _lemma(tok)
         # "I enjoyed our conversation", "I loved meeting everyone", "I liked hearing ..."
         if lemma in w["enjoy"] and tok.pos_ in ("VERB", "AUX") and not _negated(tok) and (
-                _first_person(tok) or _dropped_subject(tok)):
+                _first_person(tok) or (_dropped_subject(tok) and tok.tag_ in PAST_TAGS)):
             if _auxes(tok) & CONDITIONAL_AUX:
                 continue  # "I'd love to join the team" is a wish
             objs = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "ccomp", "pcomp")]
@@ -204,7 +208,8 @@ def _offer(sent, w) -> bool:
                 if c.dep_ == "xcomp" and c.lemma_.lower() in w["offer_verbs"]:
                     return True
         # "I can send additional references", "I could provide a list of projects"
-        if lemma in w["offer_verbs"] and tok.pos_ in ("VERB", "ADV") and _first_person(tok) and not _negated(tok):
+        if lemma in w["offer_verbs"] and tok.pos_ in ("VERB", "ADV") and not _negated(tok) and (
+                _first_person(tok) or _dropped_subject(tok)):
             aux = _auxes(tok)
             if aux & {"can", "could", "would", "'d", "will", "'ll", "may"} and not _is_question(sent):
                 objs = [c for c in tok.subtree if c.dep_ in ("dobj", "pobj", "attr", "compound")]
@@ -232,6 +237,9 @@ def _call(sent, w) -> bool:
         if lemma in w["call_verbs"] and tok.pos_ == "VERB":
             if any(c.dep_ == "dobj" and c.lower_ == "me" for c in tok.children):
                 continue  # "call me" invites their call
+            if any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in w["visit_particles"]
+                   and c.i == tok.i + 1 for c in tok.children):
+                continue  # "I'll call in at the branch" is a visit
             key = tok
         elif lemma == "give" and any(c.dep_ in ("dobj", "dative", "attr", "npadvmod")
                                      and c.lemma_.lower() in w["call_nouns"] for c in tok.children):
@@ -293,6 +301,7 @@ def run(ctx):
     w = _words()
     phrases = data["phrases"]
     text = normalise_quotes(ctx.text)
+    not_thanks = compile_all(tuple(phrases["not_thanks"]))
     section: dict[str, dict] = {}
     for name in ELEMENTS:
         section[name] = {"present": False}
@@ -300,6 +309,8 @@ def run(ctx):
         s_text = text[sent.start_char:sent.end_char]
         for name in ELEMENTS:
             if section[name]["present"]:
+                continue
+            if name == "thanks" and any(rx.search(s_text) for rx in not_thanks):
                 continue
             hit = FRAMES[name](sent, w)
             if not hit and name != "call_heads_up":
