@@ -111,12 +111,19 @@ def test_elements_section_absent_is_fine(logdb):
     assert frequency.run(ctx)["announced_call"] is None
 
 
-def test_elements_when_is_a_fallback(logdb):
-    ctx = make_ctx(when="sometime soonish", to="Acme", send_on="2026-11-17", db=str(logdb))
-    ctx.sections["elements"]["call_heads_up"]["when"] = {"text": "soonish", "days": 2}
-    section = frequency.run(ctx)
-    assert section["announced_call"]["days_after_send"] == 2
-    assert rules(ctx) == ["frequency.call_too_soon"]
+def test_elements_and_frequency_read_the_call_time_from_one_table():
+    """The report's elements.call_heads_up.when and the frequency check use checker.calltime."""
+    import datetime as dt
+
+    from checker import calltime
+    from checker.contacts.policy import read_call_time
+
+    for sentence in ("I will call you next week.", "I'll ring you in a week or two.",
+                     "I will call you tomorrow and again on Friday.", "I'll phone every day."):
+        when = calltime.read(sentence)
+        announced = read_call_time(sentence, dt.date(2026, 11, 17))
+        assert when is not None and announced is not None
+        assert (when.repeat, when.label) == (announced.repeat, announced.label)
 
 
 def test_config_can_silence_or_soften(logdb):

@@ -8,8 +8,8 @@ the regular-expression phrases listed there.  A present element reports its evid
 from __future__ import annotations
 
 import functools
-import re
 
+from .. import calltime
 from ..ruledata import load_toml
 from ._match import compile_all, normalise_quotes, trim
 
@@ -254,7 +254,7 @@ def _call(sent, w) -> bool:
         if not _first_person(key):
             # "Calling again at 3", "Will ring you Tuesday": a dropped subject with a time.
             if not (_dropped_subject(key) and (key.tag_ == "VBG" or _auxes(key) & w["future_aux"])
-                    and call_time(sent.doc.text, sent.start_char, sent.end_char)):
+                    and calltime.read(sent.doc.text, sent.start_char, sent.end_char)):
                 continue
         aux = _auxes(key)
         chain = _chain(key)
@@ -269,21 +269,6 @@ def _call(sent, w) -> bool:
 
 
 FRAMES = {"thanks": _thanks, "enjoyed": _enjoyed, "offer_info": _offer, "call_heads_up": _call}
-
-
-def call_time(text: str, start: int, end: int) -> dict | None:
-    """The announced call time inside ``text[start:end]`` (first expression found)."""
-    low = normalise_quotes(text)
-    for spec in load_toml("elements.toml")["call_time"]["patterns"]:
-        m = re.compile(spec["re"], re.IGNORECASE).search(low, start, end)
-        if m:
-            out = {"text": text[m.start():m.end()], "start": m.start(), "end": m.end(),
-                   "days": spec["days"]}
-            for flag in ("repeat", "weekday", "day_of_month"):
-                if spec.get(flag):
-                    out[flag] = True
-            return out
-    return None
 
 
 def _sentences(ctx):
@@ -320,8 +305,8 @@ def run(ctx):
                 section[name] = {"present": True, "start": s, "end": e, "text": ctx.text[s:e]}
     call = section["call_heads_up"]
     if call["present"]:
-        when = call_time(ctx.text, call["start"], call["end"])
-        call["when"] = when
+        when = calltime.read(ctx.text, call["start"], call["end"])
+        call["when"] = when.to_dict() if when else None
         if when is None:
             ctx.emit("elements.call_time", call["start"], call["end"])
     bs, be = ctx.body

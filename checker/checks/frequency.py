@@ -27,20 +27,13 @@ def _sentence(ctx, start: int, end: int) -> str:
 
 def _announced(ctx, send_on: dt.date):
     """The call heads-up evidence of the elements check and the call time it announces."""
-    from ..contacts.policy import AnnouncedCall, read_call_time
+    from ..contacts.policy import read_call_time
 
     call = ((ctx.sections.get("elements") or {}).get("call_heads_up") or {})
     if not call.get("present") or call.get("start") is None:
         return None, None
     start, end = int(call["start"]), int(call.get("end", call["start"]))
     found = read_call_time(_sentence(ctx, start, end), send_on)
-    when = call.get("when")
-    if found is None and isinstance(when, dict) and isinstance(when.get("days"), int):
-        # The elements check read a time our patterns do not know; trust its day count.
-        days = when["days"]
-        found = AnnouncedCall(text=str(when.get("text", "")), label=str(when.get("text", "")),
-                              date=send_on + dt.timedelta(days=days), days=days,
-                              repeat=bool(when.get("repeat")))
     return found, (start, end)
 
 

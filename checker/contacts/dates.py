@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..calltime import ordinal  # noqa: F401  (re-exported)
 from .model import ContactLogError
 
 
@@ -152,6 +153,3 @@ def add_business_days(day: dt.date, n: int) -> dt.date:
     return out
 
 
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"

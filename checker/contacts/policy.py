@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from .. import calltime
 from ..config import ConfigError, deep_merge
 from ..ruledata import catalogue, load_toml
 from .dates import add_business_days, ago, ordinal, short
@@ -67,10 +68,6 @@ def load_policy(config: Any = None) -> dict[str, Any]:
         if policy[key] < 1:
             raise ConfigError(f"[cadence] {key} must be at least 1")
     return policy
-
-
-def call_time_patterns() -> list[dict[str, Any]]:
-    return load_toml("cadence.toml")["call_time"]["patterns"]
 
 
 # --------------------------------------------------------------------------- results
@@ -306,9 +303,6 @@ def evaluate(events: Iterable[Event], *, send_on: dt.date | dt.datetime, channel
 
 # --------------------------------------------------------------------------- call heads-up
 
-_DAYNAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
 @dataclass
 class AnnouncedCall:
     text: str                 # the time expression(s) found
@@ -325,58 +319,15 @@ class AnnouncedCall:
 
 def read_call_time(sentence: str, send_on: dt.date,
                    patterns: list[dict[str, Any]] | None = None) -> AnnouncedCall | None:
-    """When a call heads-up sentence says the call will come, relative to ``send_on``.
-
-    Two different time expressions ("tomorrow and again next week") or a repeating one
-    ("every day") mean more than one call.
-    """
-    pats = patterns if patterns is not None else call_time_patterns()
-    low = sentence.lower().replace("\u2019", "'")
-    found: list[tuple[re.Match[str], dict[str, Any]]] = []
-    taken: list[tuple[int, int]] = []
-    for spec in pats:
-        for m in re.finditer(spec["re"], low, re.IGNORECASE):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            found.append((m, spec))
-    if not found:
+    """When a call heads-up sentence says the call will come, relative to ``send_on``
+    (the shared table of ``checker.calltime``)."""
+    found = calltime.read(sentence, patterns=patterns)
+    if found is None:
         return None
-    found.sort(key=lambda f: f[0].start())
-    m, spec = next(((m, s) for m, s in found if s.get("repeat")), found[0])
-    days = int(spec["days"])
-    label = spec.get("label", m.group(0))
-    if spec.get("weekday"):
-        target = _DAYNAMES.index(m.group(0).lower())
-        days = (target - send_on.weekday()) % 7 or 7
-        label = label.format(weekday=m.group(0).capitalize())
-    elif spec.get("day_of_month"):
-        n = int(next(g for g in m.groups() if g))
-        date = _next_day_of_month(send_on, n)
-        days = (date - send_on).days if date else None
-        label = label.format(day=ordinal(n))
-    joiners = load_toml("cadence.toml")["call_time"]["repeat_joiners"]
-    repeat = bool(spec.get("repeat")) or any(
-        a.group(0) != b.group(0) and re.search(joiners, low[a.end():b.start()])
-        for (a, _), (b, _) in zip(found, found[1:]))
+    days = found.days_after(send_on)
     date = send_on + dt.timedelta(days=days) if days is not None else None
-    return AnnouncedCall(text=", ".join(f[0].group(0) for f in found), label=label, date=date,
-                         days=days, repeat=repeat)
-
-
-def _next_day_of_month(after: dt.date, n: int) -> dt.date | None:
-    if not 1 <= n <= 31:
-        return None
-    y, mth = after.year, after.month
-    for _ in range(13):
-        try:
-            d = dt.date(y, mth, n)
-            if d > after:
-                return d
-        except ValueError:
-            pass
-        y, mth = (y + 1, 1) if mth == 12 else (y, mth + 1)
-    return None
+    return AnnouncedCall(text=found.text, label=found.label, date=date, days=days,
+                         repeat=found.repeat)
 
 
 def judge_announced_call(call: AnnouncedCall, timeline_events: Iterable[Event],
