@@ -5,7 +5,10 @@ Starts ``followup serve --port 0`` in a subprocess, then for 1, 4 and 8 concurre
 p50 / p95 latency, requests per second and errors, next to the in-process ``check()``
 latency of the same draft (measured first, with the server not yet running).  A last
 "paired" phase alternates one request with one in-process ``check()`` so that the p50 ratio
-compares both under the same background load (this machine is shared).
+compares both under the same background load (this machine is shared).  "cores" is the CPU
+time the server's processes used per second of the phase (2.0 = both cores of a 2-core
+machine) and "load" the 1-minute load average when the phase began: on a shared machine the
+8-client throughput is bounded by the cores the other processes leave free.
 
 Targets (2-core machine): 0 errors; p50 at 1 client <= 1.2x in-process check();
 throughput at 8 clients >= 1.6x the 1-client throughput.
@@ -70,6 +73,23 @@ def start_server(workers: int | None, threads: int | None, env: dict) -> tuple[s
         raise SystemExit(f"server did not start: {line!r} {proc.stderr.read()}")
     n = re.search(r"\((\d+) worker", line)
     return proc, m.group(1), int(m.group(2)), int(n.group(1)) if n else 1
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server's worker processes (Linux)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return float("nan")
+    for child in [pid, *map(int, children)]:
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 class Client(threading.Thread):
@@ -192,14 +212,23 @@ def main(argv=None) -> int:
         print(f"server: followup serve, {workers} worker process(es), waitress; "
               f"{args.seconds:g} s per client count")
         print(f"{'clients':>7} {'requests':>9} {'errors':>6} {'req/s':>8} {'p50 ms':>8} "
-              f"{'p95 ms':>8} {'p50/check':>9} {'x 1-client':>10}")
+              f"{'p95 ms':>8} {'p50/check':>9} {'x 1-client':>10} {'cores':>6} {'ms cpu/req':>10} "
+              f"{'load':>5}")
         for n in counts:
+            load_avg = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+            cpu0, t0 = server_cpu(proc.pid), time.perf_counter()
             r = load(host, port, body, n, args.seconds)
+            cpu = server_cpu(proc.pid) - cpu0
+            r["server_cores"] = cpu / (time.perf_counter() - t0)
+            r["server_cpu_ms_per_request"] = 1000 * cpu / max(1, r["requests"])
+            r["load_average"] = load_avg
             results.append(r)
             one = results[0]["rps"] if results[0]["clients"] == 1 else float("nan")
             print(f"{n:>7} {r['requests']:>9} {r['errors']:>6} {r['rps']:>8.1f} "
                   f"{r['p50'] * 1000:>8.1f} {r['p95'] * 1000:>8.1f} "
-                  f"{r['p50'] / base['p50']:>8.2f}x {r['rps'] / one:>9.2f}x", flush=True)
+                  f"{r['p50'] / base['p50']:>8.2f}x {r['rps'] / one:>9.2f}x "
+                  f"{r['server_cores']:>6.2f} {r['server_cpu_ms_per_request']:>10.1f} "
+                  f"{load_avg:>5.1f}", flush=True)
             for k, v in r["error_kinds"].items():
                 print(f"        {v} x {k}")
         pair = paired(host, port, body, text, max(5.0, args.seconds / 2))
