@@ -54,8 +54,8 @@ def _shouting(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, i
         j = i
         while j + 1 < len(caps) and caps[j + 1][3] and not re.search(r"\n\s*\n", text[caps[j][1]:caps[j + 1][0]]):
             j += 1
-        run = [w for w in caps[i:j + 1]]
-        real = [w for w in run if w[2] not in ("I", "A") and w[2].upper() not in acronyms]
+        run = caps[i:j + 1]
+        real = [w for w in run if w[2] not in ("I", "A") and _ordinary(w[2], meta, acronyms)]
         start, end = run[0][0], run[-1][1]
         if len(real) >= meta["min_run"] or (len(run) == 1 and real and real[0][2].lower() in emphasis):
             # Take the trailing sentence punctuation with the run ("I NEED THIS.").
@@ -64,6 +64,15 @@ def _shouting(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, i
             out.append(("desperation.shouting", start, end))
         i = j + 1
     return out
+
+
+def _ordinary(word: str, meta: dict, acronyms: set[str]) -> bool:
+    """An ordinary English word in capitals (shouting), not an acronym ("NMC", "PIN")."""
+    low = word.lower()
+    if word.upper() in acronyms:
+        return False
+    return (low in meta["emphasis_words"] or low in meta["common_words"]
+            or len(word) >= meta["min_word_letters"])
 
 
 def _punctuation(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
