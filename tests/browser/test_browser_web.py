@@ -242,3 +242,32 @@ def test_bad_csv_shows_the_reason(page, base_url, tmp_path):
     alert = page.get_by_role("alert")
     alert.wait_for()
     assert "missing columns" in alert.inner_text()
+
+
+def test_keyboard_only_log_entry(page, base_url, artifacts_dir):
+    page.goto(base_url + "/log/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # skip link
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "log-company":
+            break
+    assert page.evaluate("document.activeElement.id") == "log-company"
+    page.keyboard.type("Umbrella Corp")
+    order = []
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        el = page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
+        order.append(el)
+        if el == "Add to log":
+            break
+    assert order[-1] == "Add to log", order
+    # every field of the form is reachable, in reading order (a date input has a tab stop
+    # per part: month, day, year)
+    fields = [x for i, x in enumerate(order) if x.startswith("log-") and (i == 0 or order[i - 1] != x)]
+    assert fields == ["log-date", "log-kind", "log-channel",
+                                                          "log-direction", "log-note"]
+    page.keyboard.press("Enter")
+    page.get_by_text("with Umbrella Corp on").wait_for()
+    shot(page, artifacts_dir, "keyboard-log-entry")
+    assert not page.problems, page.problems
