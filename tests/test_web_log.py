@@ -272,3 +272,18 @@ def test_record_rejects_bad_fields(client, fields, status):
     data.update(fields)
     assert client.post("/log/record", data=data).status_code == status
     assert client.post("/log/record", data={k: v for k, v in data.items() if k != "csrf_token"}).status_code == 400
+
+
+def test_unreadable_log_is_explained_and_check_still_works(tmp_path):
+    bad = tmp_path / "contacts.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(bad), "DATA_DIR": str(tmp_path)})
+    c = app.test_client()
+    r = c.get("/log/")
+    assert r.status_code == 500
+    assert "contacts.db" in r.get_data(as_text=True) and "Traceback" not in r.get_data(as_text=True)
+    assert c.get("/").status_code == 200  # the check page does without the log
+    r = c.post("/api/v1/check", json={"text": "Dear Ms Lee, thank you for your time today. Best, Sam",
+                                      "company": "Globex"})
+    assert r.status_code == 400 and "contacts.db" in r.get_json()["error"]
+    assert bad.read_bytes() == b"this is not a database" * 100  # left untouched
