@@ -10,6 +10,14 @@ def compile_all(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
 
+@functools.lru_cache(maxsize=None)
+def word_alternation(words: tuple[str, ...], template: str) -> re.Pattern[str]:
+    """``template`` with ``{words}`` replaced by the escaped words, longest first, compiled
+    once (case-insensitive)."""
+    alternation = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return re.compile(template.replace("{words}", alternation), re.IGNORECASE)
+
+
 def normalise_quotes(text: str) -> str:
     """Curly apostrophes to straight ones; same length, so offsets are unchanged."""
     return text.replace("\u2019", "'").replace("\u2018", "'")

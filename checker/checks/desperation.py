@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..ruledata import load_toml
-from ._match import compile_all, normalise_quotes, overlaps, trim
+from ._match import compile_all, normalise_quotes, overlaps, trim, word_alternation
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z&']*")
 
@@ -77,12 +77,11 @@ def _ordinary(word: str, meta: dict, acronyms: set[str]) -> bool:
 
 def _punctuation(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
     return [("desperation.punctuation", m.start(), m.end())
-            for m in re.finditer(meta["pattern"], text[:hi]) if m.start() >= lo]
+            for m in compile_all((meta["pattern"],))[0].finditer(text, lo, hi)]
 
 
 def _intensifiers(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
-    words = "|".join(map(re.escape, meta["words"]))
-    rx = re.compile(rf"\b({words})\b(?:[,\s]+\1\b)+", re.IGNORECASE)
+    rx = word_alternation(tuple(meta["words"]), r"\b({words})\b(?:[,\s]+\1\b)+")
     return [("desperation.intensifiers", m.start(), m.end()) for m in rx.finditer(text, lo, hi)]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..ruledata import load_toml
-from ._match import compile_all
+from ._match import compile_all, word_alternation
 
 
 def run(ctx):
@@ -42,9 +42,9 @@ def run(ctx):
     meta = rules["hygiene.text_speak"]
     words = meta["words"]
     lower_only = set(meta["lowercase_only"])
-    alternation = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
     speak = []
-    for m in re.finditer(rf"(?<![\w'’.@/-])({alternation})(?![\w'’@/]|\.\w)", text, re.IGNORECASE):
+    rx = word_alternation(tuple(words), r"(?<![\w'’.@/-])({words})(?![\w'’@/]|\.\w)")
+    for m in rx.finditer(text):
         word = m.group(1)
         key = word.lower()
         if key in lower_only and word != key:
