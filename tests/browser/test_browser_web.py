@@ -82,6 +82,16 @@ def page(browser, request, artifacts_dir):
     context.close()
 
 
+def accessible_description(page, selector):
+    """The accessible description Chromium computes for the first element matching selector."""
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    ax = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})
+    cdp.detach()
+    return (ax["nodes"][0].get("description") or {}).get("value", "")
+
+
 def shot(page, artifacts_dir, name):
     page.screenshot(path=str(artifacts_dir / f"web-{name}.png"), full_page=True)
 
@@ -147,6 +157,13 @@ def test_keyboard_only_pass(page, base_url, artifacts_dir):
     assert tip.is_visible()
     assert len(tip.inner_text()) > 10
     shot(page, artifacts_dir, "keyboard-focus-tooltip")
+    # screen readers get the same message and suggestion as the description of the mark
+    mark_id = page.evaluate("document.activeElement.id")
+    description = accessible_description(page, f"#{mark_id}")
+    assert description.split()[0].lower() in ("error", "warning", "suggestion")
+    message = tip.locator(".hl-tip-item").first.inner_text().split("\n")[0]
+    assert message.split(None, 1)[1] in description, (message, description)
+    assert "Suggestion:" in description
     page.keyboard.press("Escape")
     assert not tip.is_visible()
     # focus is always visible: the focused mark has an outline
