@@ -6,8 +6,9 @@ values the linear model multiplies with its weights.  Pure Python: the same code
 training (``models/politeness``) and in the check, so the two give identical scores.
 
 Feature names carry their block as a prefix: ``w:could you`` (word n-gram, ``<s>`` marks a
-sentence start), ``c: cou`` (character n-gram inside a word padded with spaces), ``s:please``
-(strategy present).
+sentence start), ``c: cou`` (character n-gram inside a word padded with spaces), ``p:could you VERB``
+(pattern n-gram: function and politeness words kept, other words replaced by their part of
+speech), ``s:please`` (strategy present; ``s:form_*`` for care in writing).
 """
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from .strategies import Lexicon, Match, lexicon, norm, sentence_strategies
 DEFAULT_CONFIG = {
     "word_ngrams": [1, 2],
     "char_ngrams": [2, 5],
+    "pattern_ngrams": [1, 3],
+    "form": True,
     "strategies": True,
-    "lowercase": True,
 }
 
 
@@ -98,6 +100,20 @@ def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
                 for n in range(c_lo, c_hi + 1):
                     for k in range(0, len(padded) - n + 1):
                         add("c:" + padded[k:k + n], a, b)
+        if config.get("form"):
+            # Care in writing: lower-case "i" / sentence start, no final punctuation,
+            # shouting, doubled "??" / "!!".
+            words_only = [t for t in toks if t.is_alpha]
+            if any(t.text == "i" for t in toks):
+                counts["s:form_lower_i"] = 1.0
+            if words_only and words_only[0].text[:1].islower() and words_only[0].i == toks[0].i:
+                counts["s:form_lower_start"] = 1.0
+            if not toks[-1].is_punct:
+                counts["s:form_no_end_punct"] = 1.0
+            if any(len(t.text) >= 3 and t.text.isupper() for t in words_only):
+                counts["s:form_caps"] = 1.0
+            if any(t.text.count("?") + t.text.count("!") >= 2 for t in toks):
+                counts["s:form_multi_punct"] = 1.0
         if config.get("strategies", True):
             matched = sentence_strategies(sent, lex)
             found.extend(matched)

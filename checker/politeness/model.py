@@ -84,9 +84,12 @@ class Model:
             "blocks": self.vectorizer.blocks,
             "bias": self.bias,
             "calibration": list(self.calibration),
-            # name -> [idf, weight]; rounded so the file stays small (scores agree to 1e-9
-            # between the trained and the loaded model because both use these values).
-            "features": {n: [self.vectorizer.idf[n], self.weights.get(n, 0.0)] for n in names},
+            # Parallel lists (fast to parse): feature name, its idf and its weight.  Training
+            # rounds the values before it builds the model, so the loaded model is the
+            # trained one exactly.
+            "features": {"names": names,
+                         "idf": [self.vectorizer.idf[n] for n in names],
+                         "weight": [self.weights.get(n, 0.0) for n in names]},
         }
 
     @classmethod
@@ -95,8 +98,15 @@ class Model:
             raise ModelError(f"{where}: not a politeness model ({FORMAT}); {REBUILD}")
         try:
             feats = data["features"]
-            idf = {n: float(v[0]) for n, v in feats.items()}
-            weights = {n: float(v[1]) for n, v in feats.items() if v[1]}
+            names, idfs, ws = feats["names"], feats["idf"], feats["weight"]
+            if not (len(names) == len(idfs) == len(ws)) or not names:
+                raise ValueError("feature lists of different lengths")
+            num = (float, int)
+            if not (all(type(x) in num for x in idfs) and all(type(x) in num for x in ws)
+                    and all(type(x) is str for x in names)):
+                raise ValueError("non-numeric idf or weight")
+            idf = dict(zip(names, idfs))
+            weights = dict(zip(names, ws))
             a, b = data["calibration"]
             return cls(config=data["config"], vectorizer=Vectorizer(idf, data["blocks"]),
                        weights=weights, bias=float(data["bias"]),

@@ -4,8 +4,8 @@ Features come from ``checker.politeness.features`` (the same pure-Python code th
 uses).  Here they are turned into a sparse matrix with numpy/scipy so cross-validation is
 fast, and the learned weights are written back as named features (JSON).
 
-Recipe (chosen by 10-fold CV, see card.md): ridge regression on the ``Normalized Score`` of
-all training rows, then Platt scaling (logistic regression on the ridge output) fitted on
+Recipe (chosen by cross-validation, see card.md): ridge regression on the rank-normalised
+``Normalized Score`` of all training rows, then Platt scaling (logistic regression on the ridge output) fitted on
 out-of-fold predictions for the quartile rows, so the score is a calibrated probability of
 "top quartile (polite)" vs "bottom quartile (impolite)".
 """
@@ -23,15 +23,16 @@ from checker.politeness.model import FORMAT, Model
 
 # Hyper-parameters of the shipped recipe.
 RECIPE = {
-    "config": DEFAULT_CONFIG,
+    "config": {**DEFAULT_CONFIG, "pattern_ngrams": [1, 3], "form": True},
     "blocks": {
         "w": {"weight": 1.0, "sublinear": True, "norm": "l2"},
         "c": {"weight": 1.0, "sublinear": True, "norm": "l2"},
         "p": {"weight": 1.0, "sublinear": True, "norm": "l2"},
         "s": {"weight": 0.3, "binary": True, "norm": "none", "idf": False},
     },
-    "min_df": 2,
+    "min_df": 3,
     "learner": "ridge",
+    "target": "rank",   # ridge on the normal scores of the ranks of Normalized Score
     "alpha": 6.0,
     "C": 1.0,
 }
@@ -85,7 +86,6 @@ class Featurizer:
             cols = cm.blocks == b
             if spec.get("idf", True) is False:
                 idf[cols] = 1.0
-            keep &= True
         # Strategy features are kept whenever seen once (there are few of them).
         s_cols = cm.blocks == "s"
         keep[s_cols] = df[s_cols] >= 1
@@ -110,8 +110,7 @@ class Featurizer:
                 z[z == 0] = 1.0
                 sub = sp.diags(1.0 / z) @ sub
             out.append((cols, sub * float(spec.get("weight", 1.0))))
-        # Re-assemble in global column order so weights map back to names.
-        full = sp.lil_matrix((m.shape[0], 0))
+        # Blocks side by side; ``self.cols`` maps each output column back to its name.
         mats = [s for _, s in out]
         self.cols = np.concatenate([c for c, _ in out])
         return sp.hstack(mats).tocsr()
@@ -128,12 +127,50 @@ class Featurizer:
         return Vectorizer(idf, blocks), weights
 
 
+def nb_ratios(X, y_label, smooth: float = 1.0) -> np.ndarray:
+    """Naive-Bayes log-count ratios of the features (Wang & Manning 2012), from the quartile
+    rows of the training data."""
+    lab = np.array([i for i, v in enumerate(y_label) if v is not None])
+    yl = np.array([y_label[i] for i in lab])
+    B = X[lab]
+    B = (B != 0).astype(np.float64)
+    p = smooth + np.asarray(B[yl == 1].sum(axis=0)).ravel()
+    q = smooth + np.asarray(B[yl == 0].sum(axis=0)).ravel()
+    return np.log((p / p.sum()) / (q / q.sum()))
+
+
 def fit_linear(X, y_score, y_label, recipe=RECIPE):
     """Fit the learner; returns (coef, intercept)."""
+    if recipe.get("nb"):
+        r = nb_ratios(X, y_label, recipe.get("nb_smooth", 1.0))
+        r = recipe.get("nb_beta", 1.0) * r + (1 - recipe.get("nb_beta", 1.0)) * np.abs(r).mean()
+        coef, b = fit_linear(X @ sp.diags(r), y_score, y_label, dict(recipe, nb=False))
+        return coef * r, b
+    if recipe["learner"] == "ridge+logreg":
+        # Both are linear in the same features: the sum of their standardised outputs is
+        # one linear model again.
+        parts = []
+        for learner in ("ridge", "logreg"):
+            coef, b = fit_linear(X, y_score, y_label, dict(recipe, learner=learner))
+            out = X @ coef + b
+            z = float(np.std(out)) or 1.0
+            w = recipe.get("mix", 0.5) if learner == "logreg" else 1.0 - recipe.get("mix", 0.5)
+            parts.append((coef * w / z, (b - float(np.mean(out))) * w / z))
+        return parts[0][0] + parts[1][0], parts[0][1] + parts[1][1]
     if recipe["learner"] == "ridge":
         from sklearn.linear_model import Ridge
 
-        r = Ridge(alpha=recipe["alpha"]).fit(X, y_score)
+        y = np.asarray(y_score, dtype=float)
+        if recipe.get("target") == "rank":
+            from scipy.stats import norm as _norm, rankdata
+
+            y = _norm.ppf(rankdata(y) / (len(y) + 1))
+        elif recipe.get("target") == "clip":
+            y = np.clip(y, -recipe.get("clip", 2.0), recipe.get("clip", 2.0))
+        sw = None
+        if recipe.get("extreme_weight", 1.0) != 1.0:
+            sw = np.array([recipe["extreme_weight"] if v is not None else 1.0 for v in y_label])
+        r = Ridge(alpha=recipe["alpha"]).fit(X, y, sample_weight=sw)
         return r.coef_.ravel(), float(r.intercept_)
     from sklearn.linear_model import LogisticRegression
 
