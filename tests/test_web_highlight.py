@@ -167,3 +167,23 @@ def test_first_marks_point_at_rendered_ids():
     assert ids == ["p-1", None, "p-0", "p-3"]
     for i in filter(None, ids):
         assert f'id="{i}"' in html
+
+
+try:
+    from hypothesis import given, settings, strategies as st
+except ImportError:  # pragma: no cover
+    given = None
+
+if given is not None:
+    @settings(max_examples=200, deadline=None)
+    @given(text=st.text(max_size=80),
+           spans=st.lists(st.tuples(st.integers(-5, 90), st.integers(-5, 90),
+                                    st.sampled_from(["error", "warning", "suggestion", "<x>"]),
+                                    st.text(max_size=10)), max_size=6))
+    def test_property_text_survives_and_html_is_balanced(text, spans):
+        fs = [F(a, b, severity=sev, message=msg, suggestion=msg) for a, b, sev, msg in spans]
+        html = highlight.render(text, fs)
+        p = parse(html)
+        assert "".join(p.text) == text.replace("\r\n", "\n").replace("\r", "\n") or \
+            "".join(p.text).replace("\r", "\n") == text.replace("\r", "\n")
+        assert len(p.marks) == len(highlight.segments(text, fs))
