@@ -198,3 +198,29 @@ def test_no_sklearn_on_check_path():
             "print('sklearn' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_spans_index_the_exact_input_with_curly_quotes():
+    text = "Hi Ms. Lee,\n\nI\u2019m sorry, but why haven\u2019t you called? Call me.\n\nBest,\nKim"
+    d = checker.check(text).to_dict()
+    for item in d["politeness"]["strategies"] + d["politeness"]["top_features"] + d["findings"]:
+        assert text[item["start"]:item["end"]] == item["text"]
+
+
+try:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover
+    given = None
+
+if given is not None:
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.text(alphabet=st.sampled_from(list("ab ,.?!\n'\u2019\U0001F600\u00c4\u202e\t-PLEASE")),
+                   min_size=1, max_size=120))
+    def test_politeness_section_never_breaks(text):
+        d = checker.check(text).to_dict()
+        p = d.get("politeness")
+        if p:
+            assert 0.0 <= p["score"] <= 1.0
+            for item in p["strategies"] + p["top_features"]:
+                assert text[item["start"]:item["end"]] == item["text"]

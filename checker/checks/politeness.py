@@ -163,7 +163,7 @@ def run(ctx):
     labels = ctx.config.threshold("politeness.labels", data["labels"])
     model = load()
     res = score_body(ctx)
-    score = res["score"]
+    score = round(res["score"], 3)   # the report's number; messages and label agree with it
     label = label_for(score, labels)
     top = explain(res["units"], ctx.text, int(data["scoring"]["top_features"]),
                   float(data["scoring"]["min_feature_weight"]))
@@ -186,14 +186,17 @@ def run(ctx):
             sent = ctx.doc[m.i:m.j].sent
             if softened(sent, lex):
                 continue
-            ctx.emit(rule, m.start, m.end, text=m.text, verb=ctx.doc[m.i].lower_)
+            ctx.emit(rule, m.start, m.end, text=ctx.text[m.start:m.end],
+                     verb=ctx.doc[m.i].lower_)
         else:
-            ctx.emit(rule, m.start, m.end, text=m.text)
+            ctx.emit(rule, m.start, m.end, text=ctx.text[m.start:m.end])
     return {
-        "score": round(score, 3),
+        "score": score,
         "label": label,
-        "strategies": [{"name": m.name, "start": m.start, "end": m.end, "text": m.text}
-                       for m in res["strategies"]],
+        # Offsets index ctx.text (the parse may see normalised quotes; the words come
+        # from the exact input).
+        "strategies": [{"name": m.name, "start": m.start, "end": m.end,
+                        "text": ctx.text[m.start:m.end]} for m in res["strategies"]],
         "top_features": top,
         "sentences": res["sentences"],
         "method": data["scoring"]["method"],

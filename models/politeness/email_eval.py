@@ -35,7 +35,7 @@ def _auc(pos: list[float], neg: list[float]) -> float:
 
 
 def score_drafts(drafts: list[dict], methods=METHODS) -> list[dict]:
-    from checker import textprep
+    from checker import api, textprep
     from checker.api import Context
     from checker.checks.politeness import score_body
     from checker.config import Config
@@ -45,7 +45,8 @@ def score_drafts(drafts: list[dict], methods=METHODS) -> list[dict]:
     model = load()
     nlp = get_nlp()
     out = []
-    for d, doc in zip(drafts, nlp.pipe([d["text"] for d in drafts])):
+    prep = getattr(api, "for_parser", lambda t: t)   # what check() hands the parser
+    for d, doc in zip(drafts, nlp.pipe([prep(d["text"]) for d in drafts])):
         text = d["text"]
         ctx = Context(text=text, doc=doc, kind=d.get("kind", "thank_you"), config=Config(),
                       layout=textprep.layout(text))
