@@ -101,7 +101,22 @@ def _units(scored, weight: float, text: str) -> dict[tuple, float]:
     return units
 
 
+def _merge_same_span(units: dict[tuple, float]) -> dict[tuple, float]:
+    """Words inside a strategy's span are told once, as the strategy ("Thank" and "Thank
+    you" become the gratitude strategy "Thank you").  The smallest containing span wins."""
+    strat = sorted((key for key in units if key[0].startswith("strategy:")),
+                   key=lambda k: (k[2] - k[1], k[1], k[0]))
+    out: dict[tuple, float] = {}
+    for key, w in units.items():
+        if not key[0].startswith("strategy:"):
+            host = next((k for k in strat if k[1] <= key[1] and key[2] <= k[2]), None)
+            key = host or key
+        out[key] = out.get(key, 0.0) + w
+    return out
+
+
 def explain(units: dict[tuple, float], text: str, limit: int, min_weight: float) -> list[dict]:
+    units = _merge_same_span(units)
     out = []
     for (feature, a, b), w in sorted(units.items(), key=lambda kv: -abs(kv[1])):
         if len(out) >= limit or abs(w) < min_weight:
@@ -150,6 +165,11 @@ def score_body(ctx, model: Model | None = None, method: str | None = None) -> di
             "strategies": strategies, "spans": spans}
 
 
+def _clip(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n - 3] + "..."
+
+
 def label_for(score: float, labels: dict) -> str:
     if score >= float(labels["polite_min"]):
         return "polite"
@@ -171,7 +191,14 @@ def run(ctx):
     body = ctx.text[bs:be]
     span = (bs + len(body) - len(body.lstrip()), bs + len(body.rstrip()))
     if label == "impolite":
-        worst = [f"'{f['text']}'" for f in top if f["direction"] == "less_polite"][:3]
+        worst, seen = [], []
+        for f in top:
+            if f["direction"] == "less_polite" and not any(
+                    a <= f["start"] and f["end"] <= b or f["start"] <= a and b <= f["end"]
+                    for a, b in seen):
+                seen.append((f["start"], f["end"]))
+                worst.append(f"'{_clip(f['text'])}'")
+        worst = worst[:3]
         reasons = (" and ".join([", ".join(worst[:-1]), worst[-1]] if len(worst) > 1 else worst)
                    + " make it less polite") if worst else "no word of thanks or request"
         ctx.emit("politeness.impolite", *span, score=score, reasons=reasons)
