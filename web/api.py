@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from checker import __version__
@@ -25,7 +27,7 @@ def health():
     from checker import nlp
 
     return jsonify({"status": "ok", "version": __version__, "schema": SCHEMA,
-                    "model_loaded": nlp._nlp is not None})
+                    "model_loaded": nlp._nlp is not None, "worker": os.getpid()})
 
 
 @bp.post("/check")
