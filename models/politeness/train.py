@@ -97,11 +97,12 @@ class Featurizer:
 
     def transform(self, cm: CountMatrix, idx) -> sp.csr_matrix:
         m = cm.rows(idx).tocsr(copy=True).astype(np.float64)
-        m.data = 1.0 + np.log(m.data)  # sublinear tf (counts are >= 1)
         out = []
         for b, spec in self.blocks.items():
             cols = np.flatnonzero((self.col_blocks == b) & self.keep)
-            sub = m[:, cols]
+            sub = m[:, cols].tocsr()
+            if spec.get("sublinear", True):
+                sub.data = 1.0 + np.log(sub.data)  # sublinear tf (counts are >= 1)
             if spec.get("binary"):
                 sub.data[:] = 1.0
             sub = sub.multiply(self.idf[cols]).tocsr()
