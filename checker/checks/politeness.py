@@ -3,10 +3,12 @@ spans, and the features that moved the score most.
 
 The score is the probability from the linear model trained on the Stanford Politeness Corpus
 (``models/politeness``; weights as JSON, a dot product over named features, no scikit-learn
-here).  The corpus holds single requests, so only the body is scored (greeting and sign-off
-lines, and an inline "Hi Mark," vocative, are left out), sentence by sentence; the sentence
-log-odds are combined as set in ``[politeness.scoring]`` (see the model card for the
-comparison on the development drafts).  Labels come from thresholds in data.
+here).  The corpus holds single requests, so only the body is scored: greeting and sign-off
+lines, and an inline "Hi Mark," vocative, are left out.  ``[politeness.scoring] method``
+says how: the body's sentences as one request ("body", shipped), or per-sentence log-odds
+combined ("mean", "min", "mean_min"); the model card compares them on the development
+drafts.  Labels come from thresholds in data.  Explanations group the feature contributions
+(to the log-odds) by the words they came from.
 """
 from __future__ import annotations
 
