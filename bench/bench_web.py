@@ -7,7 +7,8 @@ latency of the same draft (measured first, with the server not yet running).  A 
 "paired" phase alternates one request with one in-process ``check()`` so that the p50 ratio
 compares both under the same background load (this machine is shared).  "cores" is the CPU
 time the server's processes used per second of the phase (2.0 = both cores of a 2-core
-machine) and "load" the 1-minute load average when the phase began: on a shared machine the
+machine), "load" the 1-minute load average when the phase began and "split" how the
+keep-alive connections fell on the worker processes: on a shared machine the
 8-client throughput is bounded by the cores the other processes leave free.
 
 Targets (2-core machine): 0 errors; p50 at 1 client <= 1.2x in-process check();
@@ -106,6 +107,14 @@ class Client(threading.Thread):
     def run(self):
         conn = self._conn()
         headers = {"Content-Type": "application/json"}
+        self.worker = None
+        try:  # which worker process this keep-alive connection landed on
+            conn.request("GET", "/api/v1/health")
+            resp = conn.getresponse()
+            self.worker = json.loads(resp.read()).get("worker")
+        except Exception:
+            conn.close()
+            conn = self._conn()
         while time.perf_counter() < self.stop_at:
             t = time.perf_counter()
             try:
@@ -172,7 +181,11 @@ def load(host, port, body, clients, seconds) -> dict:
     for c in pool:
         for k, v in c.error_kinds.items():
             kinds[k] = kinds.get(k, 0) + v
+    split: dict = {}
+    for c in pool:
+        split[c.worker] = split.get(c.worker, 0) + 1
     return {"clients": clients, "requests": len(times), "errors": sum(c.errors for c in pool),
+            "connections_per_worker": sorted(split.values(), reverse=True),
             "rps": len(times) / elapsed, "p50": pct(times, 50), "p95": pct(times, 95),
             "error_kinds": kinds}
 
@@ -213,7 +226,7 @@ def main(argv=None) -> int:
               f"{args.seconds:g} s per client count")
         print(f"{'clients':>7} {'requests':>9} {'errors':>6} {'req/s':>8} {'p50 ms':>8} "
               f"{'p95 ms':>8} {'p50/check':>9} {'x 1-client':>10} {'cores':>6} {'ms cpu/req':>10} "
-              f"{'load':>5}")
+              f"{'load':>5} {'split':>6}")
         for n in counts:
             load_avg = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
             cpu0, t0 = server_cpu(proc.pid), time.perf_counter()
@@ -228,7 +241,8 @@ def main(argv=None) -> int:
                   f"{r['p50'] * 1000:>8.1f} {r['p95'] * 1000:>8.1f} "
                   f"{r['p50'] / base['p50']:>8.2f}x {r['rps'] / one:>9.2f}x "
                   f"{r['server_cores']:>6.2f} {r['server_cpu_ms_per_request']:>10.1f} "
-                  f"{load_avg:>5.1f}", flush=True)
+                  f"{load_avg:>5.1f} {'/'.join(map(str, r['connections_per_worker'])):>6}",
+                  flush=True)
             for k, v in r["error_kinds"].items():
                 print(f"        {v} x {k}")
         pair = paired(host, port, body, text, max(5.0, args.seconds / 2))
