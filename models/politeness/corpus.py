@@ -114,7 +114,9 @@ def parse(corpus: Corpus, use_cache: bool = True, batch_size: int = 128) -> list
     if use_cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            DocBin(store_user_data=False, docs=docs).to_disk(path)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            DocBin(store_user_data=False, docs=docs).to_disk(tmp)
+            os.replace(tmp, path)  # atomic: a concurrent reader never sees half a file
         except OSError:
             pass
     corpus.docs = docs
