@@ -99,6 +99,35 @@ def test_a_check_that_raises_fails_one_draft_only(monkeypatch):
     assert results[2].error == "internal error while checking: ZeroDivisionError: boom"
 
 
+@pytest.mark.slow
+def test_parallel_mode_keeps_order_and_reports_a_failing_draft(monkeypatch):
+    import multiprocessing
+
+    import checker.checks.length as length
+    from checker.batch import runner
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("needs fork to carry the patched check into the workers")
+    real = length.run
+
+    def flaky(ctx):
+        if "EXPLODE" in ctx.text:
+            raise ZeroDivisionError("boom")
+        return real(ctx)
+
+    monkeypatch.setattr(length, "run", flaky)
+    monkeypatch.setattr(runner, "CHUNK", 3)  # several chunks in flight
+    items = [Item(i, GOOD + (" EXPLODE" if i in (2, 7) else "")) for i in range(10)]
+    items.insert(4, Item("bad", error="unreadable"))
+    items += [Item("x", error="a"), Item("y", error="b"), Item("z", error="c")]  # an all-bad chunk
+    results = list(process(items, jobs=2))
+    assert [r.id for r in results] == [it.id for it in items]
+    assert [r.id for r in results if not r.ok] == [2, "bad", 7, "x", "y", "z"]
+    assert results[2].error == "internal error while checking: ZeroDivisionError: boom"
+    ok = [r for r in results if r.ok]
+    assert all(r.data()["schema"] and r.text.startswith("Dear Ms. Lee") for r in ok)
+
+
 def test_kind_option_applies_when_the_item_has_none():
     items = [Item("a", GOOD), Item("b", GOOD, kind="thank_you")]
     kinds = [r.report.kind for r in process(items, kind="follow_up")]

@@ -281,7 +281,7 @@ def _finding_sort(f: dict[str, Any]):
 def render_card(result, n: int) -> str:
     data = result.data()
     f = facts(data)
-    text = result.report.text if result.report is not None else ""
+    text = result.text
     findings = [x for x in data.get("findings") or [] if isinstance(x, dict)]
     verdict = f["verdict"] or "unknown"
     badge = f'<span class="badge {escape(verdict)}">{escape(verdict)}</span>'

@@ -3,11 +3,19 @@
 Unreadable items skip the pipeline but keep their place; drafts the core could not analyse
 (empty, binary, too long) become unreadable results too, with the core's reason.  If a check
 raises on one draft, that draft is reported (``internal error``) and the rest go on.
+
+``jobs=1``: one ``check_many`` stream in this process.  ``jobs=N>1``: N worker processes,
+each with its own pipeline running its own ``check_many`` over chunks of the stream, so the
+checks run in parallel as well as the parse (with ``nlp.pipe(n_process=N)`` alone the checks
+stay in one process and cap the rate near the one-process rate).  Chunks in flight are
+bounded, results come back in input order, and memory stays flat.
 """
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
@@ -16,6 +24,8 @@ from ..report import Report
 from .readers import Item
 
 MAX_CONSECUTIVE_FAILURES = 20
+CHUNK = 32            # drafts per task in parallel mode
+IN_FLIGHT_PER_JOB = 3  # tasks queued or running per worker
 
 
 class BatchStopped(RuntimeError):
@@ -28,6 +38,14 @@ class Result:
     report: Report | None = None
     error: str | None = None
     _data: dict[str, Any] | None = None
+    _text: str | None = None  # the checked text, when the report stayed in a worker
+
+    @property
+    def text(self) -> str:
+        """The text the report's offsets refer to (empty for an unreadable input)."""
+        if self.report is not None:
+            return self.report.text
+        return self._text or ""
 
     @property
     def id(self) -> Any:
@@ -72,7 +90,11 @@ def _unchecked_reason(report: Report) -> str | None:
 
 def process(items: Iterable[Item], *, jobs: int = 1, config=None, kind: str | None = None,
             batch_size: int = 64) -> Iterator[Result]:
-    """Check every readable item (``check_many`` with ``n_process=jobs``); yield in order."""
+    """Check every readable item through ``check_many``; yield a ``Result`` each, in order."""
+    if jobs > 1:
+        yield from _process_parallel(items, jobs=jobs, config=config, kind=kind,
+                                     batch_size=batch_size)
+        return
     from ..api import check_many
 
     default_kind = normalise_kind(kind)
@@ -137,3 +159,72 @@ def _fail_next(pending: deque, exc: Exception) -> list[Result] | None:
     out.append(Result(item, error=f"internal error while checking: {type(exc).__name__}"
                                   + (f": {msg}" if msg else "")))
     return out
+
+
+# -- parallel mode ------------------------------------------------------------------------------
+
+_worker_config = None
+
+
+def _init_worker(config) -> None:
+    global _worker_config
+    _worker_config = config
+
+
+def _check_chunk(chunk: list[Item], kind: str | None, batch_size: int) -> list[tuple]:
+    """In a worker: check a chunk; return picklable rows (item, data, error, text)."""
+    out = []
+    for r in process(chunk, jobs=1, config=_worker_config, kind=kind, batch_size=batch_size):
+        if r.ok:
+            out.append((r.item, r.data(), None, r.report.text))
+        else:
+            out.append((r.item, None, r.error, None))
+    return out
+
+
+def _rows_to_results(rows: list[tuple]) -> Iterator[Result]:
+    for item, data, error, text in rows:
+        yield Result(item, error=error, _data=data, _text=text)
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _process_parallel(items: Iterable[Item], *, jobs: int, config, kind: str | None,
+                      batch_size: int) -> Iterator[Result]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    default_kind = normalise_kind(kind)
+    inflight: deque[Future | list[tuple]] = deque()
+    limit = jobs * IN_FLIGHT_PER_JOB
+
+    def chunks() -> Iterator[list[Item]]:
+        chunk: list[Item] = []
+        for item in items:
+            chunk.append(item)
+            if len(chunk) >= CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
+                                 initargs=(config,)) as pool:
+            for chunk in chunks():
+                if all(it.error is not None for it in chunk):
+                    inflight.append([(it, None, it.error, None) for it in chunk])
+                else:
+                    inflight.append(pool.submit(_check_chunk, chunk, default_kind, batch_size))
+                while len(inflight) >= limit:
+                    yield from _rows_to_results(_rows(inflight.popleft()))
+            while inflight:
+                yield from _rows_to_results(_rows(inflight.popleft()))
+    except BrokenProcessPool as exc:
+        raise BatchStopped(f"a worker process died: {exc}") from None
+
+
+def _rows(entry) -> list[tuple]:
+    return entry if isinstance(entry, list) else entry.result()

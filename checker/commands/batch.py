@@ -28,7 +28,7 @@ def add_arguments(p) -> None:
                    help="report format (default: from the --out suffix, else jsonl)")
     p.add_argument("--out", metavar="PATH", help="write the report here (default: stdout)")
     p.add_argument("--jobs", type=int, default=1, metavar="N",
-                   help="parse with N processes (nlp.pipe n_process; default 1)")
+                   help="check with N worker processes (default 1: one process)")
     p.add_argument("--kind", choices=("thank_you", "follow_up", "auto"), default="auto",
                    help="message kind for drafts that do not give one (default: inferred)")
     p.add_argument("--config", metavar="FILE", help="TOML config: thresholds, rules on/off, severities")
@@ -70,6 +70,7 @@ def _progress(quiet: bool):
         from tqdm import tqdm
     except ImportError:  # pragma: no cover - tqdm is a dependency of spaCy
         return None
+    tqdm.monitor_interval = 0  # no monitor thread (worker processes may be forked)
     try:
         width = os.get_terminal_size(sys.stderr.fileno()).columns
     except OSError:
