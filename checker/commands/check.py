@@ -81,6 +81,9 @@ def render_text(name: str, report, colour: bool) -> str:
         if des:
             summary.append(f"desperation {des['level']}")
         out.append(", ".join(summary))
+        why = [f["explanation"] for f in pol.get("top_features", [])[:3] if f.get("explanation")]
+        if why:
+            out.append("  politeness: " + "; ".join(why))
         els = d.get("elements", {})
         if els:
             marks = []
