@@ -67,3 +67,17 @@ def test_spans_index_the_text():
     doc = get_nlp()(text)
     for m in strategies(doc):
         assert text[m.start:m.end] == m.text
+
+
+def test_an_ultimatum_makes_the_label_impolite_but_keeps_the_model_score():
+    import checker
+    from checker.politeness.model import load
+
+    text = ("Mr. Ortiz,\n\nIt has been a week since my interview. I expect a decision by Friday, "
+            "otherwise I will have to accept another offer.\n\nRegards,\nKim")
+    d = checker.check(text).to_dict()
+    assert d["politeness"]["label"] == "impolite"
+    assert d["politeness"]["score"] > d["politeness"]["thresholds"]["impolite_max"]
+    finding = next(f for f in d["findings"] if f["rule"] == "politeness.impolite")
+    assert finding["severity"] == "error" and finding["text"].startswith("I expect a decision")
+    assert load() is not None

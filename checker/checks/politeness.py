@@ -187,6 +187,10 @@ def run(ctx):
     res = score_body(ctx)
     score = round(res["score"], 3)   # the report's number; messages and label agree with it
     label = label_for(score, labels)
+    pressure = [sig for sig in (ctx.sections.get("desperation") or {}).get("signals", [])
+                if sig["rule"] in labels.get("impolite_signals", ())]
+    if pressure and label != "impolite":
+        label = "impolite"
     top = explain(res["units"], ctx.text, int(data["scoring"]["top_features"]),
                   float(data["scoring"]["min_feature_weight"]))
     bs, be = ctx.body
@@ -201,9 +205,15 @@ def run(ctx):
                 seen.append((f["start"], f["end"]))
                 worst.append(f"'{_clip(f['text'])}'")
         worst = worst[:3]
+        message = None
+        if pressure:
+            worst = [f"'{_clip(sig['text'])}'" for sig in pressure][:2]
+            message = load_toml("politeness.toml")["rules"]["politeness.impolite"]["message_pressure"]
         reasons = (" and ".join([", ".join(worst[:-1]), worst[-1]] if len(worst) > 1 else worst)
-                   + " make it less polite") if worst else "no word of thanks or request"
-        ctx.emit("politeness.impolite", *span, score=score, reasons=reasons)
+                   + (" makes" if len(worst) == 1 else " make") + " it less polite") if worst else (
+            "no word of thanks or request")
+        where = (pressure[0]["start"], pressure[0]["end"]) if pressure else span
+        ctx.emit("politeness.impolite", *where, message=message, score=score, reasons=reasons)
     elif label == "neutral":
         ctx.emit("politeness.neutral", *span, score=score)
     lex = lexicon()
