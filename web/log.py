@@ -119,8 +119,11 @@ def _form_options():
 
 def _page(status: int = 200, form: dict[str, str] | None = None,
           errors: list[str] | None = None, import_errors: list[str] | None = None):
+    mods = _contacts()
+    if mods is None:
+        abort(503, description="The contact log is not available in this installation.")
+    db = mods[0]
     conn = get_conn()
-    db = _contacts()[0]
     today = dt.date.today()
     events, employers = [], []
     if conn is not None:

@@ -146,8 +146,3 @@ def init_app(app: Flask) -> None:
     from . import errors
 
     errors.init_app(app)
-
-
-def max_upload_text() -> str:
-    n = int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
-    return f"{n // 1024:,} KB" if n else "the limit"
