@@ -254,7 +254,7 @@ def _call(sent, w) -> bool:
         if not _first_person(key):
             # "Calling again at 3", "Will ring you Tuesday": a dropped subject with a time.
             if not (_dropped_subject(key) and (key.tag_ == "VBG" or _auxes(key) & w["future_aux"])
-                    and calltime.read(sent.doc.text, sent.start_char, sent.end_char)):
+                    and calltime.read(sent.text)):
                 continue
         aux = _auxes(key)
         chain = _chain(key)

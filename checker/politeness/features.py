@@ -12,6 +12,7 @@ speech), ``s:please`` (strategy present; ``s:form_*`` for care in writing).
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -44,6 +45,15 @@ def _tok_text(tok) -> str:
     return "<num>" if tok.like_num else t
 
 
+@functools.lru_cache(maxsize=65536)
+def char_grams(word: str, lo: int, hi: int) -> tuple[str, ...]:
+    """``c:`` feature names of the character n-grams of a space-padded word (cached: the
+    same words recur in every draft)."""
+    padded = f" {word} "
+    return tuple("c:" + padded[k:k + n] for n in range(lo, hi + 1)
+                 for k in range(0, len(padded) - n + 1))
+
+
 def sentence_tokens(sent) -> list:
     return [t for t in sent if not t.is_space]
 
@@ -71,10 +81,16 @@ def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
     all_toks: list = []
     found: list[Match] = []
 
-    def add(name: str, a: int, b: int) -> None:
-        counts[name] = counts.get(name, 0.0) + 1.0
-        if spans:
-            where.setdefault(name, []).append((a, b))
+    get = counts.get
+    if spans:
+        where_list = where.setdefault
+
+        def add(name: str, a: int, b: int) -> None:
+            counts[name] = get(name, 0.0) + 1.0
+            where_list(name, []).append((a, b))
+    else:
+        def add(name: str, a: int, b: int) -> None:
+            counts[name] = get(name, 0.0) + 1.0
 
     for sent in sents:
         toks = sentence_tokens(sent)
@@ -95,11 +111,11 @@ def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
                         offs[k + n - 1][1])
         if c_hi >= c_lo > 0:
             for t, w in zip(toks, words[1:]):
-                padded = f" {w} "
                 a, b = t.idx, t.idx + len(t.text)
-                for n in range(c_lo, c_hi + 1):
-                    for k in range(0, len(padded) - n + 1):
-                        add("c:" + padded[k:k + n], a, b)
+                for name in char_grams(w, c_lo, c_hi):
+                    counts[name] = get(name, 0.0) + 1.0
+                    if spans:
+                        where.setdefault(name, []).append((a, b))
         if config.get("form"):
             # Care in writing: lower-case "i" / sentence start, no final punctuation,
             # shouting, doubled "??" / "!!".

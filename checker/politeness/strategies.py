@@ -117,9 +117,9 @@ def _seq_at(norms: list[str], k: int, seq: tuple[str, ...]) -> bool:
 
 def _span_match(name: str, toks: list, a: int, b: int) -> Match:
     first, last = toks[a], toks[b - 1]
-    doc = first.doc
+    # Span.text joins just these tokens; Doc.text would rebuild the whole text every call.
     return Match(name, first.idx, last.idx + len(last.text),
-                 doc.text[first.idx:last.idx + len(last.text)], first.i, last.i + 1)
+                 first.doc[first.i:last.i + 1].text, first.i, last.i + 1)
 
 
 def sentence_strategies(sent, lex: Lexicon | None = None) -> list[Match]:
