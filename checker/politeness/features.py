@@ -160,25 +160,27 @@ class Vectorizer:
     blocks: dict[str, dict]
 
     def transform(self, counts: dict[str, float]) -> dict[str, float]:
-        out: dict[str, float] = {}
-        per: dict[str, list[tuple[str, float]]] = {}
+        idf_get = self.idf.get
+        per: dict[str, list[tuple[str, float, float]]] = {}
         for name, c in counts.items():
-            idf = self.idf.get(name)
-            if idf is None:
-                continue
-            b = name[0]
-            spec = self.blocks[b]
-            v = (1.0 + math.log(c)) if spec.get("sublinear", True) and c > 0 else c
-            if spec.get("binary"):
-                v = 1.0 if c > 0 else 0.0
-            per.setdefault(b, []).append((name, v * idf))
+            idf = idf_get(name)
+            if idf is not None:
+                per.setdefault(name[0], []).append((name, c, idf))
+        out: dict[str, float] = {}
+        log = math.log
         for b, items in per.items():
             spec = self.blocks[b]
+            if spec.get("binary"):
+                vals = [(n, (1.0 if c > 0 else 0.0) * idf) for n, c, idf in items]
+            elif spec.get("sublinear", True):
+                vals = [(n, ((1.0 + log(c)) if c > 0 else c) * idf) for n, c, idf in items]
+            else:
+                vals = [(n, c * idf) for n, c, idf in items]
             weight = float(spec.get("weight", 1.0))
             if spec.get("norm", "l2") == "l2":
-                z = math.sqrt(sum(v * v for _, v in items)) or 1.0
+                z = math.sqrt(sum(v * v for _, v in vals)) or 1.0
             else:
                 z = 1.0
-            for name, v in items:
+            for name, v in vals:
                 out[name] = v / z * weight
         return out
