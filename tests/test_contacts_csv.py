@@ -290,3 +290,19 @@ def test_any_input_imports_or_is_rejected_cleanly(with_header, body):
     else:
         assert db.count_events(conn) == 1 + r.added
     assert not conn.in_transaction
+
+
+def test_export_guards_spreadsheet_formulas_and_import_restores_them(tmp_path):
+    import io
+
+    from checker import contacts
+
+    conn = contacts.connect(str(tmp_path / "log.db"))
+    contacts.add_event(conn, "Acme", contacts.parse_date("2026-11-02"), channel="email",
+                       direction="sent", kind="thank_you", note="=HYPERLINK(\"http://x\")")
+    out = io.StringIO()
+    contacts.export_csv(conn, out)
+    assert "'=HYPERLINK" in out.getvalue()
+    other = contacts.connect(str(tmp_path / "other.db"))
+    contacts.import_csv(other, io.StringIO(out.getvalue()))
+    assert contacts.list_events(other)[0].note == "=HYPERLINK(\"http://x\")"

@@ -130,7 +130,7 @@ def import_csv(conn: sqlite3.Connection, fileobj: IO[str], date_format: str | No
 
 def _import_row(conn: sqlite3.Connection, row: list[str], index: dict[str, int],
                 date_format: str | None) -> bool:
-    cell = {k: row[i].strip() for k, i in index.items()}
+    cell = {k: unguard(row[i].strip()) for k, i in index.items()}
     if any(len(v) > MAX_FIELD for v in cell.values()):
         raise ContactLogError(f"a field is longer than {MAX_FIELD} characters")
     if "\x00" in "".join(cell.values()):
@@ -160,13 +160,27 @@ def export_rows(conn: sqlite3.Connection, company: str | None = None) -> list[di
     return [e.to_dict() for e in db.list_events(conn, company)]
 
 
+# A cell that starts with one of these is a formula to a spreadsheet (CSV injection): export
+# puts an apostrophe in front, which spreadsheets hide, and import takes it off again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard(value) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def unguard(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+
+
 def export_csv(conn: sqlite3.Connection, fileobj: IO[str], company: str | None = None) -> int:
     """Write the events as CSV (the import's columns); returns the number of rows."""
     writer = csv.writer(fileobj, lineterminator="\n")
     writer.writerow(COLUMNS)
     rows = export_rows(conn, company)
     for r in rows:
-        writer.writerow([r[c] if r[c] is not None else "" for c in COLUMNS])
+        writer.writerow([guard(r[c]) if r[c] is not None else "" for c in COLUMNS])
     return len(rows)
 
 
