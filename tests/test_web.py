@@ -446,3 +446,12 @@ def test_errors_for_fetch_are_fragments(tmp_path):
     assert "<html" not in html and "too large" in html and 'role="alert"' in html
     r = c.post("/check/fragment", data={"text": "hi"}, headers={"X-Requested-With": "fetch"})
     assert r.status_code == 400 and "<html" not in r.get_data(as_text=True)
+
+
+def test_result_lists_what_moved_the_politeness_score(client):
+    resp = check_form(client, "Dear Ms. Lee,\n\nThank you so much for your time. Could you please "
+                              "let me know the timeline?\n\nBest,\nAmy")
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert 'aria-label="What moved the politeness score"' in body
+    assert "makes it more polite" in body

@@ -61,7 +61,9 @@ def result_view(report) -> dict[str, Any]:
                             "optimum": (limits.get("min_words", 0) + max_words) / 2,
                             "verdict": length.get("verdict", "")}
     if politeness and isinstance(politeness.get("score"), (int, float)):
-        gauges["politeness"] = {"value": politeness["score"], "label": politeness.get("label", "")}
+        gauges["politeness"] = {"value": politeness["score"], "label": politeness.get("label", ""),
+                                "why": [f for f in politeness.get("top_features", [])[:4]
+                                        if f.get("explanation")]}
     if desperation:
         gauges["desperation"] = {"value": DESPERATION_LEVELS.get(desperation.get("level"), 0),
                                  "level": desperation.get("level", "none"),
