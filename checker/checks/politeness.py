@@ -12,6 +12,7 @@ drafts.  Labels come from thresholds in data.  Explanations group the feature co
 """
 from __future__ import annotations
 
+from ..politeness.features import char_grams
 from ..politeness.model import Model, load, sigmoid
 from ..politeness.strategies import _tokenize, lexicon, norm, softened
 from ..ruledata import load_toml
@@ -79,9 +80,15 @@ def _units(scored, weight: float, text: str) -> dict[tuple, float]:
     """Group feature contributions into readable units with spans: strategies, words
     (unigram + its character n-grams), word pairs and sentence starts."""
     units: dict[tuple, float] = {}
-    where = scored.extracted.where
+    ex = scored.extracted
+    where = ex.where
+    char_share: dict[str, float] = {}
     for name, c in scored.contributions.items():
         if not c:
+            continue
+        if name[0] == "c":
+            # Shared equally by its occurrences; summed per word type below.
+            char_share[name] = c * weight / ex.counts[name]
             continue
         occ = where.get(name) or []
         if not occ:
@@ -100,6 +107,13 @@ def _units(scored, weight: float, text: str) -> dict[tuple, float]:
             else:
                 key = ("word", a, b)
             units[key] = units.get(key, 0.0) + share
+    if char_share:
+        lo, hi = ex.char_range
+        for word, spans in ex.word_spans.items():
+            v = sum(char_share.get(g, 0.0) for g in char_grams(word, lo, hi))
+            if v:
+                for a, b in spans:
+                    units[("word", a, b)] = units.get(("word", a, b), 0.0) + v
     return units
 
 

@@ -64,8 +64,11 @@ class Extracted:
     counts: dict[str, float]
     tokens: list = field(default_factory=list)          # all tokens, in order
     strategies: list[Match] = field(default_factory=list)
-    # feature -> list of (start_char, end_char) occurrences
+    # feature -> list of (start_char, end_char) occurrences, for every feature except the
+    # character n-grams, which are told per word: word -> its token spans, and the n-gram range
     where: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    word_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    char_range: tuple[int, int] = (0, -1)
 
 
 def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
@@ -80,6 +83,8 @@ def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
     keep = lex.words if p_hi >= p_lo > 0 else frozenset()
     all_toks: list = []
     found: list[Match] = []
+    word_count: dict[str, int] = {}
+    word_spans: dict[str, list[tuple[int, int]]] = {}
 
     get = counts.get
     if spans:
@@ -110,12 +115,11 @@ def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
                     add("p:" + " ".join(pats[k:k + n]), offs[k][0] if k else offs[1][0],
                         offs[k + n - 1][1])
         if c_hi >= c_lo > 0:
+            # Character n-grams are counted once per word type below, times its frequency.
             for t, w in zip(toks, words[1:]):
-                a, b = t.idx, t.idx + len(t.text)
-                for name in char_grams(w, c_lo, c_hi):
-                    counts[name] = get(name, 0.0) + 1.0
-                    if spans:
-                        where.setdefault(name, []).append((a, b))
+                word_count[w] = word_count.get(w, 0) + 1
+                if spans:
+                    word_spans.setdefault(w, []).append((t.idx, t.idx + len(t.text)))
         if config.get("form"):
             # Care in writing: lower-case "i" / sentence start, no final punctuation,
             # shouting, doubled "??" / "!!".
@@ -138,7 +142,10 @@ def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
                 if spans:
                     where.setdefault(name, []).append((m.start, m.end))
                 counts[name] = 1.0
-    return Extracted(counts, all_toks, found, where)
+    for w, m in word_count.items():
+        for name in char_grams(w, c_lo, c_hi):
+            counts[name] = get(name, 0.0) + m
+    return Extracted(counts, all_toks, found, where, word_spans, (c_lo, c_hi))
 
 
 def raw_features(sents, config: dict | None = None) -> dict[str, float]:
