@@ -11,6 +11,13 @@ def compile_all(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 
 
 @functools.lru_cache(maxsize=None)
+def any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One case-insensitive regex that matches where any of ``patterns`` would: a cheap test
+    before running the patterns one by one (most drafts match none of a rule's phrases)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=None)
 def word_alternation(words: tuple[str, ...], template: str) -> re.Pattern[str]:
     """``template`` with ``{words}`` replaced by the escaped words, longest first, compiled
     once (case-insensitive)."""

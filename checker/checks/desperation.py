@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..ruledata import load_toml
-from ._match import compile_all, normalise_quotes, overlaps, trim, word_alternation
+from ._match import any_of, compile_all, normalise_quotes, overlaps, trim, word_alternation
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z&']*")
 
@@ -16,7 +16,10 @@ def _phrase_signals(text: str, lo: int, hi: int, rules: dict) -> list[tuple[str,
     for rule_id, meta in rules.items():
         if "patterns" not in meta or "min_count" in meta:
             continue
-        for rx in compile_all(tuple(meta["patterns"])):
+        patterns = tuple(meta["patterns"])
+        if not any_of(patterns).search(text, lo, hi):
+            continue
+        for rx in compile_all(patterns):
             for m in rx.finditer(text, lo, hi):
                 found.append((rule_id, *trim(text, m.start(), m.end())))
     return found

@@ -68,10 +68,12 @@ class Model:
     def score_sents(self, sents, spans: bool = True) -> Scored:
         ex = extract(sents, self.config, spans=spans)
         values = self.vectorizer.transform(ex.counts)
-        raw = self.raw_from_values(values)
+        w = self.weights.get
+        products = [(n, v * w(n, 0.0)) for n, v in values.items()]
+        raw = self.bias + sum(p for _, p in products)   # = raw_from_values(values)
         logit = self.logit_from_raw(raw)
         a = self.calibration[0]
-        contrib = {n: a * v * self.weights.get(n, 0.0) for n, v in values.items()}
+        contrib = {n: a * p for n, p in products}
         return Scored(sigmoid(logit), logit, values, contrib, ex)
 
     # -- persistence ---------------------------------------------------------------------
