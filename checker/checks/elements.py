@@ -11,7 +11,7 @@ import functools
 
 from .. import calltime
 from ..ruledata import load_toml
-from ._match import compile_all, normalise_quotes, trim
+from ._match import any_of, compile_all, normalise_quotes, trim
 
 ELEMENTS = ("thanks", "enjoyed", "offer_info", "call_heads_up")
 PAST_TAGS = {"VBD", "VBN"}
@@ -299,7 +299,8 @@ def run(ctx):
                 continue
             hit = FRAMES[name](sent, w)
             if not hit and name != "call_heads_up":
-                hit = any(rx.search(s_text) for rx in compile_all(tuple(phrases.get(name, ()))))
+                pats = tuple(phrases.get(name, ()))
+                hit = bool(pats) and bool(any_of(pats).search(s_text))
             if hit:
                 s, e = trim(ctx.text, sent.start_char, sent.end_char)
                 section[name] = {"present": True, "start": s, "end": e, "text": ctx.text[s:e]}

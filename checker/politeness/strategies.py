@@ -10,7 +10,7 @@ at the start), and a demanding direct question.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..ruledata import load_toml, read_text
 
@@ -64,6 +64,8 @@ class Lexicon:
     positive: frozenset
     negative: frozenset
     words: frozenset = frozenset()   # every word of every list (kept in pattern n-grams)
+    # first token -> the strategy names with a phrase starting with it (one pass per sentence)
+    first_words: dict = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,7 +85,12 @@ def lexicon() -> Lexicon:
     deference_words = frozenset(_tokenize(p)[0] for p in data["strategies"]["deference"])
     words = {w for index in phrases.values() for seqs in index.values() for seq in seqs
              for w in seq}
+    first_words: dict[str, tuple[str, ...]] = {}
+    for name, index in phrases.items():
+        for first in index:
+            first_words[first] = first_words.get(first, ()) + (name,)
     return Lexicon(
+        first_words=first_words,
         words=frozenset(words) | _words("politeness-positive.txt") | _words("politeness-negative.txt"),
         phrases=phrases,
         start_only=frozenset(start["start_only"]),
@@ -131,30 +138,30 @@ def sentence_strategies(sent, lex: Lexicon | None = None) -> list[Match]:
     norms = [norm(t) for t in toks]
     start = sentence_start(toks, norms, lex)
     out: list[Match] = []
-    # Phrase strategies.
+    # Phrase strategies: the positions where a phrase of each strategy could start, found in
+    # one pass; per strategy, matches do not overlap (the next one starts after the last).
+    starts: dict[str, list[int]] = {}
+    for k, w in enumerate(norms):
+        for name in lex.first_words.get(w, ()):
+            starts.setdefault(name, []).append(k)
     for name, index in lex.phrases.items():
-        k = 0
-        while k < len(toks):
-            hit = None
-            for seq in index.get(norms[k], ()):
-                if _seq_at(norms, k, seq):
-                    hit = seq
-                    break
+        after = 0
+        for k in starts.get(name, ()):
+            if k < after:
+                continue
+            hit = next((seq for seq in index[norms[k]] if _seq_at(norms, k, seq)), None)
             if hit is None:
-                k += 1
                 continue
             at_start = k == start
             multi_deference = name == "deference" and len(hit) > 1  # "good point" anywhere
             if (name in lex.start_only and not at_start and not multi_deference) or \
                     (name in lex.not_start and at_start):
-                k += 1
                 continue
             if name == "deference" and len(hit) == 1 and k + 1 < len(toks) and \
                     norms[k + 1] in ("morning", "afternoon", "evening", "luck", "day"):
-                k += 1
                 continue
             out.append(_span_match(name, toks, k, k + len(hit)))
-            k += len(hit)
+            after = k + len(hit)
     # Sentiment words with negation scope.
     for k, w in enumerate(norms):
         lemma = toks[k].lemma_.lower()
