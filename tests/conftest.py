@@ -7,6 +7,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FOLLOWUP_SHARED", ROOT.parent / "shared"))
 REQUIRE_SHARED = os.environ.get("FOLLOWUP_REQUIRE_SHARED") == "1"
+CHROMIUM = Path(os.environ.get("FOLLOWUP_CHROMIUM", "/usr/bin/chromium"))
+# Debian's chromium, headless, with no background traffic (this machine has no network).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def _need_shared(path: Path) -> Path:
@@ -39,3 +43,23 @@ def artifacts_dir() -> Path:
     path = ROOT / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+def need_browser() -> None:
+    """Skip without chromium, or fail when CI says the browser tests must run."""
+    if not CHROMIUM.exists():
+        msg = f"{CHROMIUM} is absent (install Debian's chromium)"
+        if REQUIRE_SHARED or os.environ.get("CI"):
+            pytest.fail(msg + "; CI must run the browser tests")
+        pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium for the whole run (Playwright driving Debian's chromium)."""
+    need_browser()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -10,24 +10,10 @@ import pytest
 from checker.cli import main
 
 FIX = Path(__file__).parent / "fixtures" / "batch"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("FOLLOWUP_REQUIRE_SHARED") == "1":
-            pytest.fail(f"{CHROMIUM} is absent and FOLLOWUP_REQUIRE_SHARED=1")
-        pytest.skip(f"{CHROMIUM} is absent")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_html_report_in_chromium(browser, tmp_path, artifacts_dir, capsys):

@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("FOLLOWUP_CHROMIUM", "/usr/bin/chromium"))
-REQUIRED = os.environ.get("FOLLOWUP_REQUIRE_SHARED") == "1" or bool(os.environ.get("CI"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from conftest import need_browser
+
 ROOT = Path(__file__).resolve().parents[2]
 NEEDY = (ROOT / "data" / "examples" / "needy-follow-up.txt").read_text(encoding="utf-8")
 CSV = ("date,company,channel,direction,kind,note\n"
@@ -26,23 +24,9 @@ CSV = ("date,company,channel,direction,kind,note\n"
 pytestmark = pytest.mark.browser
 
 
-def _need_browser():
-    if not CHROMIUM.exists():
-        msg = f"{CHROMIUM} is absent (install Debian's chromium)"
-        if REQUIRED:
-            pytest.fail(msg + " and FOLLOWUP_REQUIRE_SHARED=1 / CI is set")
-        pytest.skip(msg)
-    try:
-        from playwright.sync_api import sync_playwright  # noqa: F401
-    except ImportError:
-        if REQUIRED:
-            pytest.fail("the playwright package is not installed")
-        pytest.skip("the playwright package is not installed")
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    _need_browser()
+    need_browser()
     from waitress.server import create_server
 
     from web import create_app
@@ -57,15 +41,6 @@ def base_url(tmp_path_factory):
     server.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
