@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
 
 from . import __version__
@@ -30,6 +31,23 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 class UsageError(Exception):
     """A problem with the command line or its input; printed as one line, exit 2."""
+
+
+def open_input(path: str, *, folder_hint: str, **open_kwargs):
+    """Open a command's input file ("-" is stdin); problems become one-line UsageErrors."""
+    name = "<stdin>" if path == "-" else path
+    try:
+        if path == "-":
+            if "b" in open_kwargs.get("mode", ""):
+                return name, io.BytesIO(sys.stdin.buffer.read())
+            return name, open(0, closefd=False, **open_kwargs)
+        return name, open(path, **open_kwargs)
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{name}: is a folder; {folder_hint}") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -5,7 +5,7 @@ import json
 import os
 import sys
 
-from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError, open_input
 from ..report import SEVERITIES, line_col
 
 ELEMENTS = (("thanks", "thanks for their time"), ("enjoyed", "enjoyed meeting / the company"),
@@ -35,15 +35,9 @@ def add_arguments(p) -> None:
 def _read(path: str) -> tuple[str, str]:
     from ..textprep import decode
 
-    name = "<stdin>" if path == "-" else path
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{name}: is a folder; use `followup batch` for many drafts") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    name, fh = open_input(path, folder_hint="use `followup batch` for many drafts", mode="rb")
+    with fh:
+        data = fh.read()
     try:
         return name, decode(data)
     except ValueError as exc:

@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import sys
 
-from ..cli import UsageError
+from ..cli import UsageError, open_input
 
 DB_HELP = ("contact log database (default: $FOLLOWUP_DB or "
            "$XDG_DATA_HOME/followup-checker/contacts.db)")
@@ -213,16 +213,8 @@ def _list(args) -> int:
 def _import(args) -> int:
     from ..contacts.csvio import CSVImportError, import_csv
 
-    name = "<stdin>" if args.file == "-" else args.file
-    try:
-        fh = (open(0, encoding="utf-8-sig", newline="", closefd=False) if args.file == "-"
-              else open(args.file, encoding="utf-8-sig", newline=""))
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{name}: is a folder, not a CSV file") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    name, fh = open_input(args.file, folder_hint="not a CSV file", encoding="utf-8-sig",
+                          newline="")
     conn = _connect(args, create=True)
     try:
         with fh:
