@@ -208,3 +208,22 @@ def test_with_the_real_elements_check(logdb):
     report = api._analyse(text, get_nlp()(text), "thank_you", Config(),
                           {"to": "Acme", "send_on": "2026-11-17", "db": str(logdb)}, {}, checks)
     assert "frequency.call_repeat" in [f.rule for f in report.findings]
+
+
+@pytest.mark.parametrize("text,kind,expected", [
+    ("Dear Ms. Lee,\n\nThank you for your time. I will call you tomorrow.\n\nBest,\nAmy",
+     "thank_you", ["frequency.call_too_soon"]),
+    ("Hi,\n\nI will keep calling every day until I hear back.\n\nSam", "follow_up",
+     ["frequency.call_repeat"]),
+    # A follow-up may call soon after a note sent earlier: without the log, not judged.
+    ("Dear Mr. Evans,\n\nPer my note, I'm calling tomorrow morning.\n\nLiam", "follow_up", []),
+    # A named day depends on the send date: judged only against the log.
+    ("Dear Ms. Lee,\n\nThank you. I will call you next Thursday.\n\nBest,\nAmy", "thank_you", []),
+    ("Dear Ms. Lee,\n\nThank you. I will call you in a week or two.\n\nBest,\nAmy", "thank_you", []),
+])
+def test_announced_call_is_judged_without_a_contact_log(text, kind, expected):
+    import checker
+
+    report = checker.check(text, kind=kind)
+    assert [f.rule for f in report.findings if f.rule.startswith("frequency.")] == expected
+    assert "frequency" not in report.to_dict()

@@ -37,9 +37,34 @@ def _announced(ctx, send_on: dt.date):
     return found, (start, end)
 
 
+def _announced_without_log(ctx) -> None:
+    """Without a contact log the send date is unknown, but some announced calls are wrong
+    whenever the note goes out: more than one call ("every day"), and, in a thank-you note,
+    a call sooner than a week ("tomorrow", "in a couple of days").  Calls on a named day
+    ("next Thursday", "the 14th") need the send date, so they are judged only with ``to=``."""
+    from .. import calltime
+    from ..contacts.policy import judge_announced_call, load_policy, read_call_time
+
+    call = ((ctx.sections.get("elements") or {}).get("call_heads_up") or {})
+    if not call.get("present") or call.get("start") is None:
+        return
+    start, end = int(call["start"]), int(call.get("end", call["start"]))
+    sentence = _sentence(ctx, start, end)
+    when = calltime.read(sentence)
+    if when is None or (not when.repeat and (when.weekday is not None or when.day_of_month is not None)):
+        return
+    today = dt.date.today()
+    keep = {"frequency.call_repeat"} | ({"frequency.call_too_soon"} if ctx.kind == "thank_you" else set())
+    for reason in judge_announced_call(read_call_time(sentence, today), [], today,
+                                       load_policy(ctx.config)):
+        if reason.rule in keep:
+            ctx.emit(reason.rule, start, end, **reason.fmt)
+
+
 def run(ctx):
     company = ctx.options.get("to")
     if not company:
+        _announced_without_log(ctx)
         return None
     from ..contacts import db
     from ..contacts.dates import parse_date
