@@ -57,7 +57,7 @@ def test_dev_set(dev_drafts):
     assert result["phrase_recall"] >= 0.9
 
 
-@pytest.mark.parametrize("name", ["tune", "tune2", "holdout", "holdout2"])
+@pytest.mark.parametrize("name", ["tune", "tune2", "tune3", "holdout", "holdout2"])
 def test_bundled_eval_sets(name):
     path = ROOT / "data" / "eval" / f"{name}.jsonl"
     if not path.exists():
