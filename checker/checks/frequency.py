@@ -37,13 +37,21 @@ def _announced(ctx, send_on: dt.date):
     return found, (start, end)
 
 
+def _max_min_days(ctx) -> int:
+    """The policy's minimum days before an announced call (packaged default or the user's)."""
+    from ..ruledata import load_toml
+
+    default = load_toml("cadence.toml")["cadence"]["announced_call_min_days"]
+    user = (ctx.config.extra.get("cadence") or {}).get("announced_call_min_days", default)
+    return max(int(default), int(user)) if isinstance(user, int) else int(default)
+
+
 def _announced_without_log(ctx) -> None:
     """Without a contact log the send date is unknown, but some announced calls are wrong
     whenever the note goes out: more than one call ("every day"), and, in a thank-you note,
     a call sooner than a week ("tomorrow", "in a couple of days").  Calls on a named day
     ("next Thursday", "the 14th") need the send date, so they are judged only with ``to=``."""
     from .. import calltime
-    from ..contacts.policy import judge_announced_call, load_policy, read_call_time
 
     call = ((ctx.sections.get("elements") or {}).get("call_heads_up") or {})
     if not call.get("present") or call.get("start") is None:
@@ -53,6 +61,9 @@ def _announced_without_log(ctx) -> None:
     when = calltime.read(sentence)
     if when is None or (not when.repeat and (when.weekday is not None or when.day_of_month is not None)):
         return
+    if not when.repeat and (ctx.kind != "thank_you" or when.days >= _max_min_days(ctx)):
+        return  # nothing the policy could object to: skip loading it
+    from ..contacts.policy import judge_announced_call, load_policy, read_call_time
     today = dt.date.today()
     keep = {"frequency.call_repeat"} | ({"frequency.call_too_soon"} if ctx.kind == "thank_you" else set())
     for reason in judge_announced_call(read_call_time(sentence, today), [], today,
