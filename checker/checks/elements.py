@@ -11,7 +11,7 @@ import functools
 
 from .. import calltime
 from ..ruledata import load_toml
-from ._match import any_of, compile_all, normalise_quotes, trim
+from ._match import any_of, normalise_quotes, trim
 
 ELEMENTS = ("thanks", "enjoyed", "offer_info", "call_heads_up")
 PAST_TAGS = {"VBD", "VBN"}
@@ -119,7 +119,11 @@ def _window(tok, n: int) -> list[str]:
 
 
 def _is_question(sent) -> bool:
-    return sent.text.rstrip().endswith("?")
+    """The sentence ends with "?" (checked on its last token: Span.text rebuilds the text)."""
+    for tok in reversed(sent):
+        if not tok.is_space:
+            return tok.text.endswith("?")
+    return False
 
 
 # ---- frames -------------------------------------------------------------------------------
@@ -227,7 +231,7 @@ def _offer(sent, w) -> bool:
 def _call(sent, w) -> bool:
     text = normalise_quotes(sent.text)
     data = load_toml("elements.toml")
-    if any(rx.search(text) for rx in compile_all(tuple(data["phrases"]["call_heads_up"]))):
+    if any_of(tuple(data["phrases"]["call_heads_up"])).search(text):
         return True
     if _is_question(sent):
         return False
@@ -286,7 +290,7 @@ def run(ctx):
     w = _words()
     phrases = data["phrases"]
     text = normalise_quotes(ctx.text)
-    not_thanks = compile_all(tuple(phrases["not_thanks"]))
+    not_thanks = any_of(tuple(phrases["not_thanks"]))
     section: dict[str, dict] = {}
     for name in ELEMENTS:
         section[name] = {"present": False}
@@ -295,7 +299,7 @@ def run(ctx):
         for name in ELEMENTS:
             if section[name]["present"]:
                 continue
-            if name == "thanks" and any(rx.search(s_text) for rx in not_thanks):
+            if name == "thanks" and not_thanks.search(s_text):
                 continue
             hit = FRAMES[name](sent, w)
             if not hit and name != "call_heads_up":
