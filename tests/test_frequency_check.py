@@ -227,3 +227,17 @@ def test_announced_call_is_judged_without_a_contact_log(text, kind, expected):
     report = checker.check(text, kind=kind)
     assert [f.rule for f in report.findings if f.rule.startswith("frequency.")] == expected
     assert "frequency" not in report.to_dict()
+
+
+def test_check_cli_reads_an_ambiguous_send_date_with_date_format(tmp_path, capsys):
+    from checker.cli import main
+
+    draft = tmp_path / "note.txt"
+    draft.write_text("Dear Ms. Lee,\n\nThank you for your time.\n\nBest,\nAmy", encoding="utf-8")
+    args = ["check", "--to", "Acme", "--db", str(tmp_path / "log.db"), "--fail-on", "never",
+            "--format", "json", "--send-on", "03/04/2026", str(draft)]
+    assert main(args) == 2
+    assert "ambiguous date" in capsys.readouterr().err
+    assert main(args[:-1] + ["--date-format", "%d/%m/%Y", str(draft)]) == 0
+    import json
+    assert json.loads(capsys.readouterr().out)["frequency"]["send_on"] == "2026-04-03"

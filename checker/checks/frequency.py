@@ -84,7 +84,8 @@ def run(ctx):
 
     today = dt.date.today()
     raw = ctx.options.get("send_on")
-    send_on = day_of(parse_date(raw, relative=True, today=today)) if raw else today
+    send_on = day_of(parse_date(raw, relative=True, today=today,
+                                date_format=ctx.options.get("date_format"))) if raw else today
     channel = ctx.options.get("channel") or "email"
     if channel not in PROPOSAL_CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(PROPOSAL_CHANNELS)}, not {channel!r}")

@@ -25,6 +25,8 @@ def add_arguments(p) -> None:
     g = p.add_argument_group("contact log (frequency check)")
     g.add_argument("--to", metavar="COMPANY", help="check against your log of contacts with COMPANY")
     g.add_argument("--send-on", metavar="DATE", help="when you plan to send (default: today)")
+    g.add_argument("--date-format", metavar="FMT",
+                   help="how to read an ambiguous --send-on date, e.g. %%d/%%m/%%Y")
     g.add_argument("--channel", choices=("email", "call", "text"), default=None)
     g.add_argument("--db", metavar="PATH", help="contact log database (default: $FOLLOWUP_DB or "
                                                "$XDG_DATA_HOME/followup-checker/contacts.db)")
@@ -125,7 +127,7 @@ def run(args) -> int:
     context = {}
     if args.to:
         context = {"to": args.to, "send_on": args.send_on, "channel": args.channel or "email",
-                   "db": args.db}
+                   "db": args.db, "date_format": args.date_format}
     colour = _use_colour(args.color)
     failed = False
     results = []
