@@ -60,9 +60,8 @@ def _html_re() -> re.Pattern[str]:
 
 
 def looks_like_html(text: str) -> bool:
-    return len(_html_re().findall(text)) >= 1 and bool(
-        re.search(r"</?(?:p|br|div|html|body|span|table|td|li|strong|em|b|i|a|font)\b[^<>]*>",
-                  text, re.IGNORECASE))
+    """True when the text has a real HTML tag (from the data's list), not just "<Name>"."""
+    return bool(_html_re().search(text))
 
 
 class _TextExtractor(HTMLParser):
