@@ -61,6 +61,20 @@ def _bow_fit_predict(train_docs, train_y, test_docs):
     return lr.predict(vec.transform(test_docs))
 
 
+def _stacked(corpora: dict, recipe, counts: dict | None):
+    """Both corpora as one count matrix (one column index; each model fits its own
+    vocabulary and idf): the matrix, each corpus's row offset and rows, the scores and the
+    quartile labels (None for the middle half)."""
+    names = ("wiki", "se")
+    counts = counts or {n: doc_counts(corpora[n].docs, recipe["config"]) for n in names}
+    cm = CountMatrix.build(counts["wiki"] + counts["se"])
+    offset = {"wiki": 0, "se": len(counts["wiki"])}
+    rows = {n: np.arange(len(counts[n])) + offset[n] for n in names}
+    y = np.concatenate([np.asarray(corpora[n].scores, float) for n in names])
+    labels = quartile_labels(corpora["wiki"].scores) + quartile_labels(corpora["se"].scores)
+    return cm, offset, rows, y, labels
+
+
 def evaluate(corpora: dict, recipe=RECIPE, folds: int = 10, seed: int = 0,
              counts: dict | None = None, progress=None) -> dict[str, float]:
     """The eight accuracies (keys ``KEYS``) for corpora ``wiki`` and ``se`` (parsed docs)."""
@@ -68,13 +82,7 @@ def evaluate(corpora: dict, recipe=RECIPE, folds: int = 10, seed: int = 0,
 
     say = progress or (lambda msg: None)
     names = ("wiki", "se")
-    counts = counts or {n: doc_counts(corpora[n].docs, recipe["config"]) for n in names}
-    # One column index over both corpora; each model fits its own vocabulary and idf.
-    cm = CountMatrix.build(counts["wiki"] + counts["se"])
-    offset = {"wiki": 0, "se": len(counts["wiki"])}
-    rows = {n: np.arange(len(counts[n])) + offset[n] for n in names}
-    y = np.concatenate([np.asarray(corpora[n].scores, float) for n in names])
-    labels = quartile_labels(corpora["wiki"].scores) + quartile_labels(corpora["se"].scores)
+    cm, offset, rows, y, labels = _stacked(corpora, recipe, counts)
     out: dict[str, float] = {}
     for n in names:
         lab = np.array([i for i in rows[n] if labels[i] is not None])
@@ -116,13 +124,7 @@ def pooled(corpora: dict, recipe=RECIPE, folds: int = 10, seed: int = 0,
     other corpus, as the shipped model does.  Keys ``se_pooled`` and ``wiki_pooled``."""
     from sklearn.model_selection import StratifiedKFold
 
-    names = ("wiki", "se")
-    counts = counts or {n: doc_counts(corpora[n].docs, recipe["config"]) for n in names}
-    cm = CountMatrix.build(counts["wiki"] + counts["se"])
-    offset = {"wiki": 0, "se": len(counts["wiki"])}
-    rows = {n: np.arange(len(counts[n])) + offset[n] for n in names}
-    y = np.concatenate([np.asarray(corpora[n].scores, float) for n in names])
-    labels = quartile_labels(corpora["wiki"].scores) + quartile_labels(corpora["se"].scores)
+    cm, offset, rows, y, labels = _stacked(corpora, recipe, counts)
     out = {}
     for n, other in (("wiki", "se"), ("se", "wiki")):
         lab = np.array([i for i in rows[n] if labels[i] is not None])
