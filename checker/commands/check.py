@@ -6,7 +6,7 @@ import os
 import sys
 
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError, open_input
-from ..report import SEVERITIES, line_col
+from ..report import SEVERITIES
 
 ELEMENTS = (("thanks", "thanks for their time"), ("enjoyed", "enjoyed meeting / the company"),
             ("offer_info", "offer of more information"), ("call_heads_up", "heads-up about your call"))

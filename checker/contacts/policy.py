@@ -23,7 +23,6 @@ The model, in short (see docs/contact-log.md):
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -422,7 +421,7 @@ def plan(events: Iterable[Event], *, today: dt.date, employer: Employer | None =
             except ValueError:
                 pass
         return _step(name, "call", v, earliest, today,
-                     f"call once, on or after {{date}}; your note announced it", prefix, "call")
+                     "call once, on or after {date}; your note announced it", prefix, "call")
     v = evaluate(evs, send_on=ref, channel="email", employer=employer, company=name, policy=p)
     if len(t.calls) >= p["max_calls"]:
         text = (f"you called on {_dates(t.calls, today)}; no more calls: if you hear nothing, "
