@@ -19,6 +19,14 @@ bp = Blueprint("log", __name__, url_prefix="/log")
 MAX_NOTE = 2000
 
 
+def _require_contacts():
+    """The contact-log modules, or a 503 when this installation has none."""
+    mods = _contacts()
+    if mods is None:
+        abort(503, description="The contact log is not available in this installation.")
+    return mods
+
+
 def _contacts():
     """The contact-log modules ``(db, csvio, model, dates)``, or None without ``checker.contacts``."""
     try:
@@ -34,9 +42,7 @@ def get_conn(create: bool = False):
     """This request's connection to the log; None when it does not exist yet (and not create)."""
     if "contacts_conn" in g and (g.contacts_conn is not None or not create):
         return g.contacts_conn
-    mods = _contacts()
-    if mods is None:
-        abort(503, description="The contact log is not available in this installation.")
+    mods = _require_contacts()
     db, _, model, _ = mods
     try:
         conn = db.connect(current_app.config["DB"], create=create)
@@ -119,9 +125,7 @@ def _form_options():
 
 def _page(status: int = 200, form: dict[str, str] | None = None,
           errors: list[str] | None = None, import_errors: list[str] | None = None):
-    mods = _contacts()
-    if mods is None:
-        abort(503, description="The contact log is not available in this installation.")
+    mods = _require_contacts()
     db = mods[0]
     conn = get_conn()
     today = dt.date.today()
@@ -149,9 +153,7 @@ def index():
 
 @bp.post("/add")
 def add():
-    mods = _contacts()
-    if mods is None:
-        abort(503, description="The contact log is not available in this installation.")
+    mods = _require_contacts()
     db, _, model, dates = mods
     form = {k: (request.form.get(k) or "").strip() for k in
             ("company", "date", "channel", "direction", "kind", "note")}
@@ -183,9 +185,7 @@ def add():
 def record():
     """Log the message just checked as sent today (from the check page's result; the draft
     itself is not sent here and not stored)."""
-    mods = _contacts()
-    if mods is None:
-        abort(503, description="The contact log is not available in this installation.")
+    mods = _require_contacts()
     db, _, model, dates = mods
     company = (request.form.get("company") or "").strip()
     kind = request.form.get("kind") or "follow_up"
@@ -211,9 +211,7 @@ def record():
 
 @bp.post("/import")
 def import_csv():
-    mods = _contacts()
-    if mods is None:
-        abort(503, description="The contact log is not available in this installation.")
+    mods = _require_contacts()
     db, csvio, model, _ = mods
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -240,9 +238,7 @@ def import_csv():
 
 @bp.get("/export.csv")
 def export_csv():
-    mods = _contacts()
-    if mods is None:
-        abort(503, description="The contact log is not available in this installation.")
+    mods = _require_contacts()
     buf = io.StringIO()
     conn = get_conn()
     if conn is None:
@@ -255,9 +251,7 @@ def export_csv():
 
 @bp.get("/export.json")
 def export_json():
-    mods = _contacts()
-    if mods is None:
-        abort(503, description="The contact log is not available in this installation.")
+    mods = _require_contacts()
     conn = get_conn()
     data = (mods[1].export_json(conn) if conn is not None else
             {"schema": "followup-checker/contacts/1", "exported": dt.date.today().isoformat(),
