@@ -17,6 +17,8 @@ def test_wheel_carries_rule_data_and_weights(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for rule_file in (ROOT / "checker" / "rules").glob("*.toml"):
         assert f"checker/rules/{rule_file.name}" in names
+    for asset in list((ROOT / "web" / "templates").rglob("*.html")) + list((ROOT / "web" / "static").glob("*")):
+        assert asset.relative_to(ROOT).as_posix() in names, asset
     for weights in (ROOT / "models").rglob("*.json"):
         assert weights.relative_to(ROOT).as_posix() in names
     assert any(n.endswith("entry_points.txt") for n in names)
