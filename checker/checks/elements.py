@@ -184,9 +184,7 @@ def _enjoyed(sent, w) -> bool:
             if any(c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "with") for c in tok.children):
                 return True
         # "a wonderful conversation", "a great chat"
-        if lemma in w["pleasure"] and tok.dep_ == "amod" and tok.head.lemma_.lower() in (
-                "conversation", "discussion", "meeting", "interview", "chat", "talk", "visit",
-                "tour", "time", "session", "exchange", "afternoon", "morning", "introduction"):
+        if lemma in w["pleasure"] and tok.dep_ == "amod" and tok.head.lemma_.lower() in w["event_nouns"]:
             return True
         # "Our conversation was fascinating", "Meeting the team was a lot of fun"
         if tok.lemma_ == "be":
@@ -215,9 +213,9 @@ def _offer(sent, w) -> bool:
         if lemma in w["offer_verbs"] and tok.pos_ in ("VERB", "ADV") and not _negated(tok) and (
                 _first_person(tok) or _dropped_subject(tok)):
             aux = _auxes(tok)
-            if aux & {"can", "could", "would", "'d", "will", "'ll", "may"} and not _is_question(sent):
+            if aux & w["offer_aux"] and not _is_question(sent):
                 objs = [c for c in tok.subtree if c.dep_ in ("dobj", "pobj", "attr", "compound")]
-                if lemma in ("provide", "send", "share", "forward", "supply", "furnish", "submit") or any(
+                if lemma in w["offer_verbs_any_object"] or any(
                         o.lemma_.lower() in w["info_nouns"] or o.lower_ in w["info_nouns"] for o in objs):
                     return True
         # "would welcome the chance to answer any further questions"
@@ -249,7 +247,7 @@ def _call(sent, w) -> bool:
                                      and c.lemma_.lower() in w["call_nouns"] for c in tok.children):
             key = tok
         elif lemma in w["contact_verbs"] and any(
-                c.dep_ == "prep" and c.lower_ in ("by", "over", "via", "with", "on")
+                c.dep_ == "prep" and c.lower_ in w["phone_preps"]
                 and any(g.lemma_.lower() in w["phone_words"] for g in c.subtree)
                 for c in tok.children):
             key = tok
