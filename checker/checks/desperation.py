@@ -5,34 +5,32 @@ from __future__ import annotations
 import re
 
 from ..ruledata import load_toml
-from ._match import any_of, compile_all, normalise_quotes, overlaps, trim, word_alternation
+from ._match import (compile_all, fold, normalise_quotes, overlaps, phrase_set, trim,
+                     word_alternation)
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z&']*")
 
 
-def _phrase_signals(text: str, lo: int, hi: int, rules: dict) -> list[tuple[str, int, int]]:
+def _phrase_signals(text: str, folded: str, lo: int, hi: int,
+                    rules: dict) -> list[tuple[str, int, int]]:
     """Matches of every rule that is a plain phrase list (over-apology counts its own)."""
     found = []
     for rule_id, meta in rules.items():
         if "patterns" not in meta or "min_count" in meta:
             continue
-        patterns = tuple(meta["patterns"])
-        if not any_of(patterns).search(text, lo, hi):
-            continue
-        for rx in compile_all(patterns):
-            for m in rx.finditer(text, lo, hi):
-                found.append((rule_id, *trim(text, m.start(), m.end())))
+        for m in phrase_set(tuple(meta["patterns"])).finditer(text, folded, lo, hi):
+            found.append((rule_id, *trim(text, m.start(), m.end())))
     return found
 
 
-def _apologies(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
+def _apologies(text: str, folded: str, lo: int, hi: int,
+               meta: dict) -> list[tuple[str, int, int]]:
     spans: list[tuple[int, int]] = []
-    for rx in compile_all(tuple(meta["patterns"])):
-        for m in rx.finditer(text, lo, hi):
-            span = trim(text, m.start(), m.end())
-            if not any(overlaps(span, s) for s in spans):
-                spans.append(span)
-    strong = any(rx.search(text, lo, hi) for rx in compile_all(tuple(meta["strong"])))
+    for m in phrase_set(tuple(meta["patterns"])).finditer(text, folded, lo, hi):
+        span = trim(text, m.start(), m.end())
+        if not any(overlaps(span, s) for s in spans):
+            spans.append(span)
+    strong = phrase_set(tuple(meta["strong"])).search(text, folded, lo, hi)
     if len(spans) >= meta["min_count"] or (spans and strong):
         return [("desperation.over_apology", s, e) for s, e in sorted(spans)]
     return []
@@ -96,8 +94,9 @@ def run(ctx):
     # The whole message except the greeting line: pressure in a sign-off still counts.
     lo = ctx.layout.greeting[1] if ctx.layout.greeting else 0
     hi = len(text)
-    raw = _phrase_signals(text, lo, hi, rules)
-    raw += _apologies(text, lo, hi, rules["desperation.over_apology"])
+    folded = fold(text)
+    raw = _phrase_signals(text, folded, lo, hi, rules)
+    raw += _apologies(text, folded, lo, hi, rules["desperation.over_apology"])
     raw += _shouting(text, lo, hi, rules["desperation.shouting"])
     raw += _punctuation(text, lo, hi, rules["desperation.punctuation"])
     raw += _intensifiers(text, lo, hi, rules["desperation.intensifiers"])
