@@ -35,13 +35,18 @@ def _register() -> None:
         (a greeting or a sign-off line), after a line ending a sentence, and at a bullet.
         The parser keeps boundaries set before it, so greetings no longer merge into the
         first sentence of the body."""
-        for tok in doc[1:]:
-            prev = doc[tok.i - 1]
-            if not (prev.is_space and "\n" in prev.text):
+        text = doc.text
+        if "\n" not in text:
+            return doc
+        prev = None
+        for tok in doc:
+            if prev is None or not (prev.is_space and "\n" in prev.text):
+                prev = tok
                 continue
-            line_start = doc.text.rfind("\n", 0, prev.idx) + 1
-            before = doc.text[line_start:prev.idx].strip()
-            if (prev.text.count("\n") >= 2
+            prev_tok, prev = prev, tok
+            line_start = text.rfind("\n", 0, prev_tok.idx) + 1
+            before = text[line_start:prev_tok.idx].strip()
+            if (prev_tok.text.count("\n") >= 2
                     or (before.endswith((",", ":")) and len(before.split()) <= 8)
                     or before.endswith((".", "!", "?"))
                     or tok.text in ("-", "*", "\u2022")):
@@ -57,9 +62,12 @@ def get_nlp():
             if _nlp is None:
                 import spacy
 
+                from .startup import bulk_load
+
                 _register()
                 try:
-                    nlp = spacy.load(MODEL, exclude=list(EXCLUDE))
+                    with bulk_load():
+                        nlp = spacy.load(MODEL, exclude=list(EXCLUDE))
                     nlp.add_pipe(BOUNDARIES, before="parser")
                     # Same rules as spaCy's attribute ruler, indexed: 3 ms less a draft.
                     attrules.speed_up(nlp)

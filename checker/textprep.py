@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from .checks._match import PhraseSet, fold
 from .ruledata import load_toml
 
 
@@ -170,16 +171,18 @@ def layout(text: str) -> Layout:
 
 
 @functools.lru_cache(maxsize=1)
-def _kind_cues() -> dict[str, tuple[tuple[re.Pattern[str], float], ...]]:
+def _kind_cues() -> dict[str, tuple[PhraseSet, tuple[float, ...]]]:
     data = _data()["kind"]
-    return {kind: tuple((re.compile(c["re"], re.IGNORECASE), float(c["w"])) for c in data[kind])
+    return {kind: (PhraseSet(tuple(c["re"] for c in data[kind])),
+                   tuple(float(c["w"]) for c in data[kind]))
             for kind in ("follow_up", "thank_you")}
 
 
 def kind_scores(text: str) -> dict[str, float]:
     text = text.replace("\u2019", "'")
-    return {kind: sum(w for rx, w in cues if rx.search(text))
-            for kind, cues in _kind_cues().items()}
+    folded = fold(text)
+    return {kind: sum(weights[k] for k in cues.which(text, folded))
+            for kind, (cues, weights) in _kind_cues().items()}
 
 
 def infer_kind(text: str) -> str:

@@ -11,13 +11,6 @@ def compile_all(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 
 
 @functools.lru_cache(maxsize=None)
-def any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """One case-insensitive regex that matches where any of ``patterns`` would: a cheap test
-    before running the patterns one by one (most drafts match none of a rule's phrases)."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
-
-@functools.lru_cache(maxsize=None)
 def word_alternation(words: tuple[str, ...], template: str) -> re.Pattern[str]:
     """``template`` with ``{words}`` replaced by the escaped words, longest first, compiled
     once (case-insensitive)."""
@@ -45,23 +38,16 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 # -- literal prefilter -------------------------------------------------------------------
 # Most drafts contain none of a rule's phrases, and Python's ``re`` tries every alternative
-# at every position.  Each phrase pattern is parsed once for a literal it cannot match
-# without ("need " in "\bi (?:really )*need this\b"); a substring test on the case-folded
-# text then skips patterns that cannot match.  The test is a necessary condition, so the
-# matches are exactly those of running every pattern.
-
-try:  # Python 3.11+
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _sre  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+# at every position.  Each phrase pattern is scanned once for a literal it cannot match
+# without ("need " in r"\bi (?:really )*need this\b"); a substring test on the case-folded
+# text skips patterns that cannot match, and a pattern is compiled only the first time its
+# literal shows up (compiling all ~250 rule patterns would cost a cold start ~0.15 s).  The
+# test is a necessary condition, so the matches are exactly those of running every pattern.
 
 # The only non-ASCII characters that IGNORECASE matches to ASCII letters (re docs).
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
-_ZERO_WIDTH = {_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT}
-_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT} | (
-    {_sre.POSSESSIVE_REPEAT} if hasattr(_sre, "POSSESSIVE_REPEAT") else set())
+_QUANTIFIERS = "?*+{"
+_LITERAL_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 '\",;:!&%@#/<>=_~`-")
 
 
 def fold(text: str) -> str:
@@ -70,73 +56,141 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
-def _required(items) -> frozenset[str] | None:
-    """A set of lower-case strings one of which every match of the parsed sequence
-    ``items`` contains, or None when no such literal is known."""
+def _group_end(pattern: str, i: int) -> int:
+    """Index just past the group opening at ``pattern[i] == "("`` (-1 if unbalanced)."""
+    depth, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = _class_end(pattern, i)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """Index just past the character class opening at ``pattern[i] == "["``."""
+    i += 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i + 1
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """A set of lower-case strings one of which every match of ``pattern`` contains, or
+    None when none is known.  A deliberately simple scan of the top level: runs of plain
+    characters, and groups that are a plain list of alternatives ("(?:beg|plead)"); a
+    quantifier drops what it applies to; a top-level "|" or an inline flag gives up."""
     cands: list[frozenset[str]] = []
     run: list[str] = []
+    i, n = 0, len(pattern)
 
     def flush() -> None:
         if run:
             cands.append(frozenset({"".join(run)}))
             run.clear()
 
-    for op, av in items:
-        if op is _sre.LITERAL and chr(av).isascii():
-            run.append(chr(av).lower())
-        elif op in _ZERO_WIDTH:
-            continue          # consumes nothing: the literal run goes on
-        elif op is _sre.SUBPATTERN:
+    while i < n:
+        ch = pattern[i]
+        quantified = False
+        if ch == "\\":
             flush()
-            sub = _required(av[-1])
-            if sub:
-                cands.append(sub)
-        elif op is _sre.BRANCH:
+            i += 2
+            continue
+        if ch == "[":
             flush()
-            alts = [_required(b) for b in av[1]]
-            if alts and all(alts):
-                cands.append(frozenset().union(*alts))
-        elif op in _REPEATS:
+            i = _class_end(pattern, i)
+            continue
+        if ch == "(":
             flush()
-            low, _, sub = av
-            if low >= 1:
-                got = _required(sub)
-                if got:
-                    cands.append(got)
-        else:
+            end = _group_end(pattern, i)
+            if end < 0:
+                return None
+            body = pattern[i + 1:end - 1]
+            if body.startswith("?") and not body.startswith(("?:", "?=", "?!", "?<=", "?<!")):
+                return None   # inline flags (verbose mode...) or named groups: no guess
+            quantified = end < n and pattern[end] in _QUANTIFIERS
+            if body.startswith("?:") and not quantified:
+                alts = body[2:].split("|")
+                if all(a and all(c.lower() in _LITERAL_OK for c in a) for a in alts):
+                    cands.append(frozenset(a.lower() for a in alts))
+            i = end
+            continue
+        if ch == "|":
+            return None
+        if ch in _QUANTIFIERS:
+            if run:
+                run.pop()     # the character before it may be absent or repeated
             flush()
+            if ch == "{":
+                close = pattern.find("}", i)
+                i = n if close < 0 else close
+        elif ch.lower() in _LITERAL_OK:
+            run.append(ch.lower())
+        else:   # ".", "^", "$", ")" or a non-ASCII character
+            flush()
+        i += 1
     flush()
     if not cands:
         return None
     # The most selective requirement: the one whose shortest string is longest.
-    return max(cands, key=lambda s: (min(map(len, s)), -len(s)))
-
-
-def required_literals(pattern: str) -> frozenset[str] | None:
-    try:
-        return _required(_sre_parse.parse(pattern, re.IGNORECASE))
-    except Exception:  # an unusual construct: no prefilter, the pattern always runs
-        return None
+    return max(cands, key=lambda c: (min(map(len, c)), -len(c)))
 
 
 class PhraseSet:
-    """Compiled case-insensitive patterns, each with its literal prefilter."""
+    """Case-insensitive patterns, each with its literal prefilter, compiled on first need."""
 
     def __init__(self, patterns: tuple[str, ...]):
-        self.items = [(rx, required_literals(p)) for rx, p in zip(compile_all(patterns), patterns)]
+        self.patterns = patterns
+        self.needs = [required_literals(p) for p in patterns]
+        self.compiled: list[re.Pattern[str] | None] = [None] * len(patterns)
+
+    def _compiled(self, k: int) -> re.Pattern[str]:
+        rx = self.compiled[k]
+        if rx is None:
+            rx = self.compiled[k] = re.compile(self.patterns[k], re.IGNORECASE)
+        return rx
+
+    def _candidates(self, folded: str):
+        for k, need in enumerate(self.needs):
+            if need is None or any(s in folded for s in need):
+                yield self._compiled(k)
 
     def finditer(self, text: str, folded: str, lo: int = 0, hi: int | None = None):
         """Every match of every pattern, pattern by pattern, in ``text[lo:hi]``;
         ``folded`` is ``fold(text)``."""
         hi = len(text) if hi is None else hi
-        for rx, need in self.items:
-            if need is None or any(s in folded for s in need):
-                yield from rx.finditer(text, lo, hi)
+        for rx in self._candidates(folded):
+            yield from rx.finditer(text, lo, hi)
 
-    def search(self, text: str, folded: str, lo: int = 0, hi: int | None = None) -> bool:
+    def search(self, text: str, folded: str | None = None, lo: int = 0,
+               hi: int | None = None) -> bool:
+        """Whether any pattern matches (``folded`` defaults to ``fold(text)``)."""
         hi = len(text) if hi is None else hi
-        return any((need is None or any(s in folded for s in need)) and rx.search(text, lo, hi)
-                   for rx, need in self.items)
+        folded = fold(text) if folded is None else folded
+        return any(rx.search(text, lo, hi) for rx in self._candidates(folded))
+
+    def which(self, text: str, folded: str | None = None) -> list[int]:
+        """Indices of the patterns that match somewhere in ``text``."""
+        folded = fold(text) if folded is None else folded
+        out = []
+        for k, need in enumerate(self.needs):
+            if (need is None or any(s in folded for s in need)) and self._compiled(k).search(text):
+                out.append(k)
+        return out
 
 
 @functools.lru_cache(maxsize=None)

@@ -11,7 +11,7 @@ import functools
 
 from .. import calltime
 from ..ruledata import load_toml
-from ._match import any_of, normalise_quotes, trim
+from ._match import fold, normalise_quotes, phrase_set, trim
 
 ELEMENTS = ("thanks", "enjoyed", "offer_info", "call_heads_up")
 PAST_TAGS = {"VBD", "VBN"}
@@ -229,7 +229,7 @@ def _offer(sent, w) -> bool:
 def _call(sent, w) -> bool:
     text = normalise_quotes(sent.text)
     data = load_toml("elements.toml")
-    if any_of(tuple(data["phrases"]["call_heads_up"])).search(text):
+    if phrase_set(tuple(data["phrases"]["call_heads_up"])).search(text):
         return True
     if _is_question(sent):
         return False
@@ -288,21 +288,22 @@ def run(ctx):
     w = _words()
     phrases = data["phrases"]
     text = normalise_quotes(ctx.text)
-    not_thanks = any_of(tuple(phrases["not_thanks"]))
+    not_thanks = phrase_set(tuple(phrases["not_thanks"]))
     section: dict[str, dict] = {}
     for name in ELEMENTS:
         section[name] = {"present": False}
     for sent in _sentences(ctx):
         s_text = text[sent.start_char:sent.end_char]
+        s_folded = fold(s_text)
         for name in ELEMENTS:
             if section[name]["present"]:
                 continue
-            if name == "thanks" and not_thanks.search(s_text):
+            if name == "thanks" and not_thanks.search(s_text, s_folded):
                 continue
             hit = FRAMES[name](sent, w)
             if not hit and name != "call_heads_up":
                 pats = tuple(phrases.get(name, ()))
-                hit = bool(pats) and bool(any_of(pats).search(s_text))
+                hit = bool(pats) and phrase_set(pats).search(s_text, s_folded)
             if hit:
                 s, e = trim(ctx.text, sent.start_char, sent.end_char)
                 section[name] = {"present": True, "start": s, "end": e, "text": ctx.text[s:e]}

@@ -12,6 +12,9 @@ drafts.  Labels come from thresholds in data.  Explanations group the feature co
 """
 from __future__ import annotations
 
+from collections import Counter
+from operator import itemgetter
+
 from ..politeness.features import char_grams
 from ..politeness.model import Model, load, sigmoid
 from ..politeness.strategies import _tokenize, lexicon, norm, softened
@@ -78,42 +81,37 @@ def combine(logits: list[float], method: str, min_weight: float) -> tuple[float,
 
 def _units(scored, weight: float, text: str) -> dict[tuple, float]:
     """Group feature contributions into readable units with spans: strategies, words
-    (unigram + its character n-grams), word pairs and sentence starts."""
+    (unigram + its character n-grams), word pairs and sentence starts.  A feature's
+    contribution is shared equally by its occurrences."""
     units: dict[tuple, float] = {}
     ex = scored.extracted
-    where = ex.where
-    char_share: dict[str, float] = {}
-    for name, c in scored.contributions.items():
-        if not c:
+    contrib = scored.contributions
+    occ = ex.occurrences
+    n_occ = Counter(map(itemgetter(0), occ))
+    share = {name: contrib.get(name, 0.0) * weight / n for name, n in n_occ.items()}
+    get = units.get
+    for name, a, b in occ:
+        v = share[name]
+        if not v:
             continue
-        if name[0] == "c":
-            # Shared equally by its occurrences; summed per word type below.
-            char_share[name] = c * weight / ex.counts[name]
-            continue
-        occ = where.get(name) or []
-        if not occ:
-            continue
-        share = c * weight / len(occ)
-        kind, body = name[0], name[2:]
-        for a, b in occ:
-            if kind == "s":
-                key = ("strategy:" + body, a, b)
-            elif kind == "c":
-                key = ("word", a, b)
-            elif body.startswith("<s> "):
-                key = ("word", a, b)   # "starts with Why" is told as the word "Why"
-            elif " " in body:
-                key = ("words", a, b)
-            else:
-                key = ("word", a, b)
-            units[key] = units.get(key, 0.0) + share
+        kind = name[0]
+        if kind == "s":
+            key = ("strategy:" + name[2:], a, b)
+        elif " " in name and not name.startswith(("w:<s> ", "p:<s> ")):
+            key = ("words", a, b)
+        else:
+            key = ("word", a, b)   # "starts with Why" is told as the word "Why"
+        units[key] = get(key, 0.0) + v
+    char_share = {name: c * weight / ex.counts[name]
+                  for name, c in contrib.items() if c and name[0] == "c"}
     if char_share:
         lo, hi = ex.char_range
+        cget = char_share.get
         for word, spans in ex.word_spans.items():
-            v = sum(char_share.get(g, 0.0) for g in char_grams(word, lo, hi))
+            v = sum(cget(g, 0.0) for g in char_grams(word, lo, hi))
             if v:
                 for a, b in spans:
-                    units[("word", a, b)] = units.get(("word", a, b), 0.0) + v
+                    units[("word", a, b)] = get(("word", a, b), 0.0) + v
     return units
 
 

@@ -64,11 +64,28 @@ class Extracted:
     counts: dict[str, float]
     tokens: list = field(default_factory=list)          # all tokens, in order
     strategies: list[Match] = field(default_factory=list)
-    # feature -> list of (start_char, end_char) occurrences, for every feature except the
+    # (feature, start_char, end_char) for every occurrence of every feature except the
     # character n-grams, which are told per word: word -> its token spans, and the n-gram range
-    where: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    occurrences: list[tuple[str, int, int]] = field(default_factory=list)
     word_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     char_range: tuple[int, int] = (0, -1)
+
+
+def _ngrams(prefix: str, items: list[str], lo: int, hi: int, starts: list[int],
+            ends: list[int], counts: dict, occ: list | None) -> None:
+    """Count the ``lo``..``hi``-grams of ``items`` (``items[0]`` is the ``<s>`` marker, which
+    only opens n-grams of two or more); ``starts`` / ``ends`` are the character offsets of
+    ``items[1:]``."""
+    get = counts.get
+    for n in range(lo, hi + 1):
+        k0 = 0 if n > 1 else 1
+        names = [prefix + " ".join(items[k:k + n]) for k in range(k0, len(items) - n + 1)]
+        for name in names:
+            counts[name] = get(name, 0.0) + 1.0
+        if occ is not None:
+            occ.extend(zip(names, [starts[k - 1] if k else starts[0]
+                                   for k in range(k0, len(items) - n + 1)],
+                           ends[k0 + n - 2:len(items) - 1]))
 
 
 def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
@@ -76,7 +93,7 @@ def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
     config = config or DEFAULT_CONFIG
     lex = lex or lexicon()
     counts: dict[str, float] = {}
-    where: dict[str, list[tuple[int, int]]] = {}
+    occ: list[tuple[str, int, int]] | None = [] if spans else None
     w_lo, w_hi = config["word_ngrams"]
     c_lo, c_hi = config["char_ngrams"] if config.get("char_ngrams") else (0, -1)
     p_lo, p_hi = config["pattern_ngrams"] if config.get("pattern_ngrams") else (0, -1)
@@ -86,45 +103,30 @@ def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
     word_count: dict[str, int] = {}
     word_spans: dict[str, list[tuple[int, int]]] = {}
 
-    get = counts.get
-    if spans:
-        where_list = where.setdefault
-
-        def add(name: str, a: int, b: int) -> None:
-            counts[name] = get(name, 0.0) + 1.0
-            where_list(name, []).append((a, b))
-    else:
-        def add(name: str, a: int, b: int) -> None:
-            counts[name] = get(name, 0.0) + 1.0
-
     for sent in sents:
         toks = sentence_tokens(sent)
         if not toks:
             continue
         all_toks.extend(toks)
+        texts = [t.text for t in toks]
+        starts = [t.idx for t in toks]
+        ends = [a + len(x) for a, x in zip(starts, texts)]
         words = ["<s>"] + [_tok_text(t) for t in toks]
-        offs = [(toks[0].idx, toks[0].idx)] + [(t.idx, t.idx + len(t.text)) for t in toks]
-        for n in range(w_lo, w_hi + 1):
-            for k in range(0 if n > 1 else 1, len(words) - n + 1):
-                add("w:" + " ".join(words[k:k + n]), offs[k][0] if k else offs[1][0],
-                    offs[k + n - 1][1])
+        _ngrams("w:", words, w_lo, w_hi, starts, ends, counts, occ)
         if p_hi >= p_lo > 0:
             pats = ["<s>"] + [_pattern(t, keep) for t in toks]
-            for n in range(p_lo, p_hi + 1):
-                for k in range(0 if n > 1 else 1, len(pats) - n + 1):
-                    add("p:" + " ".join(pats[k:k + n]), offs[k][0] if k else offs[1][0],
-                        offs[k + n - 1][1])
+            _ngrams("p:", pats, p_lo, p_hi, starts, ends, counts, occ)
         if c_hi >= c_lo > 0:
             # Character n-grams are counted once per word type below, times its frequency.
-            for t, w in zip(toks, words[1:]):
+            for k, w in enumerate(words[1:]):
                 word_count[w] = word_count.get(w, 0) + 1
                 if spans:
-                    word_spans.setdefault(w, []).append((t.idx, t.idx + len(t.text)))
+                    word_spans.setdefault(w, []).append((starts[k], ends[k]))
         if config.get("form"):
             # Care in writing: lower-case "i" / sentence start, no final punctuation,
             # shouting, doubled "??" / "!!".
             words_only = [t for t in toks if t.is_alpha]
-            if any(t.text == "i" for t in toks):
+            if "i" in texts:
                 counts["s:form_lower_i"] = 1.0
             if words_only and words_only[0].text[:1].islower() and words_only[0].i == toks[0].i:
                 counts["s:form_lower_start"] = 1.0
@@ -132,20 +134,21 @@ def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
                 counts["s:form_no_end_punct"] = 1.0
             if any(len(t.text) >= 3 and t.text.isupper() for t in words_only):
                 counts["s:form_caps"] = 1.0
-            if any(t.text.count("?") + t.text.count("!") >= 2 for t in toks):
+            if any(x.count("?") + x.count("!") >= 2 for x in texts):
                 counts["s:form_multi_punct"] = 1.0
         if config.get("strategies", True):
             matched = sentence_strategies(sent, lex)
             found.extend(matched)
             for m in matched:
                 name = "s:" + m.name
-                if spans:
-                    where.setdefault(name, []).append((m.start, m.end))
+                if occ is not None:
+                    occ.append((name, m.start, m.end))
                 counts[name] = 1.0
+    get = counts.get
     for w, m in word_count.items():
         for name in char_grams(w, c_lo, c_hi):
             counts[name] = get(name, 0.0) + m
-    return Extracted(counts, all_toks, found, where, word_spans, (c_lo, c_hi))
+    return Extracted(counts, all_toks, found, occ or [], word_spans, (c_lo, c_hi))
 
 
 def raw_features(sents, config: dict | None = None) -> dict[str, float]:

@@ -143,5 +143,8 @@ def weights_path() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def load() -> Model:
-    """The shipped model, read once per process."""
-    return load_path(weights_path())
+    """The shipped model, read once per process (kept out of later garbage collections)."""
+    from ..startup import bulk_load
+
+    with bulk_load():
+        return load_path(weights_path())
