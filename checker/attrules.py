@@ -38,11 +38,13 @@ class Rule:
     attrs: dict                                  # normalised attrs, as AttributeRuler keeps them
 
 
-def _test(spec: dict, strings) -> tuple[Callable[[Tok], bool], tuple[str, int] | None]:
-    """A predicate over a token tuple, plus a (feature, hash) key it requires, if any (used
-    to index the rule)."""
+def _test(spec: dict, strings) -> tuple[Callable[[Tok], bool], Callable[[Tok], bool] | None,
+                                       str | None, list[int]]:
+    """Compile one pattern token: its predicate over a token tuple; the index it can be
+    filed under (``"TAG"``, ``"LOWER"`` or ``"IS_SPACE"``) with the values that select it;
+    and what is left to test once the index matched (None when the index decides)."""
     checks = []
-    key = None
+    index: dict[str, list[int]] = {}
     for name, value in spec.items():
         if name not in ATTRS:
             raise Unsupported(f"pattern feature {name!r}")
@@ -52,18 +54,19 @@ def _test(spec: dict, strings) -> tuple[Callable[[Tok], bool], tuple[str, int] |
                 raise Unsupported(f"IS_SPACE value {value!r}")
             want = int(value)
             checks.append(lambda t, c=col, w=want: t[c] == w)
+            index[name] = [want]
             continue
         if isinstance(value, str):
             h = strings.add(value) if value else 0
             checks.append(lambda t, c=col, h=h: t[c] == h)
-            if name in ("TAG", "LOWER"):
-                key = (name, h)
+            index[name] = [h]
         elif isinstance(value, dict) and len(value) == 1:
             (op, arg), = value.items()
             if op in ("IN", "NOT_IN") and isinstance(arg, list):
                 hs = frozenset(strings.add(v) if v else 0 for v in arg)
                 if op == "IN":
                     checks.append(lambda t, c=col, hs=hs: t[c] in hs)
+                    index[name] = sorted(hs)
                 else:
                     checks.append(lambda t, c=col, hs=hs: t[c] not in hs)
             elif op == "REGEX" and isinstance(arg, str):
@@ -73,9 +76,11 @@ def _test(spec: dict, strings) -> tuple[Callable[[Tok], bool], tuple[str, int] |
                 raise Unsupported(f"{name} operator {op!r}")
         else:
             raise Unsupported(f"{name} value {value!r}")
-    if len(checks) == 1:
-        return checks[0], key
-    return (lambda t, cs=tuple(checks): all(c(t) for c in cs)), key
+    # File under the most selective attribute the pattern pins down.
+    by = next((k for k in ("LOWER", "TAG", "IS_SPACE") if k in index), None)
+    full = checks[0] if len(checks) == 1 else (lambda t, cs=tuple(checks): all(c(t) for c in cs))
+    rest = None if len(checks) == 1 and by else full
+    return full, rest, by, index.get(by, []) if by else []
 
 
 class FastRules:
@@ -83,34 +88,42 @@ class FastRules:
 
     def __init__(self, ruler):
         strings = ruler.vocab.strings
-        self.by_key: dict[tuple[str, int], list[tuple[Rule, Callable]]] = {}
-        self.anywhere: list[tuple[Rule, Callable]] = []
+        # attribute -> value hash -> [(rule, test of its first token)]
+        self.index: dict[str, dict[int, list[tuple[Rule, Callable | None]]]] = {
+            "TAG": {}, "LOWER": {}, "IS_SPACE": {}}
+        self.anywhere: list[tuple[Rule, Callable | None]] = []
         for order, entry in enumerate(ruler.patterns):
             for pattern in entry["patterns"]:
                 if not pattern or any(not isinstance(t, dict) or "OP" in t for t in pattern):
                     raise Unsupported(f"pattern {pattern!r}")
                 compiled = [_test(spec, strings) for spec in pattern]
-                rule = Rule(order, tuple(t for t, _ in compiled), entry["index"],
+                rule = Rule(order, tuple(full for full, _, _, _ in compiled), entry["index"],
                             ruler.attrs[order])
-                first_test, key = compiled[0]
-                slot = self.by_key.setdefault(key, []) if key else self.anywhere
-                slot.append((rule, first_test))
+                _, first_test, by, values = compiled[0]
+                if by:
+                    for v in values:
+                        self.index[by].setdefault(v, []).append((rule, first_test))
+                else:
+                    self.anywhere.append((rule, first_test))
+        self.by_tag, self.by_lower, self.by_space = (
+            self.index["TAG"], self.index["LOWER"], self.index["IS_SPACE"])
 
     def matches(self, toks: list[Tok]) -> list[tuple[int, int, dict]]:
         """(rule order, token position, attrs) for every match, in the order to apply."""
         out = []
-        by_key = self.by_key.get
+        tag_get, lower_get, space_get = self.by_tag.get, self.by_lower.get, self.by_space.get
+        anywhere = self.anywhere
         n = len(toks)
         for i, tok in enumerate(toks):
-            for bucket in (by_key(("TAG", tok[0])), by_key(("LOWER", tok[1])), self.anywhere):
+            for bucket in (tag_get(tok[0]), lower_get(tok[1]), space_get(tok[3]), anywhere):
                 if not bucket:
                     continue
                 for rule, first in bucket:
-                    if not first(tok):
+                    if first is not None and not first(tok):
                         continue
                     length = len(rule.tests)
-                    if i + length > n or not all(
-                            rule.tests[k](toks[i + k]) for k in range(1, length)):
+                    if length > 1 and (i + length > n or not all(
+                            rule.tests[k](toks[i + k]) for k in range(1, length))):
                         continue
                     at = rule.index if rule.index >= 0 else length + rule.index
                     if not 0 <= at < length:

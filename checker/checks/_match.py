@@ -157,6 +157,18 @@ class PhraseSet:
         self.patterns = patterns
         self.needs = [required_literals(p) for p in patterns]
         self.compiled: list[re.Pattern[str] | None] = [None] * len(patterns)
+        # One literal as a plain string (one substring test), several as a tuple.
+        self._tests = [None if need is None else next(iter(need)) if len(need) == 1
+                       else tuple(need) for need in self.needs]
+
+    def _may_match(self, folded: str) -> list[int]:
+        """Indices of the patterns whose required literal is in ``folded``."""
+        out = []
+        for k, need in enumerate(self._tests):
+            if need is None or (need in folded if need.__class__ is str
+                                else any(s in folded for s in need)):
+                out.append(k)
+        return out
 
     def _compiled(self, k: int) -> re.Pattern[str]:
         rx = self.compiled[k]
@@ -165,9 +177,8 @@ class PhraseSet:
         return rx
 
     def _candidates(self, folded: str):
-        for k, need in enumerate(self.needs):
-            if need is None or any(s in folded for s in need):
-                yield self._compiled(k)
+        for k in self._may_match(folded):
+            yield self._compiled(k)
 
     def finditer(self, text: str, folded: str, lo: int = 0, hi: int | None = None):
         """Every match of every pattern, pattern by pattern, in ``text[lo:hi]``;
@@ -186,11 +197,7 @@ class PhraseSet:
     def which(self, text: str, folded: str | None = None) -> list[int]:
         """Indices of the patterns that match somewhere in ``text``."""
         folded = fold(text) if folded is None else folded
-        out = []
-        for k, need in enumerate(self.needs):
-            if (need is None or any(s in folded for s in need)) and self._compiled(k).search(text):
-                out.append(k)
-        return out
+        return [k for k in self._may_match(folded) if self._compiled(k).search(text)]
 
 
 @functools.lru_cache(maxsize=None)

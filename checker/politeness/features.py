@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .strategies import Lexicon, Match, lexicon, norm, sentence_strategies
@@ -72,16 +73,14 @@ class Extracted:
 
 
 def _ngrams(prefix: str, items: list[str], lo: int, hi: int, starts: list[int],
-            ends: list[int], counts: dict, occ: list | None) -> None:
+            ends: list[int], counts: Counter, occ: list | None) -> None:
     """Count the ``lo``..``hi``-grams of ``items`` (``items[0]`` is the ``<s>`` marker, which
     only opens n-grams of two or more); ``starts`` / ``ends`` are the character offsets of
     ``items[1:]``."""
-    get = counts.get
     for n in range(lo, hi + 1):
         k0 = 0 if n > 1 else 1
         names = [prefix + " ".join(items[k:k + n]) for k in range(k0, len(items) - n + 1)]
-        for name in names:
-            counts[name] = get(name, 0.0) + 1.0
+        counts.update(names)
         if occ is not None:
             occ.extend(zip(names, [starts[k - 1] if k else starts[0]
                                    for k in range(k0, len(items) - n + 1)],
@@ -92,7 +91,9 @@ def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
             spans: bool = False) -> Extracted:
     config = config or DEFAULT_CONFIG
     lex = lex or lexicon()
-    counts: dict[str, float] = {}
+    # Counter.update counts a list of names in C; insertion order (and so the order of every
+    # later sum) is the order the features are first seen, as with a plain dict.
+    counts: Counter = Counter()
     occ: list[tuple[str, int, int]] | None = [] if spans else None
     w_lo, w_hi = config["word_ngrams"]
     c_lo, c_hi = config["char_ngrams"] if config.get("char_ngrams") else (0, -1)
@@ -144,11 +145,11 @@ def extract(sents, config: dict | None = None, lex: Lexicon | None = None,
                 if occ is not None:
                     occ.append((name, m.start, m.end))
                 counts[name] = 1.0
-    get = counts.get
     for w, m in word_count.items():
-        for name in char_grams(w, c_lo, c_hi):
-            counts[name] = get(name, 0.0) + m
-    return Extracted(counts, all_toks, found, occ or [], word_spans, (c_lo, c_hi))
+        grams = char_grams(w, c_lo, c_hi)
+        for _ in range(m):
+            counts.update(grams)
+    return Extracted(dict(counts), all_toks, found, occ or [], word_spans, (c_lo, c_hi))
 
 
 def raw_features(sents, config: dict | None = None) -> dict[str, float]:
