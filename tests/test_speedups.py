@@ -167,3 +167,20 @@ def test_prefilter_agrees_with_plain_regex_on_odd_case(text):
         ps = phrase_set(patterns)
         want = any(re.compile(p, re.IGNORECASE).search(text) for p in patterns)
         assert ps.search(text, fold(text)) == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["A", "B", "I", "NEED", "THIS", "job", "AT&T", "O'NEIL", "&", "'",
+                                 " ", "\n\n", ".", "!", "so", "SO", "Please", "PLEASE", "x", "Q"]),
+                max_size=25).map("".join))
+def test_shouting_prefilter_changes_nothing(text):
+    from checker.checks import desperation
+
+    meta = load_toml("desperation.toml")["rules"]["desperation.shouting"]
+    fast = desperation._shouting(text, 0, len(text), meta)
+    saved = desperation.TWO_CAPITALS
+    desperation.TWO_CAPITALS = re.compile("")      # matches everywhere: prefilter off
+    try:
+        assert desperation._shouting(text, 0, len(text), meta) == fast
+    finally:
+        desperation.TWO_CAPITALS = saved

@@ -9,6 +9,8 @@ from ._match import (compile_all, fold, normalise_quotes, overlaps, phrase_set, 
                      word_alternation)
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z&']*")
+# Two capitals inside one WORD_RE word: needed for any word of two letters in capitals.
+TWO_CAPITALS = re.compile(r"[A-Z][&']*[A-Z]")
 
 
 def _phrase_signals(text: str, folded: str, lo: int, hi: int,
@@ -37,6 +39,8 @@ def _apologies(text: str, folded: str, lo: int, hi: int,
 
 
 def _shouting(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
+    if meta["min_letters"] >= 2 and not TWO_CAPITALS.search(text, lo, hi):
+        return []   # no word in capitals at all (the common case)
     acronyms = {a.upper() for a in meta["acronyms"]}
     emphasis = set(meta["emphasis_words"])
     caps = []
