@@ -118,6 +118,11 @@ def test_unsupported_rules_leave_spacy_ruler_in_place():
     (r"[a-z]+\b", None),
     (r"(?<!not )\bhappy\b", {"happy"}),
     (r"(?:x)?y?", None),
+    (r"\bwork (?:\w+ ){0,3}for free\b", {"for free"}),
+    (r"ab{2}cd", {"cd"}),
+    (r"ab{x|yz", None),
+    (r"(?i)hello", None),
+    (r"hi|hello", None),
 ])
 def test_required_literals(pattern, needed):
     got = required_literals(pattern)

@@ -47,6 +47,7 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 # The only non-ASCII characters that IGNORECASE matches to ASCII letters (re docs).
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _QUANTIFIERS = "?*+{"
+_BOUND = re.compile(r"\{\d*(?:,\d*)?\}")
 _LITERAL_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 '\",;:!&%@#/<>=_~`-")
 
 
@@ -132,12 +133,13 @@ def required_literals(pattern: str) -> frozenset[str] | None:
         if ch == "|":
             return None
         if ch in _QUANTIFIERS:
-            if run:
-                run.pop()     # the character before it may be absent or repeated
-            flush()
-            if ch == "{":
-                close = pattern.find("}", i)
-                i = n if close < 0 else close
+            bound = _BOUND.match(pattern, i) if ch == "{" else None
+            if ch != "{" or bound:
+                if run:
+                    run.pop()     # the character before it may be absent or repeated
+                if bound:
+                    i = bound.end() - 1
+            flush()   # a "{" that is no quantifier is a literal we do not count
         elif ch.lower() in _LITERAL_OK:
             run.append(ch.lower())
         else:   # ".", "^", "$", ")" or a non-ASCII character
