@@ -163,10 +163,13 @@ class PhraseSet:
         self._tests = [None if need is None else next(iter(need)) if len(need) == 1
                        else tuple(need) for need in self.needs]
 
-    def _may_match(self, folded: str) -> list[int]:
-        """Indices of the patterns whose required literal is in ``folded``."""
+    def may_match(self, folded: str, among: list[int] | None = None) -> list[int]:
+        """Indices of the patterns (of ``among``, default all) whose required literal is in
+        ``folded``.  The candidates of a whole draft bound those of each of its sentences."""
         out = []
-        for k, need in enumerate(self._tests):
+        tests = self._tests
+        for k in range(len(tests)) if among is None else among:
+            need = tests[k]
             if need is None or (need in folded if need.__class__ is str
                                 else any(s in folded for s in need)):
                 out.append(k)
@@ -178,8 +181,8 @@ class PhraseSet:
             rx = self.compiled[k] = re.compile(self.patterns[k], re.IGNORECASE)
         return rx
 
-    def _candidates(self, folded: str):
-        for k in self._may_match(folded):
+    def _candidates(self, folded: str, among: list[int] | None = None):
+        for k in self.may_match(folded, among):
             yield self._compiled(k)
 
     def finditer(self, text: str, folded: str, lo: int = 0, hi: int | None = None):
@@ -190,16 +193,17 @@ class PhraseSet:
             yield from rx.finditer(text, lo, hi)
 
     def search(self, text: str, folded: str | None = None, lo: int = 0,
-               hi: int | None = None) -> bool:
-        """Whether any pattern matches (``folded`` defaults to ``fold(text)``)."""
+               hi: int | None = None, among: list[int] | None = None) -> bool:
+        """Whether any pattern (of ``among``, default all) matches; ``folded`` defaults to
+        ``fold(text)``."""
         hi = len(text) if hi is None else hi
         folded = fold(text) if folded is None else folded
-        return any(rx.search(text, lo, hi) for rx in self._candidates(folded))
+        return any(rx.search(text, lo, hi) for rx in self._candidates(folded, among))
 
     def which(self, text: str, folded: str | None = None) -> list[int]:
         """Indices of the patterns that match somewhere in ``text``."""
         folded = fold(text) if folded is None else folded
-        return [k for k in self._may_match(folded) if self._compiled(k).search(text)]
+        return [k for k in self.may_match(folded) if self._compiled(k).search(text)]
 
 
 @functools.lru_cache(maxsize=None)

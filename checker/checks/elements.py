@@ -289,6 +289,11 @@ def run(ctx):
     phrases = data["phrases"]
     text = normalise_quotes(ctx.text)
     not_thanks = phrase_set(tuple(phrases["not_thanks"]))
+    # Patterns whose literal is nowhere in the draft need no test in any sentence.
+    folded = fold(text)
+    sets = {name: phrase_set(tuple(phrases.get(name, ()))) for name in ELEMENTS}
+    among = {name: ps.may_match(folded) for name, ps in sets.items()}
+    among_not_thanks = not_thanks.may_match(folded)
     section: dict[str, dict] = {}
     for name in ELEMENTS:
         section[name] = {"present": False}
@@ -298,12 +303,13 @@ def run(ctx):
         for name in ELEMENTS:
             if section[name]["present"]:
                 continue
-            if name == "thanks" and not_thanks.search(s_text, s_folded):
+            if name == "thanks" and among_not_thanks and not_thanks.search(
+                    s_text, s_folded, among=among_not_thanks):
                 continue
             hit = FRAMES[name](sent, w)
             if not hit and name != "call_heads_up":
-                pats = tuple(phrases.get(name, ()))
-                hit = bool(pats) and phrase_set(pats).search(s_text, s_folded)
+                hit = bool(among[name]) and sets[name].search(s_text, s_folded,
+                                                                among=among[name])
             if hit:
                 s, e = trim(ctx.text, sent.start_char, sent.end_char)
                 section[name] = {"present": True, "start": s, "end": e, "text": ctx.text[s:e]}
