@@ -10,8 +10,8 @@ against the document as it came in, then the attributes are set in rule order (a
 wins), on the token its ``index`` names.
 
 Only the pattern features these rules use are supported (``TAG``, ``LOWER``, ``DEP``,
-``IS_SPACE`` with a value, ``IN``, ``NOT_IN`` or ``REGEX``, no operators).  ``compile_rules``
-raises ``Unsupported`` for anything else, and the caller then keeps spaCy's own ruler.
+``IS_SPACE`` with a value, ``IN``, ``NOT_IN`` or ``REGEX``, no operators).  ``FastRules``
+raises ``Unsupported`` for anything else, and ``speed_up`` then keeps spaCy's own ruler.
 """
 from __future__ import annotations
 

@@ -189,3 +189,13 @@ def test_shouting_prefilter_changes_nothing(text):
         assert desperation._shouting(text, 0, len(text), meta) == fast
     finally:
         desperation.TWO_CAPITALS = saved
+
+
+def test_check_many_in_two_processes_gives_the_same_reports():
+    # The pipeline with the drop-in ruler goes to spaCy's worker processes as it is.
+    import checker
+
+    texts = [t for t in TEXTS if t.strip()] * 2
+    one = [r.to_dict() for r in checker.check_many(texts)]
+    two = [r.to_dict() for r in checker.check_many(texts, n_process=2)]
+    assert one == two
