@@ -199,3 +199,26 @@ def test_check_many_in_two_processes_gives_the_same_reports():
     one = [r.to_dict() for r in checker.check_many(texts)]
     two = [r.to_dict() for r in checker.check_many(texts, n_process=2)]
     assert one == two
+
+
+def test_bulk_load_leaves_the_collector_as_it_found_it():
+    import gc
+
+    from checker.startup import bulk_load
+
+    assert gc.isenabled()
+    with bulk_load():
+        assert not gc.isenabled()
+        junk = [[i] for i in range(1000)]
+    assert gc.isenabled() and gc.get_freeze_count() >= len(junk)
+    gc.disable()
+    try:
+        with bulk_load():
+            pass
+        assert not gc.isenabled()          # a caller that had it off keeps it off
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError):
+        with bulk_load():
+            raise RuntimeError("load failed")
+    assert gc.isenabled()                  # re-enabled after a failed load too
