@@ -15,58 +15,49 @@ from __future__ import annotations
 import datetime as dt
 
 
-def _sentence(ctx, start: int, end: int) -> str:
-    try:
-        sents = [s for s in ctx.doc.sents if s.start_char < end and s.end_char > start]
-    except (AttributeError, ValueError):  # no sentence boundaries
-        sents = []
+def _call_sentence(ctx) -> tuple[str, int, int] | None:
+    """The sentence(s) of the elements check's call heads-up, and the evidence span."""
+    call = ((ctx.sections.get("elements") or {}).get("call_heads_up") or {})
+    if not call.get("present") or call.get("start") is None:
+        return None
+    start, end = int(call["start"]), int(call.get("end", call["start"]))
+    sents = [s for s in (ctx.sents if ctx.doc is not None else [])
+             if s.start_char < end and s.end_char > start]
     if sents:
-        return ctx.text[min(s.start_char for s in sents):max(s.end_char for s in sents)]
-    return ctx.text[start:end]
+        return ctx.text[min(s.start_char for s in sents):max(s.end_char for s in sents)], start, end
+    return ctx.text[start:end], start, end
 
 
 def _announced(ctx, send_on: dt.date):
-    """The call heads-up evidence of the elements check and the call time it announces."""
+    """The call time the call heads-up announces, dated from ``send_on``, and its span."""
     from ..contacts.policy import read_call_time
 
-    call = ((ctx.sections.get("elements") or {}).get("call_heads_up") or {})
-    if not call.get("present") or call.get("start") is None:
+    found = _call_sentence(ctx)
+    if found is None:
         return None, None
-    start, end = int(call["start"]), int(call.get("end", call["start"]))
-    found = read_call_time(_sentence(ctx, start, end), send_on)
-    return found, (start, end)
-
-
-def _max_min_days(ctx) -> int:
-    """The policy's minimum days before an announced call (packaged default or the user's)."""
-    from ..ruledata import load_toml
-
-    default = load_toml("cadence.toml")["cadence"]["announced_call_min_days"]
-    user = (ctx.config.extra.get("cadence") or {}).get("announced_call_min_days", default)
-    return max(int(default), int(user)) if isinstance(user, int) else int(default)
+    sentence, start, end = found
+    return read_call_time(sentence, send_on), (start, end)
 
 
 def _announced_without_log(ctx) -> None:
     """Without a contact log the send date is unknown, but some announced calls are wrong
     whenever the note goes out: more than one call ("every day"), and, in a thank-you note,
-    a call sooner than a week ("tomorrow", "in a couple of days").  Calls on a named day
-    ("next Thursday", "the 14th") need the send date, so they are judged only with ``to=``."""
+    a call sooner than the policy allows ("tomorrow").  Calls on a named day ("next
+    Thursday", "the 14th") need the send date, so they are judged only with ``to=``."""
     from .. import calltime
 
-    call = ((ctx.sections.get("elements") or {}).get("call_heads_up") or {})
-    if not call.get("present") or call.get("start") is None:
+    found = _call_sentence(ctx)
+    if found is None:
         return
-    start, end = int(call["start"]), int(call.get("end", call["start"]))
-    sentence = _sentence(ctx, start, end)
+    sentence, start, end = found
     when = calltime.read(sentence)
     if when is None or (not when.repeat and (when.weekday is not None or when.day_of_month is not None)):
         return
-    if not when.repeat and (ctx.kind != "thank_you" or when.days >= _max_min_days(ctx)):
-        return  # nothing the policy could object to: skip loading it
-    from ..contacts.policy import judge_announced_call, load_policy, read_call_time
+    from ..contacts.policy import announced_call, judge_announced_call, load_policy
+
     today = dt.date.today()
     keep = {"frequency.call_repeat"} | ({"frequency.call_too_soon"} if ctx.kind == "thank_you" else set())
-    for reason in judge_announced_call(read_call_time(sentence, today), [], today,
+    for reason in judge_announced_call(announced_call(when, today), [], today,
                                        load_policy(ctx.config)):
         if reason.rule in keep:
             ctx.emit(reason.rule, start, end, **reason.fmt)

@@ -320,7 +320,11 @@ def read_call_time(sentence: str, send_on: dt.date,
                    patterns: list[dict[str, Any]] | None = None) -> AnnouncedCall | None:
     """When a call heads-up sentence says the call will come, relative to ``send_on``
     (the shared table of ``checker.calltime``)."""
-    found = calltime.read(sentence, patterns=patterns)
+    return announced_call(calltime.read(sentence, patterns=patterns), send_on)
+
+
+def announced_call(found: calltime.CallTime | None, send_on: dt.date) -> AnnouncedCall | None:
+    """A call time read from a draft (``calltime.read``), dated from ``send_on``."""
     if found is None:
         return None
     days = found.days_after(send_on)
