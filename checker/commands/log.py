@@ -148,11 +148,11 @@ def _policy_notes(conn, args, when) -> list[str]:
     """What the cadence policy says about a message you log as sent (logged anyway)."""
     from ..contacts import db
     from ..contacts.model import day_of
-    from ..contacts.policy import evaluate, load_policy
+    from ..contacts.policy import evaluate, load_policy, proposal_channel
 
     if args.direction != "sent" or args.kind not in ("thank_you", "follow_up"):
         return []
-    channel = {"call": "call", "voicemail": "call", "text": "text"}.get(args.channel, "email")
+    channel = proposal_channel(args.channel)
     employer = db.get_employer(conn, args.to)
     if employer is None:
         return []

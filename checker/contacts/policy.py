@@ -30,7 +30,7 @@ from .. import calltime
 from ..config import ConfigError, deep_merge
 from ..ruledata import catalogue, load_toml
 from .dates import add_business_days, ago, ordinal, short
-from .model import Employer, Event, day_of
+from .model import CALL_CHANNELS, Employer, Event, day_of
 
 PROPOSAL_CHANNELS = ("email", "call", "text")
 WORDS = {1: "once", 2: "twice"}
@@ -193,6 +193,12 @@ def _dates(events: list[Event], ref: dt.date) -> str:
 
 
 # --------------------------------------------------------------------------- evaluate
+
+def proposal_channel(channel: str) -> str:
+    """The channel a logged contact counts as when it is judged: a voicemail is a call, a
+    text a text, anything written (letter, LinkedIn message ...) an email."""
+    return "call" if channel in CALL_CHANNELS else channel if channel in PROPOSAL_CHANNELS else "email"
+
 
 def evaluate(events: Iterable[Event], *, send_on: dt.date | dt.datetime, channel: str = "email",
              kind: str = "follow_up", employer: Employer | None = None,
