@@ -38,17 +38,20 @@ _NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y
 MIN_YEAR, MAX_YEAR = 1900, 2199
 
 
-def check_range(value: dt.date | dt.datetime, raw: str = "") -> dt.date | dt.datetime:
-    """Dates outside MIN_YEAR..MAX_YEAR are typos (and would overflow date arithmetic)."""
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise DateError(f"year {value.year} is out of range ({MIN_YEAR}-{MAX_YEAR})"
+def _check_year(year: int, raw: str = "") -> None:
+    """Years outside MIN_YEAR..MAX_YEAR are typos (and would overflow date arithmetic)."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateError(f"year {year} is out of range ({MIN_YEAR}-{MAX_YEAR})"
                         + (f": {raw!r}" if raw else ""))
+
+
+def check_range(value: dt.date | dt.datetime, raw: str = "") -> dt.date | dt.datetime:
+    _check_year(value.year, raw)
     return value
 
 
 def _build(y: int, m: int, d: int, match: re.Match[str], raw: str) -> dt.date | dt.datetime:
-    if not MIN_YEAR <= y <= MAX_YEAR:
-        raise DateError(f"year {y} is out of range ({MIN_YEAR}-{MAX_YEAR}): {raw!r}")
+    _check_year(y, raw)
     try:
         day = dt.date(y, m, d)
     except ValueError:
