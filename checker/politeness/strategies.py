@@ -57,6 +57,8 @@ class Lexicon:
     not_start: frozenset
     skip: frozenset
     exempt_verbs: frozenset
+    command_leads: frozenset
+    deference_not_before: frozenset
     softeners: tuple
     demanding: tuple
     negators: frozenset
@@ -97,6 +99,8 @@ def lexicon() -> Lexicon:
         not_start=frozenset(start["not_start"]),
         skip=frozenset(start["skip"]),
         exempt_verbs=frozenset(data["commands"]["exempt_verbs"]),
+        command_leads=frozenset(data["commands"]["lead_words"]),
+        deference_not_before=frozenset(start["deference_not_before"]),
         softeners=tuple(_tokenize(p) for p in data["commands"]["softeners"]),
         demanding=tuple(tuple(q) for q in data["questions"]["demanding"]),
         negators=frozenset(data["sentiment"]["negators"]),
@@ -158,7 +162,7 @@ def sentence_strategies(sent, lex: Lexicon | None = None) -> list[Match]:
                     (name in lex.not_start and at_start):
                 continue
             if name == "deference" and len(hit) == 1 and k + 1 < len(toks) and \
-                    norms[k + 1] in ("morning", "afternoon", "evening", "luck", "day"):
+                    norms[k + 1] in lex.deference_not_before:
                 continue
             out.append(_span_match(name, toks, k, k + len(hit)))
             after = k + len(hit)
@@ -174,7 +178,7 @@ def sentence_strategies(sent, lex: Lexicon | None = None) -> list[Match]:
         out.append(_span_match("positive" if pol > 0 else "negative", toks, k, k + 1))
     # A bare command: base-form verb at the start that heads the sentence, with no subject.
     k = start
-    while k < len(toks) and norms[k] in ("please", "just", "now", "kindly", "pls", "plz", "so"):
+    while k < len(toks) and norms[k] in lex.command_leads:
         k += 1
     if k < len(toks):
         verb = toks[k]
