@@ -81,7 +81,9 @@ def test_results_keep_input_order_with_bad_items_between():
     assert "unknown kind 'letter'" in bad["k"]
 
 
-def test_a_check_that_raises_fails_one_draft_only(monkeypatch):
+@pytest.fixture
+def exploding_check(monkeypatch):
+    """The length check raises ZeroDivisionError("boom") on a draft containing EXPLODE."""
     import checker.checks.length as length
 
     real = length.run
@@ -92,6 +94,9 @@ def test_a_check_that_raises_fails_one_draft_only(monkeypatch):
         return real(ctx)
 
     monkeypatch.setattr(length, "run", flaky)
+
+
+def test_a_check_that_raises_fails_one_draft_only(exploding_check):
     items = [Item(i, GOOD + (" EXPLODE" if i in (2, 5) else "")) for i in range(8)]
     results = list(process(items, batch_size=2))
     assert [r.id for r in results] == list(range(8))
@@ -100,22 +105,13 @@ def test_a_check_that_raises_fails_one_draft_only(monkeypatch):
 
 
 @pytest.mark.slow
-def test_parallel_mode_keeps_order_and_reports_a_failing_draft(monkeypatch):
+def test_parallel_mode_keeps_order_and_reports_a_failing_draft(monkeypatch, exploding_check):
     import multiprocessing
 
-    import checker.checks.length as length
     from checker.batch import runner
 
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("needs fork to carry the patched check into the workers")
-    real = length.run
-
-    def flaky(ctx):
-        if "EXPLODE" in ctx.text:
-            raise ZeroDivisionError("boom")
-        return real(ctx)
-
-    monkeypatch.setattr(length, "run", flaky)
     monkeypatch.setattr(runner, "CHUNK", 3)  # several chunks in flight
     items = [Item(i, GOOD + (" EXPLODE" if i in (2, 7) else "")) for i in range(10)]
     items.insert(4, Item("bad", error="unreadable"))

@@ -27,6 +27,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from checker.batch import readers, safezip
 from checker.batch.readers import Item
 
+from .errors import InputError, size_text
+
 bp = Blueprint("batch", __name__, url_prefix="/batch")
 
 DEFAULTS = {"BATCH_MAX_UPLOAD": 10 * 1024 * 1024, "BATCH_MAX_DRAFTS": 500, "BATCH_MAX_FILES": 500}
@@ -35,19 +37,12 @@ KIND_LABELS = {"auto": "Work it out from each draft", "thank_you": "Thank-you no
 ACCEPT = ".csv,.jsonl,.txt,.md,.eml,.docx,.zip"
 
 
-class UploadError(ValueError):
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class UploadError(InputError):
+    """An upload the class review cannot take."""
 
 
 def _conf(key: str) -> Any:
     return current_app.config.get(key, DEFAULTS[key])
-
-
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):,.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:,.0f} KB"
 
 
 @bp.record_once
@@ -141,7 +136,7 @@ def _page(status: int = 200, **context: Any):
     context.setdefault("error", None)
     context.setdefault("review", None)
     return render_template("batch/index.html", kinds=KIND_LABELS, accept=ACCEPT,
-                           max_upload=_mb(int(_conf("BATCH_MAX_UPLOAD"))),
+                           max_upload=size_text(int(_conf("BATCH_MAX_UPLOAD"))),
                            max_drafts=int(_conf("BATCH_MAX_DRAFTS")), **context), status
 
 
@@ -211,5 +206,5 @@ def report_css():
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(exc):
     return _page(413, error=f"The upload is too large: the limit is "
-                            f"{_mb(int(_conf('BATCH_MAX_UPLOAD')))} per upload. Split the class "
+                            f"{size_text(int(_conf('BATCH_MAX_UPLOAD')))} per upload. Split the class "
                             "into smaller uploads, or use `followup batch` on the command line.")

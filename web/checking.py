@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from .errors import InputError
+
 KINDS = ("thank_you", "follow_up")
 KIND_LABELS = {"auto": "Work it out from the text", "thank_you": "Thank-you note",
                "follow_up": "Follow-up"}
@@ -18,11 +20,8 @@ WARM_UP_TEXT = ("Dear Ms Lee,\n\nThank you for meeting with me yesterday. I enjo
                 "about the team. I will call you next Tuesday.\n\nBest regards,\nSam")
 
 
-class CheckInputError(ValueError):
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class CheckInputError(InputError):
+    """A draft or option the check cannot take."""
 
 
 def init_app(app: Flask) -> None:

@@ -5,13 +5,28 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 
+class InputError(ValueError):
+    """Bad input from the user: a one-line ``message`` and the HTTP ``status`` to answer."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def size_text(n: int) -> str:
+    """A byte limit for people: "48 KB", "1.5 MB", "10 MB"."""
+    if n < 1024 * 1024:
+        return f"{n / 1024:,.0f} KB"
+    return f"{n / (1024 * 1024):,.1f}".removesuffix(".0") + " MB"
+
+
 def _limit_text(app: Flask) -> str:
-    n = int(app.config.get("MAX_CONTENT_LENGTH") or 0)
-    return f"{n / 1024:,.0f} KB" if n < 1024 * 1024 else f"{n / (1024 * 1024):,.1f} MB"
+    return size_text(int(app.config.get("MAX_CONTENT_LENGTH") or 0))
 
 
 def init_app(app: Flask) -> None:
