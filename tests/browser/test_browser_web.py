@@ -94,18 +94,26 @@ def test_paste_check_and_see_a_highlight_with_its_message(page, base_url, artifa
     assert not page.problems, page.problems
 
 
+def tab_until(page, target: str, limit: int) -> list[str]:
+    """Press Tab until the focused element (its id, else its text, else its tag) is
+    ``target``, at most ``limit`` times; the elements passed, in order."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("document.activeElement.id || "
+                                  "document.activeElement.textContent.trim() || "
+                                  "document.activeElement.tagName"))
+        if seen[-1] == target:
+            break
+    return seen
+
+
 def test_keyboard_only_pass(page, base_url, artifacts_dir):
     page.goto(base_url + "/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
     page.keyboard.press("Enter")  # skip to main content
-    seen = []
-    for _ in range(12):
-        page.keyboard.press("Tab")
-        el = page.evaluate("document.activeElement.id || document.activeElement.tagName")
-        seen.append(el)
-        if el == "text":
-            break
+    seen = tab_until(page, "text", 12)
     assert seen[-1] == "text", seen
     page.keyboard.type("Dear Ms Lee,\n\nThank you for the interview. Please please tell me "
                        "if I got the job!!! I really need this job.\n\nSam")
@@ -240,19 +248,9 @@ def test_keyboard_only_log_entry(page, base_url, artifacts_dir):
     page.goto(base_url + "/log/")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # skip link
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "log-company":
-            break
-    assert page.evaluate("document.activeElement.id") == "log-company"
+    assert tab_until(page, "log-company", 30)[-1] == "log-company"
     page.keyboard.type("Umbrella Corp")
-    order = []
-    for _ in range(15):
-        page.keyboard.press("Tab")
-        el = page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
-        order.append(el)
-        if el == "Add to log":
-            break
+    order = tab_until(page, "Add to log", 15)
     assert order[-1] == "Add to log", order
     # every field of the form is reachable, in reading order (a date input has a tab stop
     # per part: month, day, year)
