@@ -30,6 +30,13 @@ class Finding:
                        self.end, self.suggestion)
 
 
+def clip(text: str, n: int = 60) -> str:
+    """``text`` on one line (runs of whitespace as one space), cut to ``n`` characters with
+    "..." when longer: how reports quote the words a finding is about."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[:n - 3] + "..."
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of a character offset."""
     offset = max(0, min(offset, len(text)))

@@ -18,7 +18,7 @@ from html import escape
 from typing import Any, TextIO
 
 from .. import highlight
-from ..report import SEVERITY_RANK
+from ..report import SEVERITY_RANK, clip
 from .charts import column_chart, share_bars
 from .summary import ELEMENTS, Summary, facts
 
@@ -305,9 +305,8 @@ def render_card(result, n: int) -> str:
     fixes = []
     for x in sorted(findings, key=_finding_sort):
         sev = escape(str(x.get("severity", "")))
-        quote = str(x.get("text") or "")
-        quote = " ".join(quote.split())
-        quote_html = (f' <span class="quote">&ldquo;{escape(quote if len(quote) <= 90 else quote[:87] + "...")}&rdquo;</span>'
+        quote = " ".join(str(x.get("text") or "").split())
+        quote_html = (f' <span class="quote">&ldquo;{escape(clip(quote, 90))}&rdquo;</span>'
                       if quote else "")
         sugg = x.get("suggestion")
         fixes.append(f'<li><span class="sev {sev}">{sev}</span> {escape(str(x.get("message", "")))}'

@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..report import clip
+
 ELEMENTS = (("thanks", "Thanks for their time"),
             ("enjoyed", "What they enjoyed"),
             ("offer_info", "Offer of more information"),
@@ -57,8 +59,7 @@ def facts(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def phrase_key(text: str) -> str:
-    text = " ".join(str(text).lower().split()).strip(" .,;:")
-    return text if len(text) <= 60 else text[:57] + "..."
+    return clip(" ".join(str(text).lower().split()).strip(" .,;:"))
 
 
 @dataclass

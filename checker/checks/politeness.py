@@ -18,6 +18,7 @@ from operator import itemgetter
 from ..politeness.features import char_grams
 from ..politeness.model import Model, load, sigmoid
 from ..politeness.strategies import _tokenize, lexicon, norm, softened
+from ..report import clip
 from ..ruledata import load_toml
 
 HINTS = {"bare_command": "politeness.bare_command",
@@ -179,11 +180,6 @@ def score_body(ctx, model: Model | None = None, method: str | None = None) -> di
             "strategies": strategies, "spans": spans}
 
 
-def _clip(text: str, n: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[:n - 3] + "..."
-
-
 def label_for(score: float, labels: dict) -> str:
     if score >= float(labels["polite_min"]):
         return "polite"
@@ -215,11 +211,11 @@ def run(ctx):
                     a <= f["start"] and f["end"] <= b or f["start"] <= a and b <= f["end"]
                     for a, b in seen):
                 seen.append((f["start"], f["end"]))
-                worst.append(f"'{_clip(f['text'])}'")
+                worst.append(f"'{clip(f['text'], 40)}'")
         worst = worst[:3]
         message = None
         if pressure:
-            worst = [f"'{_clip(sig['text'])}'" for sig in pressure][:2]
+            worst = [f"'{clip(sig['text'], 40)}'" for sig in pressure][:2]
             message = load_toml("politeness.toml")["rules"]["politeness.impolite"]["message_pressure"]
         reasons = (" and ".join([", ".join(worst[:-1]), worst[-1]] if len(worst) > 1 else worst)
                    + (" makes" if len(worst) == 1 else " make") + " it less polite") if worst else (

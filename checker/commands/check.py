@@ -6,7 +6,7 @@ import os
 import sys
 
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError, open_input
-from ..report import SEVERITIES
+from ..report import SEVERITIES, clip
 
 ELEMENTS = (("thanks", "thanks for their time"), ("enjoyed", "enjoyed meeting / the company"),
             ("offer_info", "offer of more information"), ("call_heads_up", "heads-up about your call"))
@@ -61,7 +61,7 @@ def render_text(name: str, report, colour: bool) -> str:
     out = []
     for f in d["findings"]:
         sev = _paint(f["severity"], COLOURS[f["severity"]], colour)
-        quoted = (f' "{_clip(f["text"])}"' if f["text"] and f["end"] - f["start"] <= 80
+        quoted = (f' "{clip(f["text"])}"' if f["text"] and f["end"] - f["start"] <= 80
                   and f["text"] not in f["message"] else "")
         out.append(f'{name}:{f["line"]}:{f["column"]}: {sev} {f["rule"]} {f["message"]}{quoted}')
         if f["suggestion"]:
@@ -97,11 +97,6 @@ def render_text(name: str, report, colour: bool) -> str:
     out.append(f"{name}: {verdict}: {c['error']} errors, {c['warning']} warnings, "
                f"{c['suggestion']} suggestions")
     return "\n".join(out)
-
-
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def run(args) -> int:
