@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .checks._match import PhraseSet, fold
+from .checks._match import PhraseSet, fold, normalise_quotes
 from .ruledata import load_toml
 
 
@@ -179,7 +179,7 @@ def _kind_cues() -> dict[str, tuple[PhraseSet, tuple[float, ...]]]:
 
 
 def kind_scores(text: str) -> dict[str, float]:
-    text = text.replace("\u2019", "'")
+    text = normalise_quotes(text)
     folded = fold(text)
     return {kind: sum(weights[k] for k in cues.which(text, folded))
             for kind, (cues, weights) in _kind_cues().items()}

@@ -36,14 +36,8 @@ class _Model:
         self.coef, self.b0 = fit_linear(X, y[rows], [labels[i] for i in rows], self.recipe)
         lab = np.array([i for i in rows if labels[i] is not None])
         raw = X[np.searchsorted(rows, lab)] @ self.coef + self.b0
-        mode = self.recipe.get("threshold", "platt")
-        if mode == "platt":
-            a, b = platt(raw, np.array([labels[i] for i in lab]))
-            self.threshold = -b / a
-        elif mode == "median":
-            self.threshold = float(np.median(raw))
-        else:
-            self.threshold = float(mode)
+        a, b = platt(raw, np.array([labels[i] for i in lab]))
+        self.threshold = -b / a
         return self
 
     def predict(self, rows):
