@@ -23,26 +23,34 @@ Every error a user can cause (bad date, malformed CSV, corrupt or foreign databa
 """
 from __future__ import annotations
 
-from .csvio import (COLUMNS, CSVImportError, ImportResult, export_csv, export_json,
-                    export_rows, import_csv)
-from .dates import DateError, parse_date, short
-from .db import (SCHEMA_VERSION, add_employer, add_event, connect, count_events,
-                 default_db_path, delete_event, get_employer, get_event, list_employers,
-                 list_events, migrate, resolve_db_path, schema_version, transaction)
-from .model import (CHANNELS, DIRECTIONS, KINDS, STYLES, ContactLogError, Employer, Event,
-                    NoDatabase)
-from .next import check_contact, next_step
-from .policy import NextStep, Reason, Verdict, evaluate, load_policy, plan
+import importlib
+
+# The public names and the module each lives in.  They are imported on first use (PEP 562),
+# so the pre-send check, which needs only ``policy``, does not load SQLite and CSV code.
+_EXPORTS = {
+    **dict.fromkeys(("COLUMNS", "CSVImportError", "ImportResult", "export_csv", "export_json",
+                     "export_rows", "import_csv"), "csvio"),
+    **dict.fromkeys(("DateError", "parse_date", "short"), "dates"),
+    **dict.fromkeys(("SCHEMA_VERSION", "add_employer", "add_event", "connect", "count_events",
+                     "default_db_path", "delete_event", "get_employer", "get_event",
+                     "list_employers", "list_events", "migrate", "resolve_db_path",
+                     "schema_version", "transaction"), "db"),
+    **dict.fromkeys(("CHANNELS", "DIRECTIONS", "KINDS", "STYLES", "ContactLogError", "Employer",
+                     "Event", "NoDatabase"), "model"),
+    **dict.fromkeys(("check_contact", "next_step"), "next"),
+    **dict.fromkeys(("NextStep", "Reason", "Verdict", "evaluate", "load_policy", "plan"), "policy"),
+}
+__all__ = sorted(_EXPORTS)
 
 
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
-__all__ = [
-    "CHANNELS", "COLUMNS", "DIRECTIONS", "KINDS", "SCHEMA_VERSION", "STYLES",
-    "CSVImportError", "ContactLogError", "DateError", "Employer", "Event", "ImportResult",
-    "NextStep", "NoDatabase", "Reason", "Verdict",
-    "add_employer", "add_event", "check_contact", "connect", "count_events", "default_db_path",
-    "delete_event", "evaluate", "export_csv", "export_json", "export_rows", "get_employer",
-    "get_event", "import_csv", "list_employers", "list_events", "load_policy", "migrate",
-    "next_step", "parse_date", "plan", "resolve_db_path", "schema_version", "short",
-    "transaction",
-]
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
