@@ -57,7 +57,7 @@ def test_dev_set(dev_drafts):
     assert result["phrase_recall"] >= 0.9
 
 
-@pytest.mark.parametrize("name", ["tune", "tune2", "tune3", "holdout", "holdout2"])
+@pytest.mark.parametrize("name", ["tune", "tune2", "tune3", "tune4", "holdout", "holdout2"])
 def test_bundled_eval_sets(name):
     path = ROOT / "data" / "eval" / f"{name}.jsonl"
     if not path.exists():
@@ -68,3 +68,5 @@ def test_bundled_eval_sets(name):
     for k in ELEMENTS:
         assert result["f1"][k] >= 0.85, (k, result["f1"])
     assert result["f1"]["desperate"] >= 0.8
+    # Labelled desperate phrases a signal overlaps (phrase rules plus the tone model).
+    assert result["phrase_recall"] >= 0.7, result["phrase_recall"]

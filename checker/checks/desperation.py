@@ -90,6 +90,27 @@ def _intensifiers(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, in
     return [("desperation.intensifiers", m.start(), m.end()) for m in rx.finditer(text, lo, hi)]
 
 
+def _tone(ctx, text: str, found: list[tuple[str, int, int]],
+          meta: dict) -> dict[tuple[int, int], tuple[float, list[str]]]:
+    """Sentences the learned tone model scores at or above the threshold that no other signal
+    covers: span -> (probability, words that raised it)."""
+    from ..tone import body_sentences, load
+
+    sents = body_sentences(ctx)
+    if not found and len(sents) < meta["min_alone"]:
+        return {}
+    model = load()
+    out = {}
+    for sent in sents:
+        span = trim(text, sent.start_char, sent.end_char)
+        if span[0] >= span[1] or any(overlaps(span, (s, e)) for _, s, e in found):
+            continue
+        p, words = model.sentence_probability(sent)
+        if p >= meta["threshold"]:
+            out[span] = (p, words)
+    return out if found or len(out) >= meta["min_alone"] else {}
+
+
 def run(ctx):
     data = load_toml("desperation.toml")
     rules = data["rules"]
@@ -104,6 +125,12 @@ def run(ctx):
     raw += _shouting(text, lo, hi, rules["desperation.shouting"])
     raw += _punctuation(text, lo, hi, rules["desperation.punctuation"])
     raw += _intensifiers(text, lo, hi, rules["desperation.intensifiers"])
+    tone = {}
+    if ctx.config.enabled("desperation.tone"):
+        meta = rules["desperation.tone"]
+        tone = _tone(ctx, text, raw, ctx.config.threshold(
+            "desperation.tone", {"threshold": meta["threshold"], "min_alone": meta["min_alone"]}))
+        raw += [("desperation.tone", s, e) for s, e in tone]
 
     # One signal per span: drop exact duplicates and spans inside a longer span of the same rule.
     raw.sort(key=lambda s: (s[1], -(s[2] - s[1])))
@@ -128,8 +155,15 @@ def run(ctx):
             fmt["mark"] = ctx.text[s:e]
         if rule == "desperation.intensifiers":
             fmt["words"] = " ".join(ctx.text[s:e].replace(",", " ").split())
+        if rule == "desperation.tone":
+            p, words = tone[(s, e)]
+            fmt["why"] = (f"model score {p:.2f}" + (", words: " + ", ".join(
+                f"\"{w}\"" for w in words) if words else ""))
         finding = ctx.emit(rule, s, e, **fmt)
         if finding is not None and level == "high" and ctx.config.severity_for(rule, None) is None:
             ctx.findings[-1] = finding.with_severity(levels["high_severity"])
-        out.append({"rule": rule, "start": s, "end": e, "text": ctx.text[s:e]})
+        signal = {"rule": rule, "start": s, "end": e, "text": ctx.text[s:e]}
+        if rule == "desperation.tone":
+            signal["probability"] = round(tone[(s, e)][0], 3)
+        out.append(signal)
     return {"detected": bool(out), "level": level, "score": round(score, 2), "signals": out}

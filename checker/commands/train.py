@@ -1,7 +1,9 @@
 """``followup train politeness [--corpus DIR]``: train the politeness model from its corpus.
+``followup train desperation [--data DIR]``: train the desperation-tone model from the
+labelled blind tuning drafts (``data/eval/tune*.jsonl``).
 
-Writes ``weights.json`` and ``card.json`` into ``models/politeness`` (or ``--out DIR``).  The
-recipe lives in ``models/politeness/train.py``; scikit-learn is imported only here.
+Each writes ``weights.json`` and ``card.json`` into ``models/<model>`` (or ``--out DIR``).
+The recipes live in ``models/<model>/train.py``; scikit-learn is imported only here.
 """
 from __future__ import annotations
 
@@ -13,12 +15,14 @@ from ..cli import UsageError
 
 
 def add_arguments(p) -> None:
-    p.add_argument("model", choices=("politeness",), help="the model to train")
+    p.add_argument("model", choices=("politeness", "desperation"), help="the model to train")
     p.add_argument("--corpus", metavar="DIR",
                    help="folder with wikipedia.annotated.csv and stack-exchange.annotated.csv "
                         "(default: ../shared/data/politeness)")
+    p.add_argument("--data", metavar="DIR",
+                   help="desperation: folder with the tune*.jsonl drafts (default: data/eval)")
     p.add_argument("--out", metavar="DIR", help="where to write weights.json and card.json "
-                                                "(default: the models/politeness package)")
+                                                "(default: the models/<model> package)")
     p.add_argument("--evaluate", action="store_true",
                    help="also run the 10-fold evaluation and record it in card.json")
     p.add_argument("--folds", type=int, default=10, help="folds for --evaluate (default 10)")
@@ -27,6 +31,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    if args.model == "desperation":
+        return _desperation(args)
     from models.politeness import recipe
     from models.politeness.corpus import CorpusError
 
@@ -41,6 +47,25 @@ def run(args) -> int:
         result = recipe.build(corpus_dir=args.corpus, out_dir=out, evaluate_too=args.evaluate,
                               folds=args.folds, use_cache=not args.no_cache, say=say)
     except CorpusError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write the model: {exc}") from None
+    say(f"wrote {result['weights']} and {result['card']} in {time.time() - t0:.0f} s")
+    return 0
+
+
+def _desperation(args) -> int:
+    from models.desperation import recipe
+    from models.desperation.train import DataError
+
+    say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: not a folder")
+    t0 = time.time()
+    try:
+        result = recipe.build(data_dir=args.data, out_dir=out, say=say)
+    except DataError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot write the model: {exc}") from None

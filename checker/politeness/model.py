@@ -45,6 +45,12 @@ class Scored:
 
 @dataclass
 class Model:
+    """A linear model over named features.  The class attributes name the kind of model in
+    its file and in errors; ``checker.tone`` subclasses it for the desperation-tone model."""
+    FORMAT = FORMAT
+    KIND = "politeness"
+    REBUILD = REBUILD
+
     config: dict
     vectorizer: Vectorizer
     weights: dict[str, float]
@@ -80,7 +86,7 @@ class Model:
     def to_json(self) -> dict:
         names = sorted(self.vectorizer.idf)
         return {
-            "format": FORMAT,
+            "format": self.FORMAT,
             "meta": self.meta,
             "config": self.config,
             "blocks": self.vectorizer.blocks,
@@ -96,8 +102,8 @@ class Model:
 
     @classmethod
     def from_json(cls, data: dict, where: str = WEIGHTS) -> "Model":
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise ModelError(f"{where}: not a politeness model ({FORMAT}); {REBUILD}")
+        if not isinstance(data, dict) or data.get("format") != cls.FORMAT:
+            raise ModelError(f"{where}: not a {cls.KIND} model ({cls.FORMAT}); {cls.REBUILD}")
         try:
             feats = data["features"]
             names, idfs, ws = feats["names"], feats["idf"], feats["weight"]
@@ -114,27 +120,27 @@ class Model:
                        weights=weights, bias=float(data["bias"]),
                        calibration=(float(a), float(b)), meta=data.get("meta", {}))
         except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise ModelError(f"{where}: corrupt politeness model ({exc!r}); {REBUILD}") from None
+            raise ModelError(f"{where}: corrupt {cls.KIND} model ({exc!r}); {cls.REBUILD}") from None
 
     def save(self, path: Path | str) -> None:
         Path(path).write_text(json.dumps(self.to_json(), separators=(",", ":"),
                                          ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
-def load_path(path: Path | str) -> Model:
+def load_path(path: Path | str, cls: type[Model] = Model) -> Model:
     path = Path(path)
+    what, rebuild = f"{cls.KIND} weights {path}", cls.REBUILD
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ModelError(f"politeness weights {path} are missing; {REBUILD}") from None
+        raise ModelError(f"{what} are missing; {rebuild}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ModelError(f"politeness weights {path} cannot be read ({exc}); {REBUILD}") from None
+        raise ModelError(f"{what} cannot be read ({exc}); {rebuild}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ModelError(f"politeness weights {path} are corrupt ({exc.msg} at line "
-                         f"{exc.lineno}); {REBUILD}") from None
-    return Model.from_json(data, str(path))
+        raise ModelError(f"{what} are corrupt ({exc.msg} at line {exc.lineno}); {rebuild}") from None
+    return cls.from_json(data, str(path))
 
 
 def weights_path() -> Path:

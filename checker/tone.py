@@ -1,0 +1,73 @@
+"""The learned desperation-tone model: how likely one sentence reads anxious, needy or pushy.
+
+The phrase rules in ``rules/desperation.toml`` are precise but only know the wordings they
+list.  This model adds ``desperation.tone``: a logistic regression over the words and
+character n-grams of a sentence, trained on the labelled desperate phrases of the blind
+tuning drafts in ``data/eval`` (``models/desperation``: recipe and model card).  It is the
+politeness model's machinery (``checker.politeness``: the same feature extractor, TF-IDF and
+JSON weights, no pickle and no scikit-learn on the check path) with its own features and file.
+"""
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+from .politeness.features import extract
+from .politeness.model import Model, load_path
+
+PACKAGE = "models.desperation"
+WEIGHTS = "weights.json"
+
+
+class ToneModel(Model):
+    FORMAT = "followup-checker/desperation-tone-model/1"
+    KIND = "desperation tone"
+    REBUILD = "rebuild it with `followup train desperation`"
+
+    def sentence_probability(self, sent) -> tuple[float, list[str]]:
+        """P(desperate) for one sentence span, and the words that raised it most (word
+        n-gram features with the largest positive contributions, best first)."""
+        scored = self.score_sents([sent], spans=False)
+        words = sorted(((c, n[2:]) for n, c in scored.contributions.items()
+                        if n.startswith("w:") and c > 0 and _telling(n[2:])), reverse=True)
+        chosen: list[str] = []
+        for _, w in words:
+            if not any(w in c or c in w for c in chosen):
+                chosen.append(w)
+                if len(chosen) == 3:
+                    break
+        return scored.probability, chosen
+
+
+def _telling(ngram: str) -> bool:
+    """A word n-gram worth quoting: one of its words is a content word ("savings", not "i")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    parts = ngram.split()
+    return "<s>" not in parts and any(p.isalpha() and p not in STOP_WORDS for p in parts)
+
+
+def features(sent, config: dict) -> dict[str, float]:
+    """The feature counts of one sentence (training and the check share this)."""
+    return extract([sent], config).counts
+
+
+def body_sentences(ctx) -> list:
+    """The sentences the model scores (and is trained on): body sentences after the greeting
+    line that hold a word."""
+    lo = ctx.layout.greeting[1] if ctx.layout.greeting else 0
+    return [s for s in ctx.body_sents() if s.end_char > lo and any(t.is_alpha for t in s)]
+
+
+def weights_path() -> Path:
+    return Path(str(resources.files(PACKAGE).joinpath(WEIGHTS)))
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> ToneModel:
+    """The shipped model, read once per process."""
+    from .startup import bulk_load
+
+    with bulk_load():
+        return load_path(weights_path(), ToneModel)
