@@ -1,8 +1,8 @@
 """The learned desperation-tone model: how likely one sentence reads anxious, needy or pushy.
 
 The phrase rules in ``rules/desperation.toml`` are precise but only know the wordings they
-list.  This model adds ``desperation.tone``: a logistic regression over the words and
-character n-grams of a sentence, trained on the labelled desperate phrases of the blind
+list.  This model adds ``desperation.tone``: a logistic regression over the word
+1-2-grams of a sentence, trained on the labelled desperate phrases of the blind
 tuning drafts in ``data/eval`` (``models/desperation``: recipe and model card).  It is the
 politeness model's machinery (``checker.politeness``: the same feature extractor, TF-IDF and
 JSON weights, no pickle and no scikit-learn on the check path) with its own features and file.
@@ -25,9 +25,13 @@ class ToneModel(Model):
     KIND = "desperation tone"
     REBUILD = "rebuild it with `followup train desperation`"
 
-    def sentence_probability(self, sent) -> tuple[float, list[str]]:
-        """P(desperate) for one sentence span, and the words that raised it most (word
-        n-gram features with the largest positive contributions, best first)."""
+    def sentence_probability(self, sent) -> float:
+        """P(desperate) for one sentence span."""
+        return self.score_counts(features(sent, self.config))
+
+    def telling_words(self, sent) -> list[str]:
+        """The word n-grams that raised the sentence's score most (up to three, best first,
+        none inside another)."""
         scored = self.score_sents([sent], spans=False)
         words = sorted(((c, n[2:]) for n, c in scored.contributions.items()
                         if n.startswith("w:") and c > 0 and _telling(n[2:])), reverse=True)
@@ -37,7 +41,7 @@ class ToneModel(Model):
                 chosen.append(w)
                 if len(chosen) == 3:
                     break
-        return scored.probability, chosen
+        return chosen
 
 
 def _telling(ngram: str) -> bool:

@@ -54,6 +54,7 @@ def test_round_trip_identical_scores(trained):
     doc = checker.nlp.get_nlp()("I am begging you, I need this job so badly. The office was bright.")
     for sent in doc.sents:
         assert loaded.sentence_probability(sent) == res["model"].sentence_probability(sent)
+        assert loaded.telling_words(sent) == res["model"].telling_words(sent)
     card = json.loads((out / "card.json").read_text())
     assert set(card["data"]) == {"tune", "tune3"}
     assert card["data"]["tune"]["drafts"] == 40 and len(card["data"]["tune"]["sha256"]) == 64

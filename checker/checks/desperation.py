@@ -105,9 +105,9 @@ def _tone(ctx, text: str, found: list[tuple[str, int, int]],
         span = trim(text, sent.start_char, sent.end_char)
         if span[0] >= span[1] or any(overlaps(span, (s, e)) for _, s, e in found):
             continue
-        p, words = model.sentence_probability(sent)
+        p = model.sentence_probability(sent)
         if p >= meta["threshold"]:
-            out[span] = (p, words)
+            out[span] = (p, model.telling_words(sent))
     return out if found or len(out) >= meta["min_alone"] else {}
 
 
