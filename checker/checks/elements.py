@@ -207,7 +207,7 @@ def _offer(sent, w) -> bool:
         # "I'd be happy to provide", "I am glad to send", "I'm available to come in"
         if lemma in w["offer_adj"] and (_first_person(tok) or _dropped_subject(tok)) and not _negated(tok):
             for c in tok.children:
-                if c.dep_ == "xcomp" and c.lemma_.lower() in w["offer_verbs"]:
+                if c.dep_ == "xcomp" and c.lemma_.lower() in w["offer_verbs"] and not _courtesy(c, w):
                     return True
         # "I can send additional references", "I could provide a list of projects"
         if lemma in w["offer_verbs"] and tok.pos_ in ("VERB", "ADV") and not _negated(tok) and (
@@ -215,6 +215,8 @@ def _offer(sent, w) -> bool:
             aux = _auxes(tok)
             if aux & w["offer_aux"] and not _is_question(sent):
                 objs = [c for c in tok.subtree if c.dep_ in ("dobj", "pobj", "attr", "compound")]
+                if _courtesy(tok, w):
+                    continue
                 if lemma in w["offer_verbs_any_object"] or any(
                         o.lemma_.lower() in w["info_nouns"] or o.lower_ in w["info_nouns"] for o in objs):
                     return True
@@ -224,6 +226,11 @@ def _offer(sent, w) -> bool:
                 if c.dep_ in ("acl", "xcomp", "relcl") and c.lemma_.lower() in w["offer_verbs"]:
                     return True
     return False
+
+
+def _courtesy(verb, w) -> bool:
+    """"send my apologies / best wishes": a courtesy, not an offer of information."""
+    return any(c.dep_ == "dobj" and c.lower_ in w["courtesy_objects"] for c in verb.children)
 
 
 def _call(sent, w) -> bool:
@@ -239,7 +246,7 @@ def _call(sent, w) -> bool:
         if lemma in w["call_verbs"] and tok.pos_ == "VERB":
             if any(c.dep_ == "dobj" and c.lower_ == "me" for c in tok.children):
                 continue  # "call me" invites their call
-            if any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in w["visit_particles"]
+            if any(c.dep_ in ("prt", "prep", "advmod", "oprd") and c.lower_ in w["visit_particles"]
                    and c.i == tok.i + 1 for c in tok.children):
                 continue  # "I'll call in at the branch" is a visit
             key = tok
