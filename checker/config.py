@@ -57,6 +57,47 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "a table" if isinstance(value, dict) else type(value).__name__
+
+
+def _check_types(defaults: dict[str, Any], over: dict[str, Any], where: str) -> None:
+    """Each override must have the type of the packaged value it replaces (ints and floats
+    are both numbers; keys the defaults do not have are left to the check)."""
+    for key, value in over.items():
+        if key not in defaults:
+            continue
+        want, got = _kind(defaults[key]), _kind(value)
+        if want != got:
+            raise ConfigError(f"{where} {key} must be {want}, not {value!r}")
+        if isinstance(value, dict):
+            _check_types(defaults[key], value, f"{where[:-1]}.{key}]")
+
+
+def _check_thresholds(thresholds: dict[str, Any], where: str) -> None:
+    """Each override must have the type of the packaged value it replaces, so a config with
+    ``threshold = "high"`` is a one-line error when it is read, not a crash mid-check."""
+    from .ruledata import threshold_defaults
+
+    for section, defaults in threshold_defaults().items():
+        over: Any = thresholds
+        for part in section.split("."):
+            over = over.get(part) if isinstance(over, dict) else None
+        if over is None:
+            continue
+        if not isinstance(over, dict):
+            raise ConfigError(f"{where}: [thresholds.{section}] must be a table")
+        _check_types(defaults, over, f"{where}: [thresholds.{section}]")
+
+
 @dataclass
 class Config:
     rules: dict[str, bool] = field(default_factory=dict)
@@ -74,7 +115,8 @@ class Config:
         return default if value is None else value
 
     def threshold(self, section: str, defaults: dict[str, Any]) -> dict[str, Any]:
-        """Packaged defaults for ``section`` with the user's overrides merged in."""
+        """Packaged defaults for ``section`` with the user's overrides merged in (their types
+        were checked when the config was read)."""
         over = self.thresholds
         for part in section.split("."):
             over = over.get(part, {}) if isinstance(over, dict) else {}
@@ -96,6 +138,7 @@ class Config:
                                   f"{', '.join(SEVERITIES)}, not {value!r}")
         if not isinstance(thresholds, dict):
             raise ConfigError(f"{where}: [thresholds] must be a table")
+        _check_thresholds(thresholds, where)
         extra = {k: v for k, v in data.items() if k not in ("rules", "severity", "thresholds")}
         return cls(rules=dict(rules), severity=dict(severity), thresholds=thresholds,
                    extra=extra, path=path)

@@ -75,3 +75,20 @@ def catalogue() -> dict[str, RuleMeta]:
                 source=meta.get("source", ""),
             )
     return rules
+
+
+@functools.lru_cache(maxsize=1)
+def threshold_defaults() -> dict[str, dict[str, Any]]:
+    """Every ``[thresholds.<section>]`` table a user config may override, with its packaged
+    values (the checks read them through ``Config.threshold``)."""
+    length = load_toml("length.toml")["length"]
+    desperation = load_toml("desperation.toml")
+    tone = desperation["rules"]["desperation.tone"]
+    return {
+        "length.thank_you": length["thank_you"],
+        "length.follow_up": length["follow_up"],
+        "length.sentence": length["sentence"],
+        "desperation.level": desperation["level"],
+        "desperation.tone": {k: tone[k] for k in ("threshold", "min_alone")},
+        "politeness.labels": load_toml("politeness.toml")["politeness"]["labels"],
+    }

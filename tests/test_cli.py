@@ -167,3 +167,29 @@ def test_rules_command_lists_catalogue(capsys):
     ids = {r["id"] for r in json.loads(out)}
     assert {"elements.thanks", "desperation.begging", "hygiene.placeholder"} <= ids
     assert code == 0
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('[thresholds.desperation.tone]\nthreshold = "high"\n',
+     "[thresholds.desperation.tone] threshold must be a number, not 'high'"),
+    ("[thresholds.length.thank_you]\nmax_words = [150]\n",
+     "[thresholds.length.thank_you] max_words must be a number"),
+    ('[thresholds.politeness]\nlabels = "strict"\n', "[thresholds.politeness.labels] must be a table"),
+])
+def test_threshold_of_the_wrong_type_is_a_one_line_usage_error(capsys, tmp_path, toml, message):
+    """Read and rejected before any draft is checked, by check and by batch alike."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(toml, encoding="utf-8")
+    for argv in (["check", "--config", str(cfg), str(GOOD)],
+                 ["batch", "--config", str(cfg), str(GOOD)]):
+        code, out, err = run_cli(capsys, *argv)
+        assert code == 2 and message in err and len(err.strip().splitlines()) == 1, (argv, err)
+        assert out == ""
+
+
+def test_thresholds_of_the_right_type_apply(capsys, tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[thresholds.length.thank_you]\nmin_words = 400\nmax_words = 500\n",
+                   encoding="utf-8")
+    code, out, _ = run_cli(capsys, "check", "--format", "json", "--config", str(cfg), str(GOOD))
+    assert "length.too_short" in {f["rule"] for f in json.loads(out)["findings"]}
