@@ -82,15 +82,21 @@ def _check_types(defaults: dict[str, Any], over: dict[str, Any], where: str) -> 
             _check_types(defaults[key], value, f"{where[:-1]}.{key}]")
 
 
+def _section(thresholds: dict[str, Any], section: str) -> Any:
+    """The user's ``[thresholds.<section>]`` value (dotted path), or None."""
+    over: Any = thresholds
+    for part in section.split("."):
+        over = over.get(part) if isinstance(over, dict) else None
+    return over
+
+
 def _check_thresholds(thresholds: dict[str, Any], where: str) -> None:
     """Each override must have the type of the packaged value it replaces, so a config with
     ``threshold = "high"`` is a one-line error when it is read, not a crash mid-check."""
     from .ruledata import threshold_defaults
 
     for section, defaults in threshold_defaults().items():
-        over: Any = thresholds
-        for part in section.split("."):
-            over = over.get(part) if isinstance(over, dict) else None
+        over = _section(thresholds, section)
         if over is None:
             continue
         if not isinstance(over, dict):
@@ -114,13 +120,14 @@ class Config:
         value = _most_specific(self.severity, rule_id)
         return default if value is None else value
 
-    def threshold(self, section: str, defaults: dict[str, Any]) -> dict[str, Any]:
-        """Packaged defaults for ``section`` with the user's overrides merged in (their types
-        were checked when the config was read)."""
-        over = self.thresholds
-        for part in section.split("."):
-            over = over.get(part, {}) if isinstance(over, dict) else {}
-        return deep_merge(defaults, over) if over else defaults
+    def threshold(self, section: str) -> dict[str, Any]:
+        """The packaged values of ``section`` (``ruledata.threshold_defaults``) with the
+        user's overrides merged in (their types were checked when the config was read)."""
+        from .ruledata import threshold_defaults
+
+        defaults = threshold_defaults()[section]
+        over = _section(self.thresholds, section)
+        return deep_merge(defaults, over) if isinstance(over, dict) and over else defaults
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], path: str | None = None) -> "Config":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..ruledata import load_toml, threshold_defaults
+from ..ruledata import load_toml
 from ._match import (compile_all, fold, normalise_quotes, overlaps, phrase_set, trim,
                      word_alternation)
 
@@ -114,7 +114,7 @@ def _tone(ctx, text: str, found: list[tuple[str, int, int]],
 def run(ctx):
     data = load_toml("desperation.toml")
     rules = data["rules"]
-    levels = ctx.config.threshold("desperation.level", threshold_defaults()["desperation.level"])
+    levels = ctx.config.threshold("desperation.level")
     text = normalise_quotes(ctx.text)
     # The whole message except the greeting line: pressure in a sign-off still counts.
     lo = ctx.layout.greeting[1] if ctx.layout.greeting else 0
@@ -127,8 +127,7 @@ def run(ctx):
     raw += _intensifiers(text, lo, hi, rules["desperation.intensifiers"])
     tone = {}
     if ctx.config.enabled("desperation.tone"):
-        tone = _tone(ctx, text, raw, ctx.config.threshold(
-            "desperation.tone", threshold_defaults()["desperation.tone"]))
+        tone = _tone(ctx, text, raw, ctx.config.threshold("desperation.tone"))
         raw += [("desperation.tone", s, e) for s, e in tone]
 
     # One signal per span: drop exact duplicates and spans inside a longer span of the same rule.

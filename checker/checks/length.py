@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from ..readability import WORD_RE, fk_grade
-from ..ruledata import threshold_defaults
 
 KIND_LABEL = {"thank_you": "thank-you note", "follow_up": "follow-up"}
 
 
 def run(ctx):
-    limits = ctx.config.threshold(f"length.{ctx.kind}", threshold_defaults()[f"length.{ctx.kind}"])
+    limits = ctx.config.threshold(f"length.{ctx.kind}")
     bs, be = ctx.body
     body = ctx.text[bs:be]
     words = len(WORD_RE.findall(body))
@@ -28,8 +27,7 @@ def run(ctx):
         ctx.emit("length.too_long", *span, **fmt)
     if grade > limits["max_grade"] and words >= 20:
         ctx.emit("length.reading_grade", *span, grade=grade, max_grade=limits["max_grade"])
-    max_sentence = ctx.config.threshold("length.sentence",
-                                        threshold_defaults()["length.sentence"])["max_words"]
+    max_sentence = ctx.config.threshold("length.sentence")["max_words"]
     for s in sents:
         n = len(WORD_RE.findall(s.text))
         if n > max_sentence:

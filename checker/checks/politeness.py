@@ -19,7 +19,7 @@ from ..politeness.features import char_grams
 from ..politeness.model import Model, load, sigmoid
 from ..politeness.strategies import _tokenize, lexicon, norm, softened
 from ..report import clip
-from ..ruledata import load_toml, threshold_defaults
+from ..ruledata import load_toml
 
 HINTS = {"bare_command": "politeness.bare_command",
          "demanding_question": "politeness.direct_question",
@@ -190,7 +190,7 @@ def label_for(score: float, labels: dict) -> str:
 
 def run(ctx):
     data = _data()
-    labels = ctx.config.threshold("politeness.labels", threshold_defaults()["politeness.labels"])
+    labels = ctx.config.threshold("politeness.labels")
     model = load()
     res = score_body(ctx)
     score = round(res["score"], 3)   # the report's number; messages and label agree with it

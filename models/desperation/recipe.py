@@ -17,11 +17,11 @@ HERE = Path(__file__).resolve().parent
 def cv_figures(exs, recipe=RECIPE, folds: int = 5) -> dict:
     from sklearn.metrics import roc_auc_score
 
-    from checker.ruledata import load_toml
+    from checker.ruledata import threshold_defaults
 
     p = cross_validate(exs, recipe, folds)
     y = np.array([e.label for e in exs])
-    t = load_toml("desperation.toml")["rules"]["desperation.tone"]["threshold"]
+    t = threshold_defaults()["desperation.tone"]["threshold"]
     flag = p >= t
     return {"folds": folds, "grouped_by": "draft", "sentences": int(len(y)),
             "positive": int(y.sum()), "auc": round(float(roc_auc_score(y, p)), 4),
