@@ -31,41 +31,29 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: not a folder")
     if args.model == "desperation":
-        return _desperation(args)
-    from models.politeness import recipe
-    from models.politeness.corpus import CorpusError
+        from models.desperation import recipe
+        from models.desperation.train import DataError as BadInput
 
-    say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
-    out = Path(args.out) if args.out else None
-    if out is not None and out.exists() and not out.is_dir():
-        raise UsageError(f"{out}: not a folder")
-    if args.folds < 2:
-        raise UsageError("--folds must be at least 2")
+        def build():
+            return recipe.build(data_dir=args.data, out_dir=out, say=say)
+    else:
+        if args.folds < 2:
+            raise UsageError("--folds must be at least 2")
+        from models.politeness import recipe
+        from models.politeness.corpus import CorpusError as BadInput
+
+        def build():
+            return recipe.build(corpus_dir=args.corpus, out_dir=out, evaluate_too=args.evaluate,
+                                folds=args.folds, use_cache=not args.no_cache, say=say)
     t0 = time.time()
     try:
-        result = recipe.build(corpus_dir=args.corpus, out_dir=out, evaluate_too=args.evaluate,
-                              folds=args.folds, use_cache=not args.no_cache, say=say)
-    except CorpusError as exc:
-        raise UsageError(str(exc)) from None
-    except OSError as exc:
-        raise UsageError(f"cannot write the model: {exc}") from None
-    say(f"wrote {result['weights']} and {result['card']} in {time.time() - t0:.0f} s")
-    return 0
-
-
-def _desperation(args) -> int:
-    from models.desperation import recipe
-    from models.desperation.train import DataError
-
-    say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
-    out = Path(args.out) if args.out else None
-    if out is not None and out.exists() and not out.is_dir():
-        raise UsageError(f"{out}: not a folder")
-    t0 = time.time()
-    try:
-        result = recipe.build(data_dir=args.data, out_dir=out, say=say)
-    except DataError as exc:
+        result = build()
+    except BadInput as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot write the model: {exc}") from None
