@@ -14,7 +14,6 @@ The weights are written as JSON through the politeness model's format machinery.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,21 +128,12 @@ def fit(exs: list[Example], recipe=RECIPE):
     return fz, lr.coef_.ravel(), float(lr.intercept_[0])
 
 
-def to_model(fz, coef, bias, recipe=RECIPE, meta=None) -> ToneModel:
-    from models.politeness.train import round_rounded
-
-    coef = np.array([round_rounded(c) for c in coef])
-    vec, weights = fz.vectorizer(coef)
-    vec.idf = {k: round_rounded(v) for k, v in vec.idf.items()}
-    meta = dict(meta or {})
-    meta.setdefault("trained", _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
-    meta["recipe"] = {k: v for k, v in recipe.items() if k != "config"}
-    return ToneModel(config=recipe["config"], vectorizer=vec, weights=weights,
-                     bias=round_rounded(bias), calibration=(1.0, 0.0), meta=meta)
-
-
 def train(exs: list[Example], recipe=RECIPE, meta=None) -> ToneModel:
-    return to_model(*fit(exs, recipe), recipe=recipe, meta=meta)
+    from models.politeness.train import export
+
+    fz, coef, bias = fit(exs, recipe)
+    # Logistic regression is calibrated already: the probability is sigmoid(raw).
+    return export(ToneModel, fz, coef, bias, (1.0, 0.0), recipe, meta)
 
 
 def cross_validate(exs: list[Example], recipe=RECIPE, folds: int = 5, seed: int = 0) -> np.ndarray:

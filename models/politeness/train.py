@@ -223,17 +223,25 @@ def train(corpora: dict, recipe=RECIPE, folds: int = 5, seed: int = 0, meta: dic
     a, b = platt(oof, lab_y)
     fz = Featurizer(recipe["blocks"], recipe["min_df"]).fit(cm, idx)
     coef, b0 = fit_linear(fz.transform(cm, idx), y, labels, recipe)
-    # Round the weights as they are stored, so the trained and the loaded model agree.
+    meta = dict(meta or {}, oof_accuracy=float(((oof * a + b > 0).astype(int) == lab_y).mean()))
+    return export(Model, fz, coef, b0, (a, b), recipe, meta)
+
+
+def export(cls, fz: Featurizer, coef, bias: float, calibration: tuple[float, float], recipe,
+           meta: dict | None = None) -> Model:
+    """The fitted weights as a ``cls`` model over named features (``Model`` or a subclass),
+    with training date and recipe in its meta.  Weights, idf, bias and calibration are rounded
+    as they are stored, so the trained and the loaded model agree exactly."""
     coef = np.array([round_rounded(c) for c in coef])
     vec, weights = fz.vectorizer(coef)
     vec.idf = {k: round_rounded(v) for k, v in vec.idf.items()}
     meta = dict(meta or {})
     meta.setdefault("trained", _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
     meta["recipe"] = {k: v for k, v in recipe.items() if k != "config"}
-    meta["oof_accuracy"] = float(((oof * a + b > 0).astype(int) == lab_y).mean())
-    return Model(config=recipe["config"], vectorizer=vec, weights=weights,
-                 bias=round_rounded(b0), calibration=(round_rounded(a), round_rounded(b)),
-                 meta=meta)
+    return cls(config=recipe["config"], vectorizer=vec, weights=weights,
+               bias=round_rounded(bias),
+               calibration=(round_rounded(calibration[0]), round_rounded(calibration[1])),
+               meta=meta)
 
 
 __all__ = ["RECIPE", "train", "doc_counts", "CountMatrix", "Featurizer", "FORMAT", "math"]
