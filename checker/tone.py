@@ -13,8 +13,10 @@ import functools
 from importlib import resources
 from pathlib import Path
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from .politeness.features import extract
-from .politeness.model import Model, load_path
+from .politeness.model import Model, load_path, sigmoid
 
 PACKAGE = "models.desperation"
 WEIGHTS = "weights.json"
@@ -25,29 +27,29 @@ class ToneModel(Model):
     KIND = "desperation tone"
     REBUILD = "rebuild it with `followup train desperation`"
 
-    def sentence_probability(self, sent) -> float:
-        """P(desperate) for one sentence span."""
-        return self.score_counts(features(sent, self.config))
+    def sentence_score(self, sent) -> tuple[float, dict[str, float]]:
+        """P(desperate) for one sentence span, and its vectorised features (for
+        ``telling_words``)."""
+        values = self.vectorizer.transform(features(sent, self.config))
+        return sigmoid(self.logit_from_raw(self.raw_from_values(values))), values
 
-    def telling_words(self, sent) -> list[str]:
-        """The word n-grams that raised the sentence's score most (up to three, best first,
-        none inside another)."""
-        scored = self.score_sents([sent], spans=False)
-        words = sorted(((c, n[2:]) for n, c in scored.contributions.items()
-                        if n.startswith("w:") and c > 0 and _telling(n[2:])), reverse=True)
+    def telling_words(self, values: dict[str, float]) -> list[str]:
+        """The word n-grams that raised the score most (up to three, best first, none inside
+        another), from a sentence's vectorised features."""
+        w = self.weights
+        words = sorted(((v * w.get(n, 0.0), n[2:]) for n, v in values.items()
+                        if n.startswith("w:") and _telling(n[2:])), reverse=True)
         chosen: list[str] = []
-        for _, w in words:
-            if not any(w in c or c in w for c in chosen):
-                chosen.append(w)
-                if len(chosen) == 3:
-                    break
+        for c, ngram in words:
+            if c <= 0 or len(chosen) == 3:
+                break
+            if not any(ngram in x or x in ngram for x in chosen):
+                chosen.append(ngram)
         return chosen
 
 
 def _telling(ngram: str) -> bool:
     """A word n-gram worth quoting: one of its words is a content word ("savings", not "i")."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
     parts = ngram.split()
     return "<s>" not in parts and any(p.isalpha() and p not in STOP_WORDS for p in parts)
 

@@ -53,8 +53,9 @@ def test_round_trip_identical_scores(trained):
     loaded = tone.load_path(out / "weights.json", tone.ToneModel)
     doc = checker.nlp.get_nlp()("I am begging you, I need this job so badly. The office was bright.")
     for sent in doc.sents:
-        assert loaded.sentence_probability(sent) == res["model"].sentence_probability(sent)
-        assert loaded.telling_words(sent) == res["model"].telling_words(sent)
+        (p1, v1), (p2, v2) = loaded.sentence_score(sent), res["model"].sentence_score(sent)
+        assert p1 == p2 and v1 == v2
+        assert loaded.telling_words(v1) == res["model"].telling_words(v2)
     card = json.loads((out / "card.json").read_text())
     assert set(card["data"]) == {"tune", "tune3"}
     assert card["data"]["tune"]["drafts"] == 40 and len(card["data"]["tune"]["sha256"]) == 64

@@ -105,9 +105,9 @@ def _tone(ctx, text: str, found: list[tuple[str, int, int]],
         span = trim(text, sent.start_char, sent.end_char)
         if span[0] >= span[1] or any(overlaps(span, (s, e)) for _, s, e in found):
             continue
-        p = model.sentence_probability(sent)
+        p, values = model.sentence_score(sent)
         if p >= meta["threshold"]:
-            out[span] = (p, model.telling_words(sent))
+            out[span] = (p, model.telling_words(values))
     return out if found or len(out) >= meta["min_alone"] else {}
 
 
