@@ -33,15 +33,15 @@ class ToneModel(Model):
         values = self.vectorizer.transform(features(sent, self.config))
         return sigmoid(self.logit_from_raw(self.raw_from_values(values))), values
 
-    def telling_words(self, values: dict[str, float]) -> list[str]:
-        """The word n-grams that raised the score most (up to three, best first, none inside
+    def telling_words(self, values: dict[str, float], n: int = 3) -> list[str]:
+        """The word n-grams that raised the score most (up to ``n``, best first, none inside
         another), from a sentence's vectorised features."""
         w = self.weights
         words = sorted(((v * w.get(n, 0.0), n[2:]) for n, v in values.items()
                         if n.startswith("w:") and _telling(n[2:])), reverse=True)
         chosen: list[str] = []
         for c, ngram in words:
-            if c <= 0 or len(chosen) == 3:
+            if c <= 0 or len(chosen) == n:
                 break
             if not any(ngram in x or x in ngram for x in chosen):
                 chosen.append(ngram)

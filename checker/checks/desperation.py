@@ -107,7 +107,7 @@ def _tone(ctx, text: str, found: list[tuple[str, int, int]],
             continue
         p, values = model.sentence_score(sent)
         if p >= meta["threshold"]:
-            out[span] = (p, model.telling_words(values))
+            out[span] = (p, model.telling_words(values, meta["words"]))
     return out if found or len(out) >= meta["min_alone"] else {}
 
 
@@ -127,7 +127,8 @@ def run(ctx):
     raw += _intensifiers(text, lo, hi, rules["desperation.intensifiers"])
     tone = {}
     if ctx.config.enabled("desperation.tone"):
-        tone = _tone(ctx, text, raw, ctx.config.threshold("desperation.tone"))
+        tone = _tone(ctx, text, raw, dict(ctx.config.threshold("desperation.tone"),
+                                          words=rules["desperation.tone"]["words"]))
         raw += [("desperation.tone", s, e) for s, e in tone]
 
     # One signal per span: drop exact duplicates and spans inside a longer span of the same rule.

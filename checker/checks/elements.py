@@ -213,10 +213,8 @@ def _offer(sent, w) -> bool:
         if lemma in w["offer_verbs"] and tok.pos_ in ("VERB", "ADV") and not _negated(tok) and (
                 _first_person(tok) or _dropped_subject(tok)):
             aux = _auxes(tok)
-            if aux & w["offer_aux"] and not _is_question(sent):
+            if aux & w["offer_aux"] and not _is_question(sent) and not _courtesy(tok, w):
                 objs = [c for c in tok.subtree if c.dep_ in ("dobj", "pobj", "attr", "compound")]
-                if _courtesy(tok, w):
-                    continue
                 if lemma in w["offer_verbs_any_object"] or any(
                         o.lemma_.lower() in w["info_nouns"] or o.lower_ in w["info_nouns"] for o in objs):
                     return True
