@@ -14,13 +14,14 @@ from typing import Any, Iterable, Iterator
 
 from . import textprep
 from .config import Config
+from .errors import InputError
+from .kinds import KINDS, parse_kind
 from .report import Finding, Report
 from .checks._match import normalise_quotes
 from .ruledata import catalogue
 
 # Order matters: later checks may read earlier sections from ``ctx.sections``.
 CHECKS = ("length", "elements", "desperation", "politeness", "hygiene", "frequency")
-KINDS = ("thank_you", "follow_up")
 
 
 @dataclass
@@ -96,22 +97,17 @@ def _prepare(text: str) -> tuple[str, dict[str, Any]]:
 
 
 def _resolve_kind(kind: str | None, text: str) -> str:
-    if kind in (None, "", "auto"):
-        return textprep.infer_kind(text)
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
-    return kind
+    return parse_kind(kind) or textprep.infer_kind(text)
 
 
-def _unchecked(text: str, kind: str | None, why: str, source: dict[str, Any],
+def _unchecked(text: str, kind: str | None, why: InputError, source: dict[str, Any],
                config: Config) -> Report:
     """A graceful report for a text that cannot be analysed (empty, binary, too long)."""
-    rule = ("input.empty" if why.startswith("empty") else
-            "input.too_long" if why.startswith("draft too long") else "input.binary")
     ctx = Context(text=text, doc=None, kind=kind if kind in KINDS else "thank_you",
                   config=Config(), layout=textprep.Layout(None, (0, len(text)), None, None))
-    ctx.emit(rule, 0, 0, message=why)
-    return Report(text=text, kind=ctx.kind, findings=ctx.findings, notes=[why], source=source)
+    ctx.emit(why.code, 0, 0, message=why.message)
+    return Report(text=text, kind=ctx.kind, findings=ctx.findings, notes=[why.message],
+                  source=source)
 
 
 def _analyse(text: str, doc: Any, kind: str, config: Config, options: dict[str, Any],

@@ -164,6 +164,12 @@ class Config:
         return cls.from_dict(data, str(p))
 
 
+def resolve(path: str | os.PathLike[str] | None = None,
+            start: str | os.PathLike[str] | None = None) -> Config:
+    """The config every shell uses: ``path`` when given (``--config``), else ``discover``."""
+    return Config.load(path) if path else discover(start)
+
+
 def discover(start: str | os.PathLike[str] | None = None) -> Config:
     """The project config in ``start`` or a parent, else the user config, else defaults."""
     here = Path(start or os.getcwd()).resolve()

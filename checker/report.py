@@ -7,12 +7,113 @@ only when printing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, TypedDict, cast
 
 SCHEMA = "followup-checker/report/1"
 
+# ---- the one table of orderings and labels every surface renders from ----------------------
+
+#: Severities, least severe first.
 SEVERITIES = ("suggestion", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+#: The order findings are listed in for people: the most severe first.
+SEVERITY_DISPLAY_ORDER = tuple(reversed(SEVERITIES))
+
+#: Levels of a signal section (desperation), lowest first.
+LEVELS = ("none", "some", "high")
+LEVEL_RANK = {name: rank for rank, name in enumerate(LEVELS)}
+
+
+@dataclass(frozen=True)
+class Label:
+    """How a report value is shown: ``short`` inside a line of text (CLI checklist, batch
+    facts), ``title`` as a heading or a checklist item of its own (web, batch report)."""
+    key: str
+    short: str
+    title: str
+
+
+#: The required elements, in checklist order.
+ELEMENTS = (
+    Label("thanks", "thanks for their time", "Thanks for their time"),
+    Label("enjoyed", "enjoyed meeting / the company", "What you enjoyed (the meeting, the team, the company)"),
+    Label("offer_info", "offer of more information", "Offer of more information or a second interview"),
+    Label("call_heads_up", "heads-up about your call", "Heads-up that you will call, and when"),
+)
+ELEMENT_KEYS = tuple(e.key for e in ELEMENTS)
+LENGTH_VERDICTS = {
+    "too_short": Label("too_short", "too short", "Too short"),
+    "ok": Label("ok", "length ok", "Length ok"),
+    "too_long": Label("too_long", "too long", "Too long"),
+}
+VERDICTS = {
+    "ready": Label("ready", "ready to send", "Ready to send"),
+    "revise": Label("revise", "to revise", "Revise before sending"),
+}
+
+
+# ---- typed sections (the JSON of docs/report-schema.md) --------------------------------------
+
+class Span(TypedDict):
+    start: int
+    end: int
+    text: str
+
+
+class LengthSection(TypedDict):
+    words: int
+    sentences: int
+    grade: float
+    verdict: Literal["too_short", "ok", "too_long"]
+    limits: dict[str, Any]
+
+
+class Element(TypedDict, total=False):
+    present: bool
+    start: int
+    end: int
+    text: str
+    when: dict[str, Any] | None
+
+
+class Signal(TypedDict, total=False):
+    rule: str
+    start: int
+    end: int
+    text: str
+    probability: float
+
+
+class SignalSection(TypedDict):
+    detected: bool
+    level: Literal["none", "some", "high"]
+    score: float
+    signals: list[Signal]
+
+
+class PolitenessSection(TypedDict, total=False):
+    score: float
+    label: Literal["polite", "neutral", "impolite"]
+    strategies: list[dict[str, Any]]
+    top_features: list[dict[str, Any]]
+    sentences: list[dict[str, Any]]
+    method: str
+    thresholds: dict[str, float]
+    model: dict[str, Any]
+
+
+class HygieneSection(TypedDict):
+    placeholders: list[Span]
+    text_speak: list[Span]
+    greeting: Span | None
+    signoff: Span | None
+
+
+ElementsSection = dict[str, Element]
+#: The section each check returns, by the key it has in the report.
+SECTION_TYPES = {"length": LengthSection, "elements": ElementsSection,
+                 "desperation": SignalSection, "politeness": PolitenessSection,
+                 "hygiene": HygieneSection, "frequency": dict}
 
 
 @dataclass(frozen=True)
@@ -53,6 +154,31 @@ class Report:
     sections: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
+
+    # Typed views of the sections (None when the check did not run, e.g. empty input).
+    @property
+    def length(self) -> LengthSection | None:
+        return cast("LengthSection | None", self.sections.get("length"))
+
+    @property
+    def elements(self) -> ElementsSection | None:
+        return cast("ElementsSection | None", self.sections.get("elements"))
+
+    @property
+    def desperation(self) -> SignalSection | None:
+        return cast("SignalSection | None", self.sections.get("desperation"))
+
+    @property
+    def politeness(self) -> PolitenessSection | None:
+        return cast("PolitenessSection | None", self.sections.get("politeness"))
+
+    @property
+    def hygiene(self) -> HygieneSection | None:
+        return cast("HygieneSection | None", self.sections.get("hygiene"))
+
+    @property
+    def frequency(self) -> dict[str, Any] | None:
+        return self.sections.get("frequency")
 
     @property
     def verdict(self) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from .checks._match import PhraseSet, fold, normalise_quotes
+from .errors import BinaryInput, EmptyInput, EncodingError, InputError, TooLong
 from .ruledata import load_toml
 
 
@@ -24,20 +25,20 @@ def max_chars() -> int:
     return int(_data()["input"]["max_chars"])
 
 
-def problem(text: str) -> str | None:
-    """A one-line reason the text cannot be checked, or None."""
+def problem(text: str) -> InputError | None:
+    """Why the text cannot be checked (a typed error with a one-line message), or None."""
     if not text.strip():
-        return "empty draft: nothing to check"
+        return EmptyInput("empty draft: nothing to check")
     if len(text) > max_chars():
-        return f"draft too long: {len(text):,} characters (limit {max_chars():,})"
+        return TooLong(f"draft too long: {len(text):,} characters (limit {max_chars():,})")
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
     if "\x00" in text or controls > max(2, len(text) * float(_data()["input"]["max_control_share"])):
-        return "binary data, not text"
+        return BinaryInput("binary data, not text")
     return None
 
 
 def decode(data: bytes) -> str:
-    """Decode file bytes as UTF-8 (BOM allowed).  Raises ValueError with a one-line reason."""
+    """Decode file bytes as UTF-8 (BOM allowed).  Raises ``InputError`` (one line)."""
     if b"\x00" in data[:8192]:
         # UTF-16 with BOM is still text; anything else with NULs is binary.
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -45,11 +46,11 @@ def decode(data: bytes) -> str:
                 return data.decode("utf-16")
             except UnicodeDecodeError:
                 pass
-        raise ValueError("binary data, not text")
+        raise BinaryInput("binary data, not text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset "
+        raise EncodingError(f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset "
                          f"{exc.start}); save the draft as UTF-8") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

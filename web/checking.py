@@ -68,7 +68,7 @@ def run_check(text: Any, kind: Any = None, company: Any = None):
     kind = parse_kind(kind)
     why = problem(text)
     if why:
-        raise CheckInputError(why, 413 if why.startswith("draft too long") else 400)
+        raise CheckInputError(why.message, why.status)
     company = (company or "").strip() or None
     config = current_app.extensions[_CONFIG_KEY]
     context: dict[str, Any] = {}
