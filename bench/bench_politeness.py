@@ -14,13 +14,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 LOAD = ("import time, json; t0 = time.perf_counter(); "
-        "from checker.politeness import model as m; t1 = time.perf_counter(); "
+        "from checker.checks.politeness import model as m; t1 = time.perf_counter(); "
         "m.load(); t2 = time.perf_counter(); "
         "print(json.dumps({'import_s': t1 - t0, 'load_s': t2 - t1}))")
 
 
 def main() -> int:
-    from checker.politeness.model import weights_path
+    from checker.checks.politeness.model import weights_path
 
     path = weights_path()
     runs = [json.loads(subprocess.run([sys.executable, "-c", LOAD], capture_output=True,

@@ -17,8 +17,8 @@ from .config import Config
 from .errors import InputError
 from .kinds import KINDS, parse_kind
 from .report import Finding, Report
-from .checks._match import normalise_quotes
-from .ruledata import catalogue
+from .rules import catalogue
+from .rules.phrases import normalise_quotes
 
 # Order matters: later checks may read earlier sections from ``ctx.sections``.
 CHECKS = ("length", "elements", "desperation", "politeness", "hygiene", "frequency")
@@ -81,7 +81,7 @@ def for_parser(text: str) -> str:
 
 
 def _checks():
-    return [importlib.import_module(f"checker.checks.{name}") for name in CHECKS]
+    return [importlib.import_module(f"checker.checks.{name}.check") for name in CHECKS]
 
 
 def _prepare(text: str) -> tuple[str, dict[str, Any]]:
@@ -117,7 +117,7 @@ def _analyse(text: str, doc: Any, kind: str, config: Config, options: dict[str, 
     for module in checks:
         section = module.run(ctx)
         if section is not None:
-            ctx.sections[module.__name__.rsplit(".", 1)[1]] = section
+            ctx.sections[module.__name__.split(".")[-2]] = section
     return Report(text=text, kind=kind, findings=ctx.findings, sections=ctx.sections,
                   source=source)
 

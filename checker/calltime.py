@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .ruledata import load_toml
+from .rules import load_toml
 
 DAYNAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 

@@ -93,7 +93,7 @@ def _section(thresholds: dict[str, Any], section: str) -> Any:
 def _check_thresholds(thresholds: dict[str, Any], where: str) -> None:
     """Each override must have the type of the packaged value it replaces, so a config with
     ``threshold = "high"`` is a one-line error when it is read, not a crash mid-check."""
-    from .ruledata import threshold_defaults
+    from .rules import threshold_defaults
 
     for section, defaults in threshold_defaults().items():
         over = _section(thresholds, section)
@@ -123,7 +123,7 @@ class Config:
     def threshold(self, section: str) -> dict[str, Any]:
         """The packaged values of ``section`` (``ruledata.threshold_defaults``) with the
         user's overrides merged in (their types were checked when the config was read)."""
-        from .ruledata import threshold_defaults
+        from .rules import threshold_defaults
 
         defaults = threshold_defaults()[section]
         over = _section(self.thresholds, section)

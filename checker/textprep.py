@@ -12,13 +12,13 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .checks._match import PhraseSet, fold, normalise_quotes
+from .rules.phrases import PhraseSet, fold, normalise_quotes
 from .errors import BinaryInput, EmptyInput, EncodingError, InputError, TooLong
-from .ruledata import load_toml
+from .rules import load_toml
 
 
 def _data() -> dict:
-    return load_toml("structure.toml")
+    return load_toml("textprep.toml")
 
 
 def max_chars() -> int:

@@ -84,7 +84,7 @@ def test_results_keep_input_order_with_bad_items_between():
 @pytest.fixture
 def exploding_check(monkeypatch):
     """The length check raises ZeroDivisionError("boom") on a draft containing EXPLODE."""
-    import checker.checks.length as length
+    import checker.checks.length.check as length
 
     real = length.run
 

@@ -1,6 +1,6 @@
 """The frequency check inside ``check()`` and ``followup check --record``.
 
-Most tests drive ``checker.checks.frequency.run`` with a hand-made context (no spaCy); one
+Most tests drive ``checker.checks.frequency.check.run`` with a hand-made context (no spaCy); one
 (marked slow) runs the real elements + frequency checks on a parsed draft."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from checker import textprep
 from checker.api import Context
-from checker.checks import frequency
+from checker.checks.frequency import check as frequency
 from checker.config import Config
 from checker.contacts import db
 from checker.contacts.record import record_from_check
@@ -199,7 +199,7 @@ def test_with_the_real_elements_check(logdb):
     from checker.nlp import get_nlp
 
     text = DRAFT.format(when="in a week or two")
-    checks = [importlib.import_module(f"checker.checks.{n}") for n in ("elements", "frequency")]
+    checks = [importlib.import_module(f"checker.checks.{n}.check") for n in ("elements", "frequency")]
     report = api._analyse(text, get_nlp()(text), "thank_you", Config(),
                           {"to": "Acme", "send_on": "2026-11-17", "db": str(logdb)}, {}, checks)
     fr = report.to_dict()["frequency"]

@@ -15,7 +15,7 @@ import pytest
 import checker
 from checker.cli import main
 from checker.nlp import get_nlp
-from checker.politeness import model as pmodel
+from checker.checks.politeness import model as pmodel
 from models.politeness import corpus as pcorpus
 
 FILES = pcorpus.FILES
@@ -91,7 +91,7 @@ def test_python_scorer_matches_matrix_path(small):
     y = np.array(corpora["wiki"].scores + corpora["se"].scores)
     coef, b0 = ptrain.fit_linear(X, y, [None] * len(y))
     vec, weights = fz.vectorizer(coef)
-    m = pmodel.Model(ptrain.RECIPE["config"], vec, weights, b0, (1.0, 0.0), {})
+    m = pmodel.PolitenessModel(ptrain.RECIPE["config"], vec, weights, b0, (1.0, 0.0), {})
     matrix = X @ coef + b0
     for i in range(0, len(allc), 17):
         assert math.isclose(m.raw_from_values(vec.transform(allc[i])), matrix[i], abs_tol=1e-9)

@@ -2,7 +2,7 @@
 import pytest
 
 from checker.nlp import get_nlp
-from checker.politeness.strategies import strategies
+from checker.checks.politeness.strategies import strategies
 
 
 def names(text):
@@ -71,7 +71,7 @@ def test_spans_index_the_text():
 
 def test_an_ultimatum_makes_the_label_impolite_but_keeps_the_model_score():
     import checker
-    from checker.politeness.model import load
+    from checker.checks.politeness.model import load
 
     text = ("Mr. Ortiz,\n\nIt has been a week since my interview. I expect a decision by Friday, "
             "otherwise I will have to accept another offer.\n\nRegards,\nKim")

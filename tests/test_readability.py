@@ -6,7 +6,7 @@ import random
 import pytest
 import textstat
 
-from checker import readability as R
+from checker.checks.length import readability as R
 
 
 def test_dictionary_lookup_matches_cmudict_everywhere():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import checker
-from checker.ruledata import catalogue
+from checker.rules import catalogue
 from checker.textprep import max_chars
 
 if sys.version_info >= (3, 11):

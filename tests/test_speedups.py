@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import attrules
-from checker.checks._match import compile_all, fold, phrase_set, required_literals
+from checker.rules.phrases import compile_all, fold, phrase_set, required_literals
 from checker.nlp import MODEL, get_nlp
-from checker.ruledata import load_toml
+from checker.rules import concept_data
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -131,7 +131,7 @@ def test_required_literals(pattern, needed):
 
 def _all_rule_patterns() -> list[tuple[str, ...]]:
     out = []
-    for meta in load_toml("desperation.toml")["rules"].values():
+    for meta in concept_data("desperation")["rules"].values():
         for key in ("patterns", "strong"):
             if key in meta:
                 out.append(tuple(meta[key]))
@@ -179,9 +179,9 @@ def test_prefilter_agrees_with_plain_regex_on_odd_case(text):
                                  " ", "\n\n", ".", "!", "so", "SO", "Please", "PLEASE", "x", "Q"]),
                 max_size=25).map("".join))
 def test_shouting_prefilter_changes_nothing(text):
-    from checker.checks import desperation
+    from checker.checks.desperation import check as desperation
 
-    meta = load_toml("desperation.toml")["rules"]["desperation.shouting"]
+    meta = concept_data("desperation")["rules"]["desperation.shouting"]
     fast = desperation._shouting(text, 0, len(text), meta)
     saved = desperation.TWO_CAPITALS
     desperation.TWO_CAPITALS = re.compile("")      # matches everywhere: prefilter off

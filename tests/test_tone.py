@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 import checker
-import checker.tone as tone
+import checker.checks.desperation.tone as tone
+from checker.learned import load_path
 from checker.cli import main
 from checker.config import Config
-from checker.politeness.model import ModelError
+from checker.learned import ModelError
 from models.desperation import recipe
 from models.desperation.train import DATA, DataError, read_sets
 
@@ -50,7 +51,7 @@ def trained(small, tmp_path_factory):
 
 def test_round_trip_identical_scores(trained):
     res, out = trained
-    loaded = tone.load_path(out / "weights.json", tone.ToneModel)
+    loaded = load_path(out / "weights.json", tone.ToneModel)
     doc = checker.nlp.get_nlp()("I am begging you, I need this job so badly. The office was bright.")
     for sent in doc.sents:
         (p1, v1), (p2, v2) = loaded.sentence_score(sent), res["model"].sentence_score(sent)
@@ -67,7 +68,7 @@ def test_train_command_writes_the_model(small, tmp_path):
     code, _, err = _run(["train", "desperation", "--data", str(small), "--out", str(tmp_path),
                          "--quiet"])
     assert code == 0, err
-    model = tone.load_path(tmp_path / "weights.json", tone.ToneModel)
+    model = load_path(tmp_path / "weights.json", tone.ToneModel)
     assert model.weights and model.meta["data"]["tune3"]["drafts"] == 40
 
 
@@ -92,11 +93,11 @@ def test_read_sets_never_takes_holdouts():
 
 def test_missing_or_corrupt_weights_say_how_to_rebuild(tmp_path):
     with pytest.raises(ModelError, match="followup train desperation"):
-        tone.load_path(tmp_path / "weights.json", tone.ToneModel)
+        load_path(tmp_path / "weights.json", tone.ToneModel)
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "followup-checker/politeness-model/1"}', encoding="utf-8")
     with pytest.raises(ModelError, match="not a desperation tone model"):
-        tone.load_path(bad, tone.ToneModel)
+        load_path(bad, tone.ToneModel)
 
 
 def test_shipped_card_matches_weights():

@@ -10,7 +10,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from ..ruledata import catalogue
+    from ..rules import catalogue
 
     rules = [r for r in catalogue().values() if r.id.startswith(args.prefix)]
     if args.format == "json":

@@ -28,7 +28,7 @@ from typing import Any, Iterable
 
 from .. import calltime
 from ..config import ConfigError, deep_merge
-from ..ruledata import catalogue, load_toml
+from ..rules import catalogue, load_toml
 from .dates import add_business_days, ago, ordinal, short
 from .model import CALL_CHANNELS, Employer, Event, day_of
 
@@ -44,7 +44,7 @@ def load_policy(config: Any = None) -> dict[str, Any]:
     ``config`` is a ``checker.Config`` (its ``extra["cadence"]``), a plain dict of
     overrides, or None.  Raises ``ConfigError`` (one line) for a bad value.
     """
-    base = load_toml("cadence.toml")["cadence"]
+    base = load_toml("contacts/cadence.toml")["cadence"]
     if config is None:
         over = {}
     elif isinstance(config, dict):

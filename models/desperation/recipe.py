@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 def cv_figures(exs, recipe=RECIPE, folds: int = 5) -> dict:
     from sklearn.metrics import roc_auc_score
 
-    from checker.ruledata import threshold_defaults
+    from checker.rules import threshold_defaults
 
     p = cross_validate(exs, recipe, folds)
     y = np.array([e.label for e in exs])

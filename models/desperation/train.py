@@ -6,7 +6,7 @@ check splits it, is one example: positive when it overlaps a labelled ``desperat
 entry, negative otherwise (including every sentence of the calm drafts).  The holdout sets
 and ``../shared`` dev are never trained on; they measure the model (``card.md``).
 
-Features: ``checker.tone.features`` (word 1-2-grams and the "care in writing" flags of the
+Features: ``checker.checks.desperation.tone.features`` (word 1-2-grams and the "care in writing" flags of the
 politeness features: capitals, "!!", lower-case "i"), word n-grams as TF-IDF with L2 norm.
 Character n-grams were measured too: no better on the fresh tune4 set, and 5x the scoring
 time (card.md).  Learner: logistic regression with balanced class weights.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from checker.tone import ToneModel, body_sentences, features
+from checker.checks.desperation.tone import ToneModel, body_sentences, features
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "eval"

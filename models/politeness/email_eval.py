@@ -40,7 +40,7 @@ def score_drafts(drafts: list[dict], methods=METHODS) -> list[dict]:
     from checker.checks.politeness import score_body
     from checker.config import Config
     from checker.nlp import get_nlp
-    from checker.politeness.model import load
+    from checker.checks.politeness.model import load
 
     model = load()
     nlp = get_nlp()

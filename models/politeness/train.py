@@ -1,6 +1,6 @@
 """Training recipe for the politeness model (scikit-learn; never imported by the check).
 
-Features come from ``checker.politeness.features`` (the same pure-Python code the check
+Features come from ``checker.checks.politeness.model.features`` over ``checker.learned`` (the same pure-Python code the check
 uses).  Here they are turned into a sparse matrix with numpy/scipy so cross-validation is
 fast, and the learned weights are written back as named features (JSON).
 
@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from checker.politeness.features import DEFAULT_CONFIG, Vectorizer, raw_features
-from checker.politeness.model import FORMAT, Model
+from checker.checks.politeness.model import DEFAULT_CONFIG, FORMAT, PolitenessModel
+from checker.checks.politeness.model import features as raw_features
+from checker.learned import Model, Vectorizer
 
 # Hyper-parameters of the shipped recipe.
 RECIPE = {
@@ -224,7 +225,7 @@ def train(corpora: dict, recipe=RECIPE, folds: int = 5, seed: int = 0, meta: dic
     fz = Featurizer(recipe["blocks"], recipe["min_df"]).fit(cm, idx)
     coef, b0 = fit_linear(fz.transform(cm, idx), y, labels, recipe)
     meta = dict(meta or {}, oof_accuracy=float(((oof * a + b > 0).astype(int) == lab_y).mean()))
-    return export(Model, fz, coef, b0, (a, b), recipe, meta)
+    return export(PolitenessModel, fz, coef, b0, (a, b), recipe, meta)
 
 
 def export(cls, fz: Featurizer, coef, bias: float, calibration: tuple[float, float], recipe,

@@ -30,7 +30,7 @@ def _call_sentence(ctx) -> tuple[str, int, int] | None:
 
 def _announced(ctx, send_on: dt.date):
     """The call time the call heads-up announces, dated from ``send_on``, and its span."""
-    from ..contacts.policy import read_call_time
+    from ...contacts.policy import read_call_time
 
     found = _call_sentence(ctx)
     if found is None:
@@ -44,7 +44,7 @@ def _announced_without_log(ctx) -> None:
     whenever the note goes out: more than one call ("every day"), and, in a thank-you note,
     a call sooner than the policy allows ("tomorrow").  Calls on a named day ("next
     Thursday", "the 14th") need the send date, so they are judged only with ``to=``."""
-    from .. import calltime
+    from ... import calltime
 
     found = _call_sentence(ctx)
     if found is None:
@@ -53,7 +53,7 @@ def _announced_without_log(ctx) -> None:
     when = calltime.read(sentence)
     if when is None or (not when.repeat and (when.weekday is not None or when.day_of_month is not None)):
         return
-    from ..contacts.policy import announced_call, judge_announced_call, load_policy
+    from ...contacts.policy import announced_call, judge_announced_call, load_policy
 
     today = dt.date.today()
     keep = {"frequency.call_repeat"} | ({"frequency.call_too_soon"} if ctx.kind == "thank_you" else set())
@@ -68,10 +68,10 @@ def run(ctx):
     if not company:
         _announced_without_log(ctx)
         return None
-    from ..contacts import db
-    from ..contacts.dates import parse_date
-    from ..contacts.model import NoDatabase, day_of
-    from ..contacts.policy import PROPOSAL_CHANNELS, evaluate, judge_announced_call, load_policy
+    from ...contacts import db
+    from ...contacts.dates import parse_date
+    from ...contacts.model import NoDatabase, day_of
+    from ...contacts.policy import PROPOSAL_CHANNELS, evaluate, judge_announced_call, load_policy
 
     today = dt.date.today()
     raw = ctx.options.get("send_on")

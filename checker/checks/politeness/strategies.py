@@ -1,8 +1,8 @@
 """The politeness strategies of Danescu-Niculescu-Mizil et al. (ACL 2013) and Yeomans et al.
 (2018), found on spaCy's parse one sentence at a time.
 
-The phrase lists and word lists are data (``checker/rules/politeness.toml`` and
-``politeness-positive.txt`` / ``politeness-negative.txt``); this module only knows the kinds
+The phrase lists and word lists are data (``rules.toml``, ``positive.txt`` and
+``negative.txt`` beside this module); this module only knows the kinds
 of match: a phrase anywhere, a phrase at a sentence start, a phrase anywhere but the start,
 a sentiment word with negation scope, a bare command (base-form verb root without a subject
 at the start), and a demanding direct question.
@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from ..ruledata import load_toml, read_text
+from ...learned import norm
+from ...rules import concept_data, read_text
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,7 @@ class Match:
     j: int = 0
 
 
-def norm(tok) -> str:
-    return tok.lower_.replace("\u2019", "'").replace("\u2018", "'")
-
-
-def _tokenize(phrase: str) -> tuple[str, ...]:
+def tokenize_phrase(phrase: str) -> tuple[str, ...]:
     """Token sequence of a data phrase, split like spaCy splits English contractions."""
     out: list[str] = []
     for w in phrase.lower().replace("\u2019", "'").split():
@@ -72,19 +69,19 @@ class Lexicon:
 
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    data = load_toml("politeness.toml")["politeness"]
+    data = concept_data("politeness")
     phrases: dict[str, dict[str, list[tuple[str, ...]]]] = {}
     for name, items in data["strategies"].items():
         target = "deference" if name == "deference_phrases" else name
         index = phrases.setdefault(target, {})
         for p in items:
-            toks = _tokenize(p)
+            toks = tokenize_phrase(p)
             index.setdefault(toks[0], []).append(toks)
     for index in phrases.values():
         for first in index:
             index[first].sort(key=len, reverse=True)
     start = data["start_words"]
-    deference_words = frozenset(_tokenize(p)[0] for p in data["strategies"]["deference"])
+    deference_words = frozenset(tokenize_phrase(p)[0] for p in data["strategies"]["deference"])
     words = {w for index in phrases.values() for seqs in index.values() for seq in seqs
              for w in seq}
     first_words: dict[str, tuple[str, ...]] = {}
@@ -93,7 +90,7 @@ def lexicon() -> Lexicon:
             first_words[first] = first_words.get(first, ()) + (name,)
     return Lexicon(
         first_words=first_words,
-        words=frozenset(words) | _words("politeness-positive.txt") | _words("politeness-negative.txt"),
+        words=frozenset(words) | _words("checks/politeness/positive.txt") | _words("checks/politeness/negative.txt"),
         phrases=phrases,
         start_only=frozenset(start["start_only"]),
         not_start=frozenset(start["not_start"]),
@@ -101,12 +98,12 @@ def lexicon() -> Lexicon:
         exempt_verbs=frozenset(data["commands"]["exempt_verbs"]),
         command_leads=frozenset(data["commands"]["lead_words"]),
         deference_not_before=frozenset(start["deference_not_before"]),
-        softeners=tuple(_tokenize(p) for p in data["commands"]["softeners"]),
+        softeners=tuple(tokenize_phrase(p) for p in data["commands"]["softeners"]),
         demanding=tuple(tuple(q) for q in data["questions"]["demanding"]),
         negators=frozenset(data["sentiment"]["negators"]),
         scope=int(data["sentiment"]["scope"]),
-        positive=_words("politeness-positive.txt"),
-        negative=_words("politeness-negative.txt"),
+        positive=_words("checks/politeness/positive.txt"),
+        negative=_words("checks/politeness/negative.txt"),
     ) if deference_words is not None else None  # pragma: no branch
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 
-from .. import calltime
-from ..ruledata import load_toml
-from ._match import fold, normalise_quotes, phrase_set, trim
+from ... import calltime
+from ...rules import concept_data
+from ...rules.phrases import fold, normalise_quotes, phrase_set, trim
 
 ELEMENTS = ("thanks", "enjoyed", "offer_info", "call_heads_up")
 PAST_TAGS = {"VBD", "VBN"}
@@ -20,7 +20,7 @@ CONDITIONAL_AUX = {"would", "'d", "could", "might", "should"}
 
 @functools.lru_cache(maxsize=1)
 def _words() -> dict[str, frozenset[str]]:
-    return {k: frozenset(v) for k, v in load_toml("elements.toml")["words"].items()}
+    return {k: frozenset(v) for k, v in concept_data("elements")["words"].items()}
 
 
 def _negated(tok) -> bool:
@@ -233,7 +233,7 @@ def _courtesy(verb, w) -> bool:
 
 def _call(sent, w) -> bool:
     text = normalise_quotes(sent.text)
-    data = load_toml("elements.toml")
+    data = concept_data("elements")
     if phrase_set(tuple(data["phrases"]["call_heads_up"])).search(text):
         return True
     if _is_question(sent):
@@ -289,7 +289,7 @@ def _sentences(ctx):
 
 
 def run(ctx):
-    data = load_toml("elements.toml")
+    data = concept_data("elements")
     w = _words()
     phrases = data["phrases"]
     text = normalise_quotes(ctx.text)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 
-from ..ruledata import load_toml
-from ._match import compile_all, word_alternation
+from ...rules import concept_data
+from ...rules.phrases import compile_all, word_alternation
 
 
 def run(ctx):
-    rules = load_toml("hygiene.toml")["rules"]
+    rules = concept_data("hygiene")["rules"]
     text = ctx.text
     placeholders = []
     taken: list[tuple[int, int]] = []

@@ -1,25 +1,22 @@
-"""The learned desperation-tone model: how likely one sentence reads anxious, needy or pushy.
+"""The learned desperation-tone scorer: how likely one sentence reads anxious, needy or pushy.
 
-The phrase rules in ``rules/desperation.toml`` are precise but only know the wordings they
-list.  This model adds ``desperation.tone``: a logistic regression over the word
-1-2-grams of a sentence, trained on the labelled desperate phrases of the blind
-tuning drafts in ``data/eval`` (``models/desperation``: recipe and model card).  It is the
-politeness model's machinery (``checker.politeness``: the same feature extractor, TF-IDF and
-JSON weights, no pickle and no scikit-learn on the check path) with its own features and file.
+The phrase rules in ``rules.toml`` are precise but only know the wordings they list.  This
+model adds ``desperation.tone``: a logistic regression over the word 1-2-grams of a
+sentence, trained on the labelled desperate phrases of the tuning drafts in ``data/eval``
+(``models/desperation``: recipe and model card).  It is the shared linear model
+(``checker.learned``: feature extractor, TF-IDF and JSON weights, no pickle and no
+scikit-learn on the check path) with its own features and weights file.
 """
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .politeness.features import extract
-from .politeness.model import Model, load_path, sigmoid
+from ...learned import Model, extract, load_shipped, packaged, sigmoid
 
 PACKAGE = "models.desperation"
-WEIGHTS = "weights.json"
 
 
 class ToneModel(Model):
@@ -67,13 +64,10 @@ def body_sentences(ctx) -> list:
 
 
 def weights_path() -> Path:
-    return Path(str(resources.files(PACKAGE).joinpath(WEIGHTS)))
+    return packaged(PACKAGE)
 
 
 @functools.lru_cache(maxsize=1)
 def load() -> ToneModel:
     """The shipped model, read once per process."""
-    from .startup import bulk_load
-
-    with bulk_load():
-        return load_path(weights_path(), ToneModel)
+    return load_shipped(weights_path(), ToneModel)

@@ -4,7 +4,7 @@ spans, and the features that moved the score most.
 The score is the probability from the linear model trained on the Stanford Politeness Corpus
 (``models/politeness``; weights as JSON, a dot product over named features, no scikit-learn
 here).  The corpus holds single requests, so only the body is scored: greeting and sign-off
-lines, and an inline "Hi Mark," vocative, are left out.  ``[politeness.scoring] method``
+lines, and an inline "Hi Mark," vocative, are left out.  ``[scoring] method`` (``rules.toml``)
 says how: the body's sentences as one request ("body", shipped), or per-sentence log-odds
 combined ("mean", "min", "mean_min"); the model card compares them on the development
 drafts.  Labels come from thresholds in data.  Explanations group the feature contributions
@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections import Counter
 from operator import itemgetter
 
-from ..politeness.features import char_grams
-from ..politeness.model import Model, load, sigmoid
-from ..politeness.strategies import _tokenize, lexicon, norm, softened
-from ..report import clip
-from ..ruledata import load_toml
+from ...learned import Model, char_grams, norm, sigmoid
+from ...report import clip
+from ...rules import concept_data
+from .model import load
+from .strategies import lexicon, softened, tokenize_phrase
 
 HINTS = {"bare_command": "politeness.bare_command",
          "demanding_question": "politeness.direct_question",
@@ -27,7 +27,7 @@ HINTS = {"bare_command": "politeness.bare_command",
 
 
 def _data() -> dict:
-    return load_toml("politeness.toml")["politeness"]
+    return concept_data("politeness")
 
 
 def _trim(span, greetings: list[tuple[str, ...]]):
@@ -50,7 +50,7 @@ def _trim(span, greetings: list[tuple[str, ...]]):
 def scoring_spans(ctx) -> list:
     """Body sentences, clipped to the body, without inline greetings; words only."""
     data = _data()["scoring"]
-    greetings = sorted((_tokenize(g) for g in data["inline_greetings"]), key=len, reverse=True)
+    greetings = sorted((tokenize_phrase(g) for g in data["inline_greetings"]), key=len, reverse=True)
     bs, be = ctx.body
     out = []
     for s in ctx.body_sents():
@@ -216,7 +216,7 @@ def run(ctx):
         message = None
         if pressure:
             worst = [f"'{clip(sig['text'], 40)}'" for sig in pressure][:2]
-            message = load_toml("politeness.toml")["rules"]["politeness.impolite"]["message_pressure"]
+            message = concept_data("politeness")["rules"]["politeness.impolite"]["message_pressure"]
         reasons = (" and ".join([", ".join(worst[:-1]), worst[-1]] if len(worst) > 1 else worst)
                    + (" makes" if len(worst) == 1 else " make") + " it less polite") if worst else (
             "no word of thanks or request")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..ruledata import load_toml
-from ._match import (compile_all, fold, normalise_quotes, overlaps, phrase_set, trim,
+from ...rules import concept_data
+from ...rules.phrases import (compile_all, fold, normalise_quotes, overlaps, phrase_set, trim,
                      word_alternation)
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z&']*")
@@ -94,7 +94,7 @@ def _tone(ctx, text: str, found: list[tuple[str, int, int]],
           meta: dict) -> dict[tuple[int, int], tuple[float, list[str]]]:
     """Sentences the learned tone model scores at or above the threshold that no other signal
     covers: span -> (probability, words that raised it)."""
-    from ..tone import body_sentences, load
+    from .tone import body_sentences, load
 
     sents = body_sentences(ctx)
     if not found and len(sents) < meta["min_alone"]:
@@ -112,7 +112,7 @@ def _tone(ctx, text: str, found: list[tuple[str, int, int]],
 
 
 def run(ctx):
-    data = load_toml("desperation.toml")
+    data = concept_data("desperation")
     rules = data["rules"]
     levels = ctx.config.threshold("desperation.level")
     text = normalise_quotes(ctx.text)

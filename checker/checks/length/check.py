@@ -1,9 +1,8 @@
 """Length and readability of the body: words, sentences, Flesch-Kincaid grade, verdict."""
 from __future__ import annotations
 
-from ..readability import WORD_RE, fk_grade
-
-KIND_LABEL = {"thank_you": "thank-you note", "follow_up": "follow-up"}
+from ...kinds import NOUN as KIND_LABEL
+from .readability import WORD_RE, fk_grade
 
 
 def run(ctx):

@@ -1,0 +1,356 @@
+"""Learned linear models over named sentence features: extraction, vectoriser, JSON format,
+scoring.  Shared by every model of the checker (politeness, desperation tone); nothing here
+knows a concept, and nothing here imports scikit-learn: the check path loads a JSON weights
+file and scores with a dot product over named features.  Training code lives in ``models/``.
+
+Feature names carry their block as a prefix: ``w:could you`` (word n-gram, ``<s>`` marks a
+sentence start), ``c: cou`` (character n-gram inside a word padded with spaces), ``p:could you
+VERB`` (pattern n-gram: function words and the model's ``keep`` words kept, other words
+replaced by their part of speech), ``s:please`` (a strategy the model's finder reports;
+``s:form_*`` for care in writing).  ``extract(sents, config)`` counts features over a list of
+sentence spans; ``Vectorizer.transform`` turns the counts into the weighted, per-block
+L2-normalised TF-IDF values the model multiplies with its weights.  The same code runs in
+training and in the check, so the two give identical scores.
+
+A concept's model subclasses ``Model``: class attributes name its file format and how to
+rebuild it, and ``keep_words`` / ``find_strategies`` plug in concept knowledge.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, TypeVar
+
+CLOSED_POS = frozenset({"PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "INTJ", "PUNCT"})
+KEEP_TAGS = frozenset({"MD", "WDT", "WP", "WP$", "WRB", "UH"})
+
+
+def norm(tok) -> str:
+    """A token's lower-case text with curly apostrophes straightened."""
+    return tok.lower_.replace("\u2019", "'").replace("\u2018", "'")
+
+
+def _pattern(tok, words: frozenset) -> str:
+    """The token in a topic-free pattern: function words and politeness-lexicon words stay,
+    other words become their coarse part of speech (so "Could you fix the NOUN ?")."""
+    t = norm(tok)
+    if tok.pos_ in CLOSED_POS or tok.tag_ in KEEP_TAGS or t in words:
+        return t
+    return tok.pos_ or "X"
+
+
+def _tok_text(tok) -> str:
+    t = norm(tok)
+    return "<num>" if tok.like_num else t
+
+
+@functools.lru_cache(maxsize=65536)
+def char_grams(word: str, lo: int, hi: int) -> tuple[str, ...]:
+    """``c:`` feature names of the character n-grams of a space-padded word (cached: the
+    same words recur in every draft)."""
+    padded = f" {word} "
+    return tuple("c:" + padded[k:k + n] for n in range(lo, hi + 1)
+                 for k in range(0, len(padded) - n + 1))
+
+
+def sentence_tokens(sent) -> list:
+    return [t for t in sent if not t.is_space]
+
+
+@dataclass
+class Extracted:
+    """Counts of named features plus where they came from (for explanations)."""
+    counts: dict[str, float]
+    tokens: list = field(default_factory=list)          # all tokens, in order
+    strategies: list[Any] = field(default_factory=list)
+    # (feature, start_char, end_char) for every occurrence of every feature except the
+    # character n-grams, which are told per word: word -> its token spans, and the n-gram range
+    occurrences: list[tuple[str, int, int]] = field(default_factory=list)
+    word_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    char_range: tuple[int, int] = (0, -1)
+
+
+def _ngrams(prefix: str, items: list[str], lo: int, hi: int, starts: list[int],
+            ends: list[int], counts: Counter, occ: list | None) -> None:
+    """Count the ``lo``..``hi``-grams of ``items`` (``items[0]`` is the ``<s>`` marker, which
+    only opens n-grams of two or more); ``starts`` / ``ends`` are the character offsets of
+    ``items[1:]``."""
+    for n in range(lo, hi + 1):
+        k0 = 0 if n > 1 else 1
+        names = [prefix + " ".join(items[k:k + n]) for k in range(k0, len(items) - n + 1)]
+        counts.update(names)
+        if occ is not None:
+            occ.extend(zip(names, [starts[k - 1] if k else starts[0]
+                                   for k in range(k0, len(items) - n + 1)],
+                           ends[k0 + n - 2:len(items) - 1]))
+
+
+StrategyFinder = Callable[[Any], list]
+
+
+def extract(sents: Iterable, config: dict, keep: frozenset[str] = frozenset(),
+            find_strategies: StrategyFinder | None = None, spans: bool = False) -> Extracted:
+    """Feature counts of ``sents``.  ``keep``: words pattern n-grams keep as words;
+    ``find_strategies(sent)``: the strategy matches (``.name``, ``.start``, ``.end``) of a
+    sentence, counted as binary ``s:`` features when ``config["strategies"]`` is on."""
+    # Counter.update counts a list of names in C; insertion order (and so the order of every
+    # later sum) is the order the features are first seen, as with a plain dict.
+    counts: Counter = Counter()
+    occ: list[tuple[str, int, int]] | None = [] if spans else None
+    w_lo, w_hi = config["word_ngrams"]
+    c_lo, c_hi = config["char_ngrams"] if config.get("char_ngrams") else (0, -1)
+    p_lo, p_hi = config["pattern_ngrams"] if config.get("pattern_ngrams") else (0, -1)
+    keep = keep if p_hi >= p_lo > 0 else frozenset()
+    all_toks: list = []
+    found: list[Any] = []
+    word_count: dict[str, int] = {}
+    word_spans: dict[str, list[tuple[int, int]]] = {}
+
+    for sent in sents:
+        toks = sentence_tokens(sent)
+        if not toks:
+            continue
+        all_toks.extend(toks)
+        texts = [t.text for t in toks]
+        starts = [t.idx for t in toks]
+        ends = [a + len(x) for a, x in zip(starts, texts)]
+        words = ["<s>"] + [_tok_text(t) for t in toks]
+        _ngrams("w:", words, w_lo, w_hi, starts, ends, counts, occ)
+        if p_hi >= p_lo > 0:
+            pats = ["<s>"] + [_pattern(t, keep) for t in toks]
+            _ngrams("p:", pats, p_lo, p_hi, starts, ends, counts, occ)
+        if c_hi >= c_lo > 0:
+            # Character n-grams are counted once per word type below, times its frequency.
+            for k, w in enumerate(words[1:]):
+                word_count[w] = word_count.get(w, 0) + 1
+                if spans:
+                    word_spans.setdefault(w, []).append((starts[k], ends[k]))
+        if config.get("form"):
+            # Care in writing: lower-case "i" / sentence start, no final punctuation,
+            # shouting, doubled "??" / "!!".
+            words_only = [t for t in toks if t.is_alpha]
+            if "i" in texts:
+                counts["s:form_lower_i"] = 1.0
+            if words_only and words_only[0].text[:1].islower() and words_only[0].i == toks[0].i:
+                counts["s:form_lower_start"] = 1.0
+            if not toks[-1].is_punct:
+                counts["s:form_no_end_punct"] = 1.0
+            if any(len(t.text) >= 3 and t.text.isupper() for t in words_only):
+                counts["s:form_caps"] = 1.0
+            if any(x.count("?") + x.count("!") >= 2 for x in texts):
+                counts["s:form_multi_punct"] = 1.0
+        if config.get("strategies", True) and find_strategies is not None:
+            matched = find_strategies(sent)
+            found.extend(matched)
+            for m in matched:
+                name = "s:" + m.name
+                if occ is not None:
+                    occ.append((name, m.start, m.end))
+                counts[name] = 1.0
+    for w, m in word_count.items():
+        grams = char_grams(w, c_lo, c_hi)
+        for _ in range(m):
+            counts.update(grams)
+    return Extracted(dict(counts), all_toks, found, occ or [], word_spans, (c_lo, c_hi))
+
+
+def block_of(name: str) -> str:
+    return name[0]
+
+
+@dataclass
+class Vectorizer:
+    """Per-block TF-IDF with sublinear tf and L2 norm, times a block weight.
+
+    ``idf`` holds the vocabulary; features outside it are ignored.  Strategy features
+    (block ``s``) are binary, unnormalised, and use their block weight only.
+    """
+    idf: dict[str, float]
+    blocks: dict[str, dict]
+
+    def transform(self, counts: dict[str, float]) -> dict[str, float]:
+        idf_get = self.idf.get
+        per: dict[str, list[tuple[str, float, float]]] = {}
+        for name, c in counts.items():
+            idf = idf_get(name)
+            if idf is not None:
+                per.setdefault(name[0], []).append((name, c, idf))
+        out: dict[str, float] = {}
+        log = math.log
+        for b, items in per.items():
+            spec = self.blocks[b]
+            if spec.get("binary"):
+                vals = [(n, (1.0 if c > 0 else 0.0) * idf) for n, c, idf in items]
+            elif spec.get("sublinear", True):
+                vals = [(n, ((1.0 + log(c)) if c > 0 else c) * idf) for n, c, idf in items]
+            else:
+                vals = [(n, c * idf) for n, c, idf in items]
+            weight = float(spec.get("weight", 1.0))
+            if spec.get("norm", "l2") == "l2":
+                z = math.sqrt(sum(v * v for _, v in vals)) or 1.0
+            else:
+                z = 1.0
+            for name, v in vals:
+                out[name] = v / z * weight
+        return out
+
+
+M = TypeVar("M", bound="Model")
+
+
+# ---- the model ----------------------------------------------------------------------
+
+class ModelError(OSError):
+    """A model's weights are missing or unreadable (an OSError, so the CLI reports it as one
+    line with exit 2, like any other unreadable input)."""
+
+
+def sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+@dataclass
+class Scored:
+    probability: float
+    logit: float
+    values: dict[str, float]          # vectorised feature values
+    contributions: dict[str, float]   # feature -> contribution to the logit
+    extracted: Extracted
+
+
+@dataclass
+class Model:
+    """A linear model over named features.  A concept subclasses it: the class attributes
+    name the kind of model in its file and in errors, and the two hooks below plug in what
+    the concept knows (the politeness lexicon and strategies; the tone model needs neither).
+    """
+    FORMAT = "followup-checker/linear-model/1"
+    KIND = "linear"
+    REBUILD = "retrain it"
+
+    config: dict
+    vectorizer: Vectorizer
+    weights: dict[str, float]
+    bias: float
+    calibration: tuple[float, float]   # logit = a * raw + b
+    meta: dict
+
+    # -- concept hooks -------------------------------------------------------------------
+    def keep_words(self) -> frozenset[str]:
+        """Words pattern n-grams keep as words (default: none)."""
+        return frozenset()
+
+    def find_strategies(self, sent) -> list:
+        """The strategy matches of one sentence, for the ``s:`` block (default: none)."""
+        return []
+
+    def extract(self, sents, spans: bool = False) -> Extracted:
+        """The feature counts of ``sents`` under this model's configuration."""
+        return extract(sents, self.config, self.keep_words(), self.find_strategies, spans=spans)
+
+    # -- scoring -------------------------------------------------------------------------
+    def raw_from_values(self, values: dict[str, float]) -> float:
+        w = self.weights
+        return self.bias + sum(v * w.get(name, 0.0) for name, v in values.items())
+
+    def logit_from_raw(self, raw: float) -> float:
+        a, b = self.calibration
+        return a * raw + b
+
+    def score_counts(self, counts: dict[str, float]) -> float:
+        """Calibrated probability for a feature-count dict."""
+        return sigmoid(self.logit_from_raw(self.raw_from_values(self.vectorizer.transform(counts))))
+
+    def score_sents(self, sents, spans: bool = True) -> Scored:
+        ex = self.extract(sents, spans=spans)
+        values = self.vectorizer.transform(ex.counts)
+        w = self.weights.get
+        products = [(n, v * w(n, 0.0)) for n, v in values.items()]
+        raw = self.bias + sum(p for _, p in products)   # = raw_from_values(values)
+        logit = self.logit_from_raw(raw)
+        a = self.calibration[0]
+        contrib = {n: a * p for n, p in products}
+        return Scored(sigmoid(logit), logit, values, contrib, ex)
+
+    # -- persistence ---------------------------------------------------------------------
+    def to_json(self) -> dict:
+        names = sorted(self.vectorizer.idf)
+        return {
+            "format": self.FORMAT,
+            "meta": self.meta,
+            "config": self.config,
+            "blocks": self.vectorizer.blocks,
+            "bias": self.bias,
+            "calibration": list(self.calibration),
+            # Parallel lists (fast to parse): feature name, its idf and its weight.  Training
+            # rounds the values before it builds the model, so the loaded model is the
+            # trained one exactly.
+            "features": {"names": names,
+                         "idf": [self.vectorizer.idf[n] for n in names],
+                         "weight": [self.weights.get(n, 0.0) for n in names]},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, where: str = "weights.json") -> "Model":
+        if not isinstance(data, dict) or data.get("format") != cls.FORMAT:
+            raise ModelError(f"{where}: not a {cls.KIND} model ({cls.FORMAT}); {cls.REBUILD}")
+        try:
+            feats = data["features"]
+            names, idfs, ws = feats["names"], feats["idf"], feats["weight"]
+            if not (len(names) == len(idfs) == len(ws)) or not names:
+                raise ValueError("feature lists of different lengths")
+            # Cheap C-speed type checks: fsum rejects non-numbers, join non-strings.
+            if not (math.isfinite(math.fsum(idfs)) and math.isfinite(math.fsum(ws))):
+                raise ValueError("idf or weight is not finite")
+            "".join(names)
+            idf = dict(zip(names, idfs))
+            weights = dict(zip(names, ws))
+            a, b = data["calibration"]
+            return cls(config=data["config"], vectorizer=Vectorizer(idf, data["blocks"]),
+                       weights=weights, bias=float(data["bias"]),
+                       calibration=(float(a), float(b)), meta=data.get("meta", {}))
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise ModelError(f"{where}: corrupt {cls.KIND} model ({exc!r}); {cls.REBUILD}") from None
+
+    def save(self, path: Path | str) -> None:
+        Path(path).write_text(json.dumps(self.to_json(), separators=(",", ":"),
+                                         ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def load_path(path: Path | str, cls: type[M]) -> M:
+    path = Path(path)
+    what, rebuild = f"{cls.KIND} weights {path}", cls.REBUILD
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ModelError(f"{what} are missing; {rebuild}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{what} cannot be read ({exc}); {rebuild}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{what} are corrupt ({exc.msg} at line {exc.lineno}); {rebuild}") from None
+    return cls.from_json(data, str(path))
+
+
+def packaged(package: str, name: str = "weights.json") -> Path:
+    """The path of a weights file shipped as package data."""
+    from importlib import resources
+
+    return Path(str(resources.files(package).joinpath(name)))
+
+
+def load_shipped(path: Path, cls: type[M]) -> M:
+    """A shipped model, read with the garbage collector paused and kept out of later
+    collections (``checker.startup.bulk_load``); callers cache it for the process."""
+    from .startup import bulk_load
+
+    with bulk_load():
+        return load_path(path, cls)
