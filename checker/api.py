@@ -36,10 +36,14 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
 
     def emit(self, rule_id: str, start: int, end: int, message: str | None = None,
-             suggestion: str | None = None, **fmt: Any) -> Finding | None:
+             suggestion: str | None = None, escalate: str | None = None,
+             **fmt: Any) -> Finding | None:
         """Add a finding for ``rule_id`` unless the config turns it off.
 
         ``message`` / ``suggestion`` default to the catalogue's text, formatted with ``fmt``.
+        ``escalate`` raises the rule's default severity for this finding (a rule's data says
+        when: a high desperation level, a stiff greeting); a severity the user's config sets
+        for the rule still wins.
         """
         meta = catalogue()[rule_id]
         if not self.config.enabled(rule_id):
@@ -49,7 +53,7 @@ class Context:
         finding = Finding(
             rule=rule_id,
             category=meta.category,
-            severity=self.config.severity_for(rule_id, meta.severity),
+            severity=self.config.severity_for(rule_id, escalate or meta.severity),
             message=(message if message is not None else meta.message).format(**fmt),
             start=start,
             end=end,

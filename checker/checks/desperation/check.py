@@ -5,37 +5,12 @@ from __future__ import annotations
 import re
 
 from ...rules import concept_data
-from ...rules.phrases import (compile_all, fold, normalise_quotes, overlaps, phrase_set, trim,
-                     word_alternation)
+from ...rules.engine import PHRASE_ENGINES, find, scope_range
+from ...rules.phrases import fold, normalise_quotes, overlaps, trim
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z&']*")
 # Two capitals inside one WORD_RE word: needed for any word of two letters in capitals.
 TWO_CAPITALS = re.compile(r"[A-Z][&']*[A-Z]")
-
-
-def _phrase_signals(text: str, folded: str, lo: int, hi: int,
-                    rules: dict) -> list[tuple[str, int, int]]:
-    """Matches of every rule that is a plain phrase list (over-apology counts its own)."""
-    found = []
-    for rule_id, meta in rules.items():
-        if "patterns" not in meta or "min_count" in meta:
-            continue
-        for m in phrase_set(tuple(meta["patterns"])).finditer(text, folded, lo, hi):
-            found.append((rule_id, *trim(text, m.start(), m.end())))
-    return found
-
-
-def _apologies(text: str, folded: str, lo: int, hi: int,
-               meta: dict) -> list[tuple[str, int, int]]:
-    spans: list[tuple[int, int]] = []
-    for m in phrase_set(tuple(meta["patterns"])).finditer(text, folded, lo, hi):
-        span = trim(text, m.start(), m.end())
-        if not any(overlaps(span, s) for s in spans):
-            spans.append(span)
-    strong = phrase_set(tuple(meta["strong"])).search(text, folded, lo, hi)
-    if len(spans) >= meta["min_count"] or (spans and strong):
-        return [("desperation.over_apology", s, e) for s, e in sorted(spans)]
-    return []
 
 
 def _shouting(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
@@ -80,16 +55,6 @@ def _ordinary(word: str, meta: dict, acronyms: set[str]) -> bool:
             or len(word) >= meta["min_word_letters"])
 
 
-def _punctuation(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
-    return [("desperation.punctuation", m.start(), m.end())
-            for m in compile_all((meta["pattern"],))[0].finditer(text, lo, hi)]
-
-
-def _intensifiers(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
-    rx = word_alternation(tuple(meta["words"]), r"\b({words})\b(?:[,\s]+\1\b)+")
-    return [("desperation.intensifiers", m.start(), m.end()) for m in rx.finditer(text, lo, hi)]
-
-
 def _tone(ctx, text: str, found: list[tuple[str, int, int]],
           meta: dict) -> dict[tuple[int, int], tuple[float, list[str]]]:
     """Sentences the learned tone model scores at or above the threshold that no other signal
@@ -111,21 +76,27 @@ def _tone(ctx, text: str, found: list[tuple[str, int, int]],
     return out if found or len(out) >= meta["min_alone"] else {}
 
 
+# Rules data cannot express: name (the rule's ``check``) -> function(text, lo, hi, meta).
+CUSTOM = {"shouting": _shouting}
+
+
 def run(ctx):
     data = concept_data("desperation")
     rules = data["rules"]
     levels = ctx.config.threshold("desperation.level")
     text = normalise_quotes(ctx.text)
-    # The whole message except the greeting line: pressure in a sign-off still counts.
-    lo = ctx.layout.greeting[1] if ctx.layout.greeting else 0
-    hi = len(text)
     folded = fold(text)
-    raw = _phrase_signals(text, folded, lo, hi, rules)
-    raw += _apologies(text, folded, lo, hi, rules["desperation.over_apology"])
-    raw += _shouting(text, lo, hi, rules["desperation.shouting"])
-    raw += _punctuation(text, lo, hi, rules["desperation.punctuation"])
-    raw += _intensifiers(text, lo, hi, rules["desperation.intensifiers"])
-    tone = {}
+    raw: list[tuple[str, int, int]] = []
+    tone: dict[tuple[int, int], tuple[float, list[str]]] = {}
+    for rule_id, meta in rules.items():
+        engine = meta["engine"]
+        lo, hi = scope_range(meta["scope"], text, ctx.layout)
+        if engine in PHRASE_ENGINES:
+            raw += [(rule_id, s, e) for s, e, _ in find(meta, text, lo, hi, folded)]
+        elif meta["check"] == "tone":
+            continue   # scored last: it skips sentences another signal already covers
+        else:
+            raw += CUSTOM[meta["check"]](text, lo, hi, meta)
     if ctx.config.enabled("desperation.tone"):
         tone = _tone(ctx, text, raw, dict(ctx.config.threshold("desperation.tone"),
                                           words=rules["desperation.tone"]["words"]))
@@ -146,22 +117,20 @@ def run(ctx):
         per_rule[rule] = min(levels["cap"], per_rule.get(rule, 0.0) + rules[rule]["weight"])
     score = sum(per_rule.values())
     level = ("high" if score >= levels["high"] else "some" if score >= levels["some"] else "none")
+    # A high level should stop a send: its signals are escalated (unless the user's config
+    # sets a severity for the rule).
+    escalate = levels["high_severity"] if level == "high" else None
 
     out = []
     for rule, s, e in signals:
-        fmt = {}
-        if rule == "desperation.punctuation":
-            fmt["mark"] = ctx.text[s:e]
-        if rule == "desperation.intensifiers":
-            fmt["words"] = " ".join(ctx.text[s:e].replace(",", " ").split())
+        words = ctx.text[s:e]
+        fmt = {"text": words, "words": " ".join(words.replace(",", " ").split())}
         if rule == "desperation.tone":
-            p, words = tone[(s, e)]
+            p, telling = tone[(s, e)]
             fmt["why"] = (f"model score {p:.2f}" + (", words: " + ", ".join(
-                f"\"{w}\"" for w in words) if words else ""))
-        finding = ctx.emit(rule, s, e, **fmt)
-        if finding is not None and level == "high" and ctx.config.severity_for(rule, None) is None:
-            ctx.findings[-1] = finding.with_severity(levels["high_severity"])
-        signal = {"rule": rule, "start": s, "end": e, "text": ctx.text[s:e]}
+                f"\"{w}\"" for w in telling) if telling else ""))
+        ctx.emit(rule, s, e, escalate=escalate, **fmt)
+        signal = {"rule": rule, "start": s, "end": e, "text": words}
         if rule == "desperation.tone":
             signal["probability"] = round(tone[(s, e)][0], 3)
         out.append(signal)

@@ -13,7 +13,6 @@ from ... import calltime
 from ...rules import concept_data
 from ...rules.phrases import fold, normalise_quotes, phrase_set, trim
 
-ELEMENTS = ("thanks", "enjoyed", "offer_info", "call_heads_up")
 PAST_TAGS = {"VBD", "VBN"}
 CONDITIONAL_AUX = {"would", "'d", "could", "might", "should"}
 
@@ -232,10 +231,6 @@ def _courtesy(verb, w) -> bool:
 
 
 def _call(sent, w) -> bool:
-    text = normalise_quotes(sent.text)
-    data = concept_data("elements")
-    if phrase_set(tuple(data["phrases"]["call_heads_up"])).search(text):
-        return True
     if _is_question(sent):
         return False
     for tok in sent:
@@ -275,7 +270,14 @@ def _call(sent, w) -> bool:
     return False
 
 
-FRAMES = {"thanks": _thanks, "enjoyed": _enjoyed, "offer_info": _offer, "call_heads_up": _call}
+# The dependency frames element rules name (``frame`` in their data).
+FRAMES = {"thanks": _thanks, "enjoyed": _enjoyed, "offer": _offer, "call": _call}
+
+
+def element_rules() -> dict[str, dict]:
+    """Element key -> its rule's data, in the order the report lists elements."""
+    return {meta["element"]: meta for meta in concept_data("elements")["rules"].values()
+            if "element" in meta}
 
 
 def _sentences(ctx):
@@ -291,30 +293,30 @@ def _sentences(ctx):
 def run(ctx):
     data = concept_data("elements")
     w = _words()
-    phrases = data["phrases"]
+    elements = element_rules()
     text = normalise_quotes(ctx.text)
-    not_thanks = phrase_set(tuple(phrases["not_thanks"]))
     # Patterns whose literal is nowhere in the draft need no test in any sentence.
     folded = fold(text)
-    sets = {name: phrase_set(tuple(phrases.get(name, ()))) for name in ELEMENTS}
-    among = {name: ps.may_match(folded) for name, ps in sets.items()}
-    among_not_thanks = not_thanks.may_match(folded)
-    section: dict[str, dict] = {}
-    for name in ELEMENTS:
-        section[name] = {"present": False}
+    found = {name: phrase_set(tuple(meta.get("phrases", ()))) for name, meta in elements.items()}
+    among = {name: ps.may_match(folded) for name, ps in found.items()}
+    unless = {name: phrase_set(tuple(meta["unless"])) for name, meta in elements.items()
+              if meta.get("unless")}
+    among_unless = {name: ps.may_match(folded) for name, ps in unless.items()}
+    section: dict[str, dict] = {name: {"present": False} for name in elements}
     for sent in _sentences(ctx):
         s_text = text[sent.start_char:sent.end_char]
         s_folded = fold(s_text)
-        for name in ELEMENTS:
+        for name, meta in elements.items():
             if section[name]["present"]:
                 continue
-            if name == "thanks" and among_not_thanks and not_thanks.search(
-                    s_text, s_folded, among=among_not_thanks):
+            if among_unless.get(name) and unless[name].search(s_text, s_folded,
+                                                              among=among_unless[name]):
                 continue
-            hit = FRAMES[name](sent, w)
-            if not hit and name != "call_heads_up":
-                hit = bool(among[name]) and sets[name].search(s_text, s_folded,
-                                                                among=among[name])
+            frame = FRAMES.get(meta.get("frame", ""))
+            hit = frame is not None and frame(sent, w)
+            if not hit:
+                hit = bool(among[name]) and found[name].search(s_text, s_folded,
+                                                               among=among[name])
             if hit:
                 s, e = trim(ctx.text, sent.start_char, sent.end_char)
                 section[name] = {"present": True, "start": s, "end": e, "text": ctx.text[s:e]}
@@ -328,6 +330,6 @@ def run(ctx):
     body_start, body_end = trim(ctx.text, bs, be) if be > bs else (bs, be)
     for name in data["required"][ctx.kind]:
         if not section[name]["present"]:
-            at = body_start if name in ("thanks", "enjoyed") else body_end
+            at = body_start if elements[name]["missing_at"] == "start" else body_end
             ctx.emit(f"elements.{name}", at, at)
     return section

@@ -1,57 +1,49 @@
-"""Hygiene: placeholders left in, generic or missing greeting, missing sign-off, text-speak."""
+"""Hygiene: placeholders left in, generic or missing greeting, missing sign-off, text-speak.
+
+Every rule but the two "missing" ones runs from ``rules.toml`` through the rule engine; a
+rule with a ``section`` key lists its hits under that key of the report's section."""
 from __future__ import annotations
 
 import re
 
 from ...rules import concept_data
-from ...rules.phrases import compile_all, word_alternation
+from ...rules.engine import escalation, find, phrase_rules, scope_range
+
+
+def _missing_greeting(ctx) -> None:
+    if ctx.layout.greeting is None:
+        first = re.search(r"\S", ctx.text)
+        at = first.start() if first else 0
+        ctx.emit("hygiene.missing_greeting", at, at)
+
+
+def _missing_signoff(ctx) -> None:
+    if ctx.layout.signature is None:
+        end = len(ctx.text.rstrip())
+        ctx.emit("hygiene.missing_signoff", end, end)
+
+
+CUSTOM = {"missing_greeting": _missing_greeting, "missing_signoff": _missing_signoff}
 
 
 def run(ctx):
     rules = concept_data("hygiene")["rules"]
     text = ctx.text
-    placeholders = []
-    taken: list[tuple[int, int]] = []
-    for rx in compile_all(tuple(rules["hygiene.placeholder"]["patterns"])):
-        for m in rx.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            ctx.emit("hygiene.placeholder", m.start(), m.end(), text=m.group())
-            placeholders.append({"start": m.start(), "end": m.end(), "text": m.group()})
-
-    greeting = ctx.layout.greeting
-    if greeting:
-        g_text = text[greeting[0]:greeting[1]]
-        meta = rules["hygiene.generic_greeting"]
-        for rx in compile_all(tuple(meta["patterns"])):
-            if rx.search(g_text):
-                warn = any(w.search(g_text) for w in compile_all(tuple(meta["warning_patterns"])))
-                f = ctx.emit("hygiene.generic_greeting", *greeting, text=g_text.strip())
-                if f is not None and warn and ctx.config.severity_for("hygiene.generic_greeting", None) is None:
-                    ctx.findings[-1] = f.with_severity("warning")
-                break
-    else:
-        first = re.search(r"\S", text)
-        at = first.start() if first else 0
-        ctx.emit("hygiene.missing_greeting", at, at)
-    if ctx.layout.signature is None:
-        end = len(text.rstrip())
-        ctx.emit("hygiene.missing_signoff", end, end)
-
-    meta = rules["hygiene.text_speak"]
-    words = meta["words"]
-    lower_only = set(meta["lowercase_only"])
-    speak = []
-    rx = word_alternation(tuple(words), r"(?<![\w'’.@/-])({words})(?![\w'’@/]|\.\w)")
-    for m in rx.finditer(text):
-        word = m.group(1)
-        key = word.lower()
-        if key in lower_only and word != key:
+    listed: dict[str, list[dict]] = {meta["section"]: [] for meta in rules.values()
+                                     if "section" in meta}
+    for rule_id, meta in phrase_rules(rules):
+        where = scope_range(meta["scope"], text, ctx.layout)
+        if where is None:
             continue
-        ctx.emit("hygiene.text_speak", m.start(), m.end(), text=word, expansion=words[key])
-        speak.append({"start": m.start(), "end": m.end(), "text": word})
-    return {"placeholders": placeholders, "text_speak": speak,
+        severity = escalation(meta, text, *where)
+        for s, e, fmt in find(meta, text, *where):
+            ctx.emit(rule_id, s, e, escalate=severity, **fmt)
+            if "section" in meta:
+                listed[meta["section"]].append({"start": s, "end": e, "text": fmt["text"]})
+    for meta in rules.values():
+        if meta["engine"] == "custom":
+            CUSTOM[meta["check"]](ctx)
+    return {**listed,
             "greeting": _span(text, ctx.layout.greeting),
             "signoff": _span(text, ctx.layout.signoff or ctx.layout.signature)}
 

@@ -21,13 +21,15 @@ from ...rules import concept_data
 from .model import load
 from .strategies import lexicon, softened, tokenize_phrase
 
-HINTS = {"bare_command": "politeness.bare_command",
-         "demanding_question": "politeness.direct_question",
-         "obligation": "politeness.obligation"}
 
 
 def _data() -> dict:
     return concept_data("politeness")
+
+
+def _hints() -> dict[str, str]:
+    """Strategy name -> the style rule it raises (``strategy`` in the rule's data)."""
+    return {meta["strategy"]: rid for rid, meta in _data()["rules"].items() if "strategy" in meta}
 
 
 def _trim(span, greetings: list[tuple[str, ...]]):
@@ -225,8 +227,9 @@ def run(ctx):
     elif label == "neutral":
         ctx.emit("politeness.neutral", *span, score=score)
     lex = lexicon()
+    hints = _hints()
     for m in res["strategies"]:
-        rule = HINTS.get(m.name)
+        rule = hints.get(m.name)
         if not rule:
             continue
         if m.name == "bare_command":
