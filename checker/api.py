@@ -108,7 +108,7 @@ def _unchecked(text: str, kind: str | None, why: InputError, source: dict[str, A
                config: Config) -> Report:
     """A graceful report for a text that cannot be analysed (empty, binary, too long)."""
     ctx = Context(text=text, doc=None, kind=kind if kind in KINDS else "thank_you",
-                  config=Config(), layout=textprep.Layout(None, (0, len(text)), None, None))
+                  config=config, layout=textprep.Layout(None, (0, len(text)), None, None))
     ctx.emit(why.code, 0, 0, message=why.message)
     return Report(text=text, kind=ctx.kind, findings=ctx.findings, notes=[why.message],
                   source=source)

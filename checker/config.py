@@ -12,8 +12,16 @@ A config file is TOML::
     [thresholds.length.thank_you] # merged over the packaged defaults
     max_words = 180
 
-Search order when no ``--config`` is given: ``.followup.toml`` in the current folder or its
-parents, then ``$XDG_CONFIG_HOME/followup-checker/config.toml``.
+    [cadence]                     # the contact-log policy (docs/contact-log.md)
+    follow_up_min_days = 7
+
+Every key is validated when the file is read (``ConfigError``, one line): rule ids and
+prefixes must exist, severities must be known, threshold sections are those the concepts'
+rule files declare (``[thresholds.<name>]`` in ``checks/<concept>/rules.toml``) with values of
+the packaged types, and ``[cadence]`` is checked by the contact-log policy.
+
+Search order when no ``--config`` is given (``resolve``): ``.followup.toml`` in the current
+folder or its parents, then ``$XDG_CONFIG_HOME/followup-checker/config.toml``.
 """
 from __future__ import annotations
 
@@ -70,11 +78,12 @@ def _kind(value: Any) -> str:
 
 
 def _check_types(defaults: dict[str, Any], over: dict[str, Any], where: str) -> None:
-    """Each override must have the type of the packaged value it replaces (ints and floats
-    are both numbers; keys the defaults do not have are left to the check)."""
+    """Each override must name a packaged key and have the type of the value it replaces
+    (ints and floats are both numbers)."""
     for key, value in over.items():
         if key not in defaults:
-            continue
+            raise ConfigError(f"{where} has no setting {key!r}; "
+                              f"known: {', '.join(sorted(defaults))}")
         want, got = _kind(defaults[key]), _kind(value)
         if want != got:
             raise ConfigError(f"{where} {key} must be {want}, not {value!r}")
@@ -90,18 +99,48 @@ def _section(thresholds: dict[str, Any], section: str) -> Any:
     return over
 
 
+def _leaves(table: dict[str, Any], prefix: str = "") -> list[str]:
+    """The dotted paths of the tables in ``table`` that hold a value (not only tables)."""
+    out = []
+    for key, value in table.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            out += _leaves(value, path)
+        else:
+            out.append(path)
+    return out
+
+
 def _check_thresholds(thresholds: dict[str, Any], where: str) -> None:
-    """Each override must have the type of the packaged value it replaces, so a config with
-    ``threshold = "high"`` is a one-line error when it is read, not a crash mid-check."""
+    """Each override must be a known section holding known keys of the packaged types, so a
+    config with ``threshold = "high"`` is a one-line error when it is read, not a crash
+    mid-check."""
     from .rules import threshold_defaults
 
-    for section, defaults in threshold_defaults().items():
+    sections = threshold_defaults()
+    for section, defaults in sections.items():
         over = _section(thresholds, section)
         if over is None:
             continue
         if not isinstance(over, dict):
             raise ConfigError(f"{where}: [thresholds.{section}] must be a table")
         _check_types(defaults, over, f"{where}: [thresholds.{section}]")
+    for path in _leaves(thresholds):
+        if not any(path == s or path.startswith(s + ".") or s.startswith(path + ".")
+                   for s in sections):
+            raise ConfigError(f"{where}: unknown threshold section [thresholds.{path}]; "
+                              f"known: {', '.join(sorted(sections))}")
+
+
+def _check_rule_ids(table: dict[str, Any], where: str, name: str) -> None:
+    """Every key of ``[rules]`` / ``[severity]`` is a rule id or a prefix of one."""
+    from .rules import catalogue
+
+    ids = catalogue()
+    for key in table:
+        if not any(rid == key or rid.startswith(key + ".") for rid in ids):
+            raise ConfigError(f"{where}: [{name}] {key!r} is not a rule id or a prefix of "
+                              "one (`followup rules` lists them)")
 
 
 @dataclass
@@ -109,8 +148,11 @@ class Config:
     rules: dict[str, bool] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)
     thresholds: dict[str, Any] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
+    cadence: dict[str, Any] = field(default_factory=dict)
     path: str | None = None
+
+    #: The top-level tables a config file may hold.
+    TABLES = ("rules", "severity", "thresholds", "cadence")
 
     def enabled(self, rule_id: str) -> bool:
         value = _most_specific(self.rules, rule_id)
@@ -132,13 +174,20 @@ class Config:
     @classmethod
     def from_dict(cls, data: dict[str, Any], path: str | None = None) -> "Config":
         where = path or "config"
+        for key in data:
+            if key not in cls.TABLES:
+                raise ConfigError(f"{where}: unknown table [{key}]; a config holds "
+                                  f"{', '.join(f'[{t}]' for t in cls.TABLES)}")
         rules = data.get("rules", {})
         severity = data.get("severity", {})
         thresholds = data.get("thresholds", {})
+        cadence = data.get("cadence", {})
         if not isinstance(rules, dict) or not all(isinstance(v, bool) for v in rules.values()):
             raise ConfigError(f"{where}: [rules] must map rule ids to true/false")
         if not isinstance(severity, dict):
             raise ConfigError(f"{where}: [severity] must map rule ids to a severity")
+        _check_rule_ids(rules, where, "rules")
+        _check_rule_ids(severity, where, "severity")
         for key, value in severity.items():
             if value not in SEVERITIES:
                 raise ConfigError(f"{where}: severity of {key!r} must be one of "
@@ -146,9 +195,12 @@ class Config:
         if not isinstance(thresholds, dict):
             raise ConfigError(f"{where}: [thresholds] must be a table")
         _check_thresholds(thresholds, where)
-        extra = {k: v for k, v in data.items() if k not in ("rules", "severity", "thresholds")}
+        if cadence:
+            from .contacts.policy import merged_policy
+
+            merged_policy(cadence)   # raises ConfigError naming the bad [cadence] value
         return cls(rules=dict(rules), severity=dict(severity), thresholds=thresholds,
-                   extra=extra, path=path)
+                   cadence=cadence, path=path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> "Config":

@@ -41,18 +41,26 @@ WORDS = {1: "once", 2: "twice"}
 def load_policy(config: Any = None) -> dict[str, Any]:
     """The packaged ``[cadence]`` table with the user's ``[cadence]`` overrides merged in.
 
-    ``config`` is a ``checker.Config`` (its ``extra["cadence"]``), a plain dict of
-    overrides, or None.  Raises ``ConfigError`` (one line) for a bad value.
-    """
-    base = load_toml("contacts/cadence.toml")["cadence"]
+    ``config`` is a ``checker.Config`` (its ``cadence`` table, validated when the config was
+    read), a plain dict of overrides, or None.  Raises ``ConfigError`` (one line) for a bad
+    value."""
     if config is None:
-        over = {}
+        over: Any = {}
     elif isinstance(config, dict):
         over = config
     else:
-        over = (getattr(config, "extra", None) or {}).get("cadence", {})
+        over = config.cadence
+    return merged_policy(over)
+
+
+def merged_policy(over: Any) -> dict[str, Any]:
+    """The packaged policy with ``over`` merged in, every value checked."""
+    base = load_toml("contacts/cadence.toml")["cadence"]
     if not isinstance(over, dict):
         raise ConfigError("[cadence] must be a table")
+    for key in over:
+        if key not in base:
+            raise ConfigError(f"[cadence] has no setting {key!r}; known: {', '.join(sorted(base))}")
     policy = deep_merge(base, over) if over else base
     for key, default in base.items():
         value = policy[key]

@@ -1,0 +1,66 @@
+"""The user config: one loader, every key validated when the file is read (one-line errors)."""
+from __future__ import annotations
+
+import pytest
+
+from checker.config import Config, ConfigError, resolve
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"rulez": {}}, "unknown table [rulez]"),
+    ({"rules": {"desperation.begin": False}}, "'desperation.begin' is not a rule id"),
+    ({"severity": {"elements.thank": "error"}}, "'elements.thank' is not a rule id"),
+    ({"severity": {"elements.thanks": "fatal"}}, "must be one of suggestion, warning, error"),
+    ({"thresholds": {"length": {"thankyou": {"min_words": 5}}}},
+     "unknown threshold section [thresholds.length.thankyou]"),
+    ({"thresholds": {"length": {"thank_you": {"min_word": 5}}}}, "has no setting 'min_word'"),
+    ({"thresholds": {"desperation": {"tone": {"threshold": "high"}}}}, "must be a number"),
+    ({"cadence": {"max_calls": 0}}, "[cadence] max_calls must be at least 1"),
+    ({"cadence": {"max_call": 2}}, "[cadence] has no setting 'max_call'"),
+])
+def test_bad_values_are_one_line_errors_when_read(data, message):
+    with pytest.raises(ConfigError) as err:
+        Config.from_dict(data)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_prefixes_and_known_values_are_accepted():
+    cfg = Config.from_dict({"rules": {"hygiene": False, "hygiene.placeholder": True},
+                            "severity": {"elements": "suggestion"},
+                            "thresholds": {"length": {"thank_you": {"max_words": 180}}},
+                            "cadence": {"follow_up_min_days": 5}})
+    assert not cfg.enabled("hygiene.text_speak") and cfg.enabled("hygiene.placeholder")
+    assert cfg.severity_for("elements.thanks", "warning") == "suggestion"
+    assert cfg.threshold("length.thank_you")["max_words"] == 180
+    assert cfg.threshold("length.thank_you")["min_words"] == 50   # packaged value kept
+    assert cfg.cadence == {"follow_up_min_days": 5}
+
+
+def test_every_threshold_section_is_declared_by_a_rule_file():
+    from checker.rules import threshold_defaults
+
+    assert {"length.thank_you", "length.follow_up", "length.sentence", "desperation.level",
+            "desperation.tone", "politeness.labels"} <= set(threshold_defaults())
+
+
+def test_resolve_prefers_the_given_file_then_discovers(tmp_path, monkeypatch):
+    given = tmp_path / "given.toml"
+    given.write_text('[rules]\n"hygiene" = false\n', encoding="utf-8")
+    project = tmp_path / "proj" / "sub"
+    project.mkdir(parents=True)
+    (tmp_path / "proj" / ".followup.toml").write_text('[severity]\n"elements" = "error"\n',
+                                                      encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    assert not resolve(given).enabled("hygiene.placeholder")
+    found = resolve(None, start=project)
+    assert found.severity_for("elements.thanks", "warning") == "error"
+    assert resolve(None, start=tmp_path).path is None   # nothing found: the defaults
+
+
+def test_unreadable_or_invalid_files_are_one_line_errors(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[rules\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        Config.load(bad)
+    with pytest.raises(ConfigError, match="not found"):
+        Config.load(tmp_path / "missing.toml")
