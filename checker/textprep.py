@@ -103,6 +103,37 @@ def strip_html(text: str) -> str:
     return out.strip()
 
 
+def line_breaks(text: str) -> list[tuple[int, str]]:
+    """Offsets of the lines that must start a new sentence, whatever the parser thinks:
+    after a blank line, after a short line ending in "," or ":" (a greeting or a sign-off
+    shape: broader than ``layout``'s lists, since a split costs nothing there), after a line
+    that ends a sentence, and at a bullet.  Each is ``(offset, why)``, ``why`` one of
+    "line" or "bullet" (a bullet counts only when the token there is the bullet alone).
+    The pipeline's line component (``checker.nlp``) marks the tokens at these offsets, so
+    greetings never merge into the first sentence of the body."""
+    out = []
+    pos = text.find("\n")
+    while pos != -1:
+        line_start = text.rfind("\n", 0, pos) + 1
+        before = text[line_start:pos].strip()
+        nxt = pos + 1
+        while nxt < len(text) and text[nxt].isspace():
+            nxt += 1
+        if nxt >= len(text):
+            break
+        blank = "\n" in text[pos + 1:nxt]
+        if (blank or (before.endswith((",", ":")) and len(before.split()) <= 8)
+                or before.endswith((".", "!", "?"))):
+            out.append((nxt, "line"))
+        elif text[nxt] in BULLETS:
+            out.append((nxt, "bullet"))
+        pos = text.find("\n", nxt)
+    return out
+
+
+BULLETS = ("-", "*", "\u2022")
+
+
 @dataclass(frozen=True)
 class Layout:
     """Where the greeting, body and sign-off of a message are (character offsets)."""
