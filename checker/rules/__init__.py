@@ -29,8 +29,8 @@ else:  # pragma: no cover
 PACKAGE = "checker"
 CHECKS_DIR = "checks"
 RULE_FILE = "rules.toml"
-#: Rule files outside ``checks/<concept>/`` (their concept is the file name).
-OTHER_RULE_FILES = ("textprep.toml",)
+#: Rule files outside ``checks/<concept>/``: concept -> path.
+OTHER_RULE_FILES = {"input": "textprep.toml"}
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,7 @@ def rule_files() -> dict[str, str]:
     for entry in sorted(_file(CHECKS_DIR).iterdir(), key=lambda p: p.name):
         if entry.is_dir() and entry.joinpath(RULE_FILE).is_file():
             out[entry.name] = concept_path(entry.name)
-    for name in OTHER_RULE_FILES:
-        out[name.rsplit(".", 1)[0]] = name
+    out.update(OTHER_RULE_FILES)
     return out
 
 

@@ -37,7 +37,7 @@ def _auc(pos: list[float], neg: list[float]) -> float:
 def score_drafts(drafts: list[dict], methods=METHODS) -> list[dict]:
     from checker import api, textprep
     from checker.api import Context
-    from checker.checks.politeness import score_body
+    from checker.checks.politeness.check import score_body
     from checker.config import Config
     from checker.nlp import get_nlp
     from checker.checks.politeness.model import load
@@ -61,9 +61,10 @@ def score_drafts(drafts: list[dict], methods=METHODS) -> list[dict]:
 
 
 def agreement(rows: list[dict], methods=METHODS, polite_min=None, impolite_max=None) -> dict:
-    from checker.checks.politeness import _data, label_for
+    from checker.checks.politeness.check import label_for
+    from checker.rules import threshold_defaults
 
-    labels = _data()["labels"]
+    labels = threshold_defaults()["politeness.labels"]
     if polite_min is not None:
         labels = dict(labels, polite_min=polite_min)
     if impolite_max is not None:
