@@ -8,19 +8,23 @@ from typing import Any
 from .errors import InputError
 
 #: Every kind of message the checker knows, in the order menus show them.
-KINDS: tuple[str, ...] = ("thank_you", "follow_up")
+KINDS: tuple[str, ...] = ("thank_you", "follow_up", "rejection_reply")
 #: Accepted instead of a kind: work the kind out from the text.
 AUTO = "auto"
 
 #: A kind as a noun in a sentence ("40 words; aim for 50-150 for a thank-you note").
-NOUN = {"thank_you": "thank-you note", "follow_up": "follow-up"}
+NOUN = {"thank_you": "thank-you note", "follow_up": "follow-up",
+        "rejection_reply": "reply to a rejection"}
 #: A kind as a menu label or heading.
-TITLE = {"thank_you": "Thank-you note", "follow_up": "Follow-up"}
+TITLE = {"thank_you": "Thank-you note", "follow_up": "Follow-up",
+         "rejection_reply": "Reply to a rejection"}
 AUTO_TITLE = "Work it out from the text"
 
 # Spellings people use for a kind in files and forms ("thank-you", "Follow up").
 _ALIASES = {"thankyou": "thank_you", "thanks": "thank_you", "thank": "thank_you",
-            "followup": "follow_up"}
+            "followup": "follow_up", "rejection": "rejection_reply",
+            "rejectionreply": "rejection_reply", "replytorejection": "rejection_reply",
+            "replytoarejection": "rejection_reply"}
 
 
 class KindError(InputError):

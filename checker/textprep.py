@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from .rules.phrases import PhraseSet, fold, normalise_quotes
+from .kinds import KINDS
 from .errors import BinaryInput, EmptyInput, EncodingError, InputError, TooLong
 from .rules import load_toml
 
@@ -207,7 +208,7 @@ def _kind_cues() -> dict[str, tuple[PhraseSet, tuple[float, ...]]]:
     data = _data()["kind"]
     return {kind: (PhraseSet(tuple(c["re"] for c in data[kind])),
                    tuple(float(c["w"]) for c in data[kind]))
-            for kind in ("follow_up", "thank_you")}
+            for kind in KINDS}
 
 
 def kind_scores(text: str) -> dict[str, float]:
@@ -218,6 +219,12 @@ def kind_scores(text: str) -> dict[str, float]:
 
 
 def infer_kind(text: str) -> str:
-    """``follow_up`` when the draft's follow-up cues outweigh its thank-you cues."""
+    """The kind whose cues weigh most: ``rejection_reply`` when its cues reach the data's
+    minimum and outweigh the others', else ``follow_up`` when its cues outweigh the
+    thank-you cues, else ``thank_you`` (the first message after an interview)."""
     scores = kind_scores(text)
+    rejection = scores["rejection_reply"]
+    if (rejection >= _data()["kind"]["rejection_reply_min"] and rejection > scores["follow_up"]
+            and rejection >= scores["thank_you"]):
+        return "rejection_reply"
     return "follow_up" if scores["follow_up"] > scores["thank_you"] else "thank_you"

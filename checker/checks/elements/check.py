@@ -274,10 +274,11 @@ def _call(sent, w) -> bool:
 FRAMES = {"thanks": _thanks, "enjoyed": _enjoyed, "offer": _offer, "call": _call}
 
 
-def element_rules() -> dict[str, dict]:
-    """Element key -> its rule's data, in the order the report lists elements."""
+def element_rules(kind: str | None = None) -> dict[str, dict]:
+    """Element key -> its rule's data, in the order the report lists elements: those of every
+    kind, and those a rule keeps to ``kind`` (``kinds`` in its data)."""
     return {meta["element"]: meta for meta in concept_data("elements")["rules"].values()
-            if "element" in meta}
+            if "element" in meta and (kind is None or kind in meta.get("kinds", (kind,)))}
 
 
 def _sentences(ctx):
@@ -293,7 +294,7 @@ def _sentences(ctx):
 def run(ctx):
     data = concept_data("elements")
     w = _words()
-    elements = element_rules()
+    elements = element_rules(ctx.kind)
     text = normalise_quotes(ctx.text)
     # Patterns whose literal is nowhere in the draft need no test in any sentence.
     folded = fold(text)

@@ -1,0 +1,103 @@
+"""Signal sections: a concept whose rules each flag spans ("signals") that add up to a level.
+
+Desperation and hostility are both this shape.  ``run(ctx, concept, custom, tone)`` runs every
+rule of the concept's ``rules.toml`` (phrase engines from data, ``custom`` functions by the
+rule's ``check`` name), scores the sentences no rule covers with the concept's learned tone
+model (a rule with ``check = "tone"``), keeps one signal per span, adds the rules' weights
+into a score and a level (``[thresholds.level]``), and emits one finding per signal, raised to
+the level's severity when the data says so.  It returns the report section::
+
+    {"detected": bool, "level": "none" | "some" | "high", "score": float,
+     "signals": [{"rule", "start", "end", "text"[, "probability"]}]}
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import concept_data
+from .engine import PHRASE_ENGINES, find, scope_range
+from .phrases import fold, normalise_quotes, overlaps, trim
+
+Custom = Callable[[str, int, int, dict], list[tuple[str, int, int]]]
+
+
+def tone_signals(ctx, text: str, found: list[tuple[str, int, int]], model, settings: dict,
+                 sents: list) -> dict[tuple[int, int], tuple[float, list[str]]]:
+    """Sentences the tone model scores at or above ``settings["threshold"]`` that no other
+    signal covers: span -> (probability, words that raised it).  In a draft with no other
+    signal, at least ``settings["min_alone"]`` such sentences are needed."""
+    if not found and len(sents) < settings["min_alone"]:
+        return {}
+    out = {}
+    for sent in sents:
+        span = trim(text, sent.start_char, sent.end_char)
+        if span[0] >= span[1] or any(overlaps(span, (s, e)) for _, s, e in found):
+            continue
+        p, values = model.sentence_score(sent)
+        if p >= settings["threshold"]:
+            out[span] = (p, model.telling_words(values, settings["words"]))
+    return out if found or len(out) >= settings["min_alone"] else {}
+
+
+def run(ctx, concept: str, custom: dict[str, Custom],
+        tone: Callable[[], Any] | None = None) -> dict[str, Any]:
+    """The section of a signal concept; ``tone`` loads its tone model (None: no model)."""
+    rules = concept_data(concept)["rules"]
+    levels = ctx.config.threshold(f"{concept}.level")
+    text = normalise_quotes(ctx.text)
+    folded = fold(text)
+    raw: list[tuple[str, int, int]] = []
+    tone_rule = None
+    for rule_id, meta in rules.items():
+        engine = meta["engine"]
+        where = scope_range(meta["scope"], text, ctx.layout)
+        if where is None:
+            continue
+        if engine in PHRASE_ENGINES:
+            raw += [(rule_id, s, e) for s, e, _ in find(meta, text, *where, folded)]
+        elif meta["check"] == "tone":
+            tone_rule = rule_id   # scored last: it skips sentences a signal already covers
+        else:
+            raw += custom[meta["check"]](text, *where, meta)
+    scored: dict[tuple[int, int], tuple[float, list[str]]] = {}
+    if tone_rule and tone is not None and ctx.config.enabled(tone_rule):
+        from ..checks.desperation.tone import body_sentences
+
+        settings = dict(ctx.config.threshold(f"{concept}.tone"),
+                        words=rules[tone_rule]["words"])
+        scored = tone_signals(ctx, text, raw, tone(), settings, body_sentences(ctx))
+        raw += [(tone_rule, s, e) for s, e in scored]
+
+    # One signal per span: drop exact duplicates and spans inside a longer span of the same rule.
+    raw.sort(key=lambda s: (s[1], -(s[2] - s[1])))
+    signals: list[tuple[str, int, int]] = []
+    for rule, s, e in raw:
+        if s >= e:
+            continue
+        if any(r == rule and ps <= s and e <= pe for r, ps, pe in signals):
+            continue
+        signals.append((rule, s, e))
+
+    per_rule: dict[str, float] = {}
+    for rule, _, _ in signals:
+        per_rule[rule] = min(levels["cap"], per_rule.get(rule, 0.0) + rules[rule]["weight"])
+    score = sum(per_rule.values())
+    level = ("high" if score >= levels["high"] else "some" if score >= levels["some"] else "none")
+    # The data says what a level means for a send: a high level's signals are raised to
+    # ``high_severity`` (unless the user's config sets a severity for the rule).
+    escalate = levels.get("high_severity") if level == "high" else None
+
+    out = []
+    for rule, s, e in signals:
+        words = ctx.text[s:e]
+        fmt = {"text": words, "words": " ".join(words.replace(",", " ").split())}
+        if rule == tone_rule:
+            p, telling = scored[(s, e)]
+            fmt["why"] = (f"model score {p:.2f}" + (", words: " + ", ".join(
+                f"\"{w}\"" for w in telling) if telling else ""))
+        ctx.emit(rule, s, e, escalate=escalate, **fmt)
+        signal: dict[str, Any] = {"rule": rule, "start": s, "end": e, "text": words}
+        if rule == tone_rule:
+            signal["probability"] = round(scored[(s, e)][0], 3)
+        out.append(signal)
+    return {"detected": bool(out), "level": level, "score": round(score, 2), "signals": out}
