@@ -185,23 +185,20 @@ def add():
 def record():
     """Log the message just checked as sent today (from the check page's result; the draft
     itself is not sent here and not stored)."""
+    from checker.contacts.service import parse_announced, record_sent
+
     mods = _require_contacts()
-    db, _, model, dates = mods
+    model = mods[2]
     company = (request.form.get("company") or "").strip()
     kind = request.form.get("kind") or "follow_up"
-    announced = (request.form.get("announced_call") or "").strip() or None
     if not company:
         abort(400, description="Pick an employer before logging the message.")
     if kind not in ("thank_you", "follow_up"):
         abort(400, description=f"kind must be thank_you or follow_up, not {kind!r}")
-    if announced and announced != "yes":
-        try:
-            announced = dt.date.fromisoformat(announced).isoformat()
-        except ValueError:
-            abort(400, description="announced_call must be a date (YYYY-MM-DD) or yes")
     try:
-        event = db.add_event(get_conn(create=True), company, dt.date.today(), "email", "sent",
-                             kind, "logged from the check page", announced)
+        announced = parse_announced((request.form.get("announced_call") or "").strip())
+        event = record_sent(company, kind=kind, channel="email", announced_call=announced,
+                            note="logged from the check page", conn=get_conn(create=True)).event
     except model.ContactLogError as exc:
         abort(400, description=str(exc))
     flash(f"Logged: {event.kind.replace('_', ' ')} (email, sent) with {event.company} on "

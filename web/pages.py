@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from checker import highlight
+from checker.contacts.service import announced_by
 
 from .checking import KIND_LABELS, CheckInputError, run_check
 
@@ -89,6 +90,7 @@ def result_view(report) -> dict[str, Any]:
         "length": length,
         "frequency": frequency if isinstance(frequency, dict) else None,
         "next_step": step,
+        "announced_call": announced_by(report),
         "notes": d.get("notes", []),
         "source": d.get("source", {}),
         "counts": d.get("counts", {}),

@@ -99,6 +99,31 @@ def render_text(name: str, report, colour: bool) -> str:
     return "\n".join(out)
 
 
+def record_line(args, report, path: str) -> str:
+    """``--record``: log the message just checked as sent (``contacts.service.record_sent``)
+    unless the report fails ``--fail-on``; returns the line for stderr."""
+    import datetime as dt
+
+    from ..contacts.dates import short
+    from ..contacts.service import record_sent
+    from ..kinds import NOUN
+
+    if report.fails(getattr(args, "fail_on", None) or "error"):
+        return f"not logged: {path} did not pass the check"
+    today = dt.date.today()
+    channel = args.channel or "email"
+    rec = record_sent(args.to, report=report, when=args.send_on, channel=channel,
+                      date_format=getattr(args, "date_format", None), today=today,
+                      note=f"checked {path}", db=args.db)
+    event, announced = rec.event, rec.announced_call
+    extra = ""
+    if announced and announced != "yes":
+        extra = f"; announced call around {short(dt.date.fromisoformat(announced), event.when)}"
+    return (f"logged #{event.id}: {channel} {NOUN.get(event.kind, 'message')} to "
+            f"{event.company} on {short(event.day, today)}{extra} "
+            f"(undo: followup log rm {event.id})")
+
+
 def run(args) -> int:
     import checker
     from ..config import Config, ConfigError, discover
@@ -134,9 +159,7 @@ def run(args) -> int:
         failed = failed or report.fails(args.fail_on)
         results.append((name, report))
         if args.record and not report.fails(args.fail_on):
-            from ..contacts.record import record_from_check
-
-            print(record_from_check(args, report, name), file=sys.stderr)
+            print(record_line(args, report, name), file=sys.stderr)
     if args.format == "json":
         if len(results) == 1:
             print(json.dumps(results[0][1].to_dict(), ensure_ascii=False, indent=2))
