@@ -156,6 +156,20 @@ def test_check_page_unknown_kind(client):
     assert "unknown kind" in html and "<b>bogus" not in html
 
 
+def test_check_input_errors_are_the_checkers(app):
+    from checker.errors import EmptyInput, InputError, TooLong
+    from web.checking import CheckInputError, run_check
+
+    assert issubclass(CheckInputError, InputError) and CheckInputError("x").status == 400
+    with app.test_request_context():
+        for text, error in (("  ", EmptyInput), ("x" * 20001, TooLong)):
+            with pytest.raises(error) as info:
+                run_check(text)
+            assert info.value.status == (413 if error is TooLong else 400)
+        with pytest.raises(CheckInputError, match="must be a string"):
+            run_check(42)
+
+
 def test_get_check_redirects_to_form(client):
     r = client.get("/check")
     assert r.status_code == 302 and r.headers["Location"].endswith("/")

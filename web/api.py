@@ -14,7 +14,8 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from checker import __version__
 from checker.report import SCHEMA
 
-from .checking import CheckInputError, run_check
+from .checking import run_check
+from .errors import InputError
 from .security import csrf_exempt
 
 bp = csrf_exempt(Blueprint("api", __name__, url_prefix="/api/v1"))
@@ -46,7 +47,7 @@ def check():
                                "use text, kind, company")
     try:
         report = run_check(data["text"], data.get("kind"), data.get("company"))
-    except CheckInputError as exc:
+    except InputError as exc:
         abort(exc.status, description=exc.message)
     return jsonify(report.to_dict())
 

@@ -41,6 +41,11 @@ class UploadError(InputError):
     """An upload the class review cannot take."""
 
 
+class TooManyDrafts(UploadError):
+    """More drafts in one upload than ``BATCH_MAX_DRAFTS``."""
+    status = 413
+
+
 def _conf(key: str) -> Any:
     return current_app.config.get(key, DEFAULTS[key])
 
@@ -118,8 +123,8 @@ def upload_items(files) -> list[Item]:
         for item in new:
             items.append(item)
             if len(items) > limit:
-                raise UploadError(f"More than {limit:,} drafts in one upload; split the class or "
-                                  "use `followup batch` on the command line.", 413)
+                raise TooManyDrafts(f"More than {limit:,} drafts in one upload; split the "
+                                    "class or use `followup batch` on the command line.")
     return items
 
 
@@ -189,7 +194,7 @@ def review():
     try:
         items = upload_items(request.files.getlist("files"))
         result = run_review(items, form["kind"], form["title"])
-    except UploadError as exc:
+    except InputError as exc:
         return _page(exc.status, form=form, error=exc.message)
     return _page(200, form=form, review=result)
 

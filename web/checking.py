@@ -1,7 +1,9 @@
 """The one place the web app calls ``checker.check``: input validation, context, config.
 
-Pages and the JSON API both call ``run_check``; it raises ``CheckInputError`` (with an HTTP
-status and a one-line message, as the CLI's exit-2 errors) for input that cannot be checked.
+Pages and the JSON API both call ``run_check``; for input that cannot be checked it raises a
+``checker.errors.InputError`` (the checker's own: empty, too long, unknown kind ...; or a
+``CheckInputError``), whose ``status`` and one-line ``message`` the view answers with, as
+the CLI's exit-2 errors.
 """
 from __future__ import annotations
 
@@ -68,7 +70,7 @@ def run_check(text: Any, kind: Any = None, company: Any = None):
     kind = parse_kind(kind)
     why = problem(text)
     if why:
-        raise CheckInputError(why.message, why.status)
+        raise why
     company = (company or "").strip() or None
     config = current_app.extensions[_CONFIG_KEY]
     context: dict[str, Any] = {}
@@ -77,6 +79,8 @@ def run_check(text: Any, kind: Any = None, company: Any = None):
                    "db": current_app.config["DB"]}
     try:
         return checker.check(text, kind=kind, config=config, **context)
+    except InputError:
+        raise
     except (ValueError, OSError) as exc:  # as the CLI: bad date, unreadable log ...
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CheckInputError(message) from None

@@ -13,7 +13,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from checker import highlight
 from checker.contacts.service import announced_by
 
-from .checking import KIND_LABELS, CheckInputError, run_check
+from .checking import KIND_LABELS, run_check
+from .errors import InputError
 
 bp = Blueprint("pages", __name__)
 
@@ -105,7 +106,7 @@ def _form() -> dict[str, str]:
 def _check_form(form: dict[str, str]) -> tuple[dict[str, Any] | None, str | None, int]:
     try:
         report = run_check(form["text"], form["kind"], form["company"])
-    except CheckInputError as exc:
+    except InputError as exc:
         return None, exc.message, exc.status
     return result_view(report), None, 200
 

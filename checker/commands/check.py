@@ -35,6 +35,7 @@ def add_arguments(p) -> None:
 
 
 def _read(path: str) -> tuple[str, str]:
+    from ..errors import InputError
     from ..textprep import decode
 
     name, fh = open_input(path, folder_hint="use `followup batch` for many drafts", mode="rb")
@@ -42,7 +43,7 @@ def _read(path: str) -> tuple[str, str]:
         data = fh.read()
     try:
         return name, decode(data)
-    except ValueError as exc:
+    except InputError as exc:
         raise UsageError(f"{name}: {exc}") from None
 
 
