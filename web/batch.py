@@ -26,14 +26,15 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from checker.batch import readers, safezip
 from checker.batch.readers import Item
+from checker.kinds import AUTO, TITLE, parse_kind
 
 from .errors import InputError, size_text
 
 bp = Blueprint("batch", __name__, url_prefix="/batch")
 
 DEFAULTS = {"BATCH_MAX_UPLOAD": 10 * 1024 * 1024, "BATCH_MAX_DRAFTS": 500, "BATCH_MAX_FILES": 500}
-KIND_LABELS = {"auto": "Work it out from each draft", "thank_you": "Thank-you notes",
-               "follow_up": "Follow-ups"}
+#: The kind selector: the kind for drafts that do not give one (value -> label).
+KIND_LABELS = {AUTO: "Work it out from each draft", **TITLE}
 ACCEPT = ".csv,.jsonl,.txt,.md,.eml,.docx,.zip"
 
 
@@ -131,13 +132,13 @@ def upload_items(files) -> list[Item]:
 # -- the page ---------------------------------------------------------------------------------
 
 def _form() -> dict[str, str]:
-    kind = request.form.get("kind", "auto")
+    kind = request.form.get("kind", AUTO)
     title = " ".join((request.form.get("title") or "").split())[:120]
-    return {"kind": kind if kind in KIND_LABELS else "auto", "title": title}
+    return {"kind": kind if kind in KIND_LABELS else AUTO, "title": title}
 
 
 def _page(status: int = 200, **context: Any):
-    context.setdefault("form", {"kind": "auto", "title": ""})
+    context.setdefault("form", {"kind": AUTO, "title": ""})
     context.setdefault("error", None)
     context.setdefault("review", None)
     return render_template("batch/index.html", kinds=KIND_LABELS, accept=ACCEPT,
@@ -164,7 +165,7 @@ def run_review(items: list[Item], kind: str, title: str) -> dict[str, Any]:
     sources = sorted({i.where.split(":")[0].split("/")[0] for i in items if i.where})
     writers = [CsvWriter(csv_out), HtmlWriter(html_out, summary, title=title or "Class review",
                                               inputs=sources)]
-    for result in process(items, jobs=1, config=config, kind=None if kind == "auto" else kind):
+    for result in process(items, jobs=1, config=config, kind=parse_kind(kind)):
         summary.add(result)
         for w in writers:
             w.write(result)

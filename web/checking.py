@@ -11,11 +11,12 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from checker.kinds import AUTO, AUTO_TITLE, TITLE, parse_kind
+
 from .errors import InputError
 
-KINDS = ("thank_you", "follow_up")
-KIND_LABELS = {"auto": "Work it out from the text", "thank_you": "Thank-you note",
-               "follow_up": "Follow-up"}
+#: The kind selector of the check page: value -> label.
+KIND_LABELS = {AUTO: AUTO_TITLE, **TITLE}
 _CONFIG_KEY = "followup_check_config"
 
 WARM_UP_TEXT = ("Dear Ms Lee,\n\nThank you for meeting with me yesterday. I enjoyed hearing "
@@ -47,14 +48,6 @@ def warm_up() -> None:
 def normalise_text(text: str) -> str:
     # Browsers send textarea line breaks as CRLF; the CLI reads files the same way.
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def parse_kind(kind: Any) -> str | None:
-    if kind in (None, "", "auto"):
-        return None
-    if kind not in KINDS:
-        raise CheckInputError(f"unknown kind {kind!r}; use thank_you, follow_up or auto")
-    return kind
 
 
 def run_check(text: Any, kind: Any = None, company: Any = None):

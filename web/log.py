@@ -186,15 +186,17 @@ def record():
     """Log the message just checked as sent today (from the check page's result; the draft
     itself is not sent here and not stored)."""
     from checker.contacts.service import parse_announced, record_sent
+    from checker.kinds import KindError, parse_kind
 
     mods = _require_contacts()
     model = mods[2]
     company = (request.form.get("company") or "").strip()
-    kind = request.form.get("kind") or "follow_up"
     if not company:
         abort(400, description="Pick an employer before logging the message.")
-    if kind not in ("thank_you", "follow_up"):
-        abort(400, description=f"kind must be thank_you or follow_up, not {kind!r}")
+    try:
+        kind = parse_kind(request.form.get("kind")) or "follow_up"
+    except KindError as exc:
+        abort(400, description=exc.message)
     try:
         announced = parse_announced((request.form.get("announced_call") or "").strip())
         event = record_sent(company, kind=kind, channel="email", announced_call=announced,

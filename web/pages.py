@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from checker import highlight
 from checker.contacts.service import announced_by
+from checker.kinds import NOUN as KIND_NOUN
 
 from .checking import KIND_LABELS, run_check
 from .errors import InputError
@@ -92,6 +93,7 @@ def result_view(report) -> dict[str, Any]:
         "frequency": frequency if isinstance(frequency, dict) else None,
         "next_step": step,
         "announced_call": announced_by(report),
+        "kind_noun": KIND_NOUN.get(report.kind, report.kind),
         "notes": d.get("notes", []),
         "source": d.get("source", {}),
         "counts": d.get("counts", {}),

@@ -18,13 +18,13 @@ from html import escape
 from typing import Any, TextIO
 
 from .. import highlight
+from ..kinds import NOUN as KIND_NOUN
 from ..report import SEVERITY_RANK, clip
 from .charts import column_chart, share_bars
 from .summary import ELEMENTS, Summary, facts
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-KIND_LABEL = {"thank_you": "thank-you note", "follow_up": "follow-up"}
 LENGTH_LABEL = {"too_short": "too short", "ok": "length ok", "too_long": "too long"}
 
 # Rules for the report itself, all under ``.br`` so the web page can embed the report next
@@ -287,7 +287,7 @@ def render_card(result, n: int) -> str:
     badge = f'<span class="badge {escape(verdict)}">{escape(verdict)}</span>'
     if f["errors"]:
         badge += f' <span class="badge errors">{_n(f["errors"], "error")}</span>'
-    facts_li = [f"<li>{escape(KIND_LABEL.get(f['kind'], str(f['kind'] or '')))}</li>"]
+    facts_li = [f"<li>{escape(KIND_NOUN.get(f['kind'], str(f['kind'] or '')))}</li>"]
     if f["words"] is not None:
         facts_li.append(f"<li>{f['words']:.0f} words ({escape(LENGTH_LABEL.get(f['length_verdict'], str(f['length_verdict'] or '')))})</li>")
     if f["grade"] is not None:

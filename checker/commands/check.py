@@ -6,6 +6,7 @@ import os
 import sys
 
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError, open_input
+from ..kinds import AUTO, KINDS, parse_kind
 from ..report import SEVERITIES, clip
 
 ELEMENTS = (("thanks", "thanks for their time"), ("enjoyed", "enjoyed meeting / the company"),
@@ -18,7 +19,7 @@ def add_arguments(p) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--fail-on", choices=(*SEVERITIES, "never"), default="error",
                    help="exit 1 when a finding is at or above this severity (default: error)")
-    p.add_argument("--kind", choices=("thank_you", "follow_up", "auto"), default="auto",
+    p.add_argument("--kind", choices=(*KINDS, AUTO), default=AUTO,
                    help="message kind (default: inferred from the text)")
     p.add_argument("--config", metavar="FILE", help="TOML config: thresholds, rules on/off, severities")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -149,12 +150,13 @@ def run(args) -> int:
     if args.to:
         context = {"to": args.to, "send_on": args.send_on, "channel": args.channel or "email",
                    "db": args.db, "date_format": args.date_format}
+    kind = parse_kind(args.kind)
     colour = _use_colour(args.color)
     failed = False
     results = []
     for name, text in inputs:
         try:
-            report = checker.check(text, kind=args.kind, config=config, **context)
+            report = checker.check(text, kind=kind, config=config, **context)
         except (ValueError, OSError) as exc:  # bad --send-on date, unreadable log ...
             raise UsageError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
         failed = failed or report.fails(args.fail_on)
