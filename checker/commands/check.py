@@ -7,10 +7,8 @@ import sys
 
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError, open_input
 from ..kinds import AUTO, KINDS, parse_kind
-from ..report import SEVERITIES, clip
+from ..report import ELEMENTS, SEVERITIES, clip
 
-ELEMENTS = (("thanks", "thanks for their time"), ("enjoyed", "enjoyed meeting / the company"),
-            ("offer_info", "offer of more information"), ("call_heads_up", "heads-up about your call"))
 COLOURS = {"error": "31", "warning": "33", "suggestion": "36"}
 
 
@@ -68,29 +66,30 @@ def render_text(name: str, report, colour: bool) -> str:
         out.append(f'{name}:{f["line"]}:{f["column"]}: {sev} {f["rule"]} {f["message"]}{quoted}')
         if f["suggestion"]:
             out.append(f"    suggestion: {f['suggestion']}")
-    for note in d.get("notes", []):
+    for note in report.notes:
         out.append(f"{name}: note: {note}")
-    if "length" in d:
-        ln, pol, des = d["length"], d.get("politeness", {}), d.get("desperation", {})
-        summary = [f"{name}: {d['kind'].replace('_', '-')} — {ln['words']} words "
+    ln, pol, des = report.length, report.politeness, report.desperation
+    if ln is not None:
+        summary = [f"{name}: {report.kind.replace('_', '-')} — {ln['words']} words "
                    f"({ln['verdict'].replace('_', ' ')}), grade {ln['grade']:.1f}"]
         if pol:
             summary.append(f"politeness {pol['score']:.2f} ({pol['label']})")
         if des:
             summary.append(f"desperation {des['level']}")
         out.append(", ".join(summary))
-        why = [f["explanation"] for f in pol.get("top_features", [])[:3] if f.get("explanation")]
+        why = [f["explanation"] for f in (pol["top_features"][:3] if pol else [])
+               if f.get("explanation")]
         if why:
             out.append("  politeness: " + "; ".join(why))
-        els = d.get("elements", {})
+        els = report.elements
         if els:
             marks = []
-            for key, label in ELEMENTS:
-                ok = els.get(key, {}).get("present")
-                tick = _paint("[x]", "32", colour) if ok else _paint("[ ]", "31", colour)
-                marks.append(f"{tick} {label}")
+            for label in ELEMENTS:
+                tick = (_paint("[x]", "32", colour) if els[label.key]["present"]
+                        else _paint("[ ]", "31", colour))
+                marks.append(f"{tick} {label.short}")
             out.append("  " + "  ".join(marks))
-        fr = d.get("frequency")
+        fr = report.frequency
         if fr:
             out.append(f"  contact: {'ok to send' if fr.get('allowed') else 'not yet'}"
                        + (f"; earliest {fr['earliest']}" if fr.get("earliest") else ""))
