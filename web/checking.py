@@ -28,11 +28,11 @@ class CheckInputError(InputError):
 
 
 def init_app(app: Flask) -> None:
-    from checker.config import Config, ConfigError, discover
+    from checker.config import ConfigError, resolve
 
     path = app.config.get("CHECK_CONFIG")
     try:
-        cfg = Config.load(path) if path else discover()
+        cfg = resolve(path)
     except ConfigError as exc:
         raise RuntimeError(str(exc)) from None
     app.extensions[_CONFIG_KEY] = cfg

@@ -95,12 +95,12 @@ def run(args) -> int:
     from ..batch import iter_inputs, review
     from ..batch.runner import BatchStopped
     from ..nlp import ModelMissing
-    from ..config import Config, ConfigError, discover
+    from ..config import ConfigError, resolve
 
     _check_inputs(args)
     fmt = _format(args)
     try:
-        config = Config.load(args.config) if args.config else discover()
+        config = resolve(args.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     exclude = [args.out] if args.out else []

@@ -127,10 +127,10 @@ def record_line(args, report, path: str) -> str:
 
 def run(args) -> int:
     import checker
-    from ..config import Config, ConfigError, discover
+    from ..config import ConfigError, resolve
 
     try:
-        config = Config.load(args.config) if args.config else discover()
+        config = resolve(args.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     if args.record and not args.to:
