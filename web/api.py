@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from checker import __version__
 from checker.report import SCHEMA
 
-from .checking import run_check
+from .checking import model_loaded, run_check
 from .errors import InputError
 from .security import csrf_exempt
 
@@ -25,10 +25,8 @@ OPENAPI_FILE = "openapi.json"
 
 @bp.get("/health")
 def health():
-    from checker import nlp
-
     return jsonify({"status": "ok", "version": __version__, "schema": SCHEMA,
-                    "model_loaded": nlp._nlp is not None, "worker": os.getpid()})
+                    "model_loaded": model_loaded(), "worker": os.getpid()})
 
 
 @bp.post("/check")

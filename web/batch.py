@@ -157,9 +157,9 @@ def run_review(items: list[Item], kind: str, title: str) -> dict[str, Any]:
     from checker.batch.htmlreport import HtmlWriter
     from checker.batch.writers import CsvWriter
 
-    from .checking import _CONFIG_KEY
+    from .checking import check_config, pipeline_used
 
-    config = current_app.extensions.get(_CONFIG_KEY)
+    config = check_config()
     summary = Summary()
     csv_out, html_out, fragment = io.StringIO(newline=""), io.StringIO(), io.StringIO()
     sources = sorted({i.where.split(":")[0].split("/")[0] for i in items if i.where})
@@ -169,6 +169,7 @@ def run_review(items: list[Item], kind: str, title: str) -> dict[str, Any]:
         summary.add(result)
         for w in writers:
             w.write(result)
+    pipeline_used()
     writers[1].body_to(fragment)
     for w in writers:
         w.close()

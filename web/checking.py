@@ -17,7 +17,9 @@ from .errors import InputError
 
 #: The kind selector of the check page: value -> label.
 KIND_LABELS = {AUTO: AUTO_TITLE, **TITLE}
-_CONFIG_KEY = "followup_check_config"
+#: Where ``init_app`` keeps the checker config: ``app.extensions[CONFIG_EXTENSION]``
+#: (read it with ``check_config()``).
+CONFIG_EXTENSION = "followup_check_config"
 
 WARM_UP_TEXT = ("Dear Ms Lee,\n\nThank you for meeting with me yesterday. I enjoyed hearing "
                 "about the team. I will call you next Tuesday.\n\nBest regards,\nSam")
@@ -35,7 +37,28 @@ def init_app(app: Flask) -> None:
         cfg = resolve(path)
     except ConfigError as exc:
         raise RuntimeError(str(exc)) from None
-    app.extensions[_CONFIG_KEY] = cfg
+    app.extensions[CONFIG_EXTENSION] = cfg
+
+
+def check_config():
+    """The app's ``checker.Config`` (``CHECK_CONFIG``, else discovered as the CLI does), for
+    every view that checks drafts."""
+    return current_app.extensions[CONFIG_EXTENSION]
+
+
+# Set once this process has checked a draft, so its language pipeline is loaded.
+_pipeline_used = False
+
+
+def pipeline_used() -> None:
+    """Note that this process has run the checker (its language pipeline is loaded)."""
+    global _pipeline_used
+    _pipeline_used = True
+
+
+def model_loaded() -> bool:
+    """Whether this process has loaded its language pipeline (``warm_up``, or a check)."""
+    return _pipeline_used
 
 
 def warm_up() -> None:
@@ -43,6 +66,7 @@ def warm_up() -> None:
     import checker
 
     checker.check(WARM_UP_TEXT)
+    pipeline_used()
 
 
 def normalise_text(text: str) -> str:
@@ -65,13 +89,15 @@ def run_check(text: Any, kind: Any = None, company: Any = None):
     if why:
         raise why
     company = (company or "").strip() or None
-    config = current_app.extensions[_CONFIG_KEY]
+    config = check_config()
     context: dict[str, Any] = {}
     if company:
         context = {"to": company, "send_on": None, "channel": "email",
                    "db": current_app.config["DB"]}
     try:
-        return checker.check(text, kind=kind, config=config, **context)
+        report = checker.check(text, kind=kind, config=config, **context)
+        pipeline_used()
+        return report
     except InputError:
         raise
     except (ValueError, OSError) as exc:  # as the CLI: bad date, unreadable log ...
@@ -83,6 +109,7 @@ def run_check(text: Any, kind: Any = None, company: Any = None):
         # The contact-log part failed; the draft itself can still be checked.
         current_app.logger.warning("frequency check failed for %r: %s", company, exc)
         report = checker.check(text, kind=kind, config=config)
+        pipeline_used()
         report.notes.append(f"No contact-log advice for {company}: "
                             f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
         return report
