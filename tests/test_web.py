@@ -1,5 +1,4 @@
 """The Flask app through its test client: every route, errors, escaping, CSRF, headers."""
-import importlib.util
 import json
 import os
 import re
@@ -415,15 +414,15 @@ def test_secret_key_from_env(tmp_path, monkeypatch):
 def test_db_default_follows_cli_resolution(tmp_path, monkeypatch):
     monkeypatch.setenv("FOLLOWUP_DB", str(tmp_path / "env.db"))
     monkeypatch.setenv("FOLLOWUP_SECRET_KEY", "k")
-    from web import default_db_path
+    from checker.contacts.db import default_db_path  # the one resolution, the CLI's
 
-    assert default_db_path() == str(tmp_path / "env.db")
+    assert str(default_db_path()) == str(tmp_path / "env.db")
     assert create_app().config["DB"] == str(tmp_path / "env.db")
+    assert create_app({"DB": "~/x/c.db"}).config["DB"] == os.path.expanduser("~/x/c.db")
 
 
-def test_batch_blueprint_registered_when_present(app):
-    present = importlib.util.find_spec("web.batch") is not None
-    assert ("batch" in app.blueprints) == present
+def test_every_blueprint_is_registered(app):
+    assert set(app.blueprints) == {"pages", "api", "log", "batch"}
 
 
 def test_every_route_is_covered(app):
