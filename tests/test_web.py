@@ -263,6 +263,25 @@ def test_health(client):
     assert d["status"] == "ok" and d["schema"] == "followup-checker/report/1"
 
 
+def test_health_says_the_pipeline_is_loaded_after_a_check(client):
+    assert client.post("/api/v1/check", json={"text": NEEDY}).status_code == 200
+    assert client.get("/api/v1/health").get_json()["model_loaded"] is True
+
+
+def test_checker_config_is_public_on_the_app(tmp_path):
+    from checker.config import Config
+    from web.checking import CONFIG_EXTENSION, check_config
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[severity]\n"elements.call_heads_up" = "suggestion"\n', encoding="utf-8")
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
+                      "CHECK_CONFIG": str(cfg)})
+    with app.app_context():
+        assert isinstance(check_config(), Config)
+        assert check_config() is app.extensions[CONFIG_EXTENSION]
+        assert check_config().severity == {"elements.call_heads_up": "suggestion"}
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.txt")))
 def test_api_returns_exactly_the_cli_json(client, capsys, name):
     from checker.cli import main
