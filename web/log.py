@@ -187,8 +187,8 @@ def import_csv():
         result = csvio.import_csv(get_conn(create=True), io.StringIO(text, newline=""),
                                   source=upload.filename)
     except csvio.CSVImportError as exc:
-        return _page(400, import_errors=[str(exc).split(":", 1)[0] + ": import rejected, "
-                                         "nothing was written."] + exc.details())
+        return _page(400, import_errors=[f"{upload.filename}: import rejected, nothing was "
+                                         "written."] + exc.details())
     except ContactLogError as exc:
         return _page(400, import_errors=[str(exc)])
     flash(f"Imported {result.added} event{'s' if result.added != 1 else ''} "
