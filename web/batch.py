@@ -97,7 +97,7 @@ def _zip_items(name: str, data: bytes) -> Iterator[Item]:
             except (safezip.UnsafeZip, zipfile.BadZipFile, OSError, RuntimeError) as exc:
                 yield Item(ident, where=f"{name}/{rel}", error=f"unreadable zip entry: {exc}")
                 continue
-            if readers._ext(rel) == ".zip":
+            if readers.extension(rel) == ".zip":
                 yield Item(ident, where=f"{name}/{rel}", error="a zip inside the zip is not read")
                 continue
             for item in readers.read_blob(f"{name}/{rel}", data, id=ident):
@@ -115,11 +115,11 @@ def upload_items(files) -> list[Item]:
     items: list[Item] = []
     limit = int(_conf("BATCH_MAX_DRAFTS"))
     names = [_base(f.filename) for f in files]
-    drafts = [(f, n) for f, n in zip(files, names) if readers._ext(n) not in (".zip", ".csv", ".jsonl", ".ndjson")]
+    drafts = [(f, n) for f, n in zip(files, names) if readers.extension(n) not in (".zip", ".csv", ".jsonl", ".ndjson")]
     ids = dict(readers.with_ids([(id(f), n) for f, n in drafts]))
     for f, name in zip(files, names):
         data = f.read()
-        ext = readers._ext(name)
+        ext = readers.extension(name)
         new = _zip_items(name, data) if ext == ".zip" else readers.read_blob(name, data, id=ids.get(id(f)))
         for item in new:
             items.append(item)
