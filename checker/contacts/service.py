@@ -13,13 +13,16 @@ import datetime as dt
 import os
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..kinds import KINDS
 from .dates import parse_date
 from .db import add_event, connect, get_employer, list_events
 from .model import CALL_CHANNELS, ContactLogError, Employer, Event, NoDatabase
 from .policy import Verdict, evaluate, load_policy
+
+if TYPE_CHECKING:
+    from ..report import Report
 
 #: How a message that is not a thank-you note or a follow-up is logged.
 OTHER = "other"
@@ -36,7 +39,7 @@ class Recorded:
 @dataclass
 class Judgement:
     """A planned contact judged against the log: the policy's ``verdict``, and what it was
-    judged on (the employer as logged, their events up to now, the policy values)."""
+    judged on (the employer as logged, their logged events, the policy values)."""
     verdict: Verdict
     company: str                       # the employer's name as logged, else as given
     employer: Employer | None
@@ -44,10 +47,10 @@ class Judgement:
     policy: dict[str, Any] = field(default_factory=dict)
 
 
-def announced_by(report: Any) -> str | None:
+def announced_by(report: Report) -> str | None:
     """What a checked message announces about a call, as the log stores it: the date the
     frequency check read from the heads-up, else "yes" when the note has a heads-up at all,
-    else None.  ``report`` is a ``checker.Report``."""
+    else None."""
     call = (report.frequency or {}).get("announced_call")
     if call and call.get("date"):
         return call["date"]
@@ -80,7 +83,7 @@ def parse_announced(value: Any) -> str | None:
         raise ContactLogError("announced_call must be a date (YYYY-MM-DD) or yes") from None
 
 
-def record_sent(company: str, *, report: Any = None, kind: str | None = None,
+def record_sent(company: str, *, report: Report | None = None, kind: str | None = None,
                 when: dt.date | dt.datetime | str | None = None, channel: str = "email",
                 announced_call: Any = None, note: str = "", date_format: str | None = None,
                 today: dt.date | None = None, db: str | os.PathLike[str] | None = None,
