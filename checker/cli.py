@@ -3,7 +3,8 @@
 Each command module exposes ``add_arguments(parser)`` and ``run(args) -> int``; it is imported
 only when that command runs, so ``followup check`` never imports Flask or scikit-learn.
 Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or input error
-(``followup batch`` also uses 3: some inputs unreadable).
+(``followup batch`` also uses 3: some inputs unreadable).  A ``UsageError`` or any
+``checker.errors.InputError`` a command lets through is one line on stderr and exit 2.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import io
 import sys
 
 from . import __version__
+from .errors import InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     module = importlib.import_module(COMMANDS[args.command][0])
     try:
         return int(module.run(args) or 0)
-    except UsageError as exc:
+    except (UsageError, InputError) as exc:
         print(f"followup {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -163,7 +163,7 @@ class Config:
         return default if value is None else value
 
     def threshold(self, section: str) -> dict[str, Any]:
-        """The packaged values of ``section`` (``ruledata.threshold_defaults``) with the
+        """The packaged values of ``section`` (``checker.rules.threshold_defaults``) with the
         user's overrides merged in (their types were checked when the config was read)."""
         from .rules import threshold_defaults
 

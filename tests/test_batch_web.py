@@ -173,6 +173,14 @@ def test_too_many_drafts(app, client):
     assert r.status_code == 413 and "More than 3 drafts" in r.get_data(as_text=True)
 
 
+def test_upload_errors_are_typed_input_errors():
+    from checker.errors import InputError
+    from web.batch import TooManyDrafts, UploadError
+
+    assert issubclass(UploadError, InputError) and issubclass(TooManyDrafts, UploadError)
+    assert (UploadError("x").status, TooManyDrafts("x").status) == (400, 413)
+
+
 def test_no_files(client):
     r = client.post("/batch/", data={"csrf_token": token(client)}, content_type="multipart/form-data")
     assert r.status_code == 400 and "Choose a CSV" in r.get_data(as_text=True)

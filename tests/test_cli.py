@@ -90,6 +90,19 @@ def test_stdin(capsys, monkeypatch):
     assert code == 0
 
 
+def test_any_input_error_a_command_lets_through_is_one_line_and_exit_2(capsys, monkeypatch):
+    from checker.commands import rules
+    from checker.errors import TooLong
+    from checker.kinds import KindError
+
+    for exc in (TooLong("draft too long: 9 characters"), KindError("unknown kind 'memo'")):
+        def boom(args, exc=exc):
+            raise exc
+        monkeypatch.setattr(rules, "run", boom)
+        code, out, err = run_cli(capsys, "rules")
+        assert (code, out) == (2, "") and err == f"followup rules: error: {exc}\n"
+
+
 @pytest.mark.parametrize("data,needle", [
     (b"", "empty"),
     (b"   \n\t \n", "empty"),

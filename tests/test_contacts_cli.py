@@ -141,6 +141,18 @@ def test_add_notes_what_the_policy_says(run, tmp_path):
     assert "you already called once, on 19 Nov" in err
 
 
+def test_add_with_a_config_it_cannot_use_logs_and_says_so(run, tmp_path):
+    (tmp_path / ".followup.toml").write_text("[cadence]\nmax_calls = 0\n", encoding="utf-8")
+    dbp = str(tmp_path / "c.db")
+    run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "interview", "--channel",
+        "in_person", "--direction", "received", "--date", "2026-11-16")
+    code, out, err = run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "thank_you",
+                         "--date", "2026-11-17")
+    assert code == 0 and out.startswith("logged #2: sent thank-you")
+    assert err.strip() == ("followup log: note: [cadence] max_calls must be at least 1; "
+                           "judged with the packaged cadence policy")
+
+
 def test_next_mentions_the_decision_date(run, tmp_path):
     dbp = str(tmp_path / "c.db")
     run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "interview", "--channel",

@@ -1,4 +1,4 @@
-"""The frequency check inside ``check()`` and ``followup check --record``.
+"""The frequency check inside ``check()`` and ``followup check --record`` (its line).
 
 Most tests drive ``checker.checks.frequency.check.run`` with a hand-made context (no spaCy); one
 (marked slow) runs the real elements + frequency checks on a parsed draft."""
@@ -13,9 +13,9 @@ import pytest
 from checker import textprep
 from checker.api import Context
 from checker.checks.frequency import check as frequency
+from checker.commands.check import record_line
 from checker.config import Config
 from checker.contacts import db
-from checker.contacts.record import record_from_check
 from checker.report import Report
 
 IV_DAY = dt.date(2026, 11, 16)
@@ -165,7 +165,7 @@ def test_record_logs_a_passing_note(logdb):
     ctx = make_ctx(to="Acme", send_on="2026-11-17", db=str(logdb))
     ctx.sections["frequency"] = frequency.run(ctx)
     report = Report(text=ctx.text, kind="thank_you", findings=ctx.findings, sections=ctx.sections)
-    msg = record_from_check(_args(logdb), report, "note.txt")
+    msg = record_line(_args(logdb), report, "note.txt")
     assert msg.startswith("logged #2: email thank-you note to Acme on 17 Nov")
     assert "announced call around 24 Nov" in msg and "followup log rm 2" in msg
     conn = db.connect(logdb)
@@ -176,14 +176,14 @@ def test_record_logs_a_passing_note(logdb):
     ctx = make_ctx(to="Acme", send_on="2026-11-18", db=str(logdb))
     ctx.sections["frequency"] = frequency.run(ctx)
     report = Report(text=ctx.text, kind="thank_you", findings=ctx.findings, sections=ctx.sections)
-    assert record_from_check(_args(logdb, send_on="2026-11-18"), report, "n.txt").startswith("not logged")
+    assert record_line(_args(logdb, send_on="2026-11-18"), report, "n.txt").startswith("not logged")
     assert db.count_events(db.connect(logdb)) == 2
 
 
 def test_record_a_call(tmp_path):
     p = tmp_path / "c.db"
     report = Report(text="x", kind="thank_you")
-    msg = record_from_check(_args(p, channel="call", send_on=None), report, "script.txt")
+    msg = record_line(_args(p, channel="call", send_on=None), report, "script.txt")
     assert "call follow-up to Acme" in msg
     (ev,) = db.list_events(db.connect(p))
     assert ev.kind == "follow_up" and ev.channel == "call" and ev.day == dt.date.today()

@@ -1,5 +1,4 @@
 """The Flask app through its test client: every route, errors, escaping, CSRF, headers."""
-import importlib.util
 import json
 import os
 import re
@@ -14,6 +13,7 @@ from web.security import CSP
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data" / "examples"
+OPENAPI = ROOT / "web" / "static" / "openapi.json"
 NEEDY = (EXAMPLES / "needy-follow-up.txt").read_text(encoding="utf-8")
 XSS = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>',
        "'><svg onload=alert(1)>", "</textarea><script>alert(2)</script>",
@@ -156,6 +156,20 @@ def test_check_page_unknown_kind(client):
     assert "unknown kind" in html and "<b>bogus" not in html
 
 
+def test_check_input_errors_are_the_checkers(app):
+    from checker.errors import EmptyInput, InputError, TooLong
+    from web.checking import CheckInputError, run_check
+
+    assert issubclass(CheckInputError, InputError) and CheckInputError("x").status == 400
+    with app.test_request_context():
+        for text, error in (("  ", EmptyInput), ("x" * 20001, TooLong)):
+            with pytest.raises(error) as info:
+                run_check(text)
+            assert info.value.status == (413 if error is TooLong else 400)
+        with pytest.raises(CheckInputError, match="must be a string"):
+            run_check(42)
+
+
 def test_get_check_redirects_to_form(client):
     r = client.get("/check")
     assert r.status_code == 302 and r.headers["Location"].endswith("/")
@@ -247,6 +261,25 @@ def test_health(client):
     assert r.status_code == 200
     d = r.get_json()
     assert d["status"] == "ok" and d["schema"] == "followup-checker/report/1"
+
+
+def test_health_says_the_pipeline_is_loaded_after_a_check(client):
+    assert client.post("/api/v1/check", json={"text": NEEDY}).status_code == 200
+    assert client.get("/api/v1/health").get_json()["model_loaded"] is True
+
+
+def test_checker_config_is_public_on_the_app(tmp_path):
+    from checker.config import Config
+    from web.checking import CONFIG_EXTENSION, check_config
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[severity]\n"elements.call_heads_up" = "suggestion"\n', encoding="utf-8")
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
+                      "CHECK_CONFIG": str(cfg)})
+    with app.app_context():
+        assert isinstance(check_config(), Config)
+        assert check_config() is app.extensions[CONFIG_EXTENSION]
+        assert check_config().severity == {"elements.call_heads_up": "suggestion"}
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.txt")))
@@ -355,22 +388,21 @@ def test_company_without_a_log_still_checks(client):
     assert r.is_json
 
 
-def test_openapi_served_and_same_as_docs_copy(client):
+def test_openapi_served_is_the_one_in_the_repository(client):
     r = client.get("/api/v1/openapi.json")
     assert r.status_code == 200
     served = r.get_json()
     r.close()
-    docs = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
-    assert served == docs
-    assert (ROOT / "web" / "static" / "openapi.json").read_bytes() == \
-        (ROOT / "docs" / "openapi.json").read_bytes()
+    doc = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    assert served == doc
+    assert not (ROOT / "docs" / "openapi.json").exists()  # one copy, the one served
     assert served["openapi"].startswith("3.")
     assert {"/check", "/health", "/openapi.json"} <= set(served["paths"])
     assert set(served["paths"]["/check"]["post"]["responses"]) >= {"200", "400", "413", "415"}
 
 
 def test_openapi_lists_every_api_route(app):
-    doc = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    doc = json.loads(OPENAPI.read_text(encoding="utf-8"))
     api_rules = {r.rule[len("/api/v1"):] for r in app.url_map.iter_rules()
                  if r.rule.startswith("/api/v1")}
     assert api_rules == set(doc["paths"])
@@ -401,15 +433,15 @@ def test_secret_key_from_env(tmp_path, monkeypatch):
 def test_db_default_follows_cli_resolution(tmp_path, monkeypatch):
     monkeypatch.setenv("FOLLOWUP_DB", str(tmp_path / "env.db"))
     monkeypatch.setenv("FOLLOWUP_SECRET_KEY", "k")
-    from web import default_db_path
+    from checker.contacts.db import default_db_path  # the one resolution, the CLI's
 
-    assert default_db_path() == str(tmp_path / "env.db")
+    assert str(default_db_path()) == str(tmp_path / "env.db")
     assert create_app().config["DB"] == str(tmp_path / "env.db")
+    assert create_app({"DB": "~/x/c.db"}).config["DB"] == os.path.expanduser("~/x/c.db")
 
 
-def test_batch_blueprint_registered_when_present(app):
-    present = importlib.util.find_spec("web.batch") is not None
-    assert ("batch" in app.blueprints) == present
+def test_every_blueprint_is_registered(app):
+    assert set(app.blueprints) == {"pages", "api", "log", "batch"}
 
 
 def test_every_route_is_covered(app):

@@ -14,7 +14,8 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from checker import __version__
 from checker.report import SCHEMA
 
-from .checking import CheckInputError, run_check
+from .checking import model_loaded, run_check
+from .errors import InputError
 from .security import csrf_exempt
 
 bp = csrf_exempt(Blueprint("api", __name__, url_prefix="/api/v1"))
@@ -24,10 +25,8 @@ OPENAPI_FILE = "openapi.json"
 
 @bp.get("/health")
 def health():
-    from checker import nlp
-
     return jsonify({"status": "ok", "version": __version__, "schema": SCHEMA,
-                    "model_loaded": nlp._nlp is not None, "worker": os.getpid()})
+                    "model_loaded": model_loaded(), "worker": os.getpid()})
 
 
 @bp.post("/check")
@@ -46,7 +45,7 @@ def check():
                                "use text, kind, company")
     try:
         report = run_check(data["text"], data.get("kind"), data.get("company"))
-    except CheckInputError as exc:
+    except InputError as exc:
         abort(exc.status, description=exc.message)
     return jsonify(report.to_dict())
 

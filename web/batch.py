@@ -26,19 +26,25 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from checker.batch import readers, safezip
 from checker.batch.readers import Item
+from checker.kinds import AUTO, TITLE, parse_kind
 
 from .errors import InputError, size_text
 
 bp = Blueprint("batch", __name__, url_prefix="/batch")
 
 DEFAULTS = {"BATCH_MAX_UPLOAD": 10 * 1024 * 1024, "BATCH_MAX_DRAFTS": 500, "BATCH_MAX_FILES": 500}
-KIND_LABELS = {"auto": "Work it out from each draft", "thank_you": "Thank-you notes",
-               "follow_up": "Follow-ups"}
+#: The kind selector: the kind for drafts that do not give one (value -> label).
+KIND_LABELS = {AUTO: "Work it out from each draft", **TITLE}
 ACCEPT = ".csv,.jsonl,.txt,.md,.eml,.docx,.zip"
 
 
 class UploadError(InputError):
     """An upload the class review cannot take."""
+
+
+class TooManyDrafts(UploadError):
+    """More drafts in one upload than ``BATCH_MAX_DRAFTS``."""
+    status = 413
 
 
 def _conf(key: str) -> Any:
@@ -91,7 +97,7 @@ def _zip_items(name: str, data: bytes) -> Iterator[Item]:
             except (safezip.UnsafeZip, zipfile.BadZipFile, OSError, RuntimeError) as exc:
                 yield Item(ident, where=f"{name}/{rel}", error=f"unreadable zip entry: {exc}")
                 continue
-            if readers._ext(rel) == ".zip":
+            if readers.extension(rel) == ".zip":
                 yield Item(ident, where=f"{name}/{rel}", error="a zip inside the zip is not read")
                 continue
             for item in readers.read_blob(f"{name}/{rel}", data, id=ident):
@@ -109,30 +115,30 @@ def upload_items(files) -> list[Item]:
     items: list[Item] = []
     limit = int(_conf("BATCH_MAX_DRAFTS"))
     names = [_base(f.filename) for f in files]
-    drafts = [(f, n) for f, n in zip(files, names) if readers._ext(n) not in (".zip", ".csv", ".jsonl", ".ndjson")]
+    drafts = [(f, n) for f, n in zip(files, names) if readers.extension(n) not in (".zip", ".csv", ".jsonl", ".ndjson")]
     ids = dict(readers.with_ids([(id(f), n) for f, n in drafts]))
     for f, name in zip(files, names):
         data = f.read()
-        ext = readers._ext(name)
+        ext = readers.extension(name)
         new = _zip_items(name, data) if ext == ".zip" else readers.read_blob(name, data, id=ids.get(id(f)))
         for item in new:
             items.append(item)
             if len(items) > limit:
-                raise UploadError(f"More than {limit:,} drafts in one upload; split the class or "
-                                  "use `followup batch` on the command line.", 413)
+                raise TooManyDrafts(f"More than {limit:,} drafts in one upload; split the "
+                                    "class or use `followup batch` on the command line.")
     return items
 
 
 # -- the page ---------------------------------------------------------------------------------
 
 def _form() -> dict[str, str]:
-    kind = request.form.get("kind", "auto")
+    kind = request.form.get("kind", AUTO)
     title = " ".join((request.form.get("title") or "").split())[:120]
-    return {"kind": kind if kind in KIND_LABELS else "auto", "title": title}
+    return {"kind": kind if kind in KIND_LABELS else AUTO, "title": title}
 
 
 def _page(status: int = 200, **context: Any):
-    context.setdefault("form", {"kind": "auto", "title": ""})
+    context.setdefault("form", {"kind": AUTO, "title": ""})
     context.setdefault("error", None)
     context.setdefault("review", None)
     return render_template("batch/index.html", kinds=KIND_LABELS, accept=ACCEPT,
@@ -151,18 +157,19 @@ def run_review(items: list[Item], kind: str, title: str) -> dict[str, Any]:
     from checker.batch.htmlreport import HtmlWriter
     from checker.batch.writers import CsvWriter
 
-    from .checking import _CONFIG_KEY
+    from .checking import check_config, pipeline_used
 
-    config = current_app.extensions.get(_CONFIG_KEY)
+    config = check_config()
     summary = Summary()
     csv_out, html_out, fragment = io.StringIO(newline=""), io.StringIO(), io.StringIO()
     sources = sorted({i.where.split(":")[0].split("/")[0] for i in items if i.where})
     writers = [CsvWriter(csv_out), HtmlWriter(html_out, summary, title=title or "Class review",
                                               inputs=sources)]
-    for result in process(items, jobs=1, config=config, kind=None if kind == "auto" else kind):
+    for result in process(items, jobs=1, config=config, kind=parse_kind(kind)):
         summary.add(result)
         for w in writers:
             w.write(result)
+    pipeline_used()
     writers[1].body_to(fragment)
     for w in writers:
         w.close()
@@ -189,7 +196,7 @@ def review():
     try:
         items = upload_items(request.files.getlist("files"))
         result = run_review(items, form["kind"], form["title"])
-    except UploadError as exc:
+    except InputError as exc:
         return _page(exc.status, form=form, error=exc.message)
     return _page(200, form=form, review=result)
 

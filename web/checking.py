@@ -1,7 +1,9 @@
 """The one place the web app calls ``checker.check``: input validation, context, config.
 
-Pages and the JSON API both call ``run_check``; it raises ``CheckInputError`` (with an HTTP
-status and a one-line message, as the CLI's exit-2 errors) for input that cannot be checked.
+Pages and the JSON API both call ``run_check``; for input that cannot be checked it raises a
+``checker.errors.InputError`` (the checker's own: empty, too long, unknown kind ...; or a
+``CheckInputError``), whose ``status`` and one-line ``message`` the view answers with, as
+the CLI's exit-2 errors.
 """
 from __future__ import annotations
 
@@ -9,12 +11,15 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from checker.kinds import AUTO, AUTO_TITLE, TITLE, parse_kind
+
 from .errors import InputError
 
-KINDS = ("thank_you", "follow_up")
-KIND_LABELS = {"auto": "Work it out from the text", "thank_you": "Thank-you note",
-               "follow_up": "Follow-up"}
-_CONFIG_KEY = "followup_check_config"
+#: The kind selector of the check page: value -> label.
+KIND_LABELS = {AUTO: AUTO_TITLE, **TITLE}
+#: Where ``init_app`` keeps the checker config: ``app.extensions[CONFIG_EXTENSION]``
+#: (read it with ``check_config()``).
+CONFIG_EXTENSION = "followup_check_config"
 
 WARM_UP_TEXT = ("Dear Ms Lee,\n\nThank you for meeting with me yesterday. I enjoyed hearing "
                 "about the team. I will call you next Tuesday.\n\nBest regards,\nSam")
@@ -25,14 +30,35 @@ class CheckInputError(InputError):
 
 
 def init_app(app: Flask) -> None:
-    from checker.config import Config, ConfigError, discover
+    from checker.config import ConfigError, resolve
 
     path = app.config.get("CHECK_CONFIG")
     try:
-        cfg = Config.load(path) if path else discover()
+        cfg = resolve(path)
     except ConfigError as exc:
         raise RuntimeError(str(exc)) from None
-    app.extensions[_CONFIG_KEY] = cfg
+    app.extensions[CONFIG_EXTENSION] = cfg
+
+
+def check_config():
+    """The app's ``checker.Config`` (``CHECK_CONFIG``, else discovered as the CLI does), for
+    every view that checks drafts."""
+    return current_app.extensions[CONFIG_EXTENSION]
+
+
+# Set once this process has checked a draft, so its language pipeline is loaded.
+_pipeline_used = False
+
+
+def pipeline_used() -> None:
+    """Note that this process has run the checker (its language pipeline is loaded)."""
+    global _pipeline_used
+    _pipeline_used = True
+
+
+def model_loaded() -> bool:
+    """Whether this process has loaded its language pipeline (``warm_up``, or a check)."""
+    return _pipeline_used
 
 
 def warm_up() -> None:
@@ -40,19 +66,12 @@ def warm_up() -> None:
     import checker
 
     checker.check(WARM_UP_TEXT)
+    pipeline_used()
 
 
 def normalise_text(text: str) -> str:
     # Browsers send textarea line breaks as CRLF; the CLI reads files the same way.
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def parse_kind(kind: Any) -> str | None:
-    if kind in (None, "", "auto"):
-        return None
-    if kind not in KINDS:
-        raise CheckInputError(f"unknown kind {kind!r}; use thank_you, follow_up or auto")
-    return kind
 
 
 def run_check(text: Any, kind: Any = None, company: Any = None):
@@ -68,15 +87,19 @@ def run_check(text: Any, kind: Any = None, company: Any = None):
     kind = parse_kind(kind)
     why = problem(text)
     if why:
-        raise CheckInputError(why.message, why.status)
+        raise why
     company = (company or "").strip() or None
-    config = current_app.extensions[_CONFIG_KEY]
+    config = check_config()
     context: dict[str, Any] = {}
     if company:
         context = {"to": company, "send_on": None, "channel": "email",
                    "db": current_app.config["DB"]}
     try:
-        return checker.check(text, kind=kind, config=config, **context)
+        report = checker.check(text, kind=kind, config=config, **context)
+        pipeline_used()
+        return report
+    except InputError:
+        raise
     except (ValueError, OSError) as exc:  # as the CLI: bad date, unreadable log ...
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CheckInputError(message) from None
@@ -86,6 +109,7 @@ def run_check(text: Any, kind: Any = None, company: Any = None):
         # The contact-log part failed; the draft itself can still be checked.
         current_app.logger.warning("frequency check failed for %r: %s", company, exc)
         report = checker.check(text, kind=kind, config=config)
+        pipeline_used()
         report.notes.append(f"No contact-log advice for {company}: "
                             f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
         return report

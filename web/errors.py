@@ -1,17 +1,17 @@
-"""Error responses: JSON under ``/api/``, an HTML page elsewhere; 413 says what the limit is."""
+"""Error responses: JSON under ``/api/``, an HTML page elsewhere; 413 says what the limit is.
+
+Bad input from the user is a ``checker.errors.InputError``: a one-line ``message`` and the
+HTTP ``status`` to answer.  The web's own (``checking.CheckInputError``, ``batch.UploadError``)
+are subclasses, so a view answers any of them, and the checker's own, the same way.
+"""
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
+from checker.errors import InputError
 
-class InputError(ValueError):
-    """Bad input from the user: a one-line ``message`` and the HTTP ``status`` to answer."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+__all__ = ["InputError", "init_app", "size_text", "wants_json"]
 
 
 def wants_json() -> bool:

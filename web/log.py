@@ -7,48 +7,34 @@ Pages that only read never create the database file.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import io
 from typing import Any
 
 from flask import (Blueprint, Response, abort, current_app, flash, g, redirect,
                    render_template, request, url_for)
 
+from checker.contacts import csvio, db
+from checker.contacts.dates import parse_date
+from checker.contacts.model import (CHANNELS, DIRECTIONS, KINDS, ContactLogError,
+                                    NoDatabase)
+from checker.contacts.next import next_step as contacts_next_step
+from checker.contacts.service import parse_announced, record_sent
+from checker.kinds import KindError, parse_kind
+
 bp = Blueprint("log", __name__, url_prefix="/log")
 
 MAX_NOTE = 2000
-
-
-def _require_contacts():
-    """The contact-log modules, or a 503 when this installation has none."""
-    mods = _contacts()
-    if mods is None:
-        abort(503, description="The contact log is not available in this installation.")
-    return mods
-
-
-def _contacts():
-    """The contact-log modules ``(db, csvio, model, dates)``, or None without ``checker.contacts``."""
-    try:
-        return (importlib.import_module("checker.contacts.db"),
-                importlib.import_module("checker.contacts.csvio"),
-                importlib.import_module("checker.contacts.model"),
-                importlib.import_module("checker.contacts.dates"))
-    except ImportError:
-        return None
 
 
 def get_conn(create: bool = False):
     """This request's connection to the log; None when it does not exist yet (and not create)."""
     if "contacts_conn" in g and (g.contacts_conn is not None or not create):
         return g.contacts_conn
-    mods = _require_contacts()
-    db, _, model, _ = mods
     try:
         conn = db.connect(current_app.config["DB"], create=create)
-    except model.NoDatabase:
+    except NoDatabase:
         conn = None
-    except model.ContactLogError as exc:
+    except ContactLogError as exc:
         abort(500, description=str(exc))
     g.contacts_conn = conn
     return conn
@@ -63,22 +49,15 @@ def _close(exc=None):
 
 def company_names() -> list[str]:
     """Employers in the log (for the check page's company picker); [] without a log."""
-    mods = _contacts()
-    if mods is None:
-        return []
     conn = get_conn()
     if conn is None:
         return []
-    return [e.company for e in mods[0].list_employers(conn)]
+    return [e.company for e in db.list_employers(conn)]
 
 
 def next_step(conn, company: str, today: dt.date) -> dict[str, Any] | None:
     """The next appropriate step with ``company`` (``checker.contacts.next_step``), as
     ``{"step", "date", "why", "action", "channel"}``; None when it cannot be worked out."""
-    try:
-        from checker.contacts import next_step as contacts_next_step
-    except ImportError:
-        return None
     try:
         return _step_view(contacts_next_step(conn, company, today=today))
     except Exception as exc:  # advice is a bonus; the log still lists
@@ -88,10 +67,8 @@ def next_step(conn, company: str, today: dt.date) -> dict[str, Any] | None:
 
 def next_step_for(company: str) -> dict[str, Any] | None:
     """The next step with ``company`` from the app's log (None without a log or employer)."""
-    if _contacts() is None:
-        return None
     conn = get_conn()
-    if conn is None or _contacts()[0].get_employer(conn, company) is None:
+    if conn is None or db.get_employer(conn, company) is None:
         return None
     return next_step(conn, company, dt.date.today())
 
@@ -116,17 +93,11 @@ def _step_view(result: Any) -> dict[str, Any] | None:
 
 
 def _form_options():
-    mods = _contacts()
-    if mods is None:
-        return {}
-    model = mods[2]
-    return {"channels": model.CHANNELS, "directions": model.DIRECTIONS, "kinds": model.KINDS}
+    return {"channels": CHANNELS, "directions": DIRECTIONS, "kinds": KINDS}
 
 
 def _page(status: int = 200, form: dict[str, str] | None = None,
           errors: list[str] | None = None, import_errors: list[str] | None = None):
-    mods = _require_contacts()
-    db = mods[0]
     conn = get_conn()
     today = dt.date.today()
     events, employers = [], []
@@ -153,8 +124,6 @@ def index():
 
 @bp.post("/add")
 def add():
-    mods = _require_contacts()
-    db, _, model, dates = mods
     form = {k: (request.form.get(k) or "").strip() for k in
             ("company", "date", "channel", "direction", "kind", "note")}
     errors = []
@@ -162,8 +131,8 @@ def add():
     if not form["company"]:
         errors.append("Company: enter the employer's name.")
     try:
-        when = dates.parse_date(form["date"] or dt.date.today().isoformat())
-    except model.ContactLogError as exc:
+        when = parse_date(form["date"] or dt.date.today().isoformat())
+    except ContactLogError as exc:
         errors.append(f"Date: {exc}")
     if len(form["note"]) > MAX_NOTE:
         errors.append(f"Note: at most {MAX_NOTE:,} characters.")
@@ -172,7 +141,7 @@ def add():
             db.validate_event(form["channel"], form["direction"], form["kind"])
             event = db.add_event(get_conn(create=True), form["company"], when, form["channel"],
                                  form["direction"], form["kind"], form["note"])
-        except model.ContactLogError as exc:
+        except ContactLogError as exc:
             errors.append(str(exc))
         else:
             flash(f"Logged: {event.kind.replace('_', ' ')} ({event.channel}, {event.direction}) "
@@ -185,24 +154,18 @@ def add():
 def record():
     """Log the message just checked as sent today (from the check page's result; the draft
     itself is not sent here and not stored)."""
-    mods = _require_contacts()
-    db, _, model, dates = mods
     company = (request.form.get("company") or "").strip()
-    kind = request.form.get("kind") or "follow_up"
-    announced = (request.form.get("announced_call") or "").strip() or None
     if not company:
         abort(400, description="Pick an employer before logging the message.")
-    if kind not in ("thank_you", "follow_up"):
-        abort(400, description=f"kind must be thank_you or follow_up, not {kind!r}")
-    if announced and announced != "yes":
-        try:
-            announced = dt.date.fromisoformat(announced).isoformat()
-        except ValueError:
-            abort(400, description="announced_call must be a date (YYYY-MM-DD) or yes")
     try:
-        event = db.add_event(get_conn(create=True), company, dt.date.today(), "email", "sent",
-                             kind, "logged from the check page", announced)
-    except model.ContactLogError as exc:
+        kind = parse_kind(request.form.get("kind")) or "follow_up"
+    except KindError as exc:
+        abort(400, description=exc.message)
+    try:
+        announced = parse_announced((request.form.get("announced_call") or "").strip())
+        event = record_sent(company, kind=kind, channel="email", announced_call=announced,
+                            note="logged from the check page", conn=get_conn(create=True)).event
+    except ContactLogError as exc:
         abort(400, description=str(exc))
     flash(f"Logged: {event.kind.replace('_', ' ')} (email, sent) with {event.company} on "
           f"{event.day.isoformat()}.")
@@ -211,8 +174,6 @@ def record():
 
 @bp.post("/import")
 def import_csv():
-    mods = _require_contacts()
-    db, csvio, model, _ = mods
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _page(400, import_errors=["Choose a CSV file to import."])
@@ -226,9 +187,9 @@ def import_csv():
         result = csvio.import_csv(get_conn(create=True), io.StringIO(text, newline=""),
                                   source=upload.filename)
     except csvio.CSVImportError as exc:
-        return _page(400, import_errors=[str(exc).split(":", 1)[0] + ": import rejected, "
-                                         "nothing was written."] + exc.details())
-    except model.ContactLogError as exc:
+        return _page(400, import_errors=[f"{upload.filename}: import rejected, nothing was "
+                                         "written."] + exc.details())
+    except ContactLogError as exc:
         return _page(400, import_errors=[str(exc)])
     flash(f"Imported {result.added} event{'s' if result.added != 1 else ''} "
           f"({result.skipped} already in the log) for {len(result.companies)} "
@@ -238,22 +199,20 @@ def import_csv():
 
 @bp.get("/export.csv")
 def export_csv():
-    mods = _require_contacts()
     buf = io.StringIO()
     conn = get_conn()
     if conn is None:
-        buf.write(",".join(mods[1].COLUMNS) + "\n")
+        buf.write(",".join(csvio.COLUMNS) + "\n")
     else:
-        mods[1].export_csv(conn, buf)
+        csvio.export_csv(conn, buf)
     return Response(buf.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="contacts.csv"'})
 
 
 @bp.get("/export.json")
 def export_json():
-    mods = _require_contacts()
     conn = get_conn()
-    data = (mods[1].export_json(conn) if conn is not None else
+    data = (csvio.export_json(conn) if conn is not None else
             {"schema": "followup-checker/contacts/1", "exported": dt.date.today().isoformat(),
              "employers": [], "events": []})
     response = current_app.json.response(data)

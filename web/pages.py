@@ -11,19 +11,17 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from checker import highlight
+from checker.contacts.service import announced_by
+from checker.kinds import NOUN as KIND_NOUN
+from checker.report import ELEMENTS, LENGTH_VERDICTS, LEVEL_RANK, SEVERITY_DISPLAY_ORDER, VERDICTS
 
-from .checking import KIND_LABELS, CheckInputError, run_check
+from .checking import KIND_LABELS, run_check
+from .errors import InputError
 
 bp = Blueprint("pages", __name__)
 
-ELEMENTS = (
-    ("thanks", "Thanks them for their time"),
-    ("enjoyed", "Says what you enjoyed (the meeting, the team, the company)"),
-    ("offer_info", "Offers more information or materials"),
-    ("call_heads_up", "Gives a heads-up that you will call, and when"),
-)
-DESPERATION_LEVELS = {"none": 0, "some": 1, "high": 2}
-SEVERITY_ORDER = {"error": 0, "warning": 1, "suggestion": 2}
+#: Findings are listed most severe first, then in text order.
+_SEVERITY_ORDER = {name: i for i, name in enumerate(SEVERITY_DISPLAY_ORDER)}
 
 
 def companies() -> list[str]:
@@ -36,62 +34,65 @@ def companies() -> list[str]:
 
 
 def result_view(report) -> dict[str, Any]:
-    """What the result template shows, built from the report JSON (absent sections allowed)."""
+    """What the result template shows, built from the report (absent sections allowed)."""
     d = report.to_dict()
     text = report.text
-    findings = d.get("findings", [])
-    elements = d.get("elements") or {}
+    findings = d["findings"]
+    elements = report.elements or {}
     checklist = []
-    for key, label in ELEMENTS:
-        el = elements.get(key)
-        checklist.append({"key": key, "label": label,
-                          "known": isinstance(el, dict),
-                          "present": bool(el.get("present")) if isinstance(el, dict) else False,
-                          "text": (el or {}).get("text") if isinstance(el, dict) else None})
-    length = d.get("length") or {}
+    for label in ELEMENTS:
+        el = elements.get(label.key)
+        checklist.append({"key": label.key, "label": label.title, "known": el is not None,
+                          "present": bool(el and el["present"]),
+                          "text": el.get("text") if el else None})
+    length = report.length or {}
     limits = length.get("limits") or {}
-    politeness = d.get("politeness") or {}
-    desperation = d.get("desperation") or {}
+    politeness = report.politeness
+    desperation = report.desperation
     gauges = {}
     if length:
         max_words = limits.get("max_words") or 150
-        gauges["length"] = {"value": length.get("words", 0), "min": 0,
-                            "max": max(int(max_words * 1.5), length.get("words", 0)),
+        gauges["length"] = {"value": length["words"], "min": 0,
+                            "max": max(int(max_words * 1.5), length["words"]),
                             "low": limits.get("min_words", 0), "high": max_words,
                             "optimum": (limits.get("min_words", 0) + max_words) / 2,
-                            "verdict": length.get("verdict", "")}
-    if politeness and isinstance(politeness.get("score"), (int, float)):
-        gauges["politeness"] = {"value": politeness["score"], "label": politeness.get("label", ""),
-                                "why": [f for f in politeness.get("top_features", [])[:4]
+                            "verdict": length["verdict"],
+                            "verdict_label": LENGTH_VERDICTS[length["verdict"]].short}
+    if politeness:
+        gauges["politeness"] = {"value": politeness["score"], "label": politeness["label"],
+                                "why": [f for f in politeness["top_features"][:4]
                                         if f.get("explanation")]}
     if desperation:
-        gauges["desperation"] = {"value": DESPERATION_LEVELS.get(desperation.get("level"), 0),
-                                 "level": desperation.get("level", "none"),
-                                 "detected": desperation.get("detected")}
+        gauges["desperation"] = {"value": LEVEL_RANK[desperation["level"]],
+                                 "level": desperation["level"],
+                                 "detected": desperation["detected"]}
     marks = highlight.first_marks(text, findings, id_prefix="hl")
     findings = [dict(f, anchored=f["end"] > f["start"], mark=m) for f, m in zip(findings, marks)]
-    frequency = d.get("frequency")
+    frequency = report.frequency
     step = None
-    if isinstance(frequency, dict) and frequency.get("company"):
+    if frequency and frequency.get("company"):
         from .log import next_step_for
 
         try:
             step = next_step_for(frequency["company"])
         except Exception:  # advice is a bonus
             step = None
-    ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f["severity"], 3), f["start"]))
+    ordered = sorted(findings, key=lambda f: (_SEVERITY_ORDER[f["severity"]], f["start"]))
     return {
         "report": d,
-        "highlighted": highlight.render(text, d.get("findings", []), id_prefix="hl"),
+        "verdict_title": VERDICTS[report.verdict].title,
+        "kind_noun": KIND_NOUN.get(report.kind, report.kind),
+        "highlighted": highlight.render(text, d["findings"], id_prefix="hl"),
         "findings": ordered,
         "checklist": checklist,
         "gauges": gauges,
         "length": length,
-        "frequency": frequency if isinstance(frequency, dict) else None,
+        "frequency": frequency,
         "next_step": step,
+        "announced_call": announced_by(report),
         "notes": d.get("notes", []),
         "source": d.get("source", {}),
-        "counts": d.get("counts", {}),
+        "counts": d["counts"],
     }
 
 
@@ -103,7 +104,7 @@ def _form() -> dict[str, str]:
 def _check_form(form: dict[str, str]) -> tuple[dict[str, Any] | None, str | None, int]:
     try:
         report = run_check(form["text"], form["kind"], form["company"])
-    except CheckInputError as exc:
+    except InputError as exc:
         return None, exc.message, exc.status
     return result_view(report), None, 200
 

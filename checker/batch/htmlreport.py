@@ -18,14 +18,14 @@ from html import escape
 from typing import Any, TextIO
 
 from .. import highlight
-from ..report import SEVERITY_RANK, clip
+from ..kinds import NOUN as KIND_NOUN
+from ..report import ELEMENTS, LENGTH_VERDICTS, LEVEL_RANK, SEVERITY_RANK, VERDICTS, clip
 from .charts import column_chart, share_bars
-from .summary import ELEMENTS, Summary, facts
+from .summary import Summary, facts
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-KIND_LABEL = {"thank_you": "thank-you note", "follow_up": "follow-up"}
-LENGTH_LABEL = {"too_short": "too short", "ok": "length ok", "too_long": "too long"}
+LENGTH_LABEL = {key: label.short for key, label in LENGTH_VERDICTS.items()}
 
 # Rules for the report itself, all under ``.br`` so the web page can embed the report next
 # to its own styles; ``PAGE_CSS`` is only for the standalone file.
@@ -194,8 +194,8 @@ def render_summary(s: Summary) -> str:
            '<ul class="tiles">',
            f"<li><b>{s.total:,}</b>drafts</li>",
            f"<li><b>{s.checked:,}</b>checked</li>",
-           f"<li><b>{s.verdicts.get('ready', 0):,}</b>ready to send</li>",
-           f"<li><b>{s.verdicts.get('revise', 0):,}</b>to revise</li>",
+           f"<li><b>{s.verdicts.get('ready', 0):,}</b>{VERDICTS['ready'].short}</li>",
+           f"<li><b>{s.verdicts.get('revise', 0):,}</b>{VERDICTS['revise'].short}</li>",
            f"<li><b>{s.with_errors:,}</b>with errors</li>",
            f"<li><b>{s.unreadable:,}</b>unreadable</li>", "</ul>"]
     if not s.checked:
@@ -203,7 +203,8 @@ def render_summary(s: Summary) -> str:
         return "".join(out)
 
     out.append("<h3>Missing elements</h3>")
-    rows = [(label, miss, known) for _, label, miss, known in s.missing_share()]
+    rows = [(label[:1].upper() + label[1:], miss, known)   # row heads: "Thanks for their time"
+            for _, label, miss, known in s.missing_share()]
     if any(known for _, _, known in rows):
         out.append('<figure><figcaption>Share of drafts missing each element</figcaption>'
                    + share_bars(rows, title="Share of drafts missing each element") + "</figure>")
@@ -263,7 +264,7 @@ def render_summary(s: Summary) -> str:
         out.append('<ol class="attention">')
         for e in worst:
             bits = [_counts(e["errors"], e["warnings"], e["suggestions"])]
-            if e.get("desperation_level") in ("some", "high"):
+            if LEVEL_RANK.get(e["desperation_level"], 0) > LEVEL_RANK["none"]:
                 bits.append(f"desperation {e['desperation_level']}")
             out.append(f'<li><a href="#card-{e["seq"]}">{escape(str(e["id"]))}</a>: '
                        f'{escape(", ".join(bits))}</li>')
@@ -275,21 +276,21 @@ def render_summary(s: Summary) -> str:
 
 
 def _finding_sort(f: dict[str, Any]):
-    return (-SEVERITY_RANK.get(f.get("severity"), -1), f.get("start", 0), f.get("rule", ""))
+    return (-SEVERITY_RANK[f["severity"]], f["start"], f["rule"])
 
 
 def render_card(result, n: int) -> str:
     data = result.data()
     f = facts(data)
     text = result.text
-    findings = [x for x in data.get("findings") or [] if isinstance(x, dict)]
+    findings = data.get("findings") or []
     verdict = f["verdict"] or "unknown"
     badge = f'<span class="badge {escape(verdict)}">{escape(verdict)}</span>'
     if f["errors"]:
         badge += f' <span class="badge errors">{_n(f["errors"], "error")}</span>'
-    facts_li = [f"<li>{escape(KIND_LABEL.get(f['kind'], str(f['kind'] or '')))}</li>"]
+    facts_li = [f"<li>{escape(KIND_NOUN.get(f['kind'], str(f['kind'] or '')))}</li>"]
     if f["words"] is not None:
-        facts_li.append(f"<li>{f['words']:.0f} words ({escape(LENGTH_LABEL.get(f['length_verdict'], str(f['length_verdict'] or '')))})</li>")
+        facts_li.append(f"<li>{f['words']:.0f} words ({escape(LENGTH_LABEL[f['length_verdict']])})</li>")
     if f["grade"] is not None:
         facts_li.append(f"<li>reading grade {f['grade']:.1f}</li>")
     if f["politeness_score"] is not None:
@@ -298,20 +299,21 @@ def render_card(result, n: int) -> str:
         facts_li.append(f"<li>desperation {escape(str(f['desperation_level']))}</li>")
     facts_li.append(f"<li>{_counts(f['errors'], f['warnings'], f['suggestions'])}</li>")
     checks = []
-    for key, label in ELEMENTS:
-        state = "unknown" if f[key] is None else "yes" if f[key] else "no"
+    for label in ELEMENTS:
+        present = f[label.key]
+        state = "unknown" if present is None else "yes" if present else "no"
         word = {"yes": "present", "no": "missing", "unknown": "not checked"}[state]
-        checks.append(f'<li class="{state}">{escape(label)} <span class="rule">({word})</span></li>')
+        checks.append(f'<li class="{state}">{escape(label.title)} <span class="rule">({word})</span></li>')
     fixes = []
     for x in sorted(findings, key=_finding_sort):
-        sev = escape(str(x.get("severity", "")))
-        quote = " ".join(str(x.get("text") or "").split())
+        sev = escape(x["severity"])
+        quote = " ".join(x["text"].split())
         quote_html = (f' <span class="quote">&ldquo;{escape(clip(quote, 90))}&rdquo;</span>'
                       if quote else "")
-        sugg = x.get("suggestion")
-        fixes.append(f'<li><span class="sev {sev}">{sev}</span> {escape(str(x.get("message", "")))}'
-                     f"{quote_html}" + (f'<span class="sugg">&rarr; {escape(str(sugg))}</span>' if sugg else "")
-                     + f' <span class="rule">{escape(str(x.get("rule", "")))}</span></li>')
+        sugg = x["suggestion"]
+        fixes.append(f'<li><span class="sev {sev}">{sev}</span> {escape(x["message"])}'
+                     f"{quote_html}" + (f'<span class="sugg">&rarr; {escape(sugg)}</span>' if sugg else "")
+                     + f' <span class="rule">{escape(x["rule"])}</span></li>')
     where = escape(result.item.where)
     return (f'<article class="card" id="card-{n}" aria-labelledby="card-{n}-h">'
             f'<header><h3 id="card-{n}-h">{escape(str(result.id))}</h3>{badge}'

@@ -65,13 +65,14 @@ def max_text_bytes() -> int:
     return textprep.max_chars() * MAX_TEXT_BYTES_FACTOR
 
 
-def _ext(name: str) -> str:
+def extension(name: str) -> str:
+    """The file name's extension, lower-case, with its dot (".docx"); "" when it has none."""
     base = os.path.basename(name).lower()
     return os.path.splitext(base)[1]
 
 
 def size_limit(name: str) -> int:
-    return MAX_DOC_BYTES if _ext(name) in (".docx", ".eml") else max_text_bytes()
+    return MAX_DOC_BYTES if extension(name) in (".docx", ".eml") else max_text_bytes()
 
 
 # -- single drafts -----------------------------------------------------------------------
@@ -126,7 +127,7 @@ def draft_item(name: str, data: bytes, id: Any = None, where: str | None = None)
     limit = size_limit(name)
     if len(data) > limit:
         return Item(id, error=f"file too big: {_size(len(data))} (limit {_size(limit)})", where=where)
-    ext = _ext(name)
+    ext = extension(name)
     try:
         if ext == ".docx":
             text = docx_text(data)
@@ -287,7 +288,7 @@ def read_jsonl(stream: BinaryIO, name: str) -> Iterator[Item]:
 
 def read_blob(name: str, data: bytes, id: Any = None) -> Iterator[Item]:
     """Items from one file's bytes (an upload, a zip entry): a table or one draft."""
-    ext = _ext(name)
+    ext = extension(name)
     if ext == ".csv":
         yield from read_csv(io.BytesIO(data), name)
     elif ext in (".jsonl", ".ndjson"):
@@ -299,7 +300,7 @@ def read_blob(name: str, data: bytes, id: Any = None) -> Iterator[Item]:
 
 
 def unsupported(name: str, id: Any = None) -> Item:
-    ext = _ext(name) or "(no extension)"
+    ext = extension(name) or "(no extension)"
     hint = " (save it as .docx)" if ext in (".doc", ".rtf", ".odt", ".pages") else \
         " (save it as .txt)" if ext == ".pdf" else ""
     return Item(id if id is not None else student_id(name), where=name,
@@ -308,7 +309,7 @@ def unsupported(name: str, id: Any = None) -> Item:
 
 def read_file(path: str, id: Any = None, *, in_folder: bool = False) -> Iterator[Item]:
     """Items from a file on disk.  A top-level file of unknown type is read as plain text."""
-    ext = _ext(path)
+    ext = extension(path)
     ident = id if id is not None else student_id(path)
     try:
         if ext in (".csv", ".jsonl", ".ndjson"):

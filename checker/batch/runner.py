@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from ..api import KINDS
+from ..kinds import KindError, parse_kind
 from ..report import Report
 from .readers import Item
 
@@ -65,19 +65,6 @@ class Result:
         return self._data
 
 
-def normalise_kind(kind: Any) -> str | None:
-    """``"Thank-you"`` -> ``thank_you``; None / "" / "auto" -> None; else ValueError."""
-    if kind is None:
-        return None
-    k = "_".join(str(kind).strip().lower().replace("-", " ").split())
-    if k in ("", "auto"):
-        return None
-    k = {"thankyou": "thank_you", "thanks": "thank_you", "followup": "follow_up"}.get(k, k)
-    if k not in KINDS:
-        raise ValueError(f"unknown kind {str(kind)[:40]!r}; use thank_you or follow_up")
-    return k
-
-
 def _unchecked_reason(report: Report) -> str | None:
     """The reason when the core reported the text as uncheckable (input.* finding, no analysis)."""
     if report.sections:
@@ -97,7 +84,7 @@ def process(items: Iterable[Item], *, jobs: int = 1, config=None, kind: str | No
         return
     from ..api import check_many
 
-    default_kind = normalise_kind(kind)
+    default_kind = parse_kind(kind, lenient=True)
     source: Iterator[Item] = iter(items)
     pending: deque[Item] = deque()  # items handed to the pipe, not yet reported
 
@@ -105,8 +92,9 @@ def process(items: Iterable[Item], *, jobs: int = 1, config=None, kind: str | No
         for item in source:
             if item.error is None:
                 try:
-                    item.kind = normalise_kind(item.kind) or default_kind
-                except ValueError as exc:
+                    # Spreadsheets spell kinds many ways ("Thank-you note", "follow up").
+                    item.kind = parse_kind(item.kind, lenient=True) or default_kind
+                except KindError as exc:
                     item.error = str(exc)
             pending.append(item)
             if item.error is None:
@@ -196,7 +184,7 @@ def _process_parallel(items: Iterable[Item], *, jobs: int, config, kind: str | N
                       batch_size: int) -> Iterator[Result]:
     from concurrent.futures.process import BrokenProcessPool
 
-    default_kind = normalise_kind(kind)
+    default_kind = parse_kind(kind, lenient=True)
     inflight: deque[Future | list[tuple]] = deque()
     limit = jobs * IN_FLIGHT_PER_JOB
 

@@ -2,7 +2,9 @@
 
 ``Summary.add(result)`` folds one result into counters, fixed-bin histograms, a bounded
 phrase counter and a bounded "needs most attention" heap; nothing per draft is kept beyond
-those.  ``facts(data)`` reads the report JSON defensively (sections may be absent).
+those.  ``facts(data)`` reads a report's JSON (``Result.data()``, made by this process or a
+worker): its sections have the types of ``checker.report``, and may be absent (a draft the
+checker could not analyse has none).
 """
 from __future__ import annotations
 
@@ -11,50 +13,41 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..report import clip
+from ..report import ELEMENTS, SEVERITY_DISPLAY_ORDER, clip
 
-ELEMENTS = (("thanks", "Thanks for their time"),
-            ("enjoyed", "What they enjoyed"),
-            ("offer_info", "Offer of more information"),
-            ("call_heads_up", "Heads-up about a call"))
 DESPERATION_WEIGHT = {"high": 50, "some": 10}
 TOP_ATTENTION = 10
 TOP_PHRASES = 15
 PHRASE_CAPACITY = 5000  # distinct phrases kept; the rarest are pruned beyond this
 
 
-def _num(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def facts(data: dict[str, Any]) -> dict[str, Any]:
     """The gradebook facts of one report JSON; ``None`` where a section is absent."""
-    length = data.get("length") if isinstance(data.get("length"), dict) else {}
-    pol = data.get("politeness") if isinstance(data.get("politeness"), dict) else {}
-    des = data.get("desperation") if isinstance(data.get("desperation"), dict) else {}
-    els = data.get("elements") if isinstance(data.get("elements"), dict) else {}
+    length = data.get("length") or {}
+    pol = data.get("politeness") or {}
+    des = data.get("desperation") or {}
+    els = data.get("elements") or {}
     counts = data.get("counts") or {}
     findings = data.get("findings") or []
-    signals = des.get("signals") if isinstance(des.get("signals"), list) else []
     out: dict[str, Any] = {
         "kind": data.get("kind"),
         "verdict": data.get("verdict"),
-        "words": _num(length.get("words")),
-        "sentences": _num(length.get("sentences")),
-        "grade": _num(length.get("grade")),
+        "words": length.get("words"),
+        "sentences": length.get("sentences"),
+        "grade": length.get("grade"),
         "length_verdict": length.get("verdict"),
-        "politeness_score": _num(pol.get("score")),
+        "politeness_score": pol.get("score"),
         "politeness_label": pol.get("label"),
         "desperation_level": des.get("level"),
-        "desperation_signals": len(signals) if des else None,
+        "desperation_signals": len(des["signals"]) if des else None,
         "errors": int(counts.get("error", 0)),
         "warnings": int(counts.get("warning", 0)),
         "suggestions": int(counts.get("suggestion", 0)),
         "findings": len(findings),
     }
-    for key, _ in ELEMENTS:
-        el = els.get(key)
-        out[key] = bool(el.get("present")) if isinstance(el, dict) and "present" in el else None
+    for label in ELEMENTS:
+        el = els.get(label.key)
+        out[label.key] = el["present"] if el is not None else None
     return out
 
 
@@ -130,7 +123,7 @@ class Summary:
             self.with_errors += 1
         self.verdicts[f["verdict"] or "unknown"] += 1
         self.kinds[f["kind"] or "unknown"] += 1
-        for key, _ in ELEMENTS:
+        for key in (label.key for label in ELEMENTS):
             if f[key] is not None:
                 self.element_known[key] += 1
                 if not f[key]:
@@ -147,16 +140,14 @@ class Summary:
             self.grade.add(f["grade"])
         if f["desperation_level"]:
             self.desperation_levels[str(f["desperation_level"])] += 1
-        des = data.get("desperation") if isinstance(data.get("desperation"), dict) else {}
-        for sig in des.get("signals") or []:
-            if isinstance(sig, dict) and sig.get("text"):
+        for sig in (data.get("desperation") or {}).get("signals", []):
+            if sig.get("text"):
                 self.phrases[phrase_key(sig["text"])] += 1
         if len(self.phrases) > PHRASE_CAPACITY:
             self.phrases = Counter(dict(self.phrases.most_common(PHRASE_CAPACITY // 2)))
-        for rule in {x.get("rule") for x in data.get("findings") or [] if isinstance(x, dict)}:
-            if rule:
-                self.rules[rule] += 1
-        for sev in ("error", "warning", "suggestion"):
+        for rule in {x["rule"] for x in data.get("findings") or []}:
+            self.rules[rule] += 1
+        for sev in SEVERITY_DISPLAY_ORDER:
             self.severity_totals[sev] += f[sev + "s"]
         score = (f["errors"] * 100 + f["warnings"] * 10 + f["suggestions"]
                  + DESPERATION_WEIGHT.get(str(f["desperation_level"]), 0))
@@ -176,8 +167,10 @@ class Summary:
         return [e for _, _, e in sorted(self._attention, key=lambda t: (-t[0], -t[1]))]
 
     def missing_share(self) -> list[tuple[str, str, int, int]]:
-        """``(key, label, missing, known)`` per element."""
-        return [(k, label, self.missing[k], self.element_known[k]) for k, label in ELEMENTS]
+        """``(key, label, missing, known)`` per element; the label is ``Label.short`` (it
+        heads a row of a chart)."""
+        return [(e.key, e.short, self.missing[e.key], self.element_known[e.key])
+                for e in ELEMENTS]
 
     def top_phrases(self, n: int = TOP_PHRASES) -> list[tuple[str, int]]:
         return self.phrases.most_common(n)

@@ -15,13 +15,14 @@ import csv
 import json
 from typing import Any, TextIO
 
-from .summary import ELEMENTS, Summary, facts
+from ..report import ELEMENT_KEYS
+from .summary import Summary, facts
 
 FORMATS = ("jsonl", "csv", "html")
 
 COLUMNS = ("id", "status", "error", "kind", "verdict", "words", "sentences", "grade",
            "length_verdict", "politeness_score", "politeness_label", "desperation_level",
-           "desperation_signals", *(k for k, _ in ELEMENTS), "errors", "warnings",
+           "desperation_signals", *ELEMENT_KEYS, "errors", "warnings",
            "suggestions", "findings", "rules", "input")
 
 # Cells a spreadsheet would run as a formula (CSV injection); they get a leading quote.
@@ -73,8 +74,7 @@ def gradebook_row(result) -> dict[str, Any]:
             row[key] = _cell(value)
     seen: dict[str, None] = {}
     for f in data.get("findings") or []:
-        if isinstance(f, dict) and f.get("rule"):
-            seen.setdefault(f["rule"], None)
+        seen.setdefault(f["rule"], None)
     row["rules"] = " ".join(seen)
     return row
 

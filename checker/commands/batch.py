@@ -15,6 +15,7 @@ import sys
 import tempfile
 
 from ..cli import UsageError
+from ..kinds import AUTO, KINDS, parse_kind
 
 FORMAT_BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
                     ".html": "html", ".htm": "html"}
@@ -29,7 +30,7 @@ def add_arguments(p) -> None:
     p.add_argument("--out", metavar="PATH", help="write the report here (default: stdout)")
     p.add_argument("--jobs", type=int, default=1, metavar="N",
                    help="check with N worker processes (default 1: one process)")
-    p.add_argument("--kind", choices=("thank_you", "follow_up", "auto"), default="auto",
+    p.add_argument("--kind", choices=(*KINDS, AUTO), default=AUTO,
                    help="message kind for drafts that do not give one (default: inferred)")
     p.add_argument("--config", metavar="FILE", help="TOML config: thresholds, rules on/off, severities")
     p.add_argument("--title", default="Class review", help="title of the HTML report")
@@ -94,12 +95,12 @@ def run(args) -> int:
     from ..batch import iter_inputs, review
     from ..batch.runner import BatchStopped
     from ..nlp import ModelMissing
-    from ..config import Config, ConfigError, discover
+    from ..config import ConfigError, resolve
 
     _check_inputs(args)
     fmt = _format(args)
     try:
-        config = Config.load(args.config) if args.config else discover()
+        config = resolve(args.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     exclude = [args.out] if args.out else []
@@ -109,7 +110,7 @@ def run(args) -> int:
 
     def go(out):
         return review(items, out, fmt, jobs=args.jobs, config=config,
-                      kind=None if args.kind == "auto" else args.kind, progress=progress,
+                      kind=parse_kind(args.kind), progress=progress,
                       **options)
 
     try:

@@ -6,10 +6,9 @@ import os
 import sys
 
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError, open_input
-from ..report import SEVERITIES, clip
+from ..kinds import AUTO, KINDS, parse_kind
+from ..report import ELEMENTS, SEVERITIES, clip
 
-ELEMENTS = (("thanks", "thanks for their time"), ("enjoyed", "enjoyed meeting / the company"),
-            ("offer_info", "offer of more information"), ("call_heads_up", "heads-up about your call"))
 COLOURS = {"error": "31", "warning": "33", "suggestion": "36"}
 
 
@@ -18,7 +17,7 @@ def add_arguments(p) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--fail-on", choices=(*SEVERITIES, "never"), default="error",
                    help="exit 1 when a finding is at or above this severity (default: error)")
-    p.add_argument("--kind", choices=("thank_you", "follow_up", "auto"), default="auto",
+    p.add_argument("--kind", choices=(*KINDS, AUTO), default=AUTO,
                    help="message kind (default: inferred from the text)")
     p.add_argument("--config", metavar="FILE", help="TOML config: thresholds, rules on/off, severities")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -35,6 +34,7 @@ def add_arguments(p) -> None:
 
 
 def _read(path: str) -> tuple[str, str]:
+    from ..errors import InputError
     from ..textprep import decode
 
     name, fh = open_input(path, folder_hint="use `followup batch` for many drafts", mode="rb")
@@ -42,7 +42,7 @@ def _read(path: str) -> tuple[str, str]:
         data = fh.read()
     try:
         return name, decode(data)
-    except ValueError as exc:
+    except InputError as exc:
         raise UsageError(f"{name}: {exc}") from None
 
 
@@ -66,29 +66,30 @@ def render_text(name: str, report, colour: bool) -> str:
         out.append(f'{name}:{f["line"]}:{f["column"]}: {sev} {f["rule"]} {f["message"]}{quoted}')
         if f["suggestion"]:
             out.append(f"    suggestion: {f['suggestion']}")
-    for note in d.get("notes", []):
+    for note in report.notes:
         out.append(f"{name}: note: {note}")
-    if "length" in d:
-        ln, pol, des = d["length"], d.get("politeness", {}), d.get("desperation", {})
-        summary = [f"{name}: {d['kind'].replace('_', '-')} — {ln['words']} words "
+    ln, pol, des = report.length, report.politeness, report.desperation
+    if ln is not None:
+        summary = [f"{name}: {report.kind.replace('_', '-')} — {ln['words']} words "
                    f"({ln['verdict'].replace('_', ' ')}), grade {ln['grade']:.1f}"]
         if pol:
             summary.append(f"politeness {pol['score']:.2f} ({pol['label']})")
         if des:
             summary.append(f"desperation {des['level']}")
         out.append(", ".join(summary))
-        why = [f["explanation"] for f in pol.get("top_features", [])[:3] if f.get("explanation")]
+        why = [f["explanation"] for f in (pol["top_features"][:3] if pol else [])
+               if f.get("explanation")]
         if why:
             out.append("  politeness: " + "; ".join(why))
-        els = d.get("elements", {})
+        els = report.elements
         if els:
             marks = []
-            for key, label in ELEMENTS:
-                ok = els.get(key, {}).get("present")
-                tick = _paint("[x]", "32", colour) if ok else _paint("[ ]", "31", colour)
-                marks.append(f"{tick} {label}")
+            for label in ELEMENTS:
+                tick = (_paint("[x]", "32", colour) if els[label.key]["present"]
+                        else _paint("[ ]", "31", colour))
+                marks.append(f"{tick} {label.short}")
             out.append("  " + "  ".join(marks))
-        fr = d.get("frequency")
+        fr = report.frequency
         if fr:
             out.append(f"  contact: {'ok to send' if fr.get('allowed') else 'not yet'}"
                        + (f"; earliest {fr['earliest']}" if fr.get("earliest") else ""))
@@ -99,12 +100,37 @@ def render_text(name: str, report, colour: bool) -> str:
     return "\n".join(out)
 
 
+def record_line(args, report, path: str) -> str:
+    """``--record``: log the message just checked as sent (``contacts.service.record_sent``)
+    unless the report fails ``--fail-on``; returns the line for stderr."""
+    import datetime as dt
+
+    from ..contacts.dates import short
+    from ..contacts.service import record_sent
+    from ..kinds import NOUN
+
+    if report.fails(getattr(args, "fail_on", None) or "error"):
+        return f"not logged: {path} did not pass the check"
+    today = dt.date.today()
+    channel = args.channel or "email"
+    rec = record_sent(args.to, report=report, when=args.send_on, channel=channel,
+                      date_format=getattr(args, "date_format", None), today=today,
+                      note=f"checked {path}", db=args.db)
+    event, announced = rec.event, rec.announced_call
+    extra = ""
+    if announced and announced != "yes":
+        extra = f"; announced call around {short(dt.date.fromisoformat(announced), event.when)}"
+    return (f"logged #{event.id}: {channel} {NOUN.get(event.kind, 'message')} to "
+            f"{event.company} on {short(event.day, today)}{extra} "
+            f"(undo: followup log rm {event.id})")
+
+
 def run(args) -> int:
     import checker
-    from ..config import Config, ConfigError, discover
+    from ..config import ConfigError, resolve
 
     try:
-        config = Config.load(args.config) if args.config else discover()
+        config = resolve(args.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     if args.record and not args.to:
@@ -123,20 +149,19 @@ def run(args) -> int:
     if args.to:
         context = {"to": args.to, "send_on": args.send_on, "channel": args.channel or "email",
                    "db": args.db, "date_format": args.date_format}
+    kind = parse_kind(args.kind)
     colour = _use_colour(args.color)
     failed = False
     results = []
     for name, text in inputs:
         try:
-            report = checker.check(text, kind=args.kind, config=config, **context)
+            report = checker.check(text, kind=kind, config=config, **context)
         except (ValueError, OSError) as exc:  # bad --send-on date, unreadable log ...
             raise UsageError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
         failed = failed or report.fails(args.fail_on)
         results.append((name, report))
         if args.record and not report.fails(args.fail_on):
-            from ..contacts.record import record_from_check
-
-            print(record_from_check(args, report, name), file=sys.stderr)
+            print(record_line(args, report, name), file=sys.stderr)
     if args.format == "json":
         if len(results) == 1:
             print(json.dumps(results[0][1].to_dict(), ensure_ascii=False, indent=2))

@@ -120,6 +120,7 @@ def _employer_fields(args) -> dict:
 def _add(args) -> int:
     from ..contacts import db
     from ..contacts.dates import short
+    from ..contacts.service import record_sent
 
     when = _date(args.date, args.date_format)
     announced = args.announced_call
@@ -133,8 +134,12 @@ def _add(args) -> int:
             if fields:
                 db.add_employer(conn, args.to, **fields)
             notes = _policy_notes(conn, args, when)
-            event = db.add_event(conn, args.to, when, args.channel, args.direction, args.kind,
-                                 args.note, announced)
+            if args.direction == "sent":
+                event = record_sent(args.to, kind=args.kind, when=when, channel=args.channel,
+                                    announced_call=announced, note=args.note, conn=conn).event
+            else:
+                event = db.add_event(conn, args.to, when, args.channel, args.direction,
+                                     args.kind, args.note, announced)
     finally:
         conn.close()
     print(f"logged #{event.id}: {event.direction} {event.kind.replace('_', '-')} "
@@ -146,25 +151,25 @@ def _add(args) -> int:
 
 def _policy_notes(conn, args, when) -> list[str]:
     """What the cadence policy says about a message you log as sent (logged anyway)."""
-    from ..contacts import db
+    from ..config import ConfigError, resolve
     from ..contacts.model import day_of
-    from ..contacts.policy import evaluate, load_policy, proposal_channel
+    from ..contacts.policy import load_policy, proposal_channel
+    from ..contacts.service import judge
+    from ..kinds import KINDS
 
-    if args.direction != "sent" or args.kind not in ("thank_you", "follow_up"):
+    if args.direction != "sent" or args.kind not in KINDS:
         return []
-    channel = proposal_channel(args.channel)
-    employer = db.get_employer(conn, args.to)
-    if employer is None:
-        return []
+    notes = []
     try:
-        from ..config import discover
-
-        policy = load_policy(discover())
-    except ValueError:
+        policy = load_policy(resolve())
+    except ConfigError as exc:  # the event is logged anyway; say why the defaults were used
         policy = load_policy()
-    verdict = evaluate(db.list_events(conn, args.to), send_on=day_of(when), channel=channel,
-                       kind=args.kind, employer=employer, company=employer.company, policy=policy)
-    return [r.message for r in verdict.reasons if r.blocking or r.rule in (
+        notes.append(f"{exc}; judged with the packaged cadence policy")
+    j = judge(args.to, send_on=day_of(when), channel=proposal_channel(args.channel),
+              kind=args.kind, policy=policy, conn=conn)
+    if j.employer is None:
+        return []
+    return notes + [r.message for r in j.verdict.reasons if r.blocking or r.rule in (
         "frequency.late_thank_you", "frequency.no_thank_you")]
 
 

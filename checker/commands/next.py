@@ -20,14 +20,14 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from ..config import Config, ConfigError, discover
+    from ..config import ConfigError, resolve
     from ..contacts import db
     from ..contacts.dates import DateError, parse_date
     from ..contacts.model import ContactLogError, NoDatabase, day_of
     from ..contacts.next import next_step
 
     try:
-        config = Config.load(args.config) if args.config else discover()
+        config = resolve(args.config)
         today = day_of(parse_date(args.today, relative=True)) if args.today else dt.date.today()
     except DateError as exc:
         raise UsageError(f"--today: {exc}") from None

@@ -1,7 +1,8 @@
 """The contact log: employers and every contact with them, in SQLite, plus the cadence policy.
 
-Public API (stable; the CLI ``followup log`` / ``followup next``, the frequency check and the
-web Log page all use it)::
+Public API (stable; the CLI ``followup log`` / ``followup next`` / ``followup check --record``,
+the frequency check and the web Log page all use it; ``service`` is the one way to log a sent
+message and to judge a planned one)::
 
     from checker import contacts
 
@@ -15,8 +16,10 @@ web Log page all use it)::
     contacts.export_csv(conn, sys.stdout); contacts.export_json(conn, sys.stdout)
     step = contacts.next_step(conn, "Acme", today=datetime.date.today())
     step.sentence, step.earliest, step.action     # "Call once, on or after 4 Dec; ..."
-    contacts.check_contact(conn, "Acme", send_on=date, channel="email", kind="follow_up")
-                                                  # -> Verdict(allowed, earliest, reasons)
+    j = contacts.judge("Acme", send_on=date, channel="email", kind="follow_up", conn=conn)
+    j.verdict                                     # Verdict(allowed, earliest, reasons)
+    rec = contacts.record_sent("Acme", report=report, when="2026-11-25", conn=conn)
+    rec.event, rec.announced_call                 # the stored Event, the call it announced
 
 Every error a user can cause (bad date, malformed CSV, corrupt or foreign database) is a
 ``ContactLogError`` (a ``ValueError``) whose message is one line.
@@ -39,6 +42,8 @@ _EXPORTS = {
                      "Event", "NoDatabase"), "model"),
     **dict.fromkeys(("check_contact", "next_step"), "next"),
     **dict.fromkeys(("NextStep", "Reason", "Verdict", "evaluate", "load_policy", "plan"), "policy"),
+    **dict.fromkeys(("Judgement", "Recorded", "announced_by", "judge", "logged_kind",
+                     "parse_announced", "record_sent"), "service"),
 }
 __all__ = sorted(_EXPORTS)
 

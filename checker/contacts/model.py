@@ -8,6 +8,9 @@ from typing import Any
 STYLES = ("traditional", "modern", "unknown")
 CHANNELS = ("email", "call", "voicemail", "text", "letter", "linkedin", "in_person")
 DIRECTIONS = ("sent", "received")
+# Kinds of a logged event, as stored.  Not ``checker.kinds.KINDS`` plus two: the schema's CHECK
+# constraint is built from this list (``db.MIGRATIONS``), so a new message kind needs a new
+# migration step, not only a new entry in ``checker.kinds``.
 KINDS = ("interview", "thank_you", "follow_up", "other")
 # Channels that are a phone call (a voicemail is a call nobody answered).
 CALL_CHANNELS = ("call", "voicemail")

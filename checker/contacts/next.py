@@ -6,7 +6,8 @@ import sqlite3
 from typing import Any
 
 from .db import get_employer, list_events
-from .policy import NextStep, Verdict, evaluate, load_policy, plan
+from .policy import NextStep, Verdict, load_policy, plan
+from .service import judge
 
 
 def next_step(conn: sqlite3.Connection, company: str, today: dt.date | None = None,
@@ -20,9 +21,7 @@ def next_step(conn: sqlite3.Connection, company: str, today: dt.date | None = No
 
 def check_contact(conn: sqlite3.Connection, company: str, *, send_on: dt.date | None = None,
                   channel: str = "email", kind: str = "follow_up", config: Any = None) -> Verdict:
-    """Judge a planned message or call to ``company`` on ``send_on`` (default today)."""
-    employer = get_employer(conn, company)
-    name = employer.company if employer else " ".join(company.split())
-    return evaluate(list_events(conn, company), send_on=send_on or dt.date.today(),
-                    channel=channel, kind=kind, employer=employer, company=name,
-                    policy=load_policy(config))
+    """Judge a planned message or call to ``company`` on ``send_on`` (default today): the
+    verdict of ``service.judge`` (kept as a name of the public API)."""
+    return judge(company, send_on=send_on, channel=channel, kind=kind, config=config,
+                 conn=conn).verdict

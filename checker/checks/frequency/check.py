@@ -68,10 +68,10 @@ def run(ctx):
     if not company:
         _announced_without_log(ctx)
         return None
-    from ...contacts import db
     from ...contacts.dates import parse_date
-    from ...contacts.model import NoDatabase, day_of
-    from ...contacts.policy import PROPOSAL_CHANNELS, evaluate, judge_announced_call, load_policy
+    from ...contacts.model import day_of
+    from ...contacts.policy import PROPOSAL_CHANNELS, judge_announced_call, load_policy
+    from ...contacts.service import judge
 
     today = dt.date.today()
     raw = ctx.options.get("send_on")
@@ -81,21 +81,10 @@ def run(ctx):
     if channel not in PROPOSAL_CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(PROPOSAL_CHANNELS)}, not {channel!r}")
     policy = load_policy(ctx.config)
-    events, employer = [], None
-    try:
-        conn = db.connect(ctx.options.get("db"), create=False)
-    except NoDatabase:
-        conn = None
-    if conn is not None:
-        try:
-            employer = db.get_employer(conn, company)
-            events = db.list_events(conn, company) if employer else []
-        finally:
-            conn.close()
-    name = employer.company if employer else " ".join(str(company).split())
     kind = ctx.kind if ctx.kind in ("thank_you", "follow_up") else "follow_up"
-    verdict = evaluate(events, send_on=send_on, channel=channel, kind=kind, employer=employer,
-                       company=name, policy=policy)
+    j = judge(company, send_on=send_on, channel=channel, kind=kind, policy=policy,
+              db=ctx.options.get("db"))
+    verdict, events, employer, name = j.verdict, j.events, j.employer, j.company
     for reason in verdict.reasons:
         ctx.emit(reason.rule, 0, 0, **reason.fmt)
 
