@@ -46,14 +46,16 @@ def test_unknown_kind_is_a_one_line_input_error(lenient):
         parse_kind("letter", lenient=lenient)
     err = info.value
     assert isinstance(err, InputError) and isinstance(err, ValueError)
-    assert str(err) == err.message == "unknown kind 'letter'; use thank_you, follow_up or auto"
+    assert str(err) == err.message == ("unknown kind 'letter'; use thank_you, follow_up, "
+                                       "rejection_reply or auto")
     assert (err.code, err.status) == ("input.kind", 400)
 
 
 def test_long_values_are_cut_in_the_message():
     with pytest.raises(KindError) as info:
         parse_kind("x" * 500, lenient=True)
-    assert len(str(info.value)) < 100 and "\n" not in str(info.value)
+    assert "x" * 41 not in str(info.value) and "x" * 40 in str(info.value)
+    assert len(str(info.value)) < 120 and "\n" not in str(info.value)
 
 
 @pytest.mark.parametrize("value", [5, ["thank_you"], {"kind": "thank_you"}, True])

@@ -51,8 +51,14 @@ def _cases(key: str):
 
 
 def _rules_fired(text: str, kind: str | None) -> set[str]:
+    """The rules with a finding, plus the element rules whose element is missing (an optional
+    element, such as a reply's request for feedback, has no finding of its own)."""
     report = checker.check(_expand(text), kind=kind)
-    return {f.rule for f in report.findings}
+    fired = {f.rule for f in report.findings}
+    for key, element in (report.elements or {}).items():
+        if not element["present"]:
+            fired.add(f"elements.{key}")
+    return fired
 
 
 @pytest.mark.parametrize("rule_id,kind,text", list(_cases("trigger")))
