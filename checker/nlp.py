@@ -49,6 +49,11 @@ def _register() -> None:
         return doc
 
 
+def loaded() -> bool:
+    """Whether this process has built its pipeline yet."""
+    return _nlp is not None
+
+
 def get_nlp():
     """Return the shared pipeline, loading it once."""
     global _nlp

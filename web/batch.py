@@ -157,7 +157,7 @@ def run_review(items: list[Item], kind: str, title: str) -> dict[str, Any]:
     from checker.batch.htmlreport import HtmlWriter
     from checker.batch.writers import CsvWriter
 
-    from .checking import check_config, pipeline_used
+    from .checking import check_config
 
     config = check_config()
     summary = Summary()
@@ -169,7 +169,6 @@ def run_review(items: list[Item], kind: str, title: str) -> dict[str, Any]:
         summary.add(result)
         for w in writers:
             w.write(result)
-    pipeline_used()
     writers[1].body_to(fragment)
     for w in writers:
         w.close()

@@ -46,19 +46,11 @@ def check_config():
     return current_app.extensions[CONFIG_EXTENSION]
 
 
-# Set once this process has checked a draft, so its language pipeline is loaded.
-_pipeline_used = False
-
-
-def pipeline_used() -> None:
-    """Note that this process has run the checker (its language pipeline is loaded)."""
-    global _pipeline_used
-    _pipeline_used = True
-
-
 def model_loaded() -> bool:
     """Whether this process has loaded its language pipeline (``warm_up``, or a check)."""
-    return _pipeline_used
+    from checker.nlp import loaded
+
+    return loaded()
 
 
 def warm_up() -> None:
@@ -66,7 +58,6 @@ def warm_up() -> None:
     import checker
 
     checker.check(WARM_UP_TEXT)
-    pipeline_used()
 
 
 def normalise_text(text: str) -> str:
@@ -96,7 +87,6 @@ def run_check(text: Any, kind: Any = None, company: Any = None):
                    "db": current_app.config["DB"]}
     try:
         report = checker.check(text, kind=kind, config=config, **context)
-        pipeline_used()
         return report
     except InputError:
         raise
@@ -109,7 +99,6 @@ def run_check(text: Any, kind: Any = None, company: Any = None):
         # The contact-log part failed; the draft itself can still be checked.
         current_app.logger.warning("frequency check failed for %r: %s", company, exc)
         report = checker.check(text, kind=kind, config=config)
-        pipeline_used()
         report.notes.append(f"No contact-log advice for {company}: "
                             f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
         return report

@@ -1,4 +1,4 @@
-"""Contact-frequency check (issue 4): is sending this now too soon, too often, one too many?
+"""Contact-frequency check: is sending this now too soon, too often, one too many?
 
 Runs only when the caller names an employer (``to=``).  Options: ``to`` (company),
 ``send_on`` (date or date string; default today), ``channel`` (email / call / text; default
