@@ -21,7 +21,7 @@ from .rules import catalogue
 from .rules.phrases import normalise_quotes
 
 # Order matters: later checks may read earlier sections from ``ctx.sections``.
-CHECKS = ("length", "elements", "desperation", "politeness", "hygiene", "frequency")
+CHECKS = ("length", "elements", "desperation", "hostility", "politeness", "hygiene", "frequency")
 
 
 @dataclass

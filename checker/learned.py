@@ -340,6 +340,39 @@ def load_path(path: Path | str, cls: type[M]) -> M:
     return cls.from_json(data, str(path))
 
 
+class SentenceModel(Model):
+    """A linear model that scores one sentence at a time (the tone models): the probability
+    and the words that raised it, for a message that says why."""
+
+    def sentence_score(self, sent) -> tuple[float, dict[str, float]]:
+        """The probability for one sentence span, and its vectorised features (for
+        ``telling_words``)."""
+        values = self.vectorizer.transform(self.extract([sent]).counts)
+        return sigmoid(self.logit_from_raw(self.raw_from_values(values))), values
+
+    def telling_words(self, values: dict[str, float], n: int = 3) -> list[str]:
+        """The word n-grams that raised the score most (up to ``n``, best first, none inside
+        another, each with a content word), from a sentence's vectorised features."""
+        w = self.weights
+        words = sorted(((v * w.get(name, 0.0), name[2:]) for name, v in values.items()
+                        if name.startswith("w:") and _telling(name[2:])), reverse=True)
+        chosen: list[str] = []
+        for c, ngram in words:
+            if c <= 0 or len(chosen) == n:
+                break
+            if not any(ngram in x or x in ngram for x in chosen):
+                chosen.append(ngram)
+        return chosen
+
+
+def _telling(ngram: str) -> bool:
+    """A word n-gram worth quoting: one of its words is a content word ("savings", not "i")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    parts = ngram.split()
+    return "<s>" not in parts and any(p.isalpha() and p not in STOP_WORDS for p in parts)
+
+
 def packaged(package: str, name: str = "weights.json") -> Path:
     """The path of a weights file shipped as package data."""
     from importlib import resources

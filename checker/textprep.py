@@ -158,6 +158,11 @@ def layout(text: str) -> Layout:
     content = [(s, e) for s, e in lines if text[s:e].strip()]
     greeting = None
     body_start = 0
+    # A pasted "Subject: ..." / "Re: ..." line is a header, not part of the message.
+    header = re.compile(data["header"]["pattern"], re.IGNORECASE)
+    while content and header.match(text[content[0][0]:content[0][1]].strip()):
+        body_start = content[0][1]
+        content = content[1:]
     if content:
         s, e = content[0]
         first = text[s:e].strip()

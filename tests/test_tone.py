@@ -15,6 +15,7 @@ import checker.checks.desperation.tone as tone
 from checker.learned import load_path
 from checker.cli import main
 from checker.config import Config
+from checker.rules import threshold_defaults
 from checker.learned import ModelError
 from models.desperation import recipe
 from models.desperation.train import DATA, DataError, read_sets
@@ -73,7 +74,7 @@ def test_train_command_writes_the_model(small, tmp_path):
 
 
 @pytest.mark.parametrize("content, expected", [
-    (None, "no tune*.jsonl files"),
+    (None, "tune*.jsonl files to train on"),
     ('{"id": "a", "text": "Hi", "desperate_phrases": ["not in the text"]}\n', "tune.jsonl:1: bad draft"),
     ("not json\n", "tune.jsonl:1: bad draft"),
     ("\n\n", "tune.jsonl: no drafts"),
@@ -88,7 +89,8 @@ def test_train_command_data_errors(tmp_path, content, expected):
 
 
 def test_read_sets_never_takes_holdouts():
-    assert not any(name.startswith("holdout") for name in read_sets())
+    assert not any("holdout" in name for name in read_sets())
+    assert "real/tune" in read_sets()
 
 
 def test_missing_or_corrupt_weights_say_how_to_rebuild(tmp_path):
@@ -100,25 +102,30 @@ def test_missing_or_corrupt_weights_say_how_to_rebuild(tmp_path):
         load_path(bad, tone.ToneModel)
 
 
-def test_shipped_card_matches_weights():
+@pytest.mark.parametrize("model", ["desperation", "hostility"])
+def test_shipped_card_matches_weights(model):
     import hashlib
+    import importlib
 
-    card = json.loads((ROOT / "models" / "desperation" / "card.json").read_text())
-    weights = (ROOT / "models" / "desperation" / "weights.json").read_bytes()
+    from models.tone import set_names
+
+    task = importlib.import_module(f"models.{model}.train").TASK
+    card = json.loads((ROOT / "models" / model / "card.json").read_text())
+    weights = (ROOT / "models" / model / "weights.json").read_bytes()
     assert card["weights_sha256"] == hashlib.sha256(weights).hexdigest()
-    assert not any(name.startswith("holdout") for name in card["data"])
+    assert not any("holdout" in name for name in card["data"])
     # Trained on the tuning drafts as they are now: retrain after adding or relabelling any.
-    assert set(card["data"]) == {p.stem for p in DATA.glob("tune*.jsonl")}
+    assert set(card["data"]) == set(set_names(task, DATA))
+    assert "real/tune" in card["data"]
     for name, entry in card["data"].items():
         assert entry["sha256"] == hashlib.sha256((DATA / entry["file"]).read_bytes()).hexdigest(), name
 
 
 # Drafts written for these tests (not in any training set).  Each anxious sentence here is
 # worded so that no phrase rule lists it.
-ANXIOUS = ("Hi Mr. Patel,\n\nSorry to chase you again about the warehouse supervisor job. Every "
-           "time my phone buzzes I jump, hoping it's your number. I've told everyone at home that "
-           "this is the one. Could you at least tell me whether I'm still being considered?\n\n"
-           "Thanks,\nOmar")
+ANXIOUS = ("Hi Mr. Patel,\n\nSorry to chase you again about the warehouse supervisor job. I keep "
+           "going over every answer I gave in my head. I've been staring at my inbox all weekend. "
+           "Could you at least tell me whether I'm still being considered?\n\nThanks,\nOmar")
 CALM = ("Dear Ms. Ortiz,\n\nThank you for taking the time to meet with me on Tuesday. I enjoyed "
         "learning how your team plans its spring campaigns, and the discussion of the new "
         "analytics tools was especially useful. If it would help, I can send samples of the "
@@ -131,9 +138,10 @@ def test_anxious_sentences_are_flagged_with_words():
     signals = _tone(report)
     assert signals, report.to_dict()["desperation"]
     flagged = " ".join(s["text"] for s in signals)
-    assert "told everyone at home" in flagged
+    assert "every answer I gave" in flagged
+    threshold = threshold_defaults()["desperation.tone"]["threshold"]
     for s in signals:
-        assert s["probability"] >= 0.75 and ANXIOUS[s["start"]:s["end"]] == s["text"]
+        assert s["probability"] >= threshold and ANXIOUS[s["start"]:s["end"]] == s["text"]
     finding = next(f for f in report.findings if f.rule == "desperation.tone")
     assert "model score" in finding.message and finding.category == "desperation"
 

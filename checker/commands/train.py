@@ -1,6 +1,7 @@
 """``followup train politeness [--corpus DIR]``: train the politeness model from its corpus.
-``followup train desperation [--data DIR]``: train the desperation-tone model from the
-labelled blind tuning drafts (``data/eval/tune*.jsonl``).
+``followup train desperation [--data DIR]`` / ``followup train hostility [--data DIR]``: train a
+sentence tone model from the labelled tuning drafts (``data/eval/real/tune.jsonl``, and for
+desperation the written ``data/eval/tune*.jsonl`` as a supplement).
 
 Each writes ``weights.json`` and ``card.json`` into ``models/<model>`` (or ``--out DIR``).
 The recipes live in ``models/<model>/train.py``; scikit-learn is imported only here.
@@ -15,12 +16,13 @@ from ..cli import UsageError
 
 
 def add_arguments(p) -> None:
-    p.add_argument("model", choices=("politeness", "desperation"), help="the model to train")
+    p.add_argument("model", choices=("politeness", "desperation", "hostility"),
+                   help="the model to train")
     p.add_argument("--corpus", metavar="DIR",
                    help="folder with wikipedia.annotated.csv and stack-exchange.annotated.csv "
                         "(default: ../shared/data/politeness)")
     p.add_argument("--data", metavar="DIR",
-                   help="desperation: folder with the tune*.jsonl drafts (default: data/eval)")
+                   help="desperation, hostility: folder with the tuning drafts (default: data/eval)")
     p.add_argument("--out", metavar="DIR", help="where to write weights.json and card.json "
                                                 "(default: the models/<model> package)")
     p.add_argument("--evaluate", action="store_true",
@@ -35,9 +37,12 @@ def run(args) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"{out}: not a folder")
-    if args.model == "desperation":
-        from models.desperation import recipe
-        from models.desperation.train import DataError as BadInput
+    if args.model in ("desperation", "hostility"):
+        import importlib
+
+        from models.tone import DataError as BadInput
+
+        recipe = importlib.import_module(f"models.{args.model}.recipe")
 
         def build():
             return recipe.build(data_dir=args.data, out_dir=out, say=say)

@@ -21,6 +21,13 @@ from .phrases import fold, normalise_quotes, overlaps, trim
 Custom = Callable[[str, int, int, dict], list[tuple[str, int, int]]]
 
 
+def tone_sentences(ctx) -> list:
+    """The sentences a tone model scores (and is trained on): body sentences after the
+    greeting line that hold a word."""
+    lo = ctx.layout.greeting[1] if ctx.layout.greeting else 0
+    return [s for s in ctx.body_sents() if s.end_char > lo and any(t.is_alpha for t in s)]
+
+
 def tone_signals(ctx, text: str, found: list[tuple[str, int, int]], model, settings: dict,
                  sents: list) -> dict[tuple[int, int], tuple[float, list[str]]]:
     """Sentences the tone model scores at or above ``settings["threshold"]`` that no other
@@ -61,11 +68,9 @@ def run(ctx, concept: str, custom: dict[str, Custom],
             raw += custom[meta["check"]](text, *where, meta)
     scored: dict[tuple[int, int], tuple[float, list[str]]] = {}
     if tone_rule and tone is not None and ctx.config.enabled(tone_rule):
-        from ..checks.desperation.tone import body_sentences
-
         settings = dict(ctx.config.threshold(f"{concept}.tone"),
                         words=rules[tone_rule]["words"])
-        scored = tone_signals(ctx, text, raw, tone(), settings, body_sentences(ctx))
+        scored = tone_signals(ctx, text, raw, tone(), settings, tone_sentences(ctx))
         raw += [(tone_rule, s, e) for s, e in scored]
 
     # One signal per span: drop exact duplicates and spans inside a longer span of the same rule.

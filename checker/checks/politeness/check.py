@@ -132,17 +132,35 @@ def _merge_same_span(units: dict[tuple, float]) -> dict[tuple, float]:
     return out
 
 
+def _telling(feature: str, words: str, lex_words: frozenset[str]) -> bool:
+    """A unit worth giving as a reason: a strategy, or words of which one is a politeness
+    word (lexicon, strategy phrases, sentiment lists); never a function word or a filler
+    word such as "food" that the corpus happened to weight."""
+    if feature.startswith("strategy:"):
+        return True
+    return any(w in lex_words for w in
+               "".join(c if c.isalnum() or c == "'" else " " for c in words.lower()).split())
+
+
 def explain(units: dict[tuple, float], text: str, limit: int, min_weight: float) -> list[dict]:
+    """The units that moved the score most: each names a span and appears once (the same
+    words at two places are told once, at the first), and none is a filler word."""
     units = _merge_same_span(units)
+    lex_words = lexicon().words
     out = []
+    told: set[str] = set()
     for (feature, a, b), w in sorted(units.items(), key=lambda kv: -abs(kv[1])):
         if len(out) >= limit or abs(w) < min_weight:
             break
         words = text[a:b]
+        key = " ".join(words.lower().split())
+        if key in told or not _telling(feature, words, lex_words):
+            continue
+        told.add(key)
         if feature == "word":
             feature = "word:" + words.lower()
         elif feature == "words":
-            feature = "words:" + " ".join(words.lower().split())
+            feature = "words:" + key
         elif feature == "start":
             feature = "start:" + words.lower()
         direction = "more_polite" if w > 0 else "less_polite"
@@ -190,6 +208,21 @@ def label_for(score: float, labels: dict) -> str:
     return "neutral"
 
 
+def _pulls(ctx, labels: dict) -> list[dict]:
+    """The signals that make a draft impolite whatever its score: hostility and pressure
+    (``impolite_signals``: rule ids or whole categories), hostile ones first."""
+    wanted = tuple(labels.get("impolite_signals", ()))
+    sure = float(labels.get("min_model_probability", 0.0))
+    out = []
+    for section in ("hostility", "desperation"):
+        for sig in (ctx.sections.get(section) or {}).get("signals", []):
+            rule = sig["rule"]
+            if any(rule == w or rule.startswith(w + ".") for w in wanted) and (
+                    sig.get("probability", 1.0) >= sure):
+                out.append(sig)
+    return out
+
+
 def run(ctx):
     data = _data()
     labels = ctx.config.threshold("politeness.labels")
@@ -197,10 +230,14 @@ def run(ctx):
     res = score_body(ctx)
     score = round(res["score"], 3)   # the report's number; messages and label agree with it
     label = label_for(score, labels)
-    pressure = [sig for sig in (ctx.sections.get("desperation") or {}).get("signals", [])
-                if sig["rule"] in labels.get("impolite_signals", ())]
+    # An email-level label: hostility and pressure make a draft impolite, and begging (a
+    # desperation level in ``never_polite_levels``) keeps it from reading as polite.
+    pressure = _pulls(ctx, labels)
     if pressure and label != "impolite":
         label = "impolite"
+    level = (ctx.sections.get("desperation") or {}).get("level")
+    if label == "polite" and level in labels.get("never_polite_levels", ()):
+        label = "neutral"
     top = explain(res["units"], ctx.text, int(data["scoring"]["top_features"]),
                   float(data["scoring"]["min_feature_weight"]))
     bs, be = ctx.body
@@ -228,10 +265,13 @@ def run(ctx):
         ctx.emit("politeness.neutral", *span, score=score)
     lex = lexicon()
     hints = _hints()
+    call = ((ctx.sections.get("elements") or {}).get("call_heads_up") or {})
     for m in res["strategies"]:
         rule = hints.get(m.name)
         if not rule:
             continue
+        if call.get("present") and call["start"] <= m.start and m.end <= call["end"]:
+            continue   # "Expect a call from me around the 14th" is the heads-up, not an order
         if m.name == "bare_command":
             sent = ctx.doc[m.i:m.j].sent
             if softened(sent, lex):

@@ -1,0 +1,31 @@
+"""The learned hostility-tone scorer: how likely one sentence reads hostile (sarcastic,
+accusing, arguing, complaining, condescending) when no phrase rule lists its words.
+
+Trained on the labelled hostile phrases of the real-message tuning set
+(``models/hostility``: recipe and model card); the shared sentence model of
+``checker.learned`` with its own weights file.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from ...learned import SentenceModel, load_shipped, packaged
+
+PACKAGE = "models.hostility"
+
+
+class HostilityTone(SentenceModel):
+    FORMAT = "followup-checker/hostility-tone-model/1"
+    KIND = "hostility tone"
+    REBUILD = "rebuild it with `followup train hostility`"
+
+
+def weights_path() -> Path:
+    return packaged(PACKAGE)
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> HostilityTone:
+    """The shipped model, read once per process."""
+    return load_shipped(weights_path(), HostilityTone)

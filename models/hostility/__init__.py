@@ -1,0 +1,1 @@
+"""The hostility-tone model: its task, recipe, weights and card."""
