@@ -27,11 +27,15 @@ class CallTime:
     repeat: bool         # more than one call
     weekday: int | None = None
     day_of_month: int | None = None
+    # "next Friday": either the coming Friday or the one after.  The later reading is taken
+    # (a warning that the call is too soon must hold on both readings), and reports say so.
+    next_weekday: bool = False
 
     def days_after(self, send_on: dt.date) -> int | None:
         """Days from ``send_on`` to the call; None for an impossible day of the month."""
         if self.weekday is not None:
-            return (self.weekday - send_on.weekday()) % 7 or 7
+            days = (self.weekday - send_on.weekday()) % 7 or 7
+            return days + 7 if self.next_weekday else days
         if self.day_of_month is not None:
             date = next_day_of_month(send_on, self.day_of_month)
             return (date - send_on).days if date else None
@@ -44,6 +48,8 @@ class CallTime:
             out["weekday"] = DAYNAMES[self.weekday]
         if self.day_of_month is not None:
             out["day_of_month"] = self.day_of_month
+        if self.next_weekday:
+            out["next_weekday"] = True
         return out
 
 
@@ -84,15 +90,20 @@ def read(text: str, start: int = 0, end: int | None = None,
         for (a, _), (b, _) in zip(found, found[1:]))
     label = spec.get("label", m.group(0))
     weekday = day = None
+    next_weekday = False
     if spec.get("weekday"):
         weekday = DAYNAMES.index(m.group(0).lower())
-        label = label.format(weekday=m.group(0).capitalize())
+        next_weekday = bool(re.search(r"\bnext\s+$", low[max(0, m.start() - 8):m.start()],
+                                      re.IGNORECASE))
+        label = (f"next {m.group(0).capitalize()}" if next_weekday
+                 else label.format(weekday=m.group(0).capitalize()))
     elif spec.get("day_of_month"):
         day = int(next(g for g in m.groups() if g))
         label = label.format(day=ordinal(day))
     return CallTime(text=", ".join(text[f.start():f.end()] for f, _ in found),
                     start=m.start(), end=m.end(), label=label, days=int(spec["days"]),
-                    repeat=repeat, weekday=weekday, day_of_month=day)
+                    repeat=repeat, weekday=weekday, day_of_month=day,
+                    next_weekday=next_weekday)
 
 
 def next_day_of_month(after: dt.date, n: int) -> dt.date | None:

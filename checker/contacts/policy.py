@@ -323,11 +323,15 @@ class AnnouncedCall:
     date: dt.date | None      # when the call would come
     days: int | None          # days after sending
     repeat: bool              # more than one call
+    assumed: str | None = None  # how an ambiguous time was read ("next Friday")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "label": self.label,
-                "date": self.date.isoformat() if self.date else None,
-                "days_after_send": self.days, "repeat": self.repeat}
+        out = {"text": self.text, "label": self.label,
+               "date": self.date.isoformat() if self.date else None,
+               "days_after_send": self.days, "repeat": self.repeat}
+        if self.assumed:
+            out["assumed"] = self.assumed
+        return out
 
 
 def read_call_time(sentence: str, send_on: dt.date,
@@ -343,8 +347,13 @@ def announced_call(found: calltime.CallTime | None, send_on: dt.date) -> Announc
         return None
     days = found.days_after(send_on)
     date = send_on + dt.timedelta(days=days) if days is not None else None
+    assumed = None
+    if found.next_weekday and date is not None:
+        sooner = date - dt.timedelta(days=7)
+        assumed = (f"\"{found.label}\" read as {date:%A} {date.day} {date:%b}, the later of "
+                   f"{sooner.day} {sooner:%b} and {date.day} {date:%b}")
     return AnnouncedCall(text=found.text, label=found.label, date=date, days=days,
-                         repeat=found.repeat)
+                         repeat=found.repeat, assumed=assumed)
 
 
 def judge_announced_call(call: AnnouncedCall, timeline_events: Iterable[Event],

@@ -14,6 +14,8 @@ from ...rules import concept_data
 from ...rules.phrases import fold, normalise_quotes, phrase_set, trim
 
 PAST_TAGS = {"VBD", "VBN"}
+# Sentences kept per element as candidate evidence (the first few are enough to choose from).
+MAX_CARRIERS = 3
 CONDITIONAL_AUX = {"would", "'d", "could", "might", "should"}
 
 
@@ -62,6 +64,9 @@ def _subject(tok):
 
 
 def _first_person(tok) -> bool:
+    if tok.dep_ == "xcomp" and any(c.dep_ in ("dobj", "dative") and c.lower_ == "you"
+                                   for c in tok.head.children):
+        return False  # "I would request you to share feedback": you share, not I
     subj = _subject(tok)
     return subj is not None and subj.lower_ in _words()["first_person"]
 
@@ -173,8 +178,12 @@ def _enjoyed(sent, w) -> bool:
                 return True
         # "I was delighted to learn", "I was glad to meet", "I was impressed by"
         if lemma in w["pleased"] and tok.pos_ == "ADJ" and not _negated(tok) and _first_person(tok):
+            if _auxes(tok) & (CONDITIONAL_AUX | w["future_aux"]):
+                continue  # "I would be glad to hear where things stand" is a wish
             for c in tok.children:
                 if c.dep_ == "xcomp" and c.lemma_.lower() in w["meet_verbs"]:
+                    if any(g.dep_ == "ccomp" for g in c.children):
+                        continue  # "glad to hear you will keep my CV" is news, not the meeting
                     return True
                 if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "with") and lemma in w["impressed_adj"]:
                     return True
@@ -184,6 +193,10 @@ def _enjoyed(sent, w) -> bool:
                 return True
         # "a wonderful conversation", "a great chat"
         if lemma in w["pleasure"] and tok.dep_ == "amod" and tok.head.lemma_.lower() in w["event_nouns"]:
+            noun = tok.head
+            if noun.lemma_.lower() in w["time_nouns"] and (
+                    tok.i == tok.sent.start or noun.head.lemma_ == "have"):
+                continue  # "Good afternoon, Ma", "Have a lovely afternoon": a greeting or a wish
             return True
         # "Our conversation was fascinating", "Meeting the team was a lot of fun"
         if tok.lemma_ == "be":
@@ -221,8 +234,16 @@ def _offer(sent, w) -> bool:
         if lemma == "welcome" and _first_person(tok):
             for c in tok.subtree:
                 if c.dep_ in ("acl", "xcomp", "relcl") and c.lemma_.lower() in w["offer_verbs"]:
+                    if (_subject(c) is not None and _subject(c).lower_ not in w["first_person"]):
+                        continue  # "I'd welcome any update you're able to share": theirs
                     return True
     return False
+
+
+def _quoted(tok) -> bool:
+    """The token sits inside quotation marks opened earlier in its sentence."""
+    before = tok.doc.text[tok.sent.start_char:tok.idx]
+    return (before.count('"') + before.count("\u201c") - before.count("\u201d")) % 2 == 1
 
 
 def _courtesy(verb, w) -> bool:
@@ -237,8 +258,11 @@ def _call(sent, w) -> bool:
         lemma = tok.lemma_.lower()
         key = None
         if lemma in w["call_verbs"] and tok.pos_ == "VERB":
-            if any(c.dep_ == "dobj" and c.lower_ == "me" for c in tok.children):
+            if any(c.dep_ in ("dobj", "dative", "iobj") and c.lower_ in ("me", "us")
+                   for c in tok.children):
                 continue  # "call me" invites their call
+            if any(c.dep_ == "auxpass" for c in tok.children) or _quoted(tok):
+                continue  # "I will be called", "they said 'we will call you'"
             if any(c.dep_ in ("prt", "prep", "advmod", "oprd") and c.lower_ in w["visit_particles"]
                    and c.i == tok.i + 1 for c in tok.children):
                 continue  # "I'll call in at the branch" is a visit
@@ -260,11 +284,15 @@ def _call(sent, w) -> bool:
                 continue
         aux = _auxes(key)
         chain = _chain(key)
+        when = calltime.read(sent.text)
         future = bool(aux & w["future_aux"]) or any(
             t.lemma_.lower() in w["intent_verbs"] and t is not key for t in chain) or (
-            "going" in {t.lower_ for t in chain})
-        progressive = key.tag_ == "VBG" and aux & {"am", "'m"}
-        past = key.tag_ in PAST_TAGS and not future
+            "going" in {t.lower_ for t in chain}) or bool(aux & w["offer_call_aux"] and when)
+        # "I'm calling you on Friday" announces a call; "I'm calling to see where things
+        # stand" is the call itself (a voicemail), so the present needs a time.
+        progressive = key.tag_ == "VBG" and aux & {"am", "'m"} and when is not None
+        past = (key.tag_ in PAST_TAGS and not future) or any(
+            t.tag_ == "VBD" for t in chain if t is not key)
         if (future or progressive) and not past and not (aux & {"have", "'ve", "has", "had"}):
             return True
     return False
@@ -303,12 +331,15 @@ def run(ctx):
     unless = {name: phrase_set(tuple(meta["unless"])) for name, meta in elements.items()
               if meta.get("unless")}
     among_unless = {name: ps.may_match(folded) for name, ps in unless.items()}
-    section: dict[str, dict] = {name: {"present": False} for name in elements}
+    # Every sentence that carries each element, in order: the evidence quoted is the first
+    # one no earlier element already quotes (one sentence is rarely the best evidence of two
+    # elements), else the first.
+    carriers: dict[str, list] = {name: [] for name in elements}
     for sent in _sentences(ctx):
         s_text = text[sent.start_char:sent.end_char]
         s_folded = fold(s_text)
         for name, meta in elements.items():
-            if section[name]["present"]:
+            if len(carriers[name]) >= MAX_CARRIERS:
                 continue
             if among_unless.get(name) and unless[name].search(s_text, s_folded,
                                                               among=among_unless[name]):
@@ -319,8 +350,17 @@ def run(ctx):
                 hit = bool(among[name]) and found[name].search(s_text, s_folded,
                                                                among=among[name])
             if hit:
-                s, e = trim(ctx.text, sent.start_char, sent.end_char)
-                section[name] = {"present": True, "start": s, "end": e, "text": ctx.text[s:e]}
+                carriers[name].append(trim(ctx.text, sent.start_char, sent.end_char))
+    section: dict[str, dict] = {}
+    quoted: set[tuple[int, int]] = set()
+    for name in elements:
+        spans = carriers[name]
+        if not spans:
+            section[name] = {"present": False}
+            continue
+        s, e = next((sp for sp in spans if sp not in quoted), spans[0])
+        quoted.add((s, e))
+        section[name] = {"present": True, "start": s, "end": e, "text": ctx.text[s:e]}
     call = section["call_heads_up"]
     if call["present"]:
         when = calltime.read(ctx.text, call["start"], call["end"])
