@@ -56,6 +56,8 @@ def run(ctx, concept: str, custom: dict[str, Custom],
     raw: list[tuple[str, int, int]] = []
     tone_rule = None
     for rule_id, meta in rules.items():
+        if not ctx.config.enabled(rule_id):
+            continue   # a rule the user turned off neither signals nor counts
         engine = meta["engine"]
         where = scope_range(meta["scope"], text, ctx.layout)
         if where is None:

@@ -132,14 +132,18 @@ def _merge_same_span(units: dict[tuple, float]) -> dict[tuple, float]:
     return out
 
 
-def _telling(feature: str, words: str, lex_words: frozenset[str]) -> bool:
+def _telling(feature: str, words: str, lex_words: frozenset[str],
+             text_speak: frozenset[str]) -> bool:
     """A unit worth giving as a reason: a strategy, or words of which one is a politeness
-    word (lexicon, strategy phrases, sentiment lists); never a function word or a filler
-    word such as "food" that the corpus happened to weight."""
-    if feature.startswith("strategy:"):
-        return True
-    return any(w in lex_words for w in
-               "".join(c if c.isalnum() or c == "'" else " " for c in words.lower()).split())
+    word (lexicon, strategy phrases, sentiment lists); never a function word, a filler word
+    such as "food" that the corpus happened to weight, or text-speak ("thx" is a hygiene
+    finding, not a reason the draft reads polite)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    tokens = "".join(c if c.isalnum() or c == "'" else " " for c in words.lower()).split()
+    if any(t in text_speak for t in tokens) or all(t in STOP_WORDS for t in tokens):
+        return False
+    return feature.startswith("strategy:") or any(t in lex_words for t in tokens)
 
 
 def explain(units: dict[tuple, float], text: str, limit: int, min_weight: float) -> list[dict]:
@@ -147,6 +151,7 @@ def explain(units: dict[tuple, float], text: str, limit: int, min_weight: float)
     words at two places are told once, at the first), and none is a filler word."""
     units = _merge_same_span(units)
     lex_words = lexicon().words
+    text_speak = frozenset(concept_data("hygiene")["rules"]["hygiene.text_speak"]["words"])
     out = []
     told: set[str] = set()
     for (feature, a, b), w in sorted(units.items(), key=lambda kv: -abs(kv[1])):
@@ -154,7 +159,7 @@ def explain(units: dict[tuple, float], text: str, limit: int, min_weight: float)
             break
         words = text[a:b]
         key = " ".join(words.lower().split())
-        if key in told or not _telling(feature, words, lex_words):
+        if key in told or not _telling(feature, words, lex_words, text_speak):
             continue
         told.add(key)
         if feature == "word":
