@@ -34,6 +34,8 @@ class Context:
     options: dict[str, Any] = field(default_factory=dict)
     sections: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # Values several checks derive from the same parse (a sentence's features), by key.
+    cache: dict[Any, Any] = field(default_factory=dict)
 
     def emit(self, rule_id: str, start: int, end: int, message: str | None = None,
              suggestion: str | None = None, escalate: str | None = None,

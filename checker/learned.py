@@ -242,6 +242,12 @@ class Model:
     calibration: tuple[float, float]   # logit = a * raw + b
     meta: dict
 
+    @functools.cached_property
+    def config_key(self) -> str:
+        """The feature configuration as a string: models with equal keys extract the same
+        features from a sentence."""
+        return json.dumps(self.config, sort_keys=True)
+
     # -- concept hooks -------------------------------------------------------------------
     def keep_words(self) -> frozenset[str]:
         """Words pattern n-grams keep as words (default: none)."""
@@ -344,10 +350,14 @@ class SentenceModel(Model):
     """A linear model that scores one sentence at a time (the tone models): the probability
     and the words that raised it, for a message that says why."""
 
-    def sentence_score(self, sent) -> tuple[float, dict[str, float]]:
+    def sentence_score(self, sent, counts: dict[str, float] | None = None
+                       ) -> tuple[float, dict[str, float]]:
         """The probability for one sentence span, and its vectorised features (for
-        ``telling_words``)."""
-        values = self.vectorizer.transform(self.extract([sent]).counts)
+        ``telling_words``).  ``counts``: the sentence's features, when already extracted
+        under this model's configuration (models with the same configuration share them)."""
+        if counts is None:
+            counts = self.extract([sent]).counts
+        values = self.vectorizer.transform(counts)
         return sigmoid(self.logit_from_raw(self.raw_from_values(values))), values
 
     def telling_words(self, values: dict[str, float], n: int = 3) -> list[str]:

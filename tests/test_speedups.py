@@ -120,9 +120,13 @@ def test_unsupported_rules_leave_spacy_ruler_in_place():
     (r"(?:x)?y?", None),
     (r"\bwork (?:\w+ ){0,3}for free\b", {"for free"}),
     (r"ab{2}cd", {"cd"}),
-    (r"ab{x|yz", None),
+    (r"ab{x|yz", {"ab", "yz"}),
     (r"(?i)hello", None),
-    (r"hi|hello", None),
+    (r"hi|hello", {"hi", "hello"}),
+    (r"\b(?:biased|discriminat\w*)\b", {"biased", "discriminat"}),
+    (r"\bgreed\b|\b(?:your|their) soul\b", {"greed", " soul"}),
+    (r"hi|[a-z]+", None),
+    (r"(?!nope)\bfine\b", {"fine"}),
 ])
 def test_required_literals(pattern, needed):
     got = required_literals(pattern)

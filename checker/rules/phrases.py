@@ -90,11 +90,51 @@ def _class_end(pattern: str, i: int) -> int:
     return i + 1
 
 
+def _split_top(pattern: str) -> list[str]:
+    """``pattern`` cut at its top-level "|" (not inside a group or a class, not escaped)."""
+    parts, depth, start, i, n = [], 0, 0, 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = _class_end(pattern, i)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _any_of(branches: list[str]) -> frozenset[str] | None:
+    """Literals one of which every match of any branch contains: the union of each
+    branch's requirement, or None when a branch has none."""
+    out: set[str] = set()
+    for branch in branches:
+        need = required_literals(branch)
+        if need is None:
+            return None
+        out |= need
+    return frozenset(out)
+
+
 def required_literals(pattern: str) -> frozenset[str] | None:
     """A set of lower-case strings one of which every match of ``pattern`` contains, or
-    None when none is known.  A deliberately simple scan of the top level: runs of plain
-    characters, and groups that are a plain list of alternatives ("(?:beg|plead)"); a
-    quantifier drops what it applies to; a top-level "|" or an inline flag gives up."""
+    None when none is known.  A deliberately simple scan: runs of plain characters, and
+    non-capturing groups whose every alternative has a requirement ("(?:beg|plead)",
+    "(?:biased|discriminat\\w*)"); a top-level "|" takes the union of its branches'
+    requirements; a quantifier drops what it applies to; lookarounds never count; an inline
+    flag gives up."""
+    branches = _split_top(pattern)
+    if len(branches) > 1:
+        return _any_of(branches)
     cands: list[frozenset[str]] = []
     run: list[str] = []
     i, n = 0, len(pattern)
@@ -125,13 +165,15 @@ def required_literals(pattern: str) -> frozenset[str] | None:
                 return None   # inline flags (verbose mode...) or named groups: no guess
             quantified = end < n and pattern[end] in _QUANTIFIERS
             if body.startswith("?:") and not quantified:
-                alts = body[2:].split("|")
+                alts = _split_top(body[2:])
                 if all(a and all(c.lower() in _LITERAL_OK for c in a) for a in alts):
                     cands.append(frozenset(a.lower() for a in alts))
+                else:
+                    need = _any_of(alts) if all(alts) else None
+                    if need is not None:
+                        cands.append(need)
             i = end
             continue
-        if ch == "|":
-            return None
         if ch in _QUANTIFIERS:
             bound = _BOUND.match(pattern, i) if ch == "{" else None
             if ch != "{" or bound:

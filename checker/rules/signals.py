@@ -40,7 +40,12 @@ def tone_signals(ctx, text: str, found: list[tuple[str, int, int]], model, setti
         span = trim(text, sent.start_char, sent.end_char)
         if span[0] >= span[1] or any(overlaps(span, (s, e)) for _, s, e in found):
             continue
-        p, values = model.sentence_score(sent)
+        # Both tone models read the same features: extract them once per sentence.
+        key = (sent.start_char, sent.end_char, model.config_key)
+        counts = ctx.cache.get(key)
+        if counts is None:
+            counts = ctx.cache[key] = model.extract([sent]).counts
+        p, values = model.sentence_score(sent, counts)
         if p >= settings["threshold"]:
             out[span] = (p, model.telling_words(values, settings["words"]))
     return out if found or len(out) >= settings["min_alone"] else {}
