@@ -150,7 +150,12 @@ def explain(units: dict[tuple, float], text: str, limit: int, min_weight: float)
     """The units that moved the score most: each names a span and appears once (the same
     words at two places are told once, at the first), and none is a filler word."""
     units = _merge_same_span(units)
-    lex_words = lexicon().words
+    lex = lexicon()
+    # Words that carry politeness on their own: the sentiment lists and one-word strategy
+    # phrases ("please", "sorry"), not the parts of longer ones ("today" of "by today").
+    lex_words = lex.positive | lex.negative | frozenset(
+        seq[0] for index in lex.phrases.values() for seqs in index.values() for seq in seqs
+        if len(seq) == 1)
     text_speak = frozenset(concept_data("hygiene")["rules"]["hygiene.text_speak"]["words"])
     out = []
     told: set[str] = set()
