@@ -540,3 +540,14 @@ def test_every_class_route_is_covered(app):
     rules = {r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("classes.")}
     assert rules == known
     assert app.test_client().get("/classes/").status_code == 200
+
+
+def test_links_use_the_public_url_behind_a_proxy(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
+                      "DATA_DIR": str(tmp_path), "CLASS_PUBLIC_URL": "https://workshop.example.org/"})
+    c = app.test_client()
+    data = {"csrf_token": csrf(c, "/classes/new"), "title": "T", "kind": "thank_you", "due": FAR,
+            "retention": "30"}
+    html = c.post("/classes/new", data=data).get_data(as_text=True)
+    assert re.search(r'value="https://workshop\.example\.org/s/[A-Za-z0-9_-]+"', html)
+    assert re.search(r'value="https://workshop\.example\.org/classes/[A-Za-z0-9_-]+/"', html)

@@ -27,7 +27,8 @@ Config keys (``DEFAULTS``): ``CLASSES_DB`` (default ``classes.db`` beside ``DB``
 ``CLASS_REQUEST_LIMIT`` / ``CLASS_SUBMIT_LIMIT`` / ``CLASS_STUDENT_LIMIT`` /
 ``CLASS_LOGIN_LIMIT`` / ``CLASS_CREATE_LIMIT`` as ``(count, seconds)``,
 ``CLASS_MAX_STUDENTS``, ``CLASS_MAX_VERSIONS``, ``CLASS_POLL_MS``,
-``CLASS_DEFAULT_RETENTION`` (days after the due date).
+``CLASS_DEFAULT_RETENTION`` (days after the due date), ``CLASS_PUBLIC_URL`` (the address the
+links are shown with, behind a reverse proxy; default: the address of the request).
 """
 from __future__ import annotations
 
@@ -69,6 +70,7 @@ DEFAULTS: dict[str, Any] = {
     "CLASS_MAX_VERSIONS": 50,
     "CLASS_POLL_MS": 3000,
     "CLASS_DEFAULT_RETENTION": 30,
+    "CLASS_PUBLIC_URL": None,            # e.g. https://workshop.example.org behind a proxy
 }
 SESSION_KEYS = "class_keys"      # class id -> this browser's student key
 SESSION_AUTH = "class_auth"      # facilitator links whose password this browser gave
@@ -251,6 +253,15 @@ def _when_filter(stamp):
     return when(stamp)
 
 
+def external(endpoint: str, **values: Any) -> str:
+    """The full URL of a link to hand out: ``CLASS_PUBLIC_URL`` (behind a reverse proxy the
+    request's own address may be an internal one) or the address of this request."""
+    base = _conf("CLASS_PUBLIC_URL")
+    if base:
+        return str(base).rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
 def _day(d: dt.date) -> str:
     return f"{d.day} {d:%B %Y}"
 
@@ -335,9 +346,8 @@ def create():
     if info.has_password:
         _grant(facilitator_token)
     return render_template("classes/created.html", **_common(info),
-                           student_url=url_for("classes.student", token=student_token, _external=True),
-                           facilitator_url=url_for("classes.dashboard", token=facilitator_token,
-                                                   _external=True),
+                           student_url=external("classes.student", token=student_token),
+                           facilitator_url=external("classes.dashboard", token=facilitator_token),
                            roster=len(roster))
 
 
@@ -367,7 +377,7 @@ def _student_page(info: ClassInfo, me, *, here: str, key: str | None, form=None,
         "classes/student.html", **_common(info), here=here, student=me, versions=subs,
         shown=shown, result=result_view(shown.report()) if shown else None, form=form,
         error=error, roster=roster, personal=personal,
-        personal_url=url_for("classes.personal", key=key, _external=True) if me and key else None,
+        personal_url=external("classes.personal", key=key) if me and key else None,
         closed_message=None if info.is_open() else db.closed_message(info),
         messages=get_flashed_messages(),
         next_version=(subs[-1].version + 1) if subs else 1), status
@@ -685,7 +695,7 @@ def student_link(token: str):
     new = db.new_student_link(conn(), info.id)
     return render_template("classes/new_link.html", **_common(info), token=token,
                            what="student link", name=None,
-                           url=url_for("classes.student", token=new, _external=True))
+                           url=external("classes.student", token=new))
 
 
 @bp.post("/classes/<token>/students/<int:student_id>/key")
@@ -697,7 +707,7 @@ def student_key(token: str, student_id: int):
     key = db.new_student_key(conn(), info.id, student_id)
     return render_template("classes/new_link.html", **_common(info), token=token,
                            what="personal link", name=found.name,
-                           url=url_for("classes.personal", key=key, _external=True))
+                           url=external("classes.personal", key=key))
 
 
 @bp.post("/classes/<token>/students/<int:student_id>/delete")
