@@ -35,6 +35,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
+import threading
 import time
 from typing import Any
 
@@ -117,21 +119,45 @@ def _conf(key: str) -> Any:
     return current_app.config.get(key, DEFAULTS[key])
 
 
+_local = threading.local()
+_KEEP = 4   # class databases one thread keeps open (one in a server; tests make many apps)
+_INHERITED: list = []   # connections a forked child must neither use nor close
+
+
 def conn():
-    """This request's connection to the class database (created on first use)."""
-    if "classes_conn" not in g:
+    """The class database connection of this server thread.
+
+    Each thread keeps its connection open between requests: opening a SQLite file costs a
+    few pragmas, and closing the last connection to it checkpoints and deletes the
+    write-ahead log, which costs more than a request.  Connections are never shared between
+    threads, nor inherited across ``followup serve``'s fork (keyed by process id)."""
+    path = current_app.config["CLASSES_DB"]
+    key = (os.getpid(), path)
+    cache = getattr(_local, "conns", None)
+    if cache is None or getattr(_local, "pid", None) != os.getpid():
+        if cache:
+            # Opened before a fork: closing it here could checkpoint the parent's log.
+            _INHERITED.append(cache)
+        cache = _local.conns = {}
+        _local.pid = os.getpid()
+    c = cache.pop(key, None)
+    if c is None:
         try:
-            g.classes_conn = db.connect(current_app.config["CLASSES_DB"])
+            c = db.connect(path)
         except ClassError as exc:
             abort(500, description=exc.message)
-    return g.classes_conn
+        while len(cache) >= _KEEP:
+            cache.pop(next(iter(cache))).close()
+    cache[key] = c                      # most recently used last
+    g.classes_conn = c
+    return c
 
 
 @bp.teardown_app_request
-def _close(exc=None):
+def _finish(exc=None):
     c = g.pop("classes_conn", None)
-    if c is not None:
-        c.close()
+    if c is not None and c.in_transaction:   # never carry a transaction into another request
+        c.rollback()
 
 
 _last_purge = 0.0

@@ -189,6 +189,9 @@ def _setup(conn: sqlite3.Connection) -> None:
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")
+    # Long-lived connections (the web app keeps one per server thread) keep the WAL file;
+    # after a checkpoint it is cut back to this size.
+    conn.execute("PRAGMA journal_size_limit = 8388608")
 
 
 def _check_identity(conn: sqlite3.Connection, p: Path) -> None:
@@ -266,19 +269,23 @@ def _stamp(moment: dt.datetime | None) -> str:
 
 # --------------------------------------------------------------------------- classes
 
-_CLASS_COLS = ("c.id, c.title, c.kind, c.due, c.closed_at, c.retention_days, c.created_at, "
-               "c.password_hash IS NOT NULL AS has_password, "
+_CLASS_BASE_COLS = ("c.id, c.title, c.kind, c.due, c.closed_at, c.retention_days, c.created_at, "
+                    "c.password_hash IS NOT NULL AS has_password")
+_CLASS_COLS = (f"{_CLASS_BASE_COLS}, "
                "(SELECT count(*) FROM students s WHERE s.class_id = c.id) AS n_students, "
                "(SELECT count(DISTINCT student_id) FROM submissions x WHERE x.class_id = c.id) AS n_submitters, "
                "(SELECT count(*) FROM submissions x WHERE x.class_id = c.id) AS n_submissions")
 
 
 def _class(row: sqlite3.Row) -> ClassInfo:
+    counted = "n_students" in row.keys()
     return ClassInfo(id=row["id"], title=row["title"], kind=row["kind"],
                      due=dt.date.fromisoformat(row["due"]), closed_at=row["closed_at"],
                      retention_days=row["retention_days"], created_at=row["created_at"],
-                     has_password=bool(row["has_password"]), students=row["n_students"],
-                     submitters=row["n_submitters"], submissions=row["n_submissions"])
+                     has_password=bool(row["has_password"]),
+                     students=row["n_students"] if counted else 0,
+                     submitters=row["n_submitters"] if counted else 0,
+                     submissions=row["n_submissions"] if counted else 0)
 
 
 def create_class(conn: sqlite3.Connection, title: str, kind: str, due: dt.date, *,
@@ -331,7 +338,8 @@ def _by_token(conn: sqlite3.Connection, column: str, token: str,
               now: dt.datetime | None) -> ClassInfo | None:
     if not tokens.well_formed(token):
         return None
-    row = conn.execute(f"SELECT {_CLASS_COLS}, c.{column} AS token_hash FROM classes c "
+    # The counts are left out: this runs on every request that carries a link.
+    row = conn.execute(f"SELECT {_CLASS_BASE_COLS}, c.{column} AS token_hash FROM classes c "
                        f"WHERE c.{column} = ?", (tokens.token_hash(token),)).fetchone()
     if row is None or not tokens.same_hash(row["token_hash"], token):
         return None
@@ -585,7 +593,9 @@ def add_submission(conn: sqlite3.Connection, class_id: int, student_id: int, dra
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     checked = report.text if report.text != draft else None
     with transaction(conn):
-        info = get_class(conn, class_id)
+        row = conn.execute(f"SELECT {_CLASS_BASE_COLS} FROM classes c WHERE c.id = ?",
+                           (class_id,)).fetchone()
+        info = _class(row) if row else None
         if info is None:
             raise ClassError("This class no longer exists.")
         if not info.is_open(moment):
