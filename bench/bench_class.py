@@ -10,9 +10,10 @@ the version in them).
 
 It prints the errors (any answer but the redirect and a feedback page naming the version),
 the latency of "send to feedback shown" (the POST and the GET of the page it redirects to)
-as p50 / p95 / max, of the POST alone, the wall time of the whole room, and then counts the
-rows stored in the class database: every student must have versions 1..N, nothing lost,
-nothing doubled.  Exit status 1 when there was an error or a row is missing.
+as p50 / p95 / max, of the POST alone, the wall time of the whole room and the CPU the
+server's processes got in it (on a shared machine, fewer cores than it has), and then
+counts the rows stored in the class database: every student must have versions 1..N,
+nothing lost, nothing doubled.  Exit status 1 when there was an error or a row is missing.
 
     .venv/bin/python bench/bench_class.py                       # 40 students x 3 versions
     .venv/bin/python bench/bench_class.py --students 80 --versions 2 --workers 2 --threads 8
@@ -109,6 +110,23 @@ class Student(threading.Thread):
         conn.close()
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server and its workers (Linux)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return float("nan")
+    for child in [pid, *map(int, children)]:
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
 def run_cli(env, *argv) -> str:
     proc = subprocess.run([sys.executable, "-m", "checker.cli", *argv], env=env, cwd=str(ROOT),
                           capture_output=True, text=True)
@@ -175,12 +193,14 @@ def main(argv=None) -> int:
         students = [Student(i, host, port, path, args.versions, barrier)
                     for i in range(args.students)]
         load0 = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        cpu0 = server_cpu(proc.pid)
         t0 = time.perf_counter()
         for s in students:
             s.start()
         for s in students:
             s.join()
         wall = time.perf_counter() - t0
+        cores = (server_cpu(proc.pid) - cpu0) / wall
     finally:
         proc.terminate()
         try:
@@ -216,7 +236,9 @@ def main(argv=None) -> int:
           f"({len(feedback)} submissions)")
     print(f"POST alone (check + store):     p50 {pct(posts, 50) * 1000:.0f} ms, "
           f"p95 {pct(posts, 95) * 1000:.0f} ms")
-    print(f"whole room: {wall:.1f} s, {len(feedback) / wall:.1f} submissions/s")
+    print(f"whole room: {wall:.1f} s, {len(feedback) / wall:.1f} submissions/s; the server used "
+          f"{cores:.2f} cores ({1000 * cores * wall / max(1, len(feedback)):.0f} ms of CPU a "
+          f"submission, both requests)")
     print(f"rows stored: {stored}/{expected}; students with all {args.versions} versions: "
           f"{len(complete)}/{args.students}; version numbers 1..{args.versions} without gaps: "
           f"{gapless}/{args.students}")
@@ -225,7 +247,7 @@ def main(argv=None) -> int:
         print(json.dumps({"students": args.students, "versions": args.versions, "workers": workers,
                           "errors": len(errors), "p50_ms": pct(feedback, 50) * 1000,
                           "p95_ms": pct(feedback, 95) * 1000, "post_p50_ms": pct(posts, 50) * 1000,
-                          "post_p95_ms": pct(posts, 95) * 1000, "wall_s": wall,
+                          "post_p95_ms": pct(posts, 95) * 1000, "wall_s": wall, "server_cores": cores,
                           "rows_stored": stored, "rows_expected": expected}))
     return 0 if ok else 1
 
