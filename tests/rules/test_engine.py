@@ -10,6 +10,7 @@ import checker
 from checker.checks.desperation import check as desperation
 from checker.checks.hygiene import check as hygiene
 from checker.rules import catalogue, concept_data, load_toml, rule_files
+from checker.rules import signals
 from checker.rules.engine import ENGINES, PHRASE_ENGINES, SCOPES, escalation, find
 
 CUSTOM = {"desperation": desperation.CUSTOM, "hygiene": hygiene.CUSTOM}
@@ -80,7 +81,7 @@ def test_a_new_phrase_rule_needs_no_python(monkeypatch):
     rules["desperation.test_only"] = type(rules["desperation.begging"])(
         id="desperation.test_only", category="desperation", severity="warning",
         message="test rule: \"{text}\"", engine="existence", scope="message")
-    monkeypatch.setattr(desperation, "concept_data", lambda name: data)
+    monkeypatch.setattr(signals, "concept_data", lambda name: data)   # desperation runs through it
     monkeypatch.setattr(checker.api, "catalogue", lambda: rules)
     report = checker.check("Hi Jo,\n\nThank you for the interview. Zorblax!\n\nBest,\nAl")
     found = [f for f in report.findings if f.rule == "desperation.test_only"]
