@@ -273,7 +273,8 @@ _CLASS_BASE_COLS = ("c.id, c.title, c.kind, c.due, c.closed_at, c.retention_days
                     "c.password_hash IS NOT NULL AS has_password")
 _CLASS_COLS = (f"{_CLASS_BASE_COLS}, "
                "(SELECT count(*) FROM students s WHERE s.class_id = c.id) AS n_students, "
-               "(SELECT count(DISTINCT student_id) FROM submissions x WHERE x.class_id = c.id) AS n_submitters, "
+               "(SELECT count(DISTINCT student_id) FROM submissions x WHERE x.class_id = c.id) "
+               "AS n_submitters, "
                "(SELECT count(*) FROM submissions x WHERE x.class_id = c.id) AS n_submissions")
 
 

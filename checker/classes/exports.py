@@ -123,13 +123,14 @@ def render_handout(info: ClassInfo, subs: list[Submission]) -> str:
         ch = changes(first.data, last.data)
         rows = "".join(
             f"<tr><td>{s.version}</td><td>{escape(s.created_at)}</td>"
-            f"<td>{escape(str(s.facts.get('verdict') or ''))}</td><td class=\"num\">{s.facts['errors']}</td>"
-            f"<td class=\"num\">{s.facts['warnings']}</td><td class=\"num\">{s.facts['suggestions']}</td></tr>"
-            for s in subs)
-        parts.append('<h2>Your versions</h2><table><thead><tr><th scope="col">Version</th>'
-                     '<th scope="col">Sent</th><th scope="col">Verdict</th><th scope="col" class="num">Errors</th>'
-                     '<th scope="col" class="num">Warnings</th><th scope="col" class="num">Suggestions</th>'
-                     f"</tr></thead><tbody>{rows}</tbody></table>")
+            f"<td>{escape(str(s.facts.get('verdict') or ''))}</td>"
+            + "".join(f'<td class="num">{s.facts[k]}</td>' for k in ("errors", "warnings", "suggestions"))
+            + "</tr>" for s in subs)
+        heads = "".join(f'<th scope="col"{cls}>{h}</th>' for h, cls in (
+            ("Version", ""), ("Sent", ""), ("Verdict", ""), ("Errors", ' class="num"'),
+            ("Warnings", ' class="num"'), ("Suggestions", ' class="num"')))
+        parts.append(f"<h2>Your versions</h2><table><thead><tr>{heads}</tr></thead>"
+                     f"<tbody>{rows}</tbody></table>")
         parts.append(f"<h2>Since your first version</h2><p>{len(ch.fixed)} fixed, "
                      f"{len(ch.added)} new, {ch.kept} still there.</p>")
         if ch.fixed:

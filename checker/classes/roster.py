@@ -23,7 +23,8 @@ def _norm(col: str) -> str:
     return "_".join(col.strip().lower().replace("-", " ").split())
 
 
-def read_roster(data: bytes, source: str = "roster", *, limit: int = MAX_ROSTER) -> list[tuple[str, str | None]]:
+def read_roster(data: bytes, source: str = "roster", *,
+                limit: int = MAX_ROSTER) -> list[tuple[str, str | None]]:
     """``(name, email or None)`` per student, in file order."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         text = data.decode("utf-16", errors="replace")

@@ -79,7 +79,8 @@ def add_arguments(p) -> None:
     rt = sub.add_parser("retention", parents=[common], help="days after the due date to keep the data")
     rt.add_argument("id", metavar="ID", type=int)
     rt.add_argument("days", metavar="DAYS", type=int)
-    nl = sub.add_parser("new-links", parents=[common, url], help="replace both links (the old ones stop working)")
+    nl = sub.add_parser("new-links", parents=[common, url],
+                        help="replace both links (the old ones stop working)")
     nl.add_argument("id", metavar="ID", type=int)
     ds = sub.add_parser("delete-student", parents=[common], help="delete one student's name and versions")
     ds.add_argument("id", metavar="ID", type=int)
