@@ -138,14 +138,14 @@ def test_a_class_in_chromium(browser, server, artifacts_dir):
     assert "Since version 1" in fac.locator(".version-col").nth(1).inner_text()
     boxes = fac.locator(".version-col").evaluate_all("els => els.map(e => e.getBoundingClientRect().left)")
     assert boxes[1] > boxes[0]                                     # side by side
-    fac.screenshot(path=str(artifacts_dir / "class-versions.png"), full_page=True)
+    fac.screenshot(path=str(artifacts_dir / "class-versions.png"))   # the top: side by side
 
     # -- the class summary: the batch report's charts, first and latest --------------------------
     fac.get_by_role("link", name="Class summary").click()
     fac.locator("#summary-latest").wait_for()
     widths = fac.locator("svg.chart").evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
     assert len(widths) >= 6 and min(widths) > 100
-    fac.screenshot(path=str(artifacts_dir / "class-summary.png"), full_page=True)
+    fac.screenshot(path=str(artifacts_dir / "class-summary.png"))
 
     # -- exports open ---------------------------------------------------------------------------
     fac.goto(dashboard_url)
