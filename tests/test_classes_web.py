@@ -126,6 +126,7 @@ def test_submit_see_feedback_revise_and_see_only_your_own(app, links):
     page = ann.get(student).get_data(as_text=True)
     assert 'name="name"' in page and "thank-you note" in page
     assert 'aria-label="Main"' not in page          # no site navigation for students
+    assert 'href="/"' not in page and 'href="/log/' not in page
     r = submit(ann, student, NEEDY, name="Ann Lee")
     assert r.status_code == 303 and r.headers["Location"].endswith("#result")
     page = ann.get(student).get_data(as_text=True)
