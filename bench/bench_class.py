@@ -25,6 +25,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -218,6 +219,7 @@ def main(argv=None) -> int:
     seqs = conn.execute("SELECT student_id, group_concat(version) FROM (SELECT student_id, version "
                         "FROM submissions ORDER BY student_id, version) GROUP BY student_id").fetchall()
     conn.close()
+    shutil.rmtree(tmp, ignore_errors=True)   # the class database held the bench's drafts only
     want = ",".join(str(v) for v in range(1, args.versions + 1))
     gapless = sum(1 for _, s in seqs if s == want)
 
