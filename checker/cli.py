@@ -22,6 +22,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("checker.commands.check", "check drafts before sending (text or JSON report)"),
     "batch": ("checker.commands.batch", "review a class's drafts: per-student and class reports"),
+    "class": ("checker.commands.classes", "class mode: students submit by link, you watch one dashboard"),
     "log": ("checker.commands.log", "keep the log of contacts with each employer"),
     "next": ("checker.commands.next", "the next appropriate step with an employer, and when"),
     "train": ("checker.commands.train", "train a model (politeness) from its corpus"),

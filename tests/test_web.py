@@ -441,15 +441,16 @@ def test_db_default_follows_cli_resolution(tmp_path, monkeypatch):
 
 
 def test_every_blueprint_is_registered(app):
-    assert set(app.blueprints) == {"pages", "api", "log", "batch"}
+    assert set(app.blueprints) == {"pages", "api", "log", "batch", "classes"}
 
 
 def test_every_route_is_covered(app):
-    """Guard: a new route must get a test here (or in test_web_log.py)."""
+    """Guard: a new route must get a test here (or in test_web_log.py; class mode's in
+    test_classes_web.py)."""
     known = {"/", "/check", "/check/fragment", "/highlight.css", "/api/v1/health",
              "/api/v1/check", "/api/v1/openapi.json", "/static/<path:filename>"}
     rules = {r.rule for r in app.url_map.iter_rules()
-             if not r.rule.startswith(("/log", "/batch"))}
+             if not r.rule.startswith(("/log", "/batch", "/classes", "/s/"))}
     assert rules == known
 
 

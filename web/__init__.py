@@ -1,9 +1,10 @@
 """The followup-checker web app: ``create_app(config=None)`` (Flask application factory).
 
 Blueprints: ``web.pages`` (check page), ``web.api`` (JSON API, ``/api/v1``), ``web.log``
-(contact log) and ``web.batch`` (class review).  Security (CSRF, headers, secret key, size
-limit) lives in ``web.security``; see ``web/README.md`` for how a blueprint uses the base
-template and the CSRF token.
+(contact log), ``web.batch`` (class review) and ``web.classes`` (class mode: ``/classes/``
+and the students' ``/s/...`` links; its config keys are in its docstring).  Security (CSRF,
+headers, secret key, size limit) lives in ``web.security``; see ``web/README.md`` for how a
+blueprint uses the base template and the CSRF token.
 
 Config keys (pass a mapping to ``create_app`` or set ``FOLLOWUP_WEB_*`` env vars):
 
@@ -54,7 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
 
-    from . import api, batch, checking, log, pages, security
+    from . import api, batch, checking, classes, log, pages, security
 
     security.init_app(app)
     checking.init_app(app)
@@ -62,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(log.bp)
     app.register_blueprint(batch.bp)
+    app.register_blueprint(classes.bp)
 
     if app.config.get("PRELOAD"):
         checking.warm_up()

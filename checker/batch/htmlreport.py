@@ -15,7 +15,7 @@ import datetime as _dt
 import shutil
 import tempfile
 from html import escape
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
 from .. import highlight
 from ..kinds import NOUN as KIND_NOUN
@@ -189,8 +189,13 @@ class HtmlWriter:
                 f"<p class=\"meta\">{s.total:,} drafts{src} &middot; {when}</p></header>\n")
 
 
-def render_summary(s: Summary) -> str:
-    out = ['<section id="summary" aria-labelledby="summary-h"><h2 id="summary-h">Class summary</h2>',
+def render_summary(s: Summary, *, section_id: str = "summary", heading: str = "Class summary",
+                   link: Callable[[dict[str, Any]], str] | None = None) -> str:
+    """The class summary section.  ``section_id`` and ``heading`` let a page show two (the
+    class mode's first and latest versions); ``link`` gives the href of a "needs most
+    attention" entry (default: its card in this report, ``#card-<seq>``)."""
+    sid = escape(section_id)
+    out = [f'<section id="{sid}" aria-labelledby="{sid}-h"><h2 id="{sid}-h">{escape(heading)}</h2>',
            '<ul class="tiles">',
            f"<li><b>{s.total:,}</b>drafts</li>",
            f"<li><b>{s.checked:,}</b>checked</li>",
@@ -266,7 +271,8 @@ def render_summary(s: Summary) -> str:
             bits = [_counts(e["errors"], e["warnings"], e["suggestions"])]
             if LEVEL_RANK.get(e["desperation_level"], 0) > LEVEL_RANK["none"]:
                 bits.append(f"desperation {e['desperation_level']}")
-            out.append(f'<li><a href="#card-{e["seq"]}">{escape(str(e["id"]))}</a>: '
+            href = link(e) if link else f"#card-{e['seq']}"
+            out.append(f'<li><a href="{escape(href)}">{escape(str(e["id"]))}</a>: '
                        f'{escape(", ".join(bits))}</li>')
         out.append("</ol>")
     else:

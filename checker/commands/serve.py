@@ -41,6 +41,11 @@ def add_arguments(p) -> None:
     p.add_argument("--threads", type=int, default=4, help="threads per worker (default: 4)")
     p.add_argument("--db", metavar="PATH", help="contact log database (default: as `followup log`)")
     p.add_argument("--config", metavar="FILE", help="checker config TOML (default: discovered)")
+    p.add_argument("--classes-db", metavar="PATH",
+                   help="class-mode database (default: classes.db beside the contact log)")
+    p.add_argument("--classes-only", action="store_true",
+                   help="serve only class mode (students' and facilitators' links): the check "
+                        "page, contact log, batch page and API are off; for a room network")
 
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -161,8 +166,13 @@ def run(args) -> int:
     from web import create_app
 
     try:
-        app = create_app({"DB": args.db, "CHECK_CONFIG": args.config,
-                          "ALLOWED_HOSTS": _allowed_hosts(args.host)})
+        config = {"DB": args.db, "CHECK_CONFIG": args.config,
+                  "ALLOWED_HOSTS": _allowed_hosts(args.host)}
+        if args.classes_db:
+            config["CLASSES_DB"] = args.classes_db
+        if args.classes_only:
+            config["CLASSES_ONLY"] = True
+        app = create_app(config)
     except RuntimeError as exc:  # a bad checker config
         raise UsageError(str(exc)) from None
     sock = _listen(args.host, args.port)
