@@ -342,10 +342,16 @@ def test_dashboard_reads_the_hostility_section_when_a_report_has_one(app, fac, l
     data["hostility"] = {"detected": True, "level": "high", "score": 4.0,
                          "signals": [{"rule": "hostility.x", "start": 0, "end": 4, "text": "Dear"}]}
     db.add_submission(c, info.id, s.id, GOOD, report_from_dict(data, GOOD))
+    # A report stored before the check had a hostility section.
+    legacy, _ = db.claim_student(c, info.id, "Legacy")
+    old = copy.deepcopy(data)
+    del old["hostility"]
+    db.add_submission(c, info.id, legacy.id, GOOD, report_from_dict(old, GOOD))
     c.close()
     html = fac.get(facilitator + "roster?sort=hostility&order=desc").get_data(as_text=True)
     assert re.search(r'data-name="Hostile".*?level-high">high<', html, re.S)
-    assert re.search(r'data-name="Old report".*?level-na"[^>]*>n/a<', html, re.S)
+    assert re.search(r'data-name="Old report".*?level-none">none<', html, re.S)
+    assert re.search(r'data-name="Legacy".*?level-na"[^>]*>n/a<', html, re.S)
 
 
 def test_versions_side_by_side_with_fixed_and_added(app, fac, links):
