@@ -1,6 +1,6 @@
 """When a call heads-up says the call will come: "next week", "on the 14th", "every day".
 
-One table (``rules/calltime.toml``) serves the elements check, which reports the announced
+One table (``calltime.toml``) serves the elements check, which reports the announced
 time with its span, and the contact-frequency check, which turns it into a date after the
 send date and compares it with the cadence policy.
 """

@@ -1,7 +1,7 @@
 """Required elements: thanks, enjoyed meeting them, offer of more information, call heads-up.
 
 Each element is found by meaning: dependency frames over the parsed sentences (lemmas,
-subjects, modality, negation), filled from the word lists in ``rules/elements.toml``, plus
+subjects, modality, negation), filled from the word lists in ``rules.toml`` beside this module, plus
 the regular-expression phrases listed there.  A present element reports its evidence span
 (the sentence that carries it); a missing required one is a finding with a suggested sentence.
 """
