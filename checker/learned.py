@@ -134,15 +134,15 @@ def extract(sents: Iterable, config: dict, keep: frozenset[str] = frozenset(),
             # shouting, doubled "??" / "!!".
             words_only = [t for t in toks if t.is_alpha]
             if "i" in texts:
-                counts["s:form_lower_i"] = 1.0
+                counts["s:form_lower_i"] = 1
             if words_only and words_only[0].text[:1].islower() and words_only[0].i == toks[0].i:
-                counts["s:form_lower_start"] = 1.0
+                counts["s:form_lower_start"] = 1
             if not toks[-1].is_punct:
-                counts["s:form_no_end_punct"] = 1.0
+                counts["s:form_no_end_punct"] = 1
             if any(len(t.text) >= 3 and t.text.isupper() for t in words_only):
-                counts["s:form_caps"] = 1.0
+                counts["s:form_caps"] = 1
             if any(x.count("?") + x.count("!") >= 2 for x in texts):
-                counts["s:form_multi_punct"] = 1.0
+                counts["s:form_multi_punct"] = 1
         if config.get("strategies", True) and find_strategies is not None:
             matched = find_strategies(sent)
             found.extend(matched)
@@ -150,7 +150,7 @@ def extract(sents: Iterable, config: dict, keep: frozenset[str] = frozenset(),
                 name = "s:" + m.name
                 if occ is not None:
                     occ.append((name, m.start, m.end))
-                counts[name] = 1.0
+                counts[name] = 1
     for w, m in word_count.items():
         grams = char_grams(w, c_lo, c_hi)
         for _ in range(m):
@@ -304,7 +304,7 @@ class Model:
         }
 
     @classmethod
-    def from_json(cls, data: dict, where: str = "weights.json") -> "Model":
+    def from_json(cls: type[M], data: dict, where: str = "weights.json") -> M:
         if not isinstance(data, dict) or data.get("format") != cls.FORMAT:
             raise ModelError(f"{where}: not a {cls.KIND} model ({cls.FORMAT}); {cls.REBUILD}")
         try:

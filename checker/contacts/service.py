@@ -108,14 +108,12 @@ def record_sent(company: str, *, report: Report | None = None, kind: str | None 
         announced = parse_announced(announced_call)
     else:
         announced = announced_by(report) if report is not None else None
-    own = conn is None
-    if own:
-        conn = connect(db)
+    link = connect(db) if conn is None else conn
     try:
-        event = add_event(conn, company, when, channel, "sent", kind, note, announced)
+        event = add_event(link, company, when, channel, "sent", kind, note, announced)
     finally:
-        if own:
-            conn.close()
+        if conn is None:
+            link.close()
     return Recorded(event=event, announced_call=announced)
 
 
