@@ -112,7 +112,8 @@ class HygieneSection(TypedDict):
 ElementsSection = dict[str, Element]
 #: The section each check returns, by the key it has in the report.
 SECTION_TYPES = {"length": LengthSection, "elements": ElementsSection,
-                 "desperation": SignalSection, "politeness": PolitenessSection,
+                 "desperation": SignalSection, "hostility": SignalSection,
+                 "politeness": PolitenessSection,
                  "hygiene": HygieneSection, "frequency": dict}
 
 
@@ -156,29 +157,18 @@ class Report:
     source: dict[str, Any] = field(default_factory=dict)
 
     # Typed views of the sections (None when the check did not run, e.g. empty input).
-    @property
-    def length(self) -> LengthSection | None:
-        return cast("LengthSection | None", self.sections.get("length"))
-
-    @property
-    def elements(self) -> ElementsSection | None:
-        return cast("ElementsSection | None", self.sections.get("elements"))
-
-    @property
-    def desperation(self) -> SignalSection | None:
-        return cast("SignalSection | None", self.sections.get("desperation"))
-
-    @property
-    def politeness(self) -> PolitenessSection | None:
-        return cast("PolitenessSection | None", self.sections.get("politeness"))
-
-    @property
-    def hygiene(self) -> HygieneSection | None:
-        return cast("HygieneSection | None", self.sections.get("hygiene"))
-
-    @property
-    def frequency(self) -> dict[str, Any] | None:
-        return self.sections.get("frequency")
+    length = property(lambda self: cast("LengthSection | None", self.sections.get("length")))
+    elements = property(lambda self: cast("ElementsSection | None",
+                                          self.sections.get("elements")))
+    desperation = property(lambda self: cast("SignalSection | None",
+                                             self.sections.get("desperation")))
+    hostility = property(lambda self: cast("SignalSection | None",
+                                           self.sections.get("hostility")))
+    politeness = property(lambda self: cast("PolitenessSection | None",
+                                            self.sections.get("politeness")))
+    hygiene = property(lambda self: cast("HygieneSection | None", self.sections.get("hygiene")))
+    frequency = property(lambda self: cast("dict[str, Any] | None",
+                                           self.sections.get("frequency")))
 
     @property
     def verdict(self) -> str:

@@ -25,6 +25,19 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "eval"
 
 
+#: The recipe both tone models ship with (each task may use its own).
+RECIPE = {
+    "config": {"word_ngrams": [1, 2], "char_ngrams": None, "pattern_ngrams": None,
+               "form": True, "strategies": False},
+    "blocks": {
+        "w": {"weight": 1.0, "sublinear": True, "norm": "l2"},
+        "s": {"weight": 0.3, "binary": True, "norm": "none", "idf": False},
+    },
+    "min_df": 2,
+    "C": 3.0,
+}
+
+
 class DataError(ValueError):
     """Missing or malformed training drafts; one line naming the file."""
 

@@ -57,8 +57,10 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
-def _group_end(pattern: str, i: int) -> int:
-    """Index just past the group opening at ``pattern[i] == "("`` (-1 if unbalanced)."""
+def _scan(pattern: str, i: int = 0):
+    """The characters of ``pattern`` from ``i`` that are not escaped and not inside a
+    character class, as ``(index, char, depth)``: the group depth after an opening "(" and
+    before a closing ")" is applied."""
     depth, n = 0, len(pattern)
     while i < n:
         ch = pattern[i]
@@ -68,13 +70,16 @@ def _group_end(pattern: str, i: int) -> int:
         if ch == "[":
             i = _class_end(pattern, i)
             continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
+        depth += (ch == "(") - (ch == ")")
+        yield i, ch, depth
         i += 1
+
+
+def _group_end(pattern: str, i: int) -> int:
+    """Index just past the group opening at ``pattern[i] == "("`` (-1 if unbalanced)."""
+    for j, ch, depth in _scan(pattern, i):
+        if ch == ")" and depth == 0:
+            return j + 1
     return -1
 
 
@@ -92,25 +97,8 @@ def _class_end(pattern: str, i: int) -> int:
 
 def _split_top(pattern: str) -> list[str]:
     """``pattern`` cut at its top-level "|" (not inside a group or a class, not escaped)."""
-    parts, depth, start, i, n = [], 0, 0, 0, len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            i = _class_end(pattern, i)
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
+    cuts = [j for j, ch, depth in _scan(pattern) if ch == "|" and depth == 0]
+    return [pattern[a + 1:b] for a, b in zip([-1, *cuts], [*cuts, len(pattern)])]
 
 
 def _any_of(branches: list[str]) -> frozenset[str] | None:

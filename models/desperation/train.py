@@ -10,16 +10,7 @@ from models import tone
 from models.tone import DATA, DataError, Example  # noqa: F401  (the recipe's public names)
 
 HERE = Path(__file__).resolve().parent
-RECIPE = {
-    "config": {"word_ngrams": [1, 2], "char_ngrams": None, "pattern_ngrams": None,
-               "form": True, "strategies": False},
-    "blocks": {
-        "w": {"weight": 1.0, "sublinear": True, "norm": "l2"},
-        "s": {"weight": 0.3, "binary": True, "norm": "none", "idf": False},
-    },
-    "min_df": 2,
-    "C": 3.0,
-}
+RECIPE = tone.RECIPE
 # The real-message tuning set, and the written tuning sets as a supplement; holdout*.jsonl
 # and real/holdout.jsonl are never trained on.
 TASK = tone.Task(name="desperation", label="desperate",

@@ -9,16 +9,7 @@ from checker.checks.hostility.tone import HostilityTone
 from models import tone
 
 HERE = Path(__file__).resolve().parent
-RECIPE = {
-    "config": {"word_ngrams": [1, 2], "char_ngrams": None, "pattern_ngrams": None,
-               "form": True, "strategies": False},
-    "blocks": {
-        "w": {"weight": 1.0, "sublinear": True, "norm": "l2"},
-        "s": {"weight": 0.3, "binary": True, "norm": "none", "idf": False},
-    },
-    "min_df": 2,
-    "C": 3.0,
-}
+RECIPE = tone.RECIPE
 TASK = tone.Task(name="hostility", label="hostile", globs=("real/tune*.jsonl",),
                  model_class=HostilityTone, recipe=RECIPE, out_dir=HERE,
                  threshold_section="hostility.tone")
