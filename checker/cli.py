@@ -36,6 +36,16 @@ class UsageError(Exception):
     """A problem with the command line or its input; printed as one line, exit 2."""
 
 
+def require_extra(extra: str, *modules: str) -> None:
+    """A one-line usage error when an optional dependency group is not installed."""
+    import importlib.util
+
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UsageError(f"this command needs {', '.join(missing)}: "
+                         f"pip install 'followup-checker[{extra}]'")
+
+
 def open_input(path: str, *, folder_hint: str, **open_kwargs):
     """Open a command's input file ("-" is stdin); problems become one-line UsageErrors."""
     name = "<stdin>" if path == "-" else path

@@ -15,8 +15,10 @@ def test_wheel_carries_rule_data_and_weights(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     wheel = next(tmp_path.glob("followup_checker-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for rule_file in (ROOT / "checker" / "rules").glob("*.toml"):
-        assert f"checker/rules/{rule_file.name}" in names
+    data = [f for pattern in ("*.toml", "*.txt") for f in (ROOT / "checker").rglob(pattern)]
+    assert len(data) >= 10   # every concept's rules.toml, the lexicons, textprep and calltime
+    for rule_file in data:
+        assert rule_file.relative_to(ROOT).as_posix() in names, rule_file
     for asset in list((ROOT / "web" / "templates").rglob("*.html")) + list((ROOT / "web" / "static").glob("*")):
         assert asset.relative_to(ROOT).as_posix() in names, asset
     for weights in (ROOT / "models").rglob("*.json"):

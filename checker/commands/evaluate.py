@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..cli import UsageError
+from ..cli import UsageError, require_extra
 
 ROWS = (("wiki_in", "Wikipedia (in-domain)"), ("se_in", "Stack Exchange (in-domain)"),
         ("wiki_to_se", "Wikipedia -> Stack Exchange"), ("se_to_wiki", "Stack Exchange -> Wikipedia"))
@@ -27,6 +27,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    require_extra("train", "sklearn", "numpy", "scipy")
     from models.politeness import recipe
     from models.politeness.corpus import CorpusError
 

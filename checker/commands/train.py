@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..cli import UsageError
+from ..cli import UsageError, require_extra
 
 
 def add_arguments(p) -> None:
@@ -33,6 +33,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    require_extra("train", "sklearn", "numpy", "scipy")
     say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     out = Path(args.out) if args.out else None
     if out is not None and out.exists() and not out.is_dir():
