@@ -34,14 +34,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_web import pct, server_cpu, start_server  # noqa: E402
+
 EXAMPLES = sorted((ROOT / "data" / "examples").glob("*.txt"))
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))]
 
 
 def draft(i: int, version: int) -> str:
@@ -111,45 +108,12 @@ class Student(threading.Thread):
         conn.close()
 
 
-def server_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by the server and its workers (Linux)."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return float("nan")
-    for child in [pid, *map(int, children)]:
-        try:
-            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-        except (OSError, IndexError, ValueError):
-            pass
-    return total
-
-
 def run_cli(env, *argv) -> str:
     proc = subprocess.run([sys.executable, "-m", "checker.cli", *argv], env=env, cwd=str(ROOT),
                           capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"followup {' '.join(argv)} failed: {proc.stderr}")
     return proc.stdout
-
-
-def start_server(env, workers, threads):
-    cmd = [sys.executable, "-m", "checker.cli", "serve", "--port", "0"]
-    if workers:
-        cmd += ["--workers", str(workers)]
-    if threads:
-        cmd += ["--threads", str(threads)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env, cwd=str(ROOT))
-    line = proc.stdout.readline()
-    m = re.search(r"http://([^:/]+):(\d+)/ .*\((\d+) worker", line)
-    if not m:
-        proc.kill()
-        raise SystemExit(f"server did not start: {line!r} {proc.stderr.read()}")
-    return proc, m.group(1), int(m.group(2)), int(m.group(3))
 
 
 def wait_ready(host, port, workers, timeout=180) -> None:
@@ -187,7 +151,7 @@ def main(argv=None) -> int:
     made = json.loads(run_cli(env, "class", "create", "--title", "Bench class", "--kind",
                               "thank_you", "--due", "tomorrow", "--format", "json"))
     path = re.sub(r"^https?://[^/]+", "", made["student_url"])
-    proc, host, port, workers = start_server(env, args.workers, args.threads)
+    proc, host, port, workers = start_server(args.workers, args.threads, env)
     try:
         wait_ready(host, port, workers)
         barrier = threading.Barrier(args.students)

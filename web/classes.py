@@ -724,12 +724,18 @@ def student_link(token: str):
                            url=external("classes.student", token=new))
 
 
-@bp.post("/classes/<token>/students/<int:student_id>/key")
-def student_key(token: str, student_id: int):
+def _facilitator_student(token: str, student_id: int):
+    """The class a facilitator link opens and one of its students (404 when either is not)."""
     info = _facilitator_class(token)
     found = db.get_student(conn(), info.id, student_id)
     if found is None:
         abort(404)
+    return info, found
+
+
+@bp.post("/classes/<token>/students/<int:student_id>/key")
+def student_key(token: str, student_id: int):
+    info, found = _facilitator_student(token, student_id)
     key = db.new_student_key(conn(), info.id, student_id)
     return render_template("classes/new_link.html", **_common(info), token=token,
                            what="personal link", name=found.name,
@@ -738,10 +744,7 @@ def student_key(token: str, student_id: int):
 
 @bp.post("/classes/<token>/students/<int:student_id>/delete")
 def delete_student(token: str, student_id: int):
-    info = _facilitator_class(token)
-    found = db.get_student(conn(), info.id, student_id)
-    if found is None:
-        abort(404)
+    info, found = _facilitator_student(token, student_id)
     if request.form.get("confirm") != "yes":
         return _back(token, "Tick the box to confirm, then delete.")
     db.delete_student(conn(), info.id, student_id)
