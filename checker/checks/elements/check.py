@@ -14,8 +14,6 @@ from ...rules import concept_data
 from ...rules.phrases import fold, normalise_quotes, phrase_set, trim
 
 PAST_TAGS = {"VBD", "VBN"}
-# Sentences kept per element as candidate evidence (the first few are enough to choose from).
-MAX_CARRIERS = 3
 CONDITIONAL_AUX = {"would", "'d", "could", "might", "should"}
 
 
@@ -331,34 +329,41 @@ def run(ctx):
     unless = {name: phrase_set(tuple(meta["unless"])) for name, meta in elements.items()
               if meta.get("unless")}
     among_unless = {name: ps.may_match(folded) for name, ps in unless.items()}
-    # Every sentence that carries each element, in order: the evidence quoted is the first
-    # one no earlier element already quotes (one sentence is rarely the best evidence of two
-    # elements), else the first.
-    carriers: dict[str, list] = {name: [] for name in elements}
-    for sent in _sentences(ctx):
-        s_text = text[sent.start_char:sent.end_char]
-        s_folded = fold(s_text)
-        for name, meta in elements.items():
-            if len(carriers[name]) >= MAX_CARRIERS:
-                continue
+    # The evidence quoted is the first sentence that carries the element and that no earlier
+    # element already quotes (one sentence is rarely the best evidence of two elements), else
+    # the first sentence that carries it.  Sentences are tested in order, element by
+    # element, and only as far as needed.
+    sents = [(sent, text[sent.start_char:sent.end_char]) for sent in _sentences(ctx)]
+    folded_sents: dict[int, str] = {}
+    section: dict[str, dict] = {}
+    quoted: set[tuple[int, int]] = set()
+    for name, meta in elements.items():
+        frame = FRAMES.get(meta.get("frame", ""))
+        first = chosen = None
+        for k, (sent, s_text) in enumerate(sents):
+            s_folded = folded_sents.get(k)
+            if s_folded is None:
+                s_folded = folded_sents[k] = fold(s_text)
             if among_unless.get(name) and unless[name].search(s_text, s_folded,
                                                               among=among_unless[name]):
                 continue
-            frame = FRAMES.get(meta.get("frame", ""))
+            span = trim(ctx.text, sent.start_char, sent.end_char)
+            if first is not None and span in quoted:
+                continue   # it could only be a fallback, and the first one is already that
             hit = frame is not None and frame(sent, w)
             if not hit:
                 hit = bool(among[name]) and found[name].search(s_text, s_folded,
                                                                among=among[name])
-            if hit:
-                carriers[name].append(trim(ctx.text, sent.start_char, sent.end_char))
-    section: dict[str, dict] = {}
-    quoted: set[tuple[int, int]] = set()
-    for name in elements:
-        spans = carriers[name]
-        if not spans:
+            if not hit:
+                continue
+            first = first or span
+            if span not in quoted:
+                chosen = span
+                break
+        if first is None:
             section[name] = {"present": False}
             continue
-        s, e = next((sp for sp in spans if sp not in quoted), spans[0])
+        s, e = chosen or first
         quoted.add((s, e))
         section[name] = {"present": True, "start": s, "end": e, "text": ctx.text[s:e]}
     call = section["call_heads_up"]

@@ -12,6 +12,7 @@ drafts.  Labels come from thresholds in data.  Explanations group the feature co
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from operator import itemgetter
 
@@ -132,31 +133,37 @@ def _merge_same_span(units: dict[tuple, float]) -> dict[tuple, float]:
     return out
 
 
-def _telling(feature: str, words: str, lex_words: frozenset[str],
-             text_speak: frozenset[str]) -> bool:
-    """A unit worth giving as a reason: a strategy, or words of which one is a politeness
-    word (lexicon, strategy phrases, sentiment lists); never a function word, a filler word
-    such as "food" that the corpus happened to weight, or text-speak ("thx" is a hygiene
-    finding, not a reason the draft reads polite)."""
+@functools.lru_cache(maxsize=1)
+def _reason_vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Words that carry politeness on their own (the sentiment lists and one-word strategy
+    phrases such as "please", not "today" of "by today"), text-speak, and function words."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
+    lex = lexicon()
+    words = lex.positive | lex.negative | frozenset(
+        seq[0] for index in lex.phrases.values() for seqs in index.values() for seq in seqs
+        if len(seq) == 1)
+    text_speak = frozenset(concept_data("hygiene")["rules"]["hygiene.text_speak"]["words"])
+    return words, text_speak, frozenset(STOP_WORDS)
+
+
+@functools.lru_cache(maxsize=8192)
+def _telling(strategy: bool, words: str) -> bool:
+    """A unit worth giving as a reason: a strategy, or words of which one carries politeness
+    on its own; never only function words, a filler word such as "food" that the corpus
+    happened to weight, or text-speak ("thx" is a hygiene finding, not a reason the draft
+    reads polite)."""
+    polite, text_speak, function = _reason_vocabulary()
     tokens = "".join(c if c.isalnum() or c == "'" else " " for c in words.lower()).split()
-    if any(t in text_speak for t in tokens) or all(t in STOP_WORDS for t in tokens):
+    if any(t in text_speak for t in tokens) or all(t in function for t in tokens):
         return False
-    return feature.startswith("strategy:") or any(t in lex_words for t in tokens)
+    return strategy or any(t in polite for t in tokens)
 
 
 def explain(units: dict[tuple, float], text: str, limit: int, min_weight: float) -> list[dict]:
     """The units that moved the score most: each names a span and appears once (the same
     words at two places are told once, at the first), and none is a filler word."""
     units = _merge_same_span(units)
-    lex = lexicon()
-    # Words that carry politeness on their own: the sentiment lists and one-word strategy
-    # phrases ("please", "sorry"), not the parts of longer ones ("today" of "by today").
-    lex_words = lex.positive | lex.negative | frozenset(
-        seq[0] for index in lex.phrases.values() for seqs in index.values() for seq in seqs
-        if len(seq) == 1)
-    text_speak = frozenset(concept_data("hygiene")["rules"]["hygiene.text_speak"]["words"])
     out = []
     told: set[str] = set()
     for (feature, a, b), w in sorted(units.items(), key=lambda kv: -abs(kv[1])):
@@ -164,7 +171,7 @@ def explain(units: dict[tuple, float], text: str, limit: int, min_weight: float)
             break
         words = text[a:b]
         key = " ".join(words.lower().split())
-        if key in told or not _telling(feature, words, lex_words, text_speak):
+        if key in told or not _telling(feature.startswith("strategy:"), words):
             continue
         told.add(key)
         if feature == "word":
