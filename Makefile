@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench clean
+.PHONY: demo test lint install bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,17 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 -p no:cacheprovider
+
+# Lint: ruff (lint rules and the format check) over the project, mypy over the core contracts.
+TYPED := checker/report.py checker/api.py checker/config.py checker/kinds.py checker/errors.py \
+	checker/rules/__init__.py checker/rules/engine.py checker/rules/signals.py \
+	checker/learned.py checker/contacts/service.py
+
+lint: $(STAMP)
+	$(PY) -m pip install --quiet 'ruff==0.17.6' 'mypy==2.4.1'
+	$(VENV)/bin/ruff check checker models web bench tests tools
+	$(VENV)/bin/ruff format --check checker models web bench tests tools
+	$(VENV)/bin/mypy $(TYPED)
 
 bench: $(STAMP)
 	for f in bench/bench_*.py; do $(PY) $$f || exit 1; done
