@@ -51,9 +51,9 @@ LENGTH_VERDICTS = {
 #: says not to send (now or at all), or the draft reads hostile.  ``verdict`` keeps its two
 #: values: ``ready`` exactly when ``send_verdict`` is ``ready``, else ``revise``.
 VERDICTS = {
-    "ready": Label("ready", "ready to send", "Ready to send"),
-    "revise": Label("revise", "to revise", "Revise before sending"),
-    "dont_send": Label("dont_send", "not to send", "Don't send this"),
+    "ready": Label("ready", "ready", "Ready to send"),
+    "revise": Label("revise", "revise", "Revise before sending"),
+    "dont_send": Label("dont_send", "don't send", "Don't send this"),
 }
 VERDICT_ORDER = tuple(VERDICTS)
 VERDICT_RANK = {name: rank for rank, name in enumerate(VERDICT_ORDER)}

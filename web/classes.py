@@ -50,7 +50,7 @@ from checker.classes import db, exports, tokens
 from checker.classes.compare import changes
 from checker.classes.model import ClassError, ClassInfo, local_date, now_utc
 from checker.classes.roster import read_roster
-from checker.contacts.dates import DateError, parse_date
+from checker.contacts.dates import DateError, human, parse_date
 from checker.kinds import KINDS, NOUN, TITLE
 from checker.report import ELEMENTS, VERDICTS
 
@@ -264,14 +264,9 @@ def _forget(info: ClassInfo) -> None:
 # -- helpers for templates ---------------------------------------------------------------------
 
 def when(stamp: str | None) -> str:
-    """A stored UTC time as the server's local "27 Nov 14:05"."""
-    if not stamp:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(stamp).astimezone()
-    except ValueError:
-        return stamp
-    return f"{moment.day} {moment:%b %H:%M}"
+    """A stored UTC time as the server's local "27 Nov 14:05" (``checker.contacts.dates.human``,
+    the app's one date format)."""
+    return human(stamp)
 
 
 @bp.app_template_filter("class_when")
@@ -289,7 +284,7 @@ def external(endpoint: str, **values: Any) -> str:
 
 
 def _day(d: dt.date) -> str:
-    return f"{d.day} {d:%B %Y}"
+    return human(d)
 
 
 def _common(info: ClassInfo) -> dict[str, Any]:

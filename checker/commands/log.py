@@ -142,8 +142,8 @@ def _add(args) -> int:
                                      args.kind, args.note, announced)
     finally:
         conn.close()
-    print(f"logged #{event.id}: {event.direction} {event.kind.replace('_', '-')} "
-          f"({event.channel}) with {event.company} on {short(event.day, dt.date.today())}")
+    print(f"logged #{event.id}: {event.describe()} with {event.company} on "
+          f"{short(event.day, dt.date.today())}")
     for note in notes:
         print(f"followup log: note: {note}", file=sys.stderr)
     return 0
@@ -205,8 +205,18 @@ def _list(args) -> int:
         who = f" with {args.to}" if args.to else ""
         print(f"no contacts{who} in the log", file=sys.stderr)
         return 0
-    rows = [(str(e.id), e.to_dict()["date"], e.company, e.channel, e.direction, e.kind,
-             (e.note + (f" [call announced: {e.announced_call}]" if e.announced_call else "")))
+    from ..contacts.dates import human
+    from ..contacts.model import CHANNEL_LABELS, KIND_LABELS
+
+    today = dt.date.today()
+
+    def announced(value: str) -> str:
+        return value if value == "yes" else human(value, today)
+
+    rows = [(str(e.id), human(e.when, today), e.company, CHANNEL_LABELS[e.channel], e.direction,
+             KIND_LABELS[e.kind],
+             (e.note + (f" [call announced: {announced(e.announced_call)}]"
+                        if e.announced_call else "")))
             for e in events]
     head = ("ID", "DATE", "COMPANY", "CHANNEL", "DIR", "KIND", "NOTE")
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(6)]
@@ -276,6 +286,6 @@ def _rm(args) -> int:
             raise UsageError(f"no event #{raw} in the log (see followup log list)")
     finally:
         conn.close()
-    print(f"deleted #{event.id}: {event.kind.replace('_', '-')} ({event.channel}, "
-          f"{event.direction}) with {event.company} on {short(event.day, dt.date.today())}")
+    print(f"deleted #{event.id}: {event.describe()} with {event.company} on "
+          f"{short(event.day, dt.date.today())}")
     return 0
