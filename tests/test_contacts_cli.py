@@ -98,7 +98,9 @@ def test_import_rejects_with_lines_and_changes_nothing(run, tmp_path):
 @pytest.mark.parametrize("argv,fragment", [
     (["log"], "say what to do"),
     (["log", "add", "--to", "A", "--kind", "other", "--date", "03/04/2026"], "--date: ambiguous date"),
-    (["log", "add", "--to", "  ", "--kind", "other"], "company name is empty"),
+    (["log", "add", "--to", "  ", "--kind", "other"], "--to: enter the employer's name"),
+    (["log", "add", "--to", "A", "--kind", "other", "--announced-call", "soon"],
+     "--announced-call: cannot read the date 'soon'"),
     (["log", "rm", "abc"], "event id must be a number"),
     (["log", "import", "nope.csv"], "nope.csv: no such file"),
     (["next", "--today", "soon"], "--today: cannot read the date"),
