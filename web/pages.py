@@ -85,8 +85,8 @@ def result_view(report, *, context: dict[str, Any] | None = None) -> dict[str, A
         fix = fixes.get(fid)
         shown.append(dict(
             f, anchored=f["end"] > f["start"], mark=m, fid=fid, label=label_for(f["rule"]),
-            # the words, unless the message already quotes them
-            quote=f["text"] if f["end"] > f["start"] and " ".join(f["text"].split())
+            # the words, unless the message already quotes them or they are the whole body
+            quote=f["text"] if highlight.inline(f) and " ".join(f["text"].split())
             not in f["message"] else "",
             start16=utf16(text, f["start"]), end16=utf16(text, f["end"]),
             fix=fix and dict(fix, start16=utf16(text, fix["start"]),
