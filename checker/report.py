@@ -27,18 +27,20 @@ LEVEL_RANK = {name: rank for rank, name in enumerate(LEVELS)}
 @dataclass(frozen=True)
 class Label:
     """How a report value is shown: ``short`` inside a line of text (CLI checklist, batch
-    facts), ``title`` as a heading or a checklist item of its own (web, batch report)."""
+    facts), ``title`` as a heading or a checklist item of its own (web, batch report), ``tag``
+    (when there is one) in a table cell with little room (the class report's roster)."""
     key: str
     short: str
     title: str
+    tag: str = ""
 
 
 #: The required elements, in checklist order.
 ELEMENTS = (
-    Label("thanks", "thanks for their time", "Thanks for their time"),
-    Label("enjoyed", "enjoyed meeting / the company", "What you enjoyed (the meeting, the team, the company)"),
-    Label("offer_info", "offer of more information", "Offer of more information or a second interview"),
-    Label("call_heads_up", "heads-up about your call", "Heads-up that you will call, and when"),
+    Label("thanks", "thanks for their time", "Thanks for their time", "thanks"),
+    Label("enjoyed", "enjoyed meeting / the company", "What you enjoyed (the meeting, the team, the company)", "enjoyed"),
+    Label("offer_info", "offer of more information", "Offer of more information or a second interview", "offer"),
+    Label("call_heads_up", "heads-up about your call", "Heads-up that you will call, and when", "call heads-up"),
 )
 ELEMENT_KEYS = tuple(e.key for e in ELEMENTS)
 LENGTH_VERDICTS = {

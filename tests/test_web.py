@@ -493,3 +493,13 @@ def test_result_lists_what_moved_the_politeness_score(client):
     assert resp.status_code == 200
     assert 'aria-label="What moved the politeness score"' in body
     assert "makes it more polite" in body
+
+
+def test_no_rule_id_without_its_label(client):
+    """Every rule the result names comes with its plain label (the id is small print)."""
+    from test_class_report import assert_ids_labelled
+
+    for text in (NEEDY, "Hi [Name],\n\nthx for the chat!!! lmk.\n\nSam"):
+        html = check_form(client, text).get_data(as_text=True)
+        assert "hygiene." in html or "desperation." in html
+        assert_ids_labelled(html)
