@@ -153,15 +153,18 @@ def advise(report: Report, today: dt.date | None = None) -> Advice:
 def next_step(report: Report, step: dict[str, Any] | None) -> dict[str, Any] | None:
     """The contact log's planned next step (``web.log``'s view of ``contacts.next_step``:
     ``step``, ``action``, ``date``, ``date_label`` ...) as the result of checking ``report``
-    may show it: None when it is the step this draft is (its date is the timing's), else the
-    step with one date of its own; and on a draft the timing rules out for good, the plan's
-    other step only."""
+    may show it: None when it is the step this draft is (the timing line already gives its
+    one date), else that other step, with its own one date, and ``relation`` "instead" when
+    it is another way to do what this draft does (a call the note announced, for a follow-up
+    email)."""
     if not step:
         return None
-    kind = report.kind
-    same = ((step.get("action") == "thank_you" and kind == "thank_you")
-            or (step.get("action") == "follow_up" and kind == "follow_up"))
+    kind, action = report.kind, step.get("action")
+    same = ((action == "thank_you" and kind == "thank_you")
+            or (action == "follow_up" and kind == "follow_up"))
     fr = report.frequency or {}
     if same and fr.get("allowed") is not None:
         return None
-    return step
+    # A call the note announced is the follow-up: this email would be one instead of it.
+    instead = action == "call" and kind == "follow_up"
+    return dict(step, relation="instead" if instead else "")

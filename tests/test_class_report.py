@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-import zipfile
 from html import unescape
 from pathlib import Path
 

@@ -163,4 +163,6 @@ def test_next_step_of_the_same_kind_is_not_repeated(logdb):
     step = {"action": "thank_you", "step": "Send a thank-you note by 3 Dec.", "date": "2026-12-03"}
     assert advice.next_step(report, step) is None
     call = {"action": "call", "step": "Call once, on or after 14 Dec.", "date": "2026-12-14"}
-    assert advice.next_step(report, call) == call
+    assert advice.next_step(report, call) == dict(call, relation="")
+    email = judged(logdb, "follow_up", "2026-12-09")
+    assert advice.next_step(email, call)["relation"] == "instead"

@@ -215,7 +215,7 @@ def test_check_with_company_gives_frequency_or_a_note(client):
     assert 'id="result"' in html and "Timing for Globex" in html
     assert 'class="freq-verdict' in html
     # the log's plan is another step (the thank-you note is still missing): said, with its date
-    assert "as your log plans it" in html
+    assert "Your log plans:" in html
 
 
 def test_unknown_company_is_said(client):
