@@ -12,7 +12,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-from . import textprep
+from . import advice, textprep
 from .config import Config
 from .errors import InputError
 from .kinds import KINDS, parse_kind
@@ -124,8 +124,9 @@ def _analyse(text: str, doc: Any, kind: str, config: Config, options: dict[str, 
         section = module.run(ctx)
         if section is not None:
             ctx.sections[module.__name__.split(".")[-2]] = section
-    return Report(text=text, kind=kind, findings=ctx.findings, sections=ctx.sections,
-                  source=source)
+    # One verdict, one date, no suggestion a standing finding rules out (checker/advice.py).
+    return advice.resolve(Report(text=text, kind=kind, findings=ctx.findings,
+                                 sections=ctx.sections, source=source))
 
 
 def check(text: str, *, kind: str | None = None, config: Config | None = None,

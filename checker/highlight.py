@@ -13,7 +13,12 @@ so a segment covered by two findings is one ``<mark>`` that describes both.  Eac
 Findings are dicts with ``start``, ``end``, ``rule``, ``category``, ``severity``, ``message``,
 ``suggestion`` (the ``findings`` of ``Report.to_dict()``) or ``checker.report.Finding``
 objects.  Zero-width findings (a missing element, for instance) cannot be highlighted; they
-are left out of the inline view (``unanchored()`` lists them for a separate list).
+are left out of the inline view (``unanchored()`` lists them for a separate list), and so are
+measures of the whole body (a ``metric`` rule whose scope is the body: "too short", "reads as
+impolite"), which would paint every word and drown the real highlights (``inline()``).
+
+``render_layer(text, findings)`` gives the same marks without tooltips, ids or focus: the
+highlight layer the check page keeps behind its textarea (the editor).
 
 The container the fragment goes in should keep line breaks: ``white-space: pre-wrap``
 (``.hl-text`` in ``STYLESHEET``).  Function names here are a stable interface: the web app
@@ -27,9 +32,11 @@ from html import escape
 from typing import Any, Iterable, Mapping, Sequence
 
 from .report import SEVERITY_RANK
+from .rules import catalogue, label_for
 
-__all__ = ["Segment", "segments", "render", "render_text_block", "describe", "css_class",
-           "normalise", "unanchored", "first_marks", "STYLESHEET", "CATEGORY_COLOURS"]
+__all__ = ["Segment", "segments", "render", "render_layer", "render_text_block", "describe",
+           "css_class", "normalise", "unanchored", "inline", "first_marks", "STYLESHEET",
+           "CATEGORY_COLOURS"]
 
 _FIELDS = ("start", "end", "rule", "category", "severity", "message", "suggestion")
 
@@ -87,20 +94,33 @@ def unanchored(findings: Iterable[Any]) -> list[dict[str, Any]]:
     return [f for f in normalise(findings) if f["end"] <= f["start"]]
 
 
+def inline(finding: Any) -> bool:
+    """Whether a finding is highlighted in the text: it has characters, and it is not a
+    measure of the whole body (a ``metric`` rule scoped to the body, such as "too short")."""
+    f = finding if isinstance(finding, Mapping) and "rule" in finding else normalise([finding])[0]
+    if int(f.get("end") or 0) <= int(f.get("start") or 0):
+        return False
+    meta = catalogue().get(str(f.get("rule") or ""))
+    return not (meta is not None and meta.engine == "metric" and meta.scope == "body")
+
+
 def segments(text: str, findings: Sequence[Any]) -> list[Segment]:
     """Split ``text`` at every finding boundary; return the covered pieces, in order.
 
-    Uncovered stretches are not returned.  ``Segment.findings`` are indices into
-    ``findings`` (sorted), so callers can look the findings up.
+    Uncovered stretches are not returned, nor are findings that are not ``inline``.
+    ``Segment.findings`` are indices into ``findings`` (sorted), so callers can look the
+    findings up.
     """
     fs = normalise(findings, len(text))
-    cuts = sorted({0, len(text), *(f["start"] for f in fs), *(f["end"] for f in fs)})
+    shown = [inline(f) for f in fs]
+    cuts = sorted({0, len(text), *(f["start"] for f, s in zip(fs, shown) if s),
+                   *(f["end"] for f, s in zip(fs, shown) if s)})
     out: list[Segment] = []
     for a, b in zip(cuts, cuts[1:]):
         if a == b:
             continue
-        cover = tuple(i for i, f in enumerate(fs) if f["start"] <= a and f["end"] >= b
-                      and f["end"] > f["start"])
+        cover = tuple(i for i, f in enumerate(fs) if shown[i] and f["start"] <= a
+                      and f["end"] >= b)
         if cover:
             out.append(Segment(a, b, cover))
     return out
@@ -120,9 +140,10 @@ def _sev_rank(sev: str) -> int:
 
 
 def describe(finding: Any) -> str:
-    """Plain-text description of one finding: severity, message, suggestion, rule id."""
+    """Plain-text description of one finding: severity, label, message, suggestion, rule id."""
     f = normalise([finding])[0]
-    parts = [f"{f['severity']}: {f['message']}".strip(": ")]
+    head = f"{f['severity']}: {label_for(f['rule'])}" if f["rule"] else f["severity"]
+    parts = [f"{head}: {f['message']}".strip(": ")]
     if f["suggestion"]:
         parts.append(f"Suggestion: {f['suggestion']}")
     if f["rule"]:
@@ -137,7 +158,8 @@ def _tip_html(fs: list[dict[str, Any]]) -> str:
                 if f["suggestion"] else "")
         items.append(
             f'<span class="hl-tip-item"><span class="hl-tip-sev hl-s-{_sev_class(f["severity"])}">'
-            f'{escape(f["severity"])}</span> {escape(f["message"])}{sugg} '
+            f'{escape(f["severity"])}</span> <b class="hl-tip-label">{escape(label_for(f["rule"]))}</b>: '
+            f'{escape(f["message"])}{sugg} '
             f'<span class="hl-tip-rule">{escape(f["rule"])}</span></span>')
     return "".join(items)
 
@@ -170,6 +192,33 @@ def render(text: str, findings: Sequence[Any], *, id_prefix: str = "hl") -> str:
             f'<span class="hl-tip" id="{tid}" role="tooltip">{_tip_html(cover)}</span></span>')
         pos = seg.end
     out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def render_layer(text: str, findings: Sequence[Any]) -> str:
+    """The whole ``text``, escaped, with one plain ``<mark>`` per highlighted segment (colour
+    and severity classes, the rules in ``data-rules``; no ids, tooltips or focus): the layer
+    the check page's editor draws behind its textarea.  A text ending in a line break gets a
+    space after it, so the layer is as tall as the textarea's last, empty line."""
+    fs = normalise(findings, len(text))
+    out: list[str] = []
+    pos = 0
+    for seg in segments(text, fs):
+        out.append(escape(text[pos:seg.start]))
+        cover = sorted((fs[i] for i in seg.findings),
+                       key=lambda f: (-_sev_rank(f["severity"]), f["rule"]))
+        main = cover[0]
+        classes = ["hl", css_class(main["category"]), f"hl-s-{_sev_class(main['severity'])}"]
+        if len(cover) > 1:
+            classes.append("hl-multi")
+        rules = " ".join(f["rule"] for f in cover)
+        out.append(f'<mark class="{" ".join(classes)}" data-rules="{escape(rules)}" '
+                   f'data-start="{seg.start}" data-end="{seg.end}">'
+                   f'{escape(text[seg.start:seg.end])}</mark>')
+        pos = seg.end
+    out.append(escape(text[pos:]))
+    if text.endswith("\n"):
+        out.append(" ")
     return "".join(out)
 
 
@@ -217,7 +266,13 @@ mark.hl:target {{ outline: 3px solid #1a4fd6; }}
 .hl-tip-item + .hl-tip-item {{ margin-top: .35rem; border-top: 1px solid #ddd; padding-top: .35rem; }}
 .hl-tip-sev {{ font-weight: bold; text-transform: uppercase; font-size: .75rem; }}
 .hl-tip-sugg {{ display: block; font-style: italic; }}
+.hl-tip-label {{ font-weight: 600; }}
 .hl-tip-rule {{ display: block; font-family: monospace; font-size: .75rem; color: #555; }}
+@media (max-width: 40rem) {{
+  /* On a phone a tooltip is a sheet at the bottom of the screen: always inside it. */
+  .hl-tip {{ position: fixed; left: .5rem; right: .5rem; top: auto; bottom: .5rem;
+    width: auto; max-width: none; max-height: 45vh; overflow-y: auto; }}
+}}
 """
 
 

@@ -27,18 +27,20 @@ LEVEL_RANK = {name: rank for rank, name in enumerate(LEVELS)}
 @dataclass(frozen=True)
 class Label:
     """How a report value is shown: ``short`` inside a line of text (CLI checklist, batch
-    facts), ``title`` as a heading or a checklist item of its own (web, batch report)."""
+    facts), ``title`` as a heading or a checklist item of its own (web, batch report), ``tag``
+    (when there is one) in a table cell with little room (the class report's roster)."""
     key: str
     short: str
     title: str
+    tag: str = ""
 
 
 #: The required elements, in checklist order.
 ELEMENTS = (
-    Label("thanks", "thanks for their time", "Thanks for their time"),
-    Label("enjoyed", "enjoyed meeting / the company", "What you enjoyed (the meeting, the team, the company)"),
-    Label("offer_info", "offer of more information", "Offer of more information or a second interview"),
-    Label("call_heads_up", "heads-up about your call", "Heads-up that you will call, and when"),
+    Label("thanks", "thanks for their time", "Thanks for their time", "thanks"),
+    Label("enjoyed", "enjoyed meeting / the company", "What you enjoyed (the meeting, the team, the company)", "enjoyed"),
+    Label("offer_info", "offer of more information", "Offer of more information or a second interview", "offer"),
+    Label("call_heads_up", "heads-up about your call", "Heads-up that you will call, and when", "call heads-up"),
 )
 ELEMENT_KEYS = tuple(e.key for e in ELEMENTS)
 LENGTH_VERDICTS = {
@@ -46,10 +48,27 @@ LENGTH_VERDICTS = {
     "ok": Label("ok", "length ok", "Length ok"),
     "too_long": Label("too_long", "too long", "Too long"),
 }
+#: The send verdict (``send_verdict`` in the JSON), mildest first: ``ready`` nothing at warning
+#: level or above; ``revise`` warnings only; ``dont_send`` an error stands, the timing policy
+#: says not to send (now or at all), or the draft reads hostile.  ``verdict`` keeps its two
+#: values: ``ready`` exactly when ``send_verdict`` is ``ready``, else ``revise``.
 VERDICTS = {
-    "ready": Label("ready", "ready to send", "Ready to send"),
-    "revise": Label("revise", "to revise", "Revise before sending"),
+    "ready": Label("ready", "ready", "Ready to send"),
+    "revise": Label("revise", "revise", "Revise before sending"),
+    "dont_send": Label("dont_send", "don't send", "Don't send this"),
 }
+VERDICT_ORDER = tuple(VERDICTS)
+VERDICT_RANK = {name: rank for rank, name in enumerate(VERDICT_ORDER)}
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 error``, ``2 errors``, ``1,200 drafts`` (``many`` for an irregular plural)."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    """``1 error, 2 warnings, 0 suggestions``: a report's ``counts``, most severe first."""
+    return ", ".join(plural(int(counts.get(s, 0)), s) for s in SEVERITY_DISPLAY_ORDER)
 
 
 # ---- typed sections (the JSON of docs/report-schema.md) --------------------------------------
@@ -113,8 +132,10 @@ ElementsSection = dict[str, Element]
 #: The section each check returns, by the key it has in the report.
 SECTION_TYPES = {"length": LengthSection, "elements": ElementsSection,
                  "desperation": SignalSection, "hostility": SignalSection,
-                 "politeness": PolitenessSection,
-                 "hygiene": HygieneSection, "frequency": dict}
+                 "politeness": PolitenessSection, "hygiene": HygieneSection, "frequency": dict}
+#: Top-level keys of ``Report.to_dict()`` that are not check sections.
+META_KEYS = frozenset({"schema", "verdict", "send_verdict", "kind", "findings", "counts",
+                       "notes", "source"})
 
 
 @dataclass(frozen=True)
@@ -147,6 +168,19 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     return line, col
 
 
+def send_verdict(findings, frequency: dict[str, Any] | None = None,
+                 hostility: dict[str, Any] | None = None) -> str:
+    """The send verdict of a report's findings (``Finding`` objects or finding dicts) and its
+    ``frequency`` and ``hostility`` sections: ``dont_send`` when an error stands, the timing
+    policy does not allow sending (``frequency.allowed`` false: not yet, or not at all) or
+    hostility is detected; else ``revise`` when a warning stands; else ``ready``."""
+    severities = {f["severity"] if isinstance(f, dict) else f.severity for f in findings}
+    if ("error" in severities or (frequency or {}).get("allowed") is False
+            or (hostility or {}).get("detected")):
+        return "dont_send"
+    return "revise" if "warning" in severities else "ready"
+
+
 @dataclass
 class Report:
     text: str
@@ -171,8 +205,14 @@ class Report:
                                            self.sections.get("frequency")))
 
     @property
+    def send_verdict(self) -> str:
+        """``ready`` / ``revise`` / ``dont_send`` (see ``VERDICTS``)."""
+        return send_verdict(self.findings, self.frequency, self.hostility)
+
+    @property
     def verdict(self) -> str:
-        return "revise" if any(f.severity in ("error", "warning") for f in self.findings) else "ready"
+        """The two-level verdict of schema 1: ``revise`` unless ``send_verdict`` is ready."""
+        return "ready" if self.send_verdict == "ready" else "revise"
 
     def max_severity(self) -> str | None:
         if not self.findings:
@@ -196,7 +236,9 @@ class Report:
                 "text": self.text[f.start:f.end], "line": line, "column": col,
                 "suggestion": f.suggestion,
             })
-        out: dict[str, Any] = {"schema": SCHEMA, "verdict": self.verdict, "kind": self.kind}
+        send = self.send_verdict
+        out: dict[str, Any] = {"schema": SCHEMA, "verdict": "ready" if send == "ready" else "revise",
+                               "send_verdict": send, "kind": self.kind}
         out.update(self.sections)
         out["findings"] = findings
         out["counts"] = {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}

@@ -38,6 +38,16 @@ def problem(text: str) -> InputError | None:
     return None
 
 
+def encoding_advice(data: bytes, at: int) -> str:
+    """Why bytes are not UTF-8, for the person who saved them: the character where it
+    goes wrong (read the old Windows way) and how to save the file again."""
+    ch = data[at:at + 1].decode("cp1252", errors="replace")
+    seen = f"\u201c{ch}\u201d at byte {at}" if ch.isprintable() and ch != "\ufffd" else f"byte {at}"
+    return (f"not UTF-8 text: it was saved in an old encoding ({seen}); in Word choose Save As, "
+            f"then Plain Text (.txt) and Unicode (UTF-8); in Notepad choose Save As and set "
+            f"Encoding to UTF-8")
+
+
 def decode(data: bytes) -> str:
     """Decode file bytes as UTF-8 (BOM allowed).  Raises ``InputError`` (one line)."""
     if b"\x00" in data[:8192]:
@@ -51,8 +61,7 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise EncodingError(f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset "
-                         f"{exc.start}); save the draft as UTF-8") from None
+        raise EncodingError(encoding_advice(data, exc.start)) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

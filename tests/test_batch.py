@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -249,13 +250,17 @@ def test_html_report(tmp_path, capsys):
                          str(out_path), "--quiet")
     html = out_path.read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>")
-    # summary first, then unreadable inputs, then the cards
-    pos = [html.index(s) for s in ('id="summary"', 'id="unreadable"', 'id="students"')]
+    # the roster first, then unreadable inputs, the (folded) cards, the class summary
+    pos = [html.index(s) for s in ('id="roster"', 'id="unreadable"', 'id="students"', 'id="summary"')]
     assert pos == sorted(pos)
-    for heading in ("Missing elements", "Distributions", "Most common desperation phrases",
+    for heading in ("Missing elements", "Distributions", "Phrases in the students&rsquo; own words",
                     "Drafts needing most attention"):
         assert heading in html
-    assert html.count('<article class="card"') == 4 + 3  # checked drafts
+    assert html.count('<details class="card"') == 4 + 3  # checked drafts
+    roster = html.split('id="roster-table"', 1)[1].split("</table>", 1)[0]
+    total = int(re.search(r'<p class="meta">([\d,]+) drafts', html).group(1))
+    assert roster.count("<tr data-verdict=") == total      # every input, unreadable ones too
+    assert roster.count('data-verdict="unreadable"') == html.count("Could not be read:")
     assert "<svg" in html and "@media print" in html
     # self-contained: no scripts, no external assets
     low = html.lower()

@@ -226,7 +226,7 @@ def test_upload_in_chromium(browser, live_url, tmp_path, artifacts_dir):
     page.fill("#title", "Workshop 3")
     page.click("button[type=submit]")
     page.wait_for_selector("#summary")
-    assert page.locator("article.card").count() >= 7
+    assert page.locator("details.card").count() >= 7
     assert page.locator("#unreadable").is_visible()
     # the report's stylesheet applied under the site's CSP (no inline styles needed)
     assert page.locator(".br .card").first.evaluate("e => getComputedStyle(e).borderRadius") == "8px"
@@ -242,3 +242,30 @@ def test_upload_in_chromium(browser, live_url, tmp_path, artifacts_dir):
     page.screenshot(path=str(artifacts_dir / "batch-web.png"), full_page=True)
     assert errors == []
     context.close()
+
+
+def test_handouts_zip_and_compare_with_an_earlier_round(client):
+    first = "\n".join(json.dumps({"id": n, "text": t}) for n, t in (
+        ("sam", GOOD.replace("Thank you", "thx")), ("kim", GOOD + "\nPlease please!!!")))
+    html = post(client, [(first.encode(), "round1.jsonl")]).get_data(as_text=True)
+    m = re.search(r'id="download-handouts" href="data:application/zip;base64,([^"]+)"', html)
+    assert m
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(m.group(1)))) as zf:
+        assert sorted(zf.namelist()) == ["kim.html", "sam.html"]
+        page = zf.read("sam.html").decode("utf-8")
+        assert "<script" not in page.lower() and "sam" in page
+    m = re.search(r'id="download-jsonl" href="data:[^;]+;charset=utf-8;base64,([^"]+)"', html)
+    reports = base64.b64decode(m.group(1))
+    second = "\n".join(json.dumps({"id": n, "text": GOOD}) for n in ("sam", "kim"))
+    data = {"csrf_token": token(client), "kind": "auto", "title": "Round 2",
+            "files": [(io.BytesIO(second.encode()), "round2.jsonl")],
+            "compare": (io.BytesIO(reports), "round1-reports.jsonl")}
+    html = client.post("/batch/", data=data, content_type="multipart/form-data").get_data(as_text=True)
+    assert 'id="since"' in html and "2 students in both rounds" in html
+    assert "Since round 1" in html.split('id="roster-table"', 1)[1].split("</table>")[0]
+    # a compare file that is not reports: said, nothing checked
+    data = {"csrf_token": token(client), "kind": "auto", "title": "",
+            "files": [(io.BytesIO(second.encode()), "round2.jsonl")],
+            "compare": (io.BytesIO(b"hello"), "notes.jsonl")}
+    r = client.post("/batch/", data=data, content_type="multipart/form-data")
+    assert r.status_code == 400 and "Compare: notes.jsonl: line 1 is not JSON" in r.get_data(as_text=True)

@@ -68,7 +68,7 @@ def test_list_export_and_manage(env, capsys, tmp_path):
     assert c.post(student, data={"csrf_token": tok, "text": GOOD + "\nThanks again."}).status_code == 303
 
     code, out, _ = run(capsys, "class", "list")
-    assert code == 0 and re.search(r"^\s+1\s+open\s+\S+\s+2\s+1/1\s+=Evil <b>$", out, re.M)
+    assert code == 0 and re.search(r"^\s+1\s+open\s+\d{1,2} [A-Z][a-z]{2}(?: \d{4})?\s+2\s+1/1\s+=Evil <b>$", out, re.M)
     code, out, _ = run(capsys, "class", "list", "--format", "json")
     assert json.loads(out)[0]["submissions"] == 2
 

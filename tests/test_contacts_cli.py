@@ -27,7 +27,7 @@ def test_add_list_next_rm(run, tmp_path):
     code, out, _ = run("log", "add", "--to", "Acme", "--kind", "interview", "--channel",
                        "in_person", "--direction", "received", "--date", "2026-11-16",
                        "--style", "traditional", "--person", "Ms Lee", "--db", dbp)
-    assert code == 0 and out.strip() == "logged #1: received interview (in_person) with Acme on 16 Nov"
+    assert code == 0 and out.strip() == "logged #1: received interview (in person) with Acme on 16 Nov"
     code, out, _ = run("next", "--to", "acme", "--today", "2026-11-17", "--db", dbp)
     assert code == 0 and out.startswith("Acme: Send a thank-you note by 19 Nov")
     assert "handwritten note, mailed, is best" in out
@@ -41,9 +41,9 @@ def test_add_list_next_rm(run, tmp_path):
     assert step["action"] == "call" and step["earliest"] == "2026-11-27"
     code, out, _ = run("log", "list", "--db", dbp, "--to", "ACME")
     assert out.splitlines()[0].split() == ["ID", "DATE", "COMPANY", "CHANNEL", "DIR", "KIND", "NOTE"]
-    assert "[call announced: 2026-11-27]" in out
+    assert "[call announced: 27 Nov]" in out
     code, out, _ = run("log", "rm", "1", "--db", dbp)
-    assert code == 0 and out.startswith("deleted #1: interview")
+    assert code == 0 and out.startswith("deleted #1: received interview (in person)")
     code, _, err = run("log", "rm", "1", "--db", dbp)
     assert code == 2 and err.strip() == "followup log: error: no event #1 in the log (see followup log list)"
 
@@ -98,7 +98,9 @@ def test_import_rejects_with_lines_and_changes_nothing(run, tmp_path):
 @pytest.mark.parametrize("argv,fragment", [
     (["log"], "say what to do"),
     (["log", "add", "--to", "A", "--kind", "other", "--date", "03/04/2026"], "--date: ambiguous date"),
-    (["log", "add", "--to", "  ", "--kind", "other"], "company name is empty"),
+    (["log", "add", "--to", "  ", "--kind", "other"], "--to: enter the employer's name"),
+    (["log", "add", "--to", "A", "--kind", "other", "--announced-call", "soon"],
+     "--announced-call: cannot read the date 'soon'"),
     (["log", "rm", "abc"], "event id must be a number"),
     (["log", "import", "nope.csv"], "nope.csv: no such file"),
     (["next", "--today", "soon"], "--today: cannot read the date"),
@@ -148,7 +150,7 @@ def test_add_with_a_config_it_cannot_use_logs_and_says_so(run, tmp_path):
         "in_person", "--direction", "received", "--date", "2026-11-16")
     code, out, err = run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "thank_you",
                          "--date", "2026-11-17")
-    assert code == 0 and out.startswith("logged #2: sent thank-you")
+    assert code == 0 and out.startswith("logged #2: sent thank-you note")
     assert err.strip() == ("followup log: note: [cadence] max_calls must be at least 1; "
                            "judged with the packaged cadence policy")
 

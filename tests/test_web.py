@@ -104,18 +104,23 @@ def test_check_page_shows_highlights_checklist_and_gauges(client):
 
 
 def test_check_page_highlight_has_message(client):
+    """The draft is highlighted where it is written (the layer behind the textarea) and
+    every finding is explained beside it, with "show in draft" pointing at its words."""
     import checker
 
     d = checker.check(NEEDY).to_dict()
     html = check_form(client, NEEDY).get_data(as_text=True)
     spans = [f for f in d["findings"] if f["end"] > f["start"]]
-    if not spans:
-        pytest.skip("no check emits a span finding on this draft yet")
-    assert html.count('<mark id="hl-') >= 1
-    assert 'tabindex="0"' in html and 'role="tooltip"' in html
-    from html import escape
+    layer = html.split('id="hl-layer"', 1)[1].split("</div>", 1)[0]
+    assert layer.count('<mark class="hl') >= 1
+    assert 'id="highlighted"' not in html          # one draft: no second, read-only copy
+    from markupsafe import escape
 
-    assert escape(spans[0]["message"]) in html
+    assert str(escape(spans[0]["message"])) in html
+    assert f'class="show" href="#text" data-start16="{spans[0]["start"]}"' in html
+    # the verdict takes focus after a check, and says what to do
+    assert 'id="verdict" tabindex="-1" autofocus' in html
+    assert "Don&#39;t send this" in html or "Don&#x27;t send this" in html
 
 
 @pytest.mark.parametrize("evil", XSS)
@@ -177,7 +182,7 @@ def test_get_check_redirects_to_form(client):
 
 def test_crlf_from_browsers_is_normalised(client):
     html = check_form(client, NEEDY.replace("\n", "\r\n")).get_data(as_text=True)
-    assert "\r" not in html.split('id="highlighted">', 1)[1].split("</div>", 1)[0]
+    assert "\r" not in html.split('id="hl-layer"', 1)[1].split("</div>", 1)[0]
 
 
 def test_highlight_css_is_the_renderer_stylesheet(client):
@@ -488,3 +493,13 @@ def test_result_lists_what_moved_the_politeness_score(client):
     assert resp.status_code == 200
     assert 'aria-label="What moved the politeness score"' in body
     assert "makes it more polite" in body
+
+
+def test_no_rule_id_without_its_label(client):
+    """Every rule the result names comes with its plain label (the id is small print)."""
+    from test_class_report import assert_ids_labelled
+
+    for text in (NEEDY, "Hi [Name],\n\nthx for the chat!!! lmk.\n\nSam"):
+        html = check_form(client, text).get_data(as_text=True)
+        assert "hygiene." in html or "desperation." in html
+        assert_ids_labelled(html)

@@ -144,7 +144,7 @@ def test_ids_unique_with_prefix_and_block_wrapper():
 
 def test_describe_and_stylesheet():
     assert highlight.describe(F(0, 1, severity="error", message="M", suggestion="S")) == \
-        "error: M Suggestion: S (desperation.begging)"
+        "error: Begging: M Suggestion: S (desperation.begging)"
     css = highlight.STYLESHEET
     for cat in highlight.CATEGORY_COLOURS:
         assert f".{highlight.css_class(cat)}" in css
@@ -187,3 +187,25 @@ if given is not None:
         assert "".join(p.text) == text.replace("\r\n", "\n").replace("\r", "\n") or \
             "".join(p.text).replace("\r", "\n") == text.replace("\r", "\n")
         assert len(p.marks) == len(highlight.segments(text, fs))
+
+
+def test_whole_body_measures_are_not_painted():
+    """'Too short' spans the whole body; painting it would drown the real highlights."""
+    text = "Thx for the chat."
+    fs = [F(0, len(text), rule="length.too_short"), F(0, 3, rule="hygiene.text_speak")]
+    assert not highlight.inline(fs[0]) and highlight.inline(fs[1])
+    p = parse(highlight.render(text, fs))
+    assert [m["text"] for m in p.marks] == ["Thx"]
+    assert highlight.first_marks(text, fs) == [None, "hl-0"]
+
+
+def test_layer_has_the_same_text_and_plain_marks():
+    text = "Thx <b> u\n"
+    layer = highlight.render_layer(text, [F(0, 3, rule="hygiene.text_speak"),
+                                          F(8, 9, rule="hygiene.text_speak")])
+    p = parse(layer)
+    # the text, plus one space so the layer is as tall as the textarea's last empty line
+    assert "".join(p.text) == text + " "
+    assert [m["text"] for m in p.marks] == ["Thx", "u"]
+    assert all("id" not in m["attrs"] and "tabindex" not in m["attrs"] for m in p.marks)
+    assert p.marks[1]["attrs"]["data-start"] == "8"

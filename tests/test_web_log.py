@@ -67,7 +67,9 @@ def test_add_then_listed_with_flash(client, db_path):
     assert r.status_code == 303 and r.headers["Location"].endswith("/log/")
     assert db_path.exists()
     html = client.get("/log/").get_data(as_text=True)
-    assert "Logged: thank you (email, sent) with Globex on 2026-11-20." in html
+    from checker.contacts.dates import human
+
+    assert f"Logged: sent thank-you note (email) with Globex on {human('2026-11-20')}." in html
     assert "sent by email" in html and "<h3" in html and "Globex" in html
     # the flash is shown once
     assert "Logged:" not in client.get("/log/").get_data(as_text=True)
@@ -79,7 +81,8 @@ def test_add_then_listed_with_flash(client, db_path):
     ({"channel": "pigeon"}, "channel must be one of"),
     ({"direction": "sideways"}, "direction must be one of"),
     ({"kind": "<b>x</b>"}, "kind must be one of"),
-    ({"note": "x" * 2001}, "at most 2,000"),
+    ({"note": "x" * 10001}, "Note: at most 10,000 characters"),   # as `followup log add`
+    ({"announced_date": "soon"}, "Announced call: cannot read the date"),
 ])
 def test_add_invalid_is_400_and_writes_nothing(client, fields, words):
     r = add(client, **fields)
@@ -210,7 +213,9 @@ def test_check_with_company_gives_frequency_or_a_note(client):
     tok = token(client)
     html = client.post("/check", data={"csrf_token": tok, "text": text, "company": "Globex"}).get_data(as_text=True)
     assert 'id="result"' in html and "Timing for Globex" in html
-    assert 'class="freq-verdict' in html and "Next step:" in html
+    assert 'class="freq-verdict' in html
+    # the log's plan is another step (the thank-you note is still missing): said, with its date
+    assert "Your log plans:" in html
 
 
 def test_unknown_company_is_said(client):
@@ -229,7 +234,9 @@ def test_next_step_and_date_per_employer(client):
     html = client.get("/log/").get_data(as_text=True)
     step = re.search(r'class="next-step"><strong>Next step:</strong> (.*?)</p>', html, re.S)
     assert step and step.group(1).strip()
-    assert re.search(r'<strong>When:</strong> <time datetime="\d{4}-\d\d-\d\d">\w+day ', html)
+    # one date a step, written as everywhere else
+    assert re.search(r'<strong>When:</strong> <time datetime="\d{4}-\d\d-\d\d">(by|on or after) '
+                     r'\d{1,2} [A-Z][a-z]{2}( \d{4})?</time>', html)
 
 
 def test_step_view_accepts_several_shapes():
@@ -238,11 +245,18 @@ def test_step_view_accepts_several_shapes():
     assert _step_view(None) is None
     v = _step_view({"step": "Send a follow-up", "date": "2026-11-27", "why": "a week passed"})
     assert (v["step"], v["date"], v["why"]) == ("Send a follow-up", "2026-11-27", "a week passed")
+    from checker.contacts.dates import human
+
     v = _step_view({"action": "call", "earliest": "2026-12-01"})
-    assert (v["step"], v["date"], v["date_label"]) == ("call", "2026-12-01", "Tuesday 1 December 2026")
+    assert (v["step"], v["date"], v["date_label"]) == ("call", "2026-12-01",
+                                                       "on or after " + human("2026-12-01"))
+    # a step with a deadline shows the deadline, the date its sentence gives
+    v = _step_view({"action": "thank_you", "step": "Send a thank-you note by 4 Dec.",
+                    "earliest": "2026-12-02", "due": "2026-12-04"})
+    assert (v["date"], v["date_label"]) == ("2026-12-04", "by " + human("2026-12-04"))
 
 
-def test_record_from_the_check_result(client):
+def test_record_from_the_check_result_keeps_the_draft(client):
     add(client, company="Globex", kind="interview", channel="in_person", direction="received",
         date="2026-11-02")
     text = ("Dear Ms Lee,\n\nThank you for meeting me about the analyst role. I enjoyed hearing "
@@ -250,16 +264,37 @@ def test_record_from_the_check_result(client):
             "Tuesday next week.\n\nBest,\nSam")
     tok = token(client)
     html = client.post("/check", data={"csrf_token": tok, "text": text, "company": "Globex"}).get_data(as_text=True)
-    form = re.search(r'<form class="record-form".*?</form>', html, re.S).group(0)
-    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
-    assert fields["company"] == "Globex" and fields["kind"] in ("thank_you", "follow_up")
-    assert text not in form  # the draft is not carried along
-    r = client.post("/log/record", data=fields)
-    assert r.status_code == 303
+    # the button submits the editor's form to the log (the draft goes along, to come back)
+    assert re.search(r'<button type="submit" form="check-form" formaction="/log/record"', html)
+    extra = dict(re.findall(r'<input type="hidden" form="check-form" name="([^"]+)" value="([^"]*)"', html))
+    assert extra["record_kind"] in ("thank_you", "follow_up")
+    data = {"csrf_token": tok, "text": text, "kind": "auto", "company": "Globex", **extra}
+    r = client.post("/log/record", data=data)
+    assert r.status_code == 200
+    page = r.get_data(as_text=True)
+    assert "Logged: sent " in page and "Your draft is still here" in page
+    assert re.search(r'<textarea id="text"[^>]*>\s*Dear Ms Lee,', page)       # kept
     rows = client.get("/log/export.json").get_json()["events"]
     assert rows[-1]["company"] == "Globex" and rows[-1]["direction"] == "sent"
+    assert rows[-1]["kind"] == extra["record_kind"]
     assert rows[-1]["note"] == "logged from the check page"
-    assert text not in json.dumps(rows)
+    assert text not in json.dumps(rows)                                        # not stored
+    # a form without the draft (an older page) still logs, then shows the log
+    r = client.post("/log/record", data={"csrf_token": tok, "company": "Globex", "kind": "follow_up"})
+    assert r.status_code == 303
+
+
+def test_no_logging_offered_on_dont_send(client):
+    add(client, company="Globex", kind="interview", channel="in_person", direction="received",
+        date="2026-11-02")
+    add(client, company="Globex", kind="thank_you", date="2026-11-03")
+    text = ("Dear Ms Lee,\n\nThank you again for the interview. I enjoyed meeting the team and "
+            "would be glad to send samples of my work.\n\nBest,\nSam")
+    html = client.post("/check", data={"csrf_token": token(client), "text": text, "kind": "thank_you",
+                                       "company": "Globex"}).get_data(as_text=True)
+    assert "verdict-dont_send" in html and "you already sent a thank-you note" in html
+    assert "I sent it today" not in html
+    assert "anyway" not in html       # no "send it today anyway" next to that error
 
 
 @pytest.mark.parametrize("fields,status", [
@@ -285,3 +320,75 @@ def test_unreadable_log_is_explained_and_check_still_works(tmp_path):
                                       "company": "Globex"})
     assert r.status_code == 400 and "contacts.db" in r.get_json()["error"]
     assert bad.read_bytes() == b"this is not a database" * 100  # left untouched
+
+
+def _event_id(client):
+    return client.get("/log/export.json").get_json()["events"][-1]["id"]
+
+
+def test_edit_an_entry(client):
+    add(client, company="Globex", kind="thank_you", date="2026-11-20", note="first")
+    eid = _event_id(client)
+    page = client.get(f"/log/{eid}/edit").get_data(as_text=True)
+    assert 'value="Globex"' in page and ">first</textarea>" in page
+    tok = token(client)
+    form = {"csrf_token": tok, "company": "Globex", "date": "2026-11-21", "channel": "letter",
+            "direction": "sent", "kind": "thank_you", "note": "by hand", "announced": "yes",
+            "announced_date": "2026-12-01"}
+    r = client.post(f"/log/{eid}/edit", data=form)
+    assert r.status_code == 303
+    row = client.get("/log/export.json").get_json()["events"][-1]
+    assert (row["date"], row["channel"], row["note"], row["announced_call"]) == \
+        ("2026-11-21", "letter", "by hand", "2026-12-01")
+    html = client.get("/log/").get_data(as_text=True)
+    assert "Saved: sent thank-you note (letter) with Globex" in html
+    assert "call announced for" in html
+    # the same validation as `followup log add`: a bad date is refused, nothing changes
+    r = client.post(f"/log/{eid}/edit", data=dict(form, date="31/31/2026", note="changed"))
+    assert r.status_code == 400 and "Date:" in r.get_data(as_text=True)
+    assert client.get("/log/export.json").get_json()["events"][-1]["note"] == "by hand"
+    # without the form's token: refused
+    assert client.post(f"/log/{eid}/edit", data=dict(form, csrf_token="")).status_code == 400
+    assert client.get("/log/999/edit").status_code == 404
+    assert client.post("/log/999/edit", data=form).status_code == 404
+
+
+def test_delete_an_entry_asks_first(client):
+    add(client, company="Globex", kind="thank_you", date="2026-11-20")
+    eid = _event_id(client)
+    page = client.get(f"/log/{eid}/delete").get_data(as_text=True)
+    assert "Delete this contact?" in page
+    assert len(client.get("/log/export.json").get_json()["events"]) == 1     # not yet
+    assert client.post(f"/log/{eid}/delete", data={}).status_code == 400      # no CSRF token
+    r = client.post(f"/log/{eid}/delete", data={"csrf_token": token(client)})
+    assert r.status_code == 303
+    assert client.get("/log/export.json").get_json()["events"] == []
+    assert "Deleted: sent thank-you note (email) with Globex" in client.get("/log/").get_data(as_text=True)
+    assert client.post(f"/log/{eid}/delete", data={"csrf_token": token(client)}).status_code == 404
+
+
+def test_announced_call_and_decision_date(client):
+    add(client, company="Globex", kind="interview", channel="in_person", direction="received",
+        date="2026-11-02")
+    add(client, company="Globex", kind="thank_you", date="2026-11-03", announced="yes")
+    assert client.get("/log/export.json").get_json()["events"][-1]["announced_call"] == "yes"
+    html = client.get("/log/").get_data(as_text=True)
+    assert "in person" in html and "in_person" not in html.split("<table", 1)[1].split("</table>")[0].replace('value="in_person"', "")
+    tok = token(client)
+    r = client.post("/log/employer", data={"csrf_token": tok, "company": "globex",
+                                           "decision_date": "2026-12-10", "person": "Ms Lee"})
+    assert r.status_code == 303
+    data = client.get("/log/export.json").get_json()
+    emp = data["employers"][0]
+    assert (emp["decision_date"], emp["person"]) == ("2026-12-10", "Ms Lee")
+    html = client.get("/log/").get_data(as_text=True)
+    assert "They said they would decide by" in html
+    # the same date rules as the CLI: an ambiguous date is explained, nothing is saved
+    r = client.post("/log/employer", data={"csrf_token": tok, "company": "Globex",
+                                           "decision_date": "03/04/2027"})
+    assert r.status_code == 400 and "ambiguous date" in r.get_data(as_text=True)
+    r = client.post("/log/employer", data={"csrf_token": tok, "company": "Globex", "clear_decision": "1"})
+    assert r.status_code == 303
+    assert client.get("/log/export.json").get_json()["employers"][0]["decision_date"] is None
+    assert client.post("/log/employer", data={"csrf_token": tok, "company": "Nobody"}).status_code == 404
+    assert client.post("/log/employer", data={"company": "Globex"}).status_code == 400

@@ -55,8 +55,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
 
+    from checker.contacts.dates import human
+    from checker.report import VERDICTS, plural
+
     from . import api, batch, checking, classes, log, pages, security
 
+    # One date format and right plurals on every page (as the CLI and the reports).
+    app.jinja_env.filters["human_date"] = human
+    app.jinja_env.filters["plural"] = lambda n, word, many=None: plural(int(n), word, many)
+    app.jinja_env.globals["verdicts"] = VERDICTS
     security.init_app(app)
     checking.init_app(app)
     app.register_blueprint(pages.bp)

@@ -3,8 +3,10 @@
 ``GET /batch/`` shows the upload form; ``POST /batch/`` takes a CSV or JSONL file, several
 draft files (.txt / .md / .eml / .docx), or a .zip of them, checks every draft (the same
 ``checker.batch`` code as ``followup batch``) and shows the report with two downloads: the
-CSV gradebook and the standalone HTML report.  Nothing is stored: the downloads are
-``data:`` links in the page itself, so they work with any number of server processes.
+CSV gradebook, the standalone HTML report, the handouts (one page a student, zipped) and the
+JSONL reports (to compare the next round with: the optional "compare" upload).  Nothing is
+stored: the downloads are ``data:`` links in the page itself, so they work with any number of
+server processes.
 
 Limits (config keys): ``BATCH_MAX_UPLOAD`` bytes per request (default 10 MiB; this route
 only, the rest of the app keeps ``MAX_CONTENT_LENGTH``), ``BATCH_MAX_DRAFTS`` drafts per
@@ -151,31 +153,56 @@ def _data_uri(mime: str, text: str, bom: bool = False) -> str:
     return f"data:{mime};charset=utf-8;base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def run_review(items: list[Item], kind: str, title: str) -> dict[str, Any]:
-    """Check the items once; return the page fragment, the two downloads and the summary."""
+def run_review(items: list[Item], kind: str, title: str, baseline=None) -> dict[str, Any]:
+    """Check the items once; return the page fragment, the downloads (the CSV gradebook, the
+    HTML report, the handouts zip, the JSONL reports for comparing the next round) and the
+    summary.  ``baseline``: a first round's reports (``checker.batch.compare.Baseline``)."""
+    import zipfile
+
     from checker.batch import Summary, process
+    from checker.batch.handouts import HandoutWriter
     from checker.batch.htmlreport import HtmlWriter
-    from checker.batch.writers import CsvWriter
+    from checker.batch.writers import CsvWriter, JsonlWriter
 
     from .checking import check_config
 
     config = check_config()
     summary = Summary()
     csv_out, html_out, fragment = io.StringIO(newline=""), io.StringIO(), io.StringIO()
+    jsonl_out, zip_out = io.StringIO(), io.BytesIO()
     sources = sorted({i.where.split(":")[0].split("/")[0] for i in items if i.where})
-    writers = [CsvWriter(csv_out), HtmlWriter(html_out, summary, title=title or "Class review",
-                                              inputs=sources)]
-    for result in process(items, jobs=1, config=config, kind=parse_kind(kind)):
-        summary.add(result)
+    title = title or "Class review"
+    with zipfile.ZipFile(zip_out, "w", zipfile.ZIP_DEFLATED) as zf:
+        writers = [CsvWriter(csv_out, baseline=baseline),
+                   HtmlWriter(html_out, summary, title=title, inputs=sources, baseline=baseline),
+                   HandoutWriter(zf, title=title, baseline=baseline), JsonlWriter(jsonl_out)]
+        for result in process(items, jobs=1, config=config, kind=parse_kind(kind)):
+            summary.add(result)
+            for w in writers:
+                w.write(result)
+        writers[1].body_to(fragment)
         for w in writers:
-            w.write(result)
-    writers[1].body_to(fragment)
-    for w in writers:
-        w.close()
+            w.close()
     return {"summary": summary, "report_html": fragment.getvalue(),
             "csv_uri": _data_uri("text/csv", csv_out.getvalue(), bom=True),
             "html_uri": _data_uri("text/html", html_out.getvalue()),
+            "handouts_uri": "data:application/zip;base64,"
+                            + base64.b64encode(zip_out.getvalue()).decode("ascii"),
+            "jsonl_uri": _data_uri("application/x-ndjson", jsonl_out.getvalue()),
             "filename": _filename(title)}
+
+
+def read_baseline(upload):
+    """The optional first round's reports (the "compare" file); None when none was sent."""
+    from checker.batch.compare import Baseline, BaselineError
+
+    if upload is None or not upload.filename:
+        return None
+    name = _base(upload.filename)
+    try:
+        return Baseline.parse(io.BytesIO(upload.read()), name)
+    except BaselineError as exc:
+        raise UploadError(str(exc).replace("--compare ", "Compare: ")) from None
 
 
 def _filename(title: str) -> str:
@@ -193,8 +220,9 @@ def index():
 def review():
     form = _form()
     try:
+        baseline = read_baseline(request.files.get("compare"))
         items = upload_items(request.files.getlist("files"))
-        result = run_review(items, form["kind"], form["title"])
+        result = run_review(items, form["kind"], form["title"], baseline)
     except InputError as exc:
         return _page(exc.status, form=form, error=exc.message)
     return _page(200, form=form, review=result)

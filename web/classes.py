@@ -50,9 +50,9 @@ from checker.classes import db, exports, tokens
 from checker.classes.compare import changes
 from checker.classes.model import ClassError, ClassInfo, local_date, now_utc
 from checker.classes.roster import read_roster
-from checker.contacts.dates import DateError, parse_date
+from checker.contacts.dates import DateError, human, parse_date
 from checker.kinds import KINDS, NOUN, TITLE
-from checker.report import ELEMENTS, VERDICTS
+from checker.report import ELEMENTS, VERDICT_RANK, VERDICTS
 
 from .checking import normalise_text, run_check
 from .errors import InputError, size_text
@@ -85,7 +85,8 @@ COLUMNS = {"name": "Student", "versions": "Versions", "verdict": "Latest verdict
            "errors": "Errors", "warnings": "Warnings", "missing": "Missing elements",
            "pressure": "Pressure", "hostility": "Hostility", "last": "Last sent"}
 FILTERS = {"all": "Everyone", "submitted": "Submitted", "waiting": "Not submitted yet",
-           "revise": "To revise", "ready": "Ready to send", "errors": "With errors"}
+           "dont_send": VERDICTS["dont_send"].title, "revise": VERDICTS["revise"].title,
+           "ready": VERDICTS["ready"].title, "errors": "With errors"}
 
 
 # -- set-up ------------------------------------------------------------------------------------
@@ -264,14 +265,9 @@ def _forget(info: ClassInfo) -> None:
 # -- helpers for templates ---------------------------------------------------------------------
 
 def when(stamp: str | None) -> str:
-    """A stored UTC time as the server's local "27 Nov 14:05"."""
-    if not stamp:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(stamp).astimezone()
-    except ValueError:
-        return stamp
-    return f"{moment.day} {moment:%b %H:%M}"
+    """A stored UTC time as the server's local "27 Nov 14:05" (``checker.contacts.dates.human``,
+    the app's one date format)."""
+    return human(stamp)
 
 
 @bp.app_template_filter("class_when")
@@ -289,7 +285,7 @@ def external(endpoint: str, **values: Any) -> str:
 
 
 def _day(d: dt.date) -> str:
-    return f"{d.day} {d:%B %Y}"
+    return human(d)
 
 
 def _common(info: ClassInfo) -> dict[str, Any]:
@@ -502,7 +498,8 @@ def _level_rank(level: str | None) -> int:
 _SORT_KEYS = {
     "name": lambda r: (r["name"].casefold(),),
     "versions": lambda r: (r["versions"],),
-    "verdict": lambda r: ({"revise": 0, "ready": 1}.get(r["verdict"], -1),),
+    # worst first: don't send, revise, ready (a version stored before three verdicts: revise)
+    "verdict": lambda r: (VERDICT_RANK.get(r["verdict"], -1) if r["versions"] else 9,),
     "errors": lambda r: (-1 if r["errors"] is None else r["errors"],),
     "warnings": lambda r: (-1 if r["warnings"] is None else r["warnings"],),
     "missing": lambda r: (len(r["missing"]) if r["versions"] else -1,),
@@ -514,6 +511,7 @@ _FILTER = {
     "all": lambda r: True,
     "submitted": lambda r: r["versions"] > 0,
     "waiting": lambda r: r["versions"] == 0,
+    "dont_send": lambda r: r["verdict"] == "dont_send",
     "revise": lambda r: r["verdict"] == "revise",
     "ready": lambda r: r["verdict"] == "ready",
     "errors": lambda r: bool(r["errors"]),
@@ -602,7 +600,7 @@ def versions(token: str, student_id: int):
     for i, sub in enumerate(subs):
         columns.append({
             "sub": sub,
-            "card": render_card(exports.result_for(sub), sub.version),
+            "card": render_card(exports.result_for(sub), sub.version, open=True),
             "changes": changes(subs[i - 1].data, sub.data) if i else None,
         })
     overall = changes(subs[0].data, subs[-1].data) if len(subs) > 1 else None

@@ -14,16 +14,15 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, redirect,
                    render_template, request, url_for)
 
 from checker.contacts import csvio, db
-from checker.contacts.dates import parse_date
-from checker.contacts.model import (CHANNELS, DIRECTIONS, KINDS, ContactLogError,
-                                    NoDatabase)
+from checker.contacts.dates import human, parse_date
+from checker.contacts.model import (CHANNEL_LABELS, CHANNELS, DIRECTIONS, KIND_LABELS, KINDS,
+                                    STYLES, ContactLogError, NoDatabase, iso)
 from checker.contacts.next import next_step as contacts_next_step
-from checker.contacts.service import parse_announced, record_sent
+from checker.contacts.service import parse_announced, parse_entry, record_sent
 from checker.kinds import KindError, parse_kind
 
 bp = Blueprint("log", __name__, url_prefix="/log")
 
-MAX_NOTE = 2000
 
 
 def get_conn(create: bool = False):
@@ -65,6 +64,12 @@ def next_step(conn, company: str, today: dt.date) -> dict[str, Any] | None:
         return None
 
 
+def employer_for(company: str):
+    """The employer as logged (``checker.contacts.model.Employer``), or None."""
+    conn = get_conn()
+    return db.get_employer(conn, company) if conn is not None else None
+
+
 def next_step_for(company: str) -> dict[str, Any] | None:
     """The next step with ``company`` from the app's log (None without a log or employer)."""
     conn = get_conn()
@@ -79,21 +84,58 @@ def _step_view(result: Any) -> dict[str, Any] | None:
     if not isinstance(result, dict):
         result = result.to_dict() if hasattr(result, "to_dict") else vars(result)
     step = result.get("sentence") or result.get("step") or result.get("action") or ""
-    when = result.get("earliest") or result.get("date")
+    # One date a step: the deadline of a step that has one ("by 4 Dec"), else its first day.
+    due = result.get("due")
+    when = due or result.get("earliest") or result.get("date")
     why = result.get("why") or "; ".join(result.get("reasons") or [])
-    label = str(when) if when else None
+    label = None
     if when:
-        try:
-            label = dt.date.fromisoformat(str(when)[:10]).strftime("%A %-d %B %Y")
-        except ValueError:
-            pass
+        label = ("by " if due else "on or after ") + human(str(when))
     return {"step": str(step), "date": str(when) if when else None, "date_label": label,
             "why": str(why),
             "action": result.get("action"), "channel": result.get("channel")}
 
 
 def _form_options():
-    return {"channels": CHANNELS, "directions": DIRECTIONS, "kinds": KINDS}
+    return {"channels": CHANNELS, "directions": DIRECTIONS, "kinds": KINDS,
+            "channel_labels": CHANNEL_LABELS, "kind_labels": KIND_LABELS}
+
+
+_FIELDS = ("company", "date", "channel", "direction", "kind", "note", "announced",
+           "announced_date")
+
+
+def _blank_form(company: str = "") -> dict[str, str]:
+    return {"company": company, "date": dt.date.today().isoformat(), "channel": "email",
+            "direction": "sent", "kind": "thank_you", "note": "", "announced": "",
+            "announced_date": ""}
+
+
+def _event_form(event) -> dict[str, str]:
+    announced = event.announced_call or ""
+    return {"company": event.company, "date": iso(event.when), "channel": event.channel,
+            "direction": event.direction, "kind": event.kind, "note": event.note,
+            "announced": "yes" if announced else "",
+            "announced_date": announced if announced not in ("", "yes") else ""}
+
+
+def _posted() -> dict[str, str]:
+    return {k: (request.form.get(k) or "").strip() for k in _FIELDS}
+
+
+def _entry(form: dict[str, str]):
+    """The posted contact, checked as ``followup log add`` checks it
+    (``checker.contacts.service.parse_entry``); raises ``ContactLogError``."""
+    announced = form["announced_date"] or ("yes" if form["announced"] else None)
+    return parse_entry(form["company"], form["date"], form["channel"], form["direction"],
+                       form["kind"], form["note"], announced)
+
+
+def _error_text(exc: Exception) -> str:
+    field, sep, why = str(exc).partition(": ")
+    if sep and field in ("company", "date", "note", "announced call"):
+        return f"{field[:1].upper()}{field[1:]}: {why}."
+    return str(exc)
 
 
 def _page(status: int = 200, form: dict[str, str] | None = None,
@@ -107,14 +149,14 @@ def _page(status: int = 200, form: dict[str, str] | None = None,
             mine = [e for e in events if e.employer_id == emp.id]
             employers.append({
                 "company": emp.company, "person": emp.person, "events": len(mine),
+                "style": emp.style, "decision_date": emp.decision_date,
                 "last": mine[-1] if mine else None,
                 "next": next_step(conn, emp.company, today),
             })
-    form = form or {"company": request.args.get("company", ""), "date": today.isoformat(),
-                    "channel": "email", "direction": "sent", "kind": "thank_you", "note": ""}
+    form = form or _blank_form(request.args.get("company", ""))
     return render_template("log.html", events=list(reversed(events)), employers=employers,
                            form=form, errors=errors or [], import_errors=import_errors or [],
-                           today=today, **_form_options()), status
+                           today=today, styles=STYLES, **_form_options()), status
 
 
 @bp.get("/")
@@ -124,30 +166,110 @@ def index():
 
 @bp.post("/add")
 def add():
-    form = {k: (request.form.get(k) or "").strip() for k in
-            ("company", "date", "channel", "direction", "kind", "note")}
-    errors = []
-    when = None
-    if not form["company"]:
-        errors.append("Company: enter the employer's name.")
+    form = _posted()
     try:
-        when = parse_date(form["date"] or dt.date.today().isoformat())
-    except ContactLogError as exc:
-        errors.append(f"Date: {exc}")
-    if len(form["note"]) > MAX_NOTE:
-        errors.append(f"Note: at most {MAX_NOTE:,} characters.")
-    if not errors:
-        try:
-            db.validate_event(form["channel"], form["direction"], form["kind"])
-            event = db.add_event(get_conn(create=True), form["company"], when, form["channel"],
-                                 form["direction"], form["kind"], form["note"])
-        except ContactLogError as exc:
-            errors.append(str(exc))
+        entry = _entry(form)
+        conn = get_conn(create=True)
+        if entry.direction == "sent":
+            event = record_sent(entry.company, kind=entry.kind, when=entry.when,
+                                channel=entry.channel, announced_call=entry.announced_call,
+                                note=entry.note, conn=conn).event
         else:
-            flash(f"Logged: {event.kind.replace('_', ' ')} ({event.channel}, {event.direction}) "
-                  f"with {event.company} on {event.day.isoformat()}.")
-            return redirect(url_for("log.index"), code=303)
-    return _page(400, form=form, errors=errors)
+            event = db.add_event(conn, entry.company, entry.when, entry.channel,
+                                 entry.direction, entry.kind, entry.note, entry.announced_call)
+    except ContactLogError as exc:
+        return _page(400, form=form, errors=[_error_text(exc)])
+    flash(f"Logged: {event.describe()} with {event.company} on {human(event.when)}.")
+    return redirect(url_for("log.index"), code=303)
+
+
+def _event_or_404(event_id: int):
+    conn = get_conn()
+    event = db.get_event(conn, event_id) if conn is not None else None
+    if event is None:
+        abort(404, description=f"No contact #{event_id} in the log.")
+    return event
+
+
+def _edit_page(event, form: dict[str, str], errors: list[str] | None = None, status: int = 200):
+    return render_template("log_edit.html", event=event, form=form, errors=errors or [],
+                           **_form_options()), status
+
+
+@bp.get("/<int:event_id>/edit")
+def edit(event_id: int):
+    event = _event_or_404(event_id)
+    return _edit_page(event, _event_form(event))
+
+
+@bp.post("/<int:event_id>/edit")
+def update(event_id: int):
+    event = _event_or_404(event_id)
+    form = _posted()
+    try:
+        entry = _entry(form)
+        new = db.update_event(get_conn(), event_id, entry.company, entry.when, entry.channel,
+                              entry.direction, entry.kind, entry.note, entry.announced_call)
+    except ContactLogError as exc:
+        return _edit_page(event, form, [_error_text(exc)], 400)
+    if new is None:   # deleted meanwhile
+        abort(404, description=f"No contact #{event_id} in the log.")
+    flash(f"Saved: {new.describe()} with {new.company} on {human(new.when)}.")
+    return redirect(url_for("log.index") + f"#event-{new.id}", code=303)
+
+
+@bp.get("/<int:event_id>/delete")
+def confirm_delete(event_id: int):
+    """Deleting asks first (a plain page, so it works without JavaScript)."""
+    return render_template("log_delete.html", event=_event_or_404(event_id))
+
+
+@bp.post("/<int:event_id>/delete")
+def delete(event_id: int):
+    event = _event_or_404(event_id)
+    db.delete_event(get_conn(), event_id)
+    flash(f"Deleted: {event.describe()} with {event.company} on {human(event.when)}.")
+    return redirect(url_for("log.index"), code=303)
+
+
+@bp.post("/employer")
+def employer():
+    """An employer's details: the date they said they would decide by, the contact person,
+    their style.  Checked as ``followup log employer``."""
+    company = " ".join((request.form.get("company") or "").split())
+    conn = get_conn()
+    if not company or conn is None or db.get_employer(conn, company) is None:
+        abort(404, description="No such employer in the log; add a contact with them first.")
+    fields: dict[str, Any] = {}
+    errors = []
+    decision = (request.form.get("decision_date") or "").strip()
+    if decision:
+        try:
+            day = parse_date(decision, relative=True)
+            fields["decision_date"] = day.date() if isinstance(day, dt.datetime) else day
+        except ContactLogError as exc:
+            errors.append(f"Decision date: {exc}.")
+    person = " ".join((request.form.get("person") or "").split())
+    if person:
+        if len(person) > 200:
+            errors.append("Contact person: at most 200 characters.")
+        fields["person"] = person[:200]
+    style = request.form.get("style") or ""
+    if style:
+        if style not in STYLES:
+            errors.append(f"Style: one of {', '.join(STYLES)}.")
+        fields["style"] = style
+    if errors:
+        return _page(400, errors=errors)
+    try:
+        emp = db.set_employer(conn, company, clear_decision=request.form.get("clear_decision") == "1",
+                              **fields)
+    except ContactLogError as exc:
+        return _page(400, errors=[str(exc)])
+    said = (f"they decide by {human(emp.decision_date)}" if emp.decision_date
+            else "no decision date")
+    flash(f"Saved {emp.company}: {said}" + (f", contact {emp.person}" if emp.person else "") + ".")
+    return redirect(url_for("log.index"), code=303)
 
 
 @bp.post("/record")
@@ -158,7 +280,9 @@ def record():
     if not company:
         abort(400, description="Pick an employer before logging the message.")
     try:
-        kind = parse_kind(request.form.get("kind")) or "follow_up"
+        # From the check page's form: the kind the check read ("record_kind"); the form's own
+        # "kind" is the selector, possibly "auto".
+        kind = parse_kind(request.form.get("record_kind") or request.form.get("kind")) or "follow_up"
     except KindError as exc:
         abort(400, description=exc.message)
     try:
@@ -167,9 +291,17 @@ def record():
                             note="logged from the check page", conn=get_conn(create=True)).event
     except ContactLogError as exc:
         abort(400, description=str(exc))
-    flash(f"Logged: {event.kind.replace('_', ' ')} (email, sent) with {event.company} on "
-          f"{event.day.isoformat()}.")
-    return redirect(url_for("log.index"), code=303)
+    logged = (f"Logged: {event.describe()} to {event.company} on {human(event.day)}. "
+              f"Your draft is still here to copy; it was not stored.")
+    if "text" not in request.form:      # an older form without the draft: go to the log
+        flash(logged)
+        return redirect(url_for("log.index"), code=303)
+    # The check page again, with the draft in the editor (it was posted, never stored).
+    from .pages import page
+
+    form = {"text": request.form.get("text", ""), "kind": request.form.get("kind", "auto"),
+            "company": company}
+    return page(form, notice=logged)
 
 
 @bp.post("/import")

@@ -10,7 +10,7 @@ memory does not grow with the number of drafts.  See ``docs/batch.md``.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator, TextIO
+from typing import Any, Callable, Iterable, Iterator
 
 from .readers import Item, iter_inputs, read_blob, read_csv, read_jsonl
 from .runner import Result, process
@@ -21,11 +21,13 @@ __all__ = ["Item", "Result", "Summary", "COLUMNS", "FORMATS", "iter_inputs", "re
            "read_csv", "read_jsonl", "process", "review", "facts", "writer_for"]
 
 
-def review(items: Iterable[Item], out: TextIO, fmt: str = "jsonl", *, jobs: int = 1,
+def review(items: Iterable[Item], out: Any, fmt: str = "jsonl", *, jobs: int = 1,
            config=None, kind: str | None = None,
            progress: Callable[[Iterator[Result]], Iterator[Result]] | None = None,
            **writer_options: Any) -> Summary:
-    """Check every item and write the report in ``fmt`` to ``out``; return the summary."""
+    """Check every item and write the report in ``fmt`` to ``out`` (a text stream; the
+    folder for ``handouts``); return the summary.  ``writer_options``: ``title``, ``inputs``,
+    ``baseline`` (a ``compare.Baseline``: ``--compare``)."""
     summary = Summary()
     writer = writer_for(fmt, out, summary, **writer_options)
     results = process(items, jobs=jobs, config=config, kind=kind)

@@ -68,3 +68,33 @@ def share_bars(rows: list[tuple[str, int, int]], *, title: str, colour: str = "#
         parts.append(f'<text x="{label_w + plot_w + 6}" y="{y + 16}" font-size="12">{escape(text)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def before_after(groups: list[tuple[str, int, int]], *, title: str, width: int = 680,
+                 colours: tuple[str, str] = ("#9aa7b8", "#2f6fb0")) -> str:
+    """Paired horizontal bars, one pair a row: ``(label, before, after)``; each bar carries
+    its count, and a legend names the two."""
+    row_h, label_w, right = 40, 300, 40
+    top = 22
+    height = top + row_h * max(1, len(groups)) + 4
+    plot_w = width - label_w - right
+    peak = max([1] + [max(b, a) for _, b, a in groups])
+    desc = "; ".join(f"{lab}: {b} before, {a} now" for lab, b, a in groups)
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}" xmlns="http://www.w3.org/2000/svg">',
+             f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
+             f'<rect x="{label_w}" y="4" width="12" height="10" fill="{colours[0]}"/>'
+             f'<text x="{label_w + 16}" y="13" font-size="12">round 1</text>'
+             f'<rect x="{label_w + 90}" y="4" width="12" height="10" fill="{colours[1]}"/>'
+             f'<text x="{label_w + 106}" y="13" font-size="12">now</text>']
+    for i, (lab, b, a) in enumerate(groups):
+        y = top + i * row_h
+        parts.append(f'<text x="0" y="{y + 21}" font-size="12">{escape(lab)}</text>')
+        for j, (value, colour) in enumerate(((b, colours[0]), (a, colours[1]))):
+            w = plot_w * value / peak
+            yy = y + 3 + j * 16
+            if value:
+                parts.append(f'<rect x="{label_w}" y="{yy}" width="{w:.1f}" height="14" fill="{colour}"/>')
+            parts.append(f'<text x="{label_w + w + 4:.1f}" y="{yy + 11}" font-size="11">{value}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

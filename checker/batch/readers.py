@@ -77,13 +77,32 @@ def size_limit(name: str) -> int:
 
 # -- single drafts -----------------------------------------------------------------------
 
+#: What a file named .docx really is, by its first bytes, and how to make it a .docx.
+_NOT_DOCX = (
+    (b"\xd0\xcf\x11\xe0", "it is an old Word 97-2003 document (.doc) with a .docx name; open it "
+                          "in Word and choose Save As, Word Document (.docx)"),
+    (b"%PDF", "it is a PDF with a .docx name; copy the note into a Word document and save it "
+              "as Word Document (.docx)"),
+    (b"{\\rtf", "it is a Rich Text (.rtf) file with a .docx name; open it in Word and choose "
+                "Save As, Word Document (.docx)"),
+)
+
+
+def _not_docx(data: bytes) -> str:
+    for magic, why in _NOT_DOCX:
+        if data.startswith(magic):
+            return why
+    return ("not a Word document, though named .docx; open it in Word and choose Save As, "
+            "Word Document (.docx), or save the note as Plain Text (.txt)")
+
+
 def docx_text(data: bytes) -> str:
     """The paragraphs of a Word document as plain text.  Raises ValueError (one line)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             safezip.inspect(zf, safezip.DOCX_LIMITS)
     except zipfile.BadZipFile:
-        raise ValueError("unreadable .docx: not a Word document (save it as .docx or .txt)") from None
+        raise ValueError(f"unreadable .docx: {_not_docx(data)}") from None
     except safezip.UnsafeZip as exc:
         raise ValueError(f"unreadable .docx: {exc}") from None
     try:
@@ -91,7 +110,9 @@ def docx_text(data: bytes) -> str:
         document = docx.Document(io.BytesIO(data))
         paras = [p.text for p in document.paragraphs]
     except Exception as exc:  # python-docx raises many kinds on a damaged file
-        raise ValueError(f"unreadable .docx: damaged or not a Word document ({type(exc).__name__})") from None
+        raise ValueError(f"unreadable .docx: damaged or not a Word document ({type(exc).__name__}); "
+                         "open it in Word and choose Save As, Word Document (.docx), or copy "
+                         "the note into a new document") from None
     # One paragraph is one line; a document without blank paragraphs gets blank lines
     # between paragraphs, as an email would have.
     sep = "\n" if any(not p.strip() for p in paras) else "\n\n"
@@ -135,6 +156,9 @@ def draft_item(name: str, data: bytes, id: Any = None, where: str | None = None)
             text = eml_text(data)
         else:
             text = textprep.decode(data)
+    except textprep.BinaryInput as exc:
+        return Item(id, error=f"{exc}: this file is not a note in text form (a picture, a PDF "
+                              f"or a program?); save the note as .txt or .docx", where=where)
     except ValueError as exc:
         return Item(id, error=str(exc).splitlines()[0], where=where)
     return Item(id, text=text, where=where)
@@ -299,12 +323,22 @@ def read_blob(name: str, data: bytes, id: Any = None) -> Iterator[Item]:
         yield unsupported(name, id)
 
 
+#: How to turn a file of another type into one the review reads.
+_CONVERT = {
+    ".doc": "an old Word document: open it in Word and choose Save As, Word Document (.docx)",
+    ".rtf": "open it in Word and choose Save As, Word Document (.docx)",
+    ".odt": "in LibreOffice choose Save As, Word 2007-365 (.docx)",
+    ".pages": "in Pages choose File, Export To, Word (.docx)",
+    ".pdf": "copy the note into a Word document or a text file and save it as .docx or .txt",
+}
+
+
 def unsupported(name: str, id: Any = None) -> Item:
     ext = extension(name) or "(no extension)"
-    hint = " (save it as .docx)" if ext in (".doc", ".rtf", ".odt", ".pages") else \
-        " (save it as .txt)" if ext == ".pdf" else ""
+    how = _CONVERT.get(ext, "save the note as .txt or .docx")
     return Item(id if id is not None else student_id(name), where=name,
-                error=f"unsupported file type {ext}{hint}; use .txt, .md, .eml or .docx")
+                error=f"unsupported file type {ext}: {how} (the review reads .txt, .md, .eml "
+                      f"and .docx)")
 
 
 def read_file(path: str, id: Any = None, *, in_folder: bool = False) -> Iterator[Item]:

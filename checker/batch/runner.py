@@ -71,7 +71,9 @@ def _unchecked_reason(report: Report) -> str | None:
         return None
     for f in report.findings:
         if f.rule.startswith("input."):
-            return report.notes[0] if report.notes else f.message
+            reason = report.notes[0] if report.notes else f.message
+            # what to do about it, for the student whose file it is
+            return f"{reason}; {f.suggestion[:1].lower()}{f.suggestion[1:]}" if f.suggestion else reason
     return None
 
 

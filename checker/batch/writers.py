@@ -15,15 +15,19 @@ import csv
 import json
 from typing import Any, TextIO
 
-from ..report import ELEMENT_KEYS
+from ..report import ELEMENT_KEYS, ELEMENTS
+from ..rules import label_for
 from .summary import Summary, facts
 
-FORMATS = ("jsonl", "csv", "html")
+FORMATS = ("jsonl", "csv", "html", "handouts")
 
-COLUMNS = ("id", "status", "error", "kind", "verdict", "words", "sentences", "grade",
-           "length_verdict", "politeness_score", "politeness_label", "desperation_level",
-           "desperation_signals", *ELEMENT_KEYS, "errors", "warnings",
-           "suggestions", "findings", "rules", "input")
+COLUMNS = ("id", "status", "error", "kind", "verdict", "send_verdict", "words", "sentences",
+           "grade", "length_verdict", "politeness_score", "politeness_label",
+           "desperation_level", "desperation_signals", "hostility_level", "hostility_signals",
+           *ELEMENT_KEYS, "errors", "warnings", "suggestions", "findings", "rules", "problems",
+           "input")
+#: With ``--compare``: each student's change since the first round.
+COMPARE_COLUMNS = ("previous_verdict", "fixed", "new_problems", "elements_added")
 
 # Cells a spreadsheet would run as a formula (CSV injection); they get a leading quote.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -76,29 +80,51 @@ def gradebook_row(result) -> dict[str, Any]:
     for f in data.get("findings") or []:
         seen.setdefault(f["rule"], None)
     row["rules"] = " ".join(seen)
+    # the same, for people: each rule's plain label
+    row["problems"] = safe_cell("; ".join(label_for(rule) for rule in seen))
     return row
 
 
 class CsvWriter:
-    def __init__(self, out: TextIO, summary: Summary | None = None):
+    def __init__(self, out: TextIO, summary: Summary | None = None, *, baseline=None):
         self.out = out
-        self.writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        self.baseline = baseline
+        self.writer = csv.DictWriter(out, fieldnames=COLUMNS + (COMPARE_COLUMNS if baseline
+                                                                 is not None else ()))
         self.writer.writeheader()
 
     def write(self, result) -> None:
-        self.writer.writerow(gradebook_row(result))
+        row = gradebook_row(result)
+        if self.baseline is not None:
+            row.update({c: "" for c in COMPARE_COLUMNS})
+            if result.ok:
+                from .compare import change
+
+                ch = change(self.baseline.get(result.id), result.data())
+                labels = {e.key: e.short for e in ELEMENTS}
+                row.update(previous_verdict=ch.before or "", fixed=len(ch.fixed) if not ch.new else "",
+                           new_problems=len(ch.added) if not ch.new else "",
+                           elements_added=safe_cell("; ".join(labels[k] for k in ch.elements_added)))
+        self.writer.writerow(row)
 
     def close(self) -> None:
         self.out.flush()
 
 
-def writer_for(fmt: str, out: TextIO, summary: Summary, **options: Any):
+def writer_for(fmt: str, out: Any, summary: Summary, **options: Any):
+    """The writer of ``fmt``; ``out`` is a text stream (a folder for ``handouts``).  Options:
+    ``title``, ``inputs`` (html, handouts) and ``baseline`` (``--compare``: csv, html,
+    handouts)."""
     if fmt == "jsonl":
         return JsonlWriter(out, summary)
     if fmt == "csv":
-        return CsvWriter(out, summary)
+        return CsvWriter(out, summary, baseline=options.get("baseline"))
     if fmt == "html":
         from .htmlreport import HtmlWriter
 
         return HtmlWriter(out, summary, **options)
+    if fmt == "handouts":
+        from .handouts import HandoutWriter
+
+        return HandoutWriter(out, summary, **options)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

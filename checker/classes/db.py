@@ -610,7 +610,8 @@ def add_submission(conn: sqlite3.Connection, class_id: int, student_id: int, dra
             "INSERT INTO submissions (class_id, student_id, version, draft, checked_text, report, "
             "verdict, errors, warnings, suggestions, missing, desperation, hostility, words, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (class_id, student_id, version, draft, checked, payload, f["verdict"], f["errors"],
+            (class_id, student_id, version, draft, checked, payload,
+             f["send_verdict"] or f["verdict"], f["errors"],
              f["warnings"], f["suggestions"], " ".join(f["missing"]), f["desperation_level"],
              f["hostility_level"], f["words"], _stamp(moment))).lastrowid
     sub = get_submission(conn, class_id, sub_id)

@@ -5,8 +5,9 @@
   and ``submitted_at`` after the id.
 * ``write_csv``: the gradebook, one row per student with their latest version: the batch
   gradebook's columns (``checker.batch.writers.gradebook_row``, CSV-injection guard
-  included) and the class columns ``versions``, ``first_submitted``, ``last_submitted``,
-  ``hostility_level``, ``email``; a student on the roster who has not submitted has
+  included: ``send_verdict``, ``hostility_level``, ``problems`` ...) and the class columns
+  ``versions``, ``first_submitted``, ``last_submitted``, ``email``; a student on the roster
+  who has not submitted has
   ``status`` ``not submitted``.
 * ``write_html``: the batch HTML report (``HtmlWriter``) of the latest versions.
 * ``write_handouts``: a zip with one standalone HTML page per student: their latest version
@@ -28,13 +29,16 @@ from ..batch.readers import Item
 from ..batch.runner import Result
 from ..batch.summary import Summary
 from ..batch.writers import COLUMNS, JsonlWriter, gradebook_row, safe_cell
+from ..contacts.dates import human
 from ..kinds import NOUN as KIND_NOUN
+from ..report import VERDICTS
 from . import db
 from .compare import changes
 from .model import ClassInfo, Submission
 
 FORMATS = ("jsonl", "csv", "html")
-CLASS_COLUMNS = ("versions", "first_submitted", "last_submitted", "hostility_level", "email")
+# (``hostility_level`` is a gradebook column of its own now: the report's level, as here.)
+CLASS_COLUMNS = ("versions", "first_submitted", "last_submitted", "email")
 GRADEBOOK_COLUMNS = (*COLUMNS, *CLASS_COLUMNS)
 
 
@@ -87,7 +91,6 @@ def write_csv(conn, info: ClassInfo, out: TextIO) -> int:
         cells.update(versions=row["versions"],
                      first_submitted=first.created_at if first else "",
                      last_submitted=last.created_at if last else "",
-                     hostility_level=safe_cell(row["hostility"] or ""),
                      email=safe_cell(row["email"] or ""))
         writer.writerow(cells)
         n += 1
@@ -98,7 +101,7 @@ def write_csv(conn, info: ClassInfo, out: TextIO) -> int:
 def write_html(conn, info: ClassInfo, out: TextIO) -> int:
     summary = Summary()
     writer = HtmlWriter(out, summary, title=info.title,
-                        inputs=[f"latest versions, due {info.due.isoformat()}"])
+                        inputs=[f"latest versions, due {human(info.due, with_year=True)}"])
     n = 0
     for _, last in db.first_and_latest(conn, info.id):
         result = result_for(last)
@@ -107,6 +110,11 @@ def write_html(conn, info: ClassInfo, out: TextIO) -> int:
         n += 1
     writer.close()
     return n
+
+
+def _verdict_word(f: dict[str, Any]) -> str:
+    verdict = f.get("send_verdict") or f.get("verdict")
+    return VERDICTS[verdict].short if verdict in VERDICTS else str(verdict or "")
 
 
 def slug(name: str) -> str:
@@ -122,8 +130,8 @@ def render_handout(info: ClassInfo, subs: list[Submission]) -> str:
     if len(subs) > 1:
         ch = changes(first.data, last.data)
         rows = "".join(
-            f"<tr><td>{s.version}</td><td>{escape(s.created_at)}</td>"
-            f"<td>{escape(str(s.facts.get('verdict') or ''))}</td>"
+            f"<tr><td>{s.version}</td><td>{escape(human(s.created_at))}</td>"
+            f"<td>{escape(_verdict_word(s.facts))}</td>"
             + "".join(f'<td class="num">{s.facts[k]}</td>' for k in ("errors", "warnings", "suggestions"))
             + "</tr>" for s in subs)
         heads = "".join(f'<th scope="col"{cls}>{h}</th>' for h, cls in (
@@ -138,7 +146,7 @@ def render_handout(info: ClassInfo, subs: list[Submission]) -> str:
                 f'<li><span class="sev {escape(f["severity"])}">{escape(f["severity"])}</span> '
                 f'{escape(f["message"])}</li>' for f in ch.fixed) + "</ul>")
     parts.append("<h2>Your latest version</h2>")
-    parts.append(render_card(result_for(last), 1))
+    parts.append(render_card(result_for(last), 1, open=True))
     kind = escape(KIND_NOUN.get(info.kind, info.kind))
     return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -147,7 +155,7 @@ def render_handout(info: ClassInfo, subs: list[Submission]) -> str:
             f"<style>{PAGE_CSS}{stylesheet()}</style>\n</head>\n<body>\n<div class=\"br\">\n"
             f"<header class=\"page\"><h1>{name}</h1><p class=\"meta\">{escape(info.title)} &middot; "
             f"{kind} &middot; {len(subs)} version{'s' if len(subs) != 1 else ''} &middot; "
-            f"{dt.date.today().isoformat()}</p></header>\n"
+            f"{human(dt.date.today(), with_year=True)}</p></header>\n"
             + "".join(parts) + "\n</div>\n</body>\n</html>\n")
 
 

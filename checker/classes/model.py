@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
-from ..report import Finding, Report
+from ..report import META_KEYS, Finding, Report
 
 #: Keys of ``Report.to_dict()`` that are not check sections.
-_NOT_SECTIONS = frozenset({"schema", "verdict", "kind", "findings", "counts", "notes", "source"})
+_NOT_SECTIONS = META_KEYS
 
 
 class ClassError(InputError):

@@ -3,9 +3,11 @@
 INPUT is a folder of drafts (.txt / .md / .eml / .docx), a CSV (id or student column, text
 column), a JSONL file (``id``, ``text``, optional ``kind``), a single draft file, or ``-``
 (JSONL on stdin).  The report goes to ``--out`` or stdout: ``jsonl`` (one report JSON per line
-with its ``"id"``), ``csv`` (a gradebook row per student) or ``html`` (class summary and a card
-per student).  Exit codes: 0 all good, 1 some drafts have error-level findings, 3 some inputs
-were unreadable (listed in the report), 2 usage.
+with its ``"id"``), ``csv`` (a gradebook row per student), ``html`` (the roster, a folded card
+per student, the class summary) or ``handouts`` (one printable page per student, in the folder
+``--out DIR``).  ``--compare round1.jsonl`` adds each student's change since that round.
+Exit codes: 0 all good, 1 some drafts have error-level findings, 3 some inputs were unreadable
+(listed in the report), 2 usage.
 """
 from __future__ import annotations
 
@@ -25,9 +27,13 @@ EXIT_UNREADABLE = 3
 def add_arguments(p) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="folder of drafts, CSV, JSONL, draft file, or - (JSONL on stdin)")
-    p.add_argument("--format", choices=("jsonl", "csv", "html"), default=None,
-                   help="report format (default: from the --out suffix, else jsonl)")
+    p.add_argument("--format", choices=("jsonl", "csv", "html", "handouts"), default=None,
+                   help="report format (default: from the --out suffix, else jsonl); handouts: "
+                        "one page per student in the folder --out DIR")
     p.add_argument("--out", metavar="PATH", help="write the report here (default: stdout)")
+    p.add_argument("--compare", metavar="ROUND1.jsonl",
+                   help="a first round's JSONL report (followup batch --format jsonl): show "
+                        "each student's change and the class before and after")
     p.add_argument("--jobs", type=int, default=1, metavar="N",
                    help="check with N worker processes (default 1: one process)")
     p.add_argument("--kind", choices=(*KINDS, AUTO), default=AUTO,
@@ -45,7 +51,7 @@ def _format(args) -> str:
     return "jsonl"
 
 
-def _check_inputs(args) -> None:
+def _check_inputs(args, fmt: str) -> None:
     if args.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
     if args.inputs.count("-") > 1:
@@ -53,6 +59,17 @@ def _check_inputs(args) -> None:
     for path in args.inputs:
         if path != "-" and not os.path.exists(path):
             raise UsageError(f"{path}: no such file or folder")
+    if args.compare and not os.path.isfile(args.compare):
+        raise UsageError(f"--compare {args.compare}: no such file")
+    if fmt == "handouts":
+        if not args.out:
+            raise UsageError("--format handouts needs --out DIR: the folder for the pages")
+        parent = os.path.dirname(os.path.abspath(args.out))
+        if not os.path.isdir(parent):
+            raise UsageError(f"--out {args.out}: folder {parent} does not exist")
+        if os.path.exists(args.out) and not os.path.isdir(args.out):
+            raise UsageError(f"--out {args.out}: is a file; give a folder for the handouts")
+        return
     if args.out:
         parent = os.path.dirname(os.path.abspath(args.out))
         if not os.path.isdir(parent):
@@ -97,15 +114,22 @@ def run(args) -> int:
     from ..nlp import ModelMissing
     from ..config import ConfigError, resolve
 
-    _check_inputs(args)
     fmt = _format(args)
+    _check_inputs(args, fmt)
     try:
         config = resolve(args.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     exclude = [args.out] if args.out else []
     items = iter_inputs(args.inputs, exclude=exclude)
-    options = {"title": args.title, "inputs": args.inputs} if fmt == "html" else {}
+    options: dict = {"title": args.title, "inputs": args.inputs} if fmt in ("html", "handouts") else {}
+    if args.compare:
+        from ..batch.compare import Baseline, BaselineError
+
+        try:
+            options["baseline"] = Baseline.read(args.compare)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
     progress = _progress(args.quiet)
 
     def go(out):
@@ -114,7 +138,9 @@ def run(args) -> int:
                       **options)
 
     try:
-        if args.out:
+        if fmt == "handouts":
+            summary = go(args.out)
+        elif args.out:
             folder = os.path.dirname(os.path.abspath(args.out))
             fd, tmp = tempfile.mkstemp(prefix=".followup-batch-", suffix=".tmp", dir=folder)
             try:

@@ -10,6 +10,7 @@ from ..kinds import AUTO, KINDS, parse_kind
 from ..report import ELEMENTS, SEVERITIES, clip
 
 COLOURS = {"error": "31", "warning": "33", "suggestion": "36"}
+VERDICT_COLOURS = {"ready": "32", "revise": "33", "dont_send": "31"}
 
 
 def add_arguments(p) -> None:
@@ -56,18 +57,27 @@ def _paint(text: str, code: str, on: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if on else text
 
 
-def render_text(name: str, report, colour: bool) -> str:
+def render_text(name: str, report, colour: bool, width: int | None = None) -> str:
+    """The text report: one line a finding (``FILE:LINE:COL: severity rule (label) message``)
+    with its suggestion, then the summary.  ``width`` wraps the lines to a terminal's width
+    (None: lines stay whole, as when the output is piped)."""
+    from ..advice import timing_text
+    from ..report import VERDICTS, counts_text
+    from ..rules import label_for
+    from ..termwrap import fill, items
+
     d = report.to_dict()
-    out = []
+    out: list = []   # (line, indent of its continuation lines), or lines already folded
     for f in d["findings"]:
         sev = _paint(f["severity"], COLOURS[f["severity"]], colour)
         quoted = (f' "{clip(f["text"])}"' if f["text"] and f["end"] - f["start"] <= 80
                   and f["text"] not in f["message"] else "")
-        out.append(f'{name}:{f["line"]}:{f["column"]}: {sev} {f["rule"]} {f["message"]}{quoted}')
+        out.append((f'{name}:{f["line"]}:{f["column"]}: {sev} {f["rule"]} '
+                    f'({label_for(f["rule"])}) {f["message"]}{quoted}', "    "))
         if f["suggestion"]:
-            out.append(f"    suggestion: {f['suggestion']}")
+            out.append((f"    suggestion: {f['suggestion']}", "      "))
     for note in report.notes:
-        out.append(f"{name}: note: {note}")
+        out.append((f"{name}: note: {note}", "    "))
     ln, pol, des = report.length, report.politeness, report.desperation
     if ln is not None:
         summary = [f"{name}: {report.kind.replace('_', '-')} — {ln['words']} words "
@@ -76,11 +86,14 @@ def render_text(name: str, report, colour: bool) -> str:
             summary.append(f"politeness {pol['score']:.2f} ({pol['label']})")
         if des:
             summary.append(f"desperation {des['level']}")
-        out.append(", ".join(summary))
+        host = report.hostility
+        if host and host.get("detected"):
+            summary.append(f"hostility {host['level']}")
+        out.append((", ".join(summary), "    "))
         why = [f["explanation"] for f in (pol["top_features"][:3] if pol else [])
                if f.get("explanation")]
         if why:
-            out.append("  politeness: " + "; ".join(why))
+            out.append(("  politeness: " + "; ".join(why), "    "))
         els = report.elements
         if els:
             marks = []
@@ -88,16 +101,14 @@ def render_text(name: str, report, colour: bool) -> str:
                 tick = (_paint("[x]", "32", colour) if els[label.key]["present"]
                         else _paint("[ ]", "31", colour))
                 marks.append(f"{tick} {label.short}")
-            out.append("  " + "  ".join(marks))
-        fr = report.frequency
-        if fr:
-            out.append(f"  contact: {'ok to send' if fr.get('allowed') else 'not yet'}"
-                       + (f"; earliest {fr['earliest']}" if fr.get("earliest") else ""))
-    c = d["counts"]
-    verdict = _paint(d["verdict"], "32" if d["verdict"] == "ready" else "33", colour)
-    out.append(f"{name}: {verdict}: {c['error']} errors, {c['warning']} warnings, "
-               f"{c['suggestion']} suggestions")
-    return "\n".join(out)
+            out.append(items("  ", marks, "  ", width))
+        timing = timing_text(report.frequency)
+        if timing:
+            out.append((f"  timing: {timing}", "    "))
+    verdict = d["send_verdict"]
+    word = _paint(VERDICTS[verdict].short, VERDICT_COLOURS[verdict], colour)
+    out.append((f"{name}: {word}: {counts_text(d['counts'])}", "    "))
+    return fill(out, width)
 
 
 def record_line(args, report, path: str) -> str:
@@ -151,6 +162,9 @@ def run(args) -> int:
                    "db": args.db, "date_format": args.date_format}
     kind = parse_kind(args.kind)
     colour = _use_colour(args.color)
+    from ..termwrap import width as terminal_width
+
+    width = terminal_width()
     failed = False
     results = []
     for name, text in inputs:
@@ -169,5 +183,5 @@ def run(args) -> int:
             print(json.dumps([dict(path=n, **r.to_dict()) for n, r in results],
                              ensure_ascii=False, indent=2))
     else:
-        print("\n\n".join(render_text(n, r, colour) for n, r in results))
+        print("\n\n".join(render_text(n, r, colour, width) for n, r in results))
     return EXIT_FINDINGS if failed else EXIT_OK

@@ -24,6 +24,7 @@ import sys
 import tempfile
 
 from ..cli import UsageError, open_input
+from ..contacts.dates import human
 
 DB_HELP = ("class database (default: $FOLLOWUP_CLASSES_DB, else classes.db beside the "
            "contact log)")
@@ -132,7 +133,7 @@ def _open(args):
     conn = db.connect(args.db)
     for gone in db.purge_expired(conn):
         print(f"followup class: removed class {gone.id} ({gone.title}): past its retention "
-              f"({gone.retention_days} days after {gone.due.isoformat()})", file=sys.stderr)
+              f"({gone.retention_days} days after {human(gone.due)})", file=sys.stderr)
     return conn
 
 
@@ -161,7 +162,7 @@ def _create(args) -> int:
     base = _base_url(args)
     due = _date(args.due, "--due")
     if due < dt.date.today():
-        raise UsageError(f"--due {due.isoformat()} has passed; give today or a later day")
+        raise UsageError(f"--due {human(due)} has passed; give today or a later day")
     roster = []
     if args.roster:
         name, fh = open_input(args.roster, folder_hint="give the roster CSV file", mode="rb")
@@ -179,7 +180,7 @@ def _create(args) -> int:
         return 0
     extra = f", {len(roster)} students on the roster" if roster else ""
     print(f"Created class {info.id}: {info.title} ({NOUN.get(info.kind, info.kind)}), "
-          f"due {info.due.isoformat()}{extra}")
+          f"due {human(info.due)}{extra}")
     print(f"Student link:     {student_url}")
     print(f"Facilitator link: {facilitator_url}")
     print("Save both links now: only their hashes are stored, so they cannot be shown again "
@@ -197,10 +198,10 @@ def _list(args) -> int:
     if not classes:
         print("No classes yet: `followup class create --title ... --kind ... --due ...`")
         return 0
-    print(f"{'ID':>4}  {'STATE':<8}  {'DUE':<10}  {'SUBMISSIONS':>11}  {'STUDENTS':>8}  TITLE")
+    print(f"{'ID':>4}  {'STATE':<8}  {'DUE':<11}  {'SUBMISSIONS':>11}  {'STUDENTS':>8}  TITLE")
     for c in classes:
         students = f"{c.submitters}/{c.students}"
-        print(f"{c.id:>4}  {c.state():<8}  {c.due.isoformat():<10}  {c.submissions:>11}  "
+        print(f"{c.id:>4}  {c.state():<8}  {human(c.due):<11}  {c.submissions:>11}  "
               f"{students:>8}  {c.title}")
     return 0
 
@@ -274,11 +275,11 @@ def _reopen(args) -> int:
     info = _class(conn, args.id)
     due = _date(args.due, "--due") if args.due else None
     if due is not None and due < dt.date.today():
-        raise UsageError(f"--due {due.isoformat()} has passed; give today or a later day")
+        raise UsageError(f"--due {human(due)} has passed; give today or a later day")
     if due is None and info.due < dt.date.today():
-        raise UsageError(f"the due date {info.due.isoformat()} has passed; give a new one with --due")
+        raise UsageError(f"the due date {human(info.due)} has passed; give a new one with --due")
     info = db.set_closed(conn, info.id, False, due=due)
-    print(f"Class {info.id} ({info.title}) is open until the end of {info.due.isoformat()}.")
+    print(f"Class {info.id} ({info.title}) is open until the end of {human(info.due)}.")
     return 0
 
 
@@ -288,7 +289,7 @@ def _retention(args) -> int:
     conn = _open(args)
     info = db.set_retention(conn, _class(conn, args.id).id, args.days)
     print(f"Class {info.id} ({info.title}) and all its data will be removed on "
-          f"{info.remove_on.isoformat()}.")
+          f"{human(info.remove_on)}.")
     return 0
 
 

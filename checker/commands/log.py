@@ -117,33 +117,42 @@ def _employer_fields(args) -> dict:
     return {k: v for k, v in fields.items() if v is not None}
 
 
+#: The fields of ``service.parse_entry``'s messages, as this command's options.
+_OPTION = {"company": "--to", "date": "--date", "announced call": "--announced-call",
+           "note": "--note"}
+
+
 def _add(args) -> int:
     from ..contacts import db
     from ..contacts.dates import short
-    from ..contacts.service import record_sent
+    from ..contacts.model import ContactLogError
+    from ..contacts.service import parse_entry, record_sent
 
-    when = _date(args.date, args.date_format)
-    announced = args.announced_call
-    if announced and announced != "yes":
-        a = _date(announced, args.date_format, "--announced-call")
-        announced = (a.date() if isinstance(a, dt.datetime) else a).isoformat()
+    try:   # the same checks as the web page's log form
+        entry = parse_entry(args.to, args.date, args.channel, args.direction, args.kind,
+                            args.note, args.announced_call, date_format=args.date_format)
+    except ContactLogError as exc:
+        field, _, why = str(exc).partition(": ")
+        raise UsageError(f"{_OPTION[field]}: {why}" if field in _OPTION else str(exc)) from None
     fields = _employer_fields(args)
     conn = _connect(args, create=True)
     try:
         with db.transaction(conn):
             if fields:
-                db.add_employer(conn, args.to, **fields)
-            notes = _policy_notes(conn, args, when)
+                db.add_employer(conn, entry.company, **fields)
+            notes = _policy_notes(conn, args, entry.when)
             if args.direction == "sent":
-                event = record_sent(args.to, kind=args.kind, when=when, channel=args.channel,
-                                    announced_call=announced, note=args.note, conn=conn).event
+                event = record_sent(entry.company, kind=entry.kind, when=entry.when,
+                                    channel=entry.channel, announced_call=entry.announced_call,
+                                    note=entry.note, conn=conn).event
             else:
-                event = db.add_event(conn, args.to, when, args.channel, args.direction,
-                                     args.kind, args.note, announced)
+                event = db.add_event(conn, entry.company, entry.when, entry.channel,
+                                     entry.direction, entry.kind, entry.note,
+                                     entry.announced_call)
     finally:
         conn.close()
-    print(f"logged #{event.id}: {event.direction} {event.kind.replace('_', '-')} "
-          f"({event.channel}) with {event.company} on {short(event.day, dt.date.today())}")
+    print(f"logged #{event.id}: {event.describe()} with {event.company} on "
+          f"{short(event.day, dt.date.today())}")
     for note in notes:
         print(f"followup log: note: {note}", file=sys.stderr)
     return 0
@@ -205,8 +214,18 @@ def _list(args) -> int:
         who = f" with {args.to}" if args.to else ""
         print(f"no contacts{who} in the log", file=sys.stderr)
         return 0
-    rows = [(str(e.id), e.to_dict()["date"], e.company, e.channel, e.direction, e.kind,
-             (e.note + (f" [call announced: {e.announced_call}]" if e.announced_call else "")))
+    from ..contacts.dates import human
+    from ..contacts.model import CHANNEL_LABELS, KIND_LABELS
+
+    today = dt.date.today()
+
+    def announced(value: str) -> str:
+        return value if value == "yes" else human(value, today)
+
+    rows = [(str(e.id), human(e.when, today), e.company, CHANNEL_LABELS[e.channel], e.direction,
+             KIND_LABELS[e.kind],
+             (e.note + (f" [call announced: {announced(e.announced_call)}]"
+                        if e.announced_call else "")))
             for e in events]
     head = ("ID", "DATE", "COMPANY", "CHANNEL", "DIR", "KIND", "NOTE")
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(6)]
@@ -276,6 +295,6 @@ def _rm(args) -> int:
             raise UsageError(f"no event #{raw} in the log (see followup log list)")
     finally:
         conn.close()
-    print(f"deleted #{event.id}: {event.kind.replace('_', '-')} ({event.channel}, "
-          f"{event.direction}) with {event.company} on {short(event.day, dt.date.today())}")
+    print(f"deleted #{event.id}: {event.describe()} with {event.company} on "
+          f"{short(event.day, dt.date.today())}")
     return 0

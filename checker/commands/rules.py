@@ -1,4 +1,4 @@
-"""``followup rules``: the rule catalogue (id, category, default severity, message, source)."""
+"""``followup rules``: the rule catalogue (id, plain label, default severity, description)."""
 from __future__ import annotations
 
 import json
@@ -17,6 +17,7 @@ def run(args) -> int:
         print(json.dumps([r.__dict__ for r in rules], indent=2, ensure_ascii=False))
         return 0
     width = max((len(r.id) for r in rules), default=10)
+    lw = max((len(r.label) for r in rules), default=10)
     for r in sorted(rules, key=lambda r: r.id):
-        print(f"{r.id:<{width}}  {r.severity:<10}  {r.description or r.message}")
+        print(f"{r.id:<{width}}  {r.label:<{lw}}  {r.severity:<10}  {r.description or r.message}")
     return 0

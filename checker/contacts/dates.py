@@ -134,6 +134,33 @@ def short(day: dt.date | dt.datetime, ref: dt.date | None = None, *, with_year: 
     return f"{text} {day.year}" if with_year else text
 
 
+def human(value: dt.date | dt.datetime | str | None, today: dt.date | None = None, *,
+          with_year: bool | None = None) -> str:
+    """The one way a date is shown to people, on the command line, the web pages and the
+    reports: ``5 Dec``, with the year when it is not this year's (``5 Dec 2027``) or
+    ``with_year``, and the time when there is one (``5 Dec 14:30``; an aware time is shown in
+    local time).  Takes a date, a datetime or an ISO string (returned as given when it is not
+    one); ``""`` for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = (dt.datetime.fromisoformat(value) if len(value) > 10
+                     else dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    clock = ""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone()
+        clock = f" {value:%H:%M}"
+        value = value.date()
+    today = today or dt.date.today()
+    if with_year is None:
+        with_year = value.year != today.year
+    return f"{value.day} {value:%b}" + (f" {value.year}" if with_year else "") + clock
+
+
 def ago(day: dt.date, ref: dt.date) -> str:
     """``today`` / ``yesterday`` / ``5 days ago`` / ``in 2 days`` (day relative to ref)."""
     n = (ref - day).days

@@ -273,6 +273,19 @@ def add_employer(conn: sqlite3.Connection, company: str, *, person: str | None =
     return employer
 
 
+def set_employer(conn: sqlite3.Connection, company: str, *, clear_decision: bool = False,
+                 **fields) -> Employer:
+    """``add_employer`` for an existing employer, and ``clear_decision`` forgets the decision
+    date they gave (when they have decided, or it was a mistake)."""
+    with transaction(conn):
+        employer = add_employer(conn, company, **fields)
+        if clear_decision and "decision_date" not in fields:
+            conn.execute("UPDATE employers SET decision_date = NULL WHERE id = ?", (employer.id,))
+            employer = get_employer(conn, company)
+    assert employer is not None
+    return employer
+
+
 # --------------------------------------------------------------------------- events
 
 _EVENT_SELECT = ("SELECT e.id, e.employer_id, m.company, e.date, e.channel, e.direction, e.kind, "
@@ -345,6 +358,30 @@ def list_events(conn: sqlite3.Connection, company: str | None = None) -> list[Ev
 
 def count_events(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def update_event(conn: sqlite3.Connection, event_id: int, company: str,
+                 when: dt.date | dt.datetime, channel: str, direction: str, kind: str,
+                 note: str = "", announced_call: str | None = None) -> Event | None:
+    """Change every field of one logged contact (moving it to another employer, created if
+    new); returns the stored event, or None when there is no such id.  Validated as
+    ``add_event``."""
+    validate_event(channel, direction, kind)
+    if not isinstance(when, (dt.date, dt.datetime)):
+        raise ContactLogError(f"event date must be a date, not {when!r}")
+    check_range(when)
+    if len(note or "") > MAX_NOTE:
+        raise ContactLogError(f"note is too long ({len(note):,} characters; limit {MAX_NOTE:,})")
+    name = _clean_company(company)
+    with transaction(conn):
+        if get_event(conn, event_id) is None:
+            return None
+        employer = get_employer(conn, name) or add_employer(conn, name)
+        conn.execute("UPDATE events SET employer_id = ?, date = ?, channel = ?, direction = ?, "
+                     "kind = ?, note = ?, announced_call = ? WHERE id = ?",
+                     (employer.id, iso(when), channel, direction, kind, note or "",
+                      announced_call, event_id))
+        return get_event(conn, event_id)
 
 
 def delete_event(conn: sqlite3.Connection, event_id: int) -> bool:

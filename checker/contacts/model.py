@@ -12,6 +12,13 @@ DIRECTIONS = ("sent", "received")
 # constraint is built from this list (``db.MIGRATIONS``), so a new message kind needs a new
 # migration step, not only a new entry in ``checker.kinds``.
 KINDS = ("interview", "thank_you", "follow_up", "other")
+#: How stored values are shown to people (the CLI and the web page never show "in_person").
+CHANNEL_LABELS = {"email": "email", "call": "call", "voicemail": "voicemail",
+                  "text": "text message", "letter": "letter", "linkedin": "LinkedIn message",
+                  "in_person": "in person"}
+KIND_LABELS = {"interview": "interview", "thank_you": "thank-you note", "follow_up": "follow-up",
+               "other": "other"}
+DIRECTION_LABELS = {"sent": "sent", "received": "received"}
 # Channels that are a phone call (a voicemail is a call nobody answered).
 CALL_CHANNELS = ("call", "voicemail")
 
@@ -86,6 +93,12 @@ class Event:
     @property
     def sent(self) -> bool:
         return self.direction == "sent"
+
+    def describe(self) -> str:
+        """``received interview (in person)``, ``sent thank-you note (email)``: the event in
+        words, as the CLI and the web page say it."""
+        return (f"{DIRECTION_LABELS[self.direction]} {KIND_LABELS[self.kind]} "
+                f"({CHANNEL_LABELS[self.channel]})")
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "date": iso(self.when), "company": self.company,

@@ -121,18 +121,22 @@ class Verdict:
 @dataclass
 class NextStep:
     """The next appropriate step with an employer: ``action`` is one of ``log_interview``,
-    ``thank_you``, ``call``, ``follow_up``, ``wait``, ``move_on``; ``sentence`` says it."""
+    ``thank_you``, ``call``, ``follow_up``, ``wait``, ``move_on``; ``sentence`` says it.
+    ``earliest`` is the first day for it; ``due`` the last, for a step with a deadline (a
+    thank-you note "by 4 Dec"): the one date a page shows next to the sentence."""
     company: str
     action: str
     sentence: str
     earliest: dt.date | None = None
     channel: str | None = None
     reasons: list[str] = field(default_factory=list)
+    due: dt.date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"company": self.company, "action": self.action, "sentence": self.sentence,
                 "step": self.sentence,
                 "earliest": self.earliest.isoformat() if self.earliest else None,
+                "due": self.due.isoformat() if self.due else None,
                 "channel": self.channel, "reasons": list(self.reasons),
                 "why": "; ".join(self.reasons)}
 
@@ -417,14 +421,14 @@ def plan(events: Iterable[Event], *, today: dt.date, employer: Employer | None =
         channel, advice = _channel_advice(employer, name, p)
         return NextStep(name, "thank_you", f"The interview is on {short(iv, today)}; send a "
                         f"thank-you note after it, by {short(due, today)}; {advice}.",
-                        earliest=iv, channel=channel)
+                        earliest=iv, channel=channel, due=due)
     if not t.notes:
         channel, advice = _channel_advice(employer, name, p)
         due = iv + dt.timedelta(days=p["thank_you_max_days"])
         if today <= due:
             return NextStep(name, "thank_you", f"Send a thank-you note by {short(due, today)} "
                             f"(within {p['thank_you_max_days']} days of the {short(iv, today)} "
-                            f"interview); {advice}.", earliest=today, channel=channel)
+                            f"interview); {advice}.", earliest=today, channel=channel, due=due)
         late = (today - iv).days
         return NextStep(name, "thank_you", f"Reminder: the {short(iv, today)} interview has no "
                         f"thank-you note yet ({late} days ago); send one now, late beats never; "

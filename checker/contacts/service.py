@@ -83,6 +83,59 @@ def parse_announced(value: Any) -> str | None:
         raise ContactLogError("announced_call must be a date (YYYY-MM-DD) or yes") from None
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A contact as a person typed it, checked: what ``db.add_event`` / ``db.update_event``
+    take."""
+    company: str
+    when: dt.date | dt.datetime
+    channel: str
+    direction: str
+    kind: str
+    note: str
+    announced_call: str | None
+
+
+def parse_entry(company: str, date: str | dt.date | None, channel: str, direction: str,
+                kind: str, note: str = "", announced_call: Any = None, *,
+                date_format: str | None = None, today: dt.date | None = None) -> Entry:
+    """Check a contact the way ``followup log add`` does, for every shell (the CLI, the log
+    page's add and edit forms): the date as a person writes it ("2026-11-24", "24 Nov 2026",
+    "yesterday"; default today), the channel, direction and kind from the log's lists, the
+    note's length, an announced call ("yes" or a date).  Raises ``ContactLogError`` whose
+    message starts with the field ("date: ...")."""
+    from .db import MAX_NOTE, validate_event
+    from .dates import DateError
+
+    today = today or dt.date.today()
+    company = " ".join(str(company or "").split())
+    if not company:
+        raise ContactLogError("company: enter the employer's name")
+    if len(company) > 200:
+        raise ContactLogError(f"company: at most 200 characters ({len(company)} given)")
+    try:
+        when = parse_date(date if date not in (None, "") else today, relative=True, today=today,
+                          date_format=date_format)
+    except DateError as exc:
+        raise ContactLogError(f"date: {exc}") from None
+    validate_event(channel, direction, kind)
+    note = note or ""
+    if len(note) > MAX_NOTE:
+        raise ContactLogError(f"note: at most {MAX_NOTE:,} characters ({len(note):,} given)")
+    announced = None
+    if announced_call not in (None, ""):
+        if announced_call == "yes":
+            announced = "yes"
+        else:
+            try:
+                day = parse_date(announced_call, relative=True, today=today,
+                                 date_format=date_format)
+            except DateError as exc:
+                raise ContactLogError(f"announced call: {exc}") from None
+            announced = (day.date() if isinstance(day, dt.datetime) else day).isoformat()
+    return Entry(company, when, channel, direction, kind, note, announced)
+
+
 def record_sent(company: str, *, report: Report | None = None, kind: str | None = None,
                 when: dt.date | dt.datetime | str | None = None, channel: str = "email",
                 announced_call: Any = None, note: str = "", date_format: str | None = None,

@@ -119,6 +119,18 @@ def catalogue() -> dict[str, RuleMeta]:
     return rules
 
 
+def label_for(rule_id: str) -> str:
+    """The plain-language name of a rule ("Heads-up about your call" for
+    ``elements.call_heads_up``): its catalogue ``label``.  A rule id the catalogue does not know
+    (a report stored by another version) gets its last part in words ("Call heads up"), so no
+    surface ever has to show a bare id."""
+    meta = catalogue().get(rule_id)
+    if meta is not None and meta.label:
+        return meta.label
+    words = str(rule_id).rsplit(".", 1)[-1].replace("_", " ").strip()
+    return (words[:1].upper() + words[1:]) if words else str(rule_id)
+
+
 @functools.lru_cache(maxsize=1)
 def threshold_defaults() -> dict[str, dict[str, Any]]:
     """Every ``[thresholds.<concept>.<name>]`` table a user config may override, with its

@@ -162,7 +162,7 @@ def test_a_class_in_chromium(browser, server, artifacts_dir):
     fac.locator("#export-html").click()
     fac.wait_for_load_state("load")
     assert fac.title().startswith("Spring workshop")
-    assert fac.locator("article.card").count() == 3
+    assert fac.locator("details.card").count() == 3
     fac.screenshot(path=str(artifacts_dir / "class-report.png"))
 
     assert not problems, problems

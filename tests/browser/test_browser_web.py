@@ -1,9 +1,11 @@
 """Real-browser tests: headless Debian chromium driven by Playwright against waitress.
 
-Paste a draft, check it, see a highlight with its message (hover and keyboard focus), re-check
-as you type, the no-JavaScript flow, add a log entry, import a CSV, a keyboard-only pass, and
-no CSP violations.  Screenshots go to ``test-artifacts/``.  Skipped when /usr/bin/chromium is
-absent, unless FOLLOWUP_REQUIRE_SHARED=1 or CI is set (then that is a failure).
+The check page as the editor (highlights behind the textarea, "show in draft" selects the
+words, "apply", the three verdicts, focus on the verdict and the first finding three Tabs
+on), re-check as you type, the no-JavaScript flow, the contact log (add, import, edit, delete,
+"I sent it today" keeps the draft), nothing wider than a 390 px phone or a 1280 px window,
+and no CSP violations.  Screenshots go to ``test-artifacts/``.  Skipped when /usr/bin/chromium
+is absent, unless FOLLOWUP_REQUIRE_SHARED=1 or CI is set (then that is a failure).
 """
 import os
 import re
@@ -16,6 +18,11 @@ from conftest import need_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 NEEDY = (ROOT / "data" / "examples" / "needy-follow-up.txt").read_text(encoding="utf-8")
+GOOD = (ROOT / "data" / "examples" / "good-thank-you.txt").read_text(encoding="utf-8")
+TEMPLATE = (ROOT / "data" / "examples" / "template-left-in.txt").read_text(encoding="utf-8")
+# The good note without its call heads-up: one warning, nothing worse.
+WARNING_ONLY = GOOD.replace("I will give you a call early next week to see whether you need "
+                            "anything else from me.\n\n", "")
 CSV = ("date,company,channel,direction,kind,note\n"
        "2026-11-16,Initech,in_person,received,interview,panel of three\n"
        "2026-11-17,Initech,email,sent,thank_you,\n"
@@ -31,7 +38,14 @@ def base_url(tmp_path_factory):
 
     from web import create_app
 
+    from checker.contacts import db
+
     tmp = tmp_path_factory.mktemp("web")
+    conn = db.connect(tmp / "contacts.db")     # an employer with a contact person to fill in
+    db.add_employer(conn, "Acme Dental", person="Ms Lee")
+    db.add_event(conn, "Acme Dental", __import__("datetime").date.today(), "in_person",
+                 "received", "interview")
+    conn.close()
     app = create_app({"SECRET_KEY": "browser-tests", "DB": str(tmp / "contacts.db"),
                       "DATA_DIR": str(tmp), "PRELOAD": True})
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
@@ -71,26 +85,88 @@ def shot(page, artifacts_dir, name):
     page.screenshot(path=str(artifacts_dir / f"web-{name}.png"), full_page=True)
 
 
-def test_paste_check_and_see_a_highlight_with_its_message(page, base_url, artifacts_dir):
-    page.goto(base_url + "/")
-    page.get_by_label("Your draft", exact=True).fill(NEEDY)
-    page.get_by_label("Kind of message").select_option("follow_up")
+def layer_marks(page):
+    return page.locator("#hl-layer mark.hl")
+
+
+def check(page, text, kind=None):
+    """Type a draft into the editor and press Check draft (the result comes without a page
+    load); returns the verdict heading."""
+    page.get_by_label("Your draft", exact=True).fill(text)
+    if kind:
+        page.get_by_label("Kind of message").select_option(kind)
+    before = page.locator("#verdict").count() and page.locator("#verdict").inner_text()
     page.get_by_role("button", name="Check draft").click()
-    page.wait_for_url(re.compile(r"/check$"))
-    mark = page.locator("#highlighted mark.hl").first
-    mark.wait_for()
-    assert page.locator("#highlighted mark.hl").count() >= 1
-    tip = page.locator("#" + mark.get_attribute("aria-describedby"))
-    assert not tip.is_visible()
-    mark.hover()
-    tip.wait_for(state="visible")
-    assert len(tip.inner_text()) > 10
-    assert "Suggestion" in tip.inner_text() or tip.locator(".hl-tip-rule").count() == 1
-    assert page.locator(".checklist li").count() == 4
-    assert page.get_by_text("Reading grade").is_visible()
-    shot(page, artifacts_dir, "check-hover")
-    # the draft (not a copy of it in storage) is back in the textarea
-    assert page.get_by_label("Your draft", exact=True).input_value().startswith("Hi,")
+    page.wait_for_function("""(before) => { const v = document.querySelector('#verdict');
+        return v && document.activeElement === v && (!before || v.innerText !== before ||
+        !document.querySelector('#editor.stale')); }""", arg=before or "")
+    return page.locator("#verdict")
+
+
+def test_editor_highlights_where_it_is_written(page, base_url, artifacts_dir):
+    page.goto(base_url + "/")
+    verdict = check(page, NEEDY, "follow_up")
+    assert "Don't send this" in verdict.inner_text()
+    # one draft: the highlights are behind the textarea's own words, no read-only copy
+    assert page.locator("#highlighted").count() == 0
+    assert layer_marks(page).count() >= 5
+    box = page.locator("#text").bounding_box()
+    for i in range(layer_marks(page).count()):
+        m = layer_marks(page).nth(i).bounding_box()
+        assert box["x"] <= m["x"] and m["x"] + m["width"] <= box["x"] + box["width"] + 1
+        assert box["y"] <= m["y"] and m["y"] + m["height"] <= box["y"] + box["height"] + 1
+    assert page.evaluate("""() => document.getElementById('hl-layer').textContent
+        .replace(/ $/, '') === document.getElementById('text').value""")
+    # the words of a mark are the words of the textarea at the same offsets
+    same = page.evaluate("""() => { const t = document.getElementById('text').value;
+        return [...document.querySelectorAll('#hl-layer mark')].every(m => {
+          const s = t.indexOf(m.textContent); return s >= 0; }); }""")
+    assert same
+    # "show in draft" selects the words in the editor; what they are is said under it
+    first = page.locator("li.finding a.show", has_text="show in draft").first
+    li = first.locator("xpath=ancestor::li[1]")
+    start, end = int(li.get_attribute("data-start16")), int(li.get_attribute("data-end16"))
+    first.click()
+    assert page.evaluate("document.activeElement.id") == "text"
+    assert page.evaluate("[document.activeElement.selectionStart, document.activeElement.selectionEnd]") == [start, end]
+    page.locator("#at-cursor").wait_for(state="visible")
+    assert li.locator(".label").inner_text() in page.locator("#at-cursor").inner_text()
+    shot(page, artifacts_dir, "editor-show-in-draft")
+    assert page.evaluate("document.activeElement.value") == NEEDY     # the draft is untouched
+    assert not page.problems, page.problems
+
+
+def test_three_verdicts(page, base_url, artifacts_dir):
+    page.goto(base_url + "/")
+    for text, title, css in ((GOOD, "Ready to send", "verdict-ready"),
+                             (WARNING_ONLY, "Revise before sending", "verdict-revise"),
+                             (NEEDY, "Don't send this", "verdict-dont_send")):
+        verdict = check(page, text)
+        page.wait_for_function("t => document.querySelector('#verdict').innerText.includes(t)", arg=title)
+        assert css in verdict.get_attribute("class")
+        shot(page, artifacts_dir, f"verdict-{css}")
+    assert "Why:" in page.locator(".verdict-box").inner_text()
+    assert not page.problems, page.problems
+
+
+def test_apply_fixes_in_place(page, base_url, artifacts_dir):
+    page.goto(base_url + "/?company=Acme+Dental")
+    check(page, TEMPLATE, "thank_you")
+    apply = page.locator("button.apply", has_text="Thanks")
+    apply.first.wait_for()
+    apply.first.click()
+    page.wait_for_function("() => document.getElementById('text').value.includes('Thanks for the interview')")
+    page.wait_for_function("() => !document.querySelector('#editor.stale') && "
+                           "document.getElementById('check-status').textContent.includes('Applied')")
+    # the placeholder is filled from the log's contact person
+    page.locator("button.apply", has_text="Ms Lee").click()
+    page.wait_for_function("() => document.getElementById('text').value.startsWith('Hi Ms Lee,')")
+    page.wait_for_function("() => !document.querySelector('#editor.stale')")
+    value = page.locator("#text").input_value()
+    assert "thx" not in value and "[Hiring Manager]" not in value
+    rules = page.locator("li.finding").evaluate_all("els => els.map(e => e.dataset.fid)")
+    assert not any(r.startswith("hygiene.text_speak@22") for r in rules)
+    shot(page, artifacts_dir, "editor-applied")
     assert not page.problems, page.problems
 
 
@@ -127,31 +203,20 @@ def test_keyboard_only_pass(page, base_url, artifacts_dir):
             break
     assert page.evaluate("document.activeElement.textContent.trim()") == "Check draft"
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/check$"))
-    page.locator("#highlighted mark.hl").first.wait_for()
-    # tab on to the first highlight: its tooltip shows on focus, Escape hides it
-    for _ in range(40):
+    # after the check, focus is on the verdict; the first finding is at most 3 Tabs on
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'verdict'")
+    assert "Don't send this" in page.evaluate("document.activeElement.innerText")
+    for tabs in range(1, 4):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.matches('mark.hl')"):
+        if page.evaluate("!!document.activeElement.closest('ol.finding-list > li:first-child')"):
             break
-    assert page.evaluate("document.activeElement.matches('mark.hl')")
-    tip_id = page.evaluate("document.activeElement.getAttribute('aria-describedby')")
-    tip = page.locator("#" + tip_id)
-    assert tip.is_visible()
-    assert len(tip.inner_text()) > 10
-    shot(page, artifacts_dir, "keyboard-focus-tooltip")
-    # screen readers get the same message and suggestion as the description of the mark
-    mark_id = page.evaluate("document.activeElement.id")
-    description = accessible_description(page, f"#{mark_id}")
-    assert description.split()[0].lower() in ("error", "warning", "suggestion")
-    message = tip.locator(".hl-tip-item").first.inner_text().split("\n")[0]
-    assert message.split(None, 1)[1] in description, (message, description)
-    assert "Suggestion:" in description
-    page.keyboard.press("Escape")
-    assert not tip.is_visible()
-    # focus is always visible: the focused mark has an outline
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline != "none"
+    assert page.evaluate("!!document.activeElement.closest('ol.finding-list > li:first-child')"), tabs
+    shot(page, artifacts_dir, "keyboard-first-finding")
+    # Enter on it selects the finding's words in the editor
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "text"
+    # focus is always visible
+    assert page.evaluate("getComputedStyle(document.getElementById('editor')).outlineStyle") != "none"
     assert not page.problems, page.problems
 
 
@@ -172,13 +237,16 @@ def test_works_without_javascript(browser, base_url, artifacts_dir):
     pg = context.new_page()
     pg.goto(base_url + "/")
     assert not pg.locator("#live").is_visible()
-    pg.get_by_label("Your draft", exact=True).fill(NEEDY)
+    pg.get_by_label("Your draft", exact=True).fill(TEMPLATE)
     pg.get_by_role("button", name="Check draft").click()
     pg.locator("#result .verdict").wait_for()
-    assert pg.locator("#highlighted mark.hl").count() >= 1
-    pg.locator("#highlighted mark.hl").first.focus()
-    tip = pg.locator("#" + pg.locator("#highlighted mark.hl").first.get_attribute("aria-describedby"))
-    assert tip.is_visible()  # CSS only
+    assert pg.locator("#hl-layer mark.hl").count() >= 1          # drawn by the server
+    assert pg.evaluate("document.activeElement.id") == "verdict"  # autofocus
+    # "apply" is a form post: the page comes back with the text fixed and checked again
+    pg.locator("button.apply", has_text="Thanks").first.click()
+    pg.locator("#notice").wait_for()
+    assert "Thanks for the interview" in pg.locator("#text").input_value()
+    assert "\u201cthx\u201d" in pg.locator("#notice").inner_text()
     pg.screenshot(path=str(artifacts_dir / "web-no-js.png"), full_page=True)
     context.close()
 
@@ -194,42 +262,67 @@ def test_xss_in_draft_does_not_run(page, base_url):
     page.locator("#result .verdict").wait_for()
     page.wait_for_timeout(300)
     assert dialogs == []
-    assert page.locator("#highlighted img, #highlighted script").count() == 0
+    assert page.locator("#hl-layer img, #hl-layer script, #result img, #result script").count() == 0
 
 
 def test_add_a_log_entry_and_import_a_csv(page, base_url, artifacts_dir, tmp_path):
     page.goto(base_url + "/log/")
+    rows = page.locator("table.log tbody tr").count()
     page.get_by_label("Company").fill("Globex")
-    page.get_by_label("Date").fill("2026-11-20")
+    page.get_by_label("Date", exact=True).fill("2026-11-20")
     page.get_by_label("What").select_option("interview")
     page.get_by_label("How").select_option("in_person")
     page.get_by_label("Direction").select_option("received")
     page.get_by_label("Note (optional)").fill('<img src=x onerror=alert(1)> met the team')
     page.get_by_role("button", name="Add to log").click()
-    page.get_by_text("Logged: interview (in_person, received) with Globex").wait_for()
-    assert page.locator("table.log tbody tr").count() == 1
+    page.get_by_text("Logged: received interview (in person) with Globex").wait_for()
+    assert page.locator("table.log tbody tr").count() == rows + 1
     assert page.locator("table.log img").count() == 0
     csv_file = tmp_path / "contacts.csv"
     csv_file.write_text(CSV, encoding="utf-8")
     page.get_by_label("CSV file").set_input_files(str(csv_file))
     page.get_by_role("button", name="Import CSV").click()
     page.get_by_text("Imported 3 events").wait_for()
-    assert page.locator("table.log tbody tr").count() == 4
-    assert page.locator(".card h3").all_inner_texts() == ["Globex", "Hooli", "Initech"]
+    assert page.locator("table.log tbody tr").count() == rows + 4
+    assert {"Globex", "Hooli", "Initech"} <= set(page.locator(".card h3").all_inner_texts())
+    # the employer's decision date
+    card = page.locator("article.card", has=page.get_by_role("heading", name="Initech"))
+    card.locator("summary").click()
+    card.get_by_label("They said they would decide by").fill("2026-12-10")
+    card.get_by_role("button", name="Save Initech").click()
+    page.get_by_text("Saved Initech: they decide by 10 Dec").wait_for()
     shot(page, artifacts_dir, "log")
-    # the logged employers are offered on the check page
-    page.get_by_role("link", name="Check a draft to Hooli").click()
-    assert page.get_by_label("Employer (from your contact log)").input_value() == "Hooli"
-    page.get_by_label("Your draft", exact=True).fill(
-        "Dear Mr Park,\n\nThank you for the phone screen on Wednesday. I enjoyed hearing how "
-        "your team ships features, and I would be glad to send code samples if useful. I will "
-        "call you next Thursday.\n\nBest regards,\nSam")
-    page.get_by_role("button", name="Check draft").click()
-    page.get_by_role("heading", name="Timing for Hooli").wait_for()
-    shot(page, artifacts_dir, "check-with-timing")
+    # edit an entry, then delete one (it asks first)
+    page.get_by_role("link", name=re.compile(r"^Edit the interview of .* with Globex")).click()
+    page.get_by_label("Note (optional)").fill("met the whole team")
+    page.get_by_label("Yes, I said I would call").check()
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Saved: received interview (in person) with Globex").wait_for()
+    assert page.get_by_text("met the whole team").count() == 1
+    page.get_by_role("link", name=re.compile(r"^Delete the interview of .* with Hooli")).click()
+    page.get_by_role("button", name="Delete it").click()
+    page.get_by_text("Deleted: received interview (call) with Hooli").wait_for()
+    assert page.locator("table.log tbody tr").count() == rows + 3
+    assert not page.problems, page.problems
+
+
+def test_draft_is_kept_after_logging_it_as_sent(page, base_url, artifacts_dir):
+    page.goto(base_url + "/?company=Acme+Dental")
+    check(page, GOOD, "thank_you")
+    page.get_by_role("heading", name="Timing for Acme Dental").wait_for()
+    assert "Ready to send" in page.locator("#verdict").inner_text()
     page.get_by_role("button", name="I sent it today: add to my log").click()
-    page.get_by_text("with Hooli on").wait_for()
-    assert page.locator("table.log tbody tr").count() == 5
+    page.locator("#notice").wait_for()
+    assert "Logged: sent thank-you note (email) to Acme Dental" in page.locator("#notice").inner_text()
+    assert page.locator("#text").input_value() == GOOD          # the draft is still there
+    shot(page, artifacts_dir, "logged-draft-kept")
+    page.goto(base_url + "/log/")
+    assert page.get_by_text("logged from the check page").count() >= 1
+    # checked again now, the same note would be a second one: don't send, no logging offered
+    page.goto(base_url + "/?company=Acme+Dental")
+    verdict = check(page, GOOD, "thank_you")
+    assert "Don't send this" in verdict.inner_text()
+    assert page.get_by_role("button", name="I sent it today: add to my log").count() == 0
     assert not page.problems, page.problems
 
 
@@ -255,9 +348,52 @@ def test_keyboard_only_log_entry(page, base_url, artifacts_dir):
     # every field of the form is reachable, in reading order (a date input has a tab stop
     # per part: month, day, year)
     fields = [x for i, x in enumerate(order) if x.startswith("log-") and (i == 0 or order[i - 1] != x)]
-    assert fields == ["log-date", "log-kind", "log-channel",
-                                                          "log-direction", "log-note"]
+    assert fields == ["log-date", "log-kind", "log-channel", "log-direction", "log-announced",
+                      "log-announced-date", "log-note"]
     page.keyboard.press("Enter")
     page.get_by_text("with Umbrella Corp on").wait_for()
     shot(page, artifacts_dir, "keyboard-log-entry")
     assert not page.problems, page.problems
+
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('body *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    if (!r.width || getComputedStyle(e).visibility === 'hidden') { return false; }
+    // inside a box that scrolls sideways (a wide chart), an element may be wider
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) { return false; }
+    }
+    return r.width > width + 1 || r.right > width + 1;
+  });
+  return {width, scroll: document.documentElement.scrollWidth,
+          wide: wide.slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))};
+}"""
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1280, 800)], ids=["phone", "desktop"])
+def test_nothing_is_wider_than_the_window(browser, base_url, artifacts_dir, size):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    pg = context.new_page()
+    pg.set_default_timeout(20000)
+    pg.goto(base_url + "/?company=Acme+Dental")
+    check(pg, NEEDY, "follow_up")
+    pg.get_by_role("heading", name="Timing for Acme Dental").wait_for()
+    pages = {"check": None, "log": "/log/", "batch": "/batch/"}
+    for name, path in pages.items():
+        if path:
+            pg.goto(base_url + path)
+        if name == "batch":   # a class report on the page: roster, charts, cards
+            pg.set_input_files("#files", str(ROOT / "tests" / "fixtures" / "batch" / "drafts.csv"))
+            pg.get_by_role("button", name="Review drafts").click()
+            pg.locator("#roster-table").wait_for()
+        found = pg.evaluate(OVERFLOW)
+        assert found["scroll"] <= found["width"] and not found["wide"], (name, found)
+        pg.screenshot(path=str(artifacts_dir / f"web-{name}-{size[0]}.png"), full_page=True)
+    # the keyboard walk holds on a phone too
+    pg.goto(base_url + "/")
+    check(pg, NEEDY)
+    pg.keyboard.press("Tab")
+    assert pg.evaluate("!!document.activeElement.closest('ol.finding-list > li:first-child')")
+    context.close()
