@@ -173,29 +173,40 @@ class Vectorizer:
     blocks: dict[str, dict]
 
     def transform(self, counts: dict[str, float]) -> dict[str, float]:
-        idf_get = self.idf.get
-        per: dict[str, list[tuple[str, float, float]]] = {}
+        return {n: v for n, v, _ in self.weighted(counts, self.idf)}
+
+    def weighted(self, counts: dict[str, float], table: dict[str, Any]) -> list[tuple]:
+        """``(name, value, extra)`` for every feature of ``counts`` in the vocabulary, in
+        block order (the order every sum over them keeps).  ``table`` maps a feature to its
+        idf, or to ``(idf, extra)`` (a model passes its weights along: one lookup each)."""
+        per: dict[str, list[tuple]] = {}
+        get = table.get
         for name, c in counts.items():
-            idf = idf_get(name)
-            if idf is not None:
-                per.setdefault(name[0], []).append((name, c, idf))
-        out: dict[str, float] = {}
+            entry = get(name)
+            if entry is not None:
+                per.setdefault(name[0], []).append((name, c, entry))
+        out: list[tuple] = []
         log = math.log
+        pair = table is not self.idf
         for b, items in per.items():
             spec = self.blocks[b]
+            idfs = [e[0] for _, _, e in items] if pair else [e for _, _, e in items]
             if spec.get("binary"):
-                vals = [(n, (1.0 if c > 0 else 0.0) * idf) for n, c, idf in items]
+                vals = [(1.0 if c > 0 else 0.0) * idf for (_, c, _), idf in zip(items, idfs)]
             elif spec.get("sublinear", True):
-                vals = [(n, ((1.0 + log(c)) if c > 0 else c) * idf) for n, c, idf in items]
+                vals = [((1.0 + log(c)) if c > 0 else c) * idf
+                        for (_, c, _), idf in zip(items, idfs)]
             else:
-                vals = [(n, c * idf) for n, c, idf in items]
+                vals = [c * idf for (_, c, _), idf in zip(items, idfs)]
             weight = float(spec.get("weight", 1.0))
             if spec.get("norm", "l2") == "l2":
-                z = math.sqrt(sum(v * v for _, v in vals)) or 1.0
+                z = math.sqrt(sum(v * v for v in vals)) or 1.0
             else:
                 z = 1.0
-            for name, v in vals:
-                out[name] = v / z * weight
+            if pair:
+                out += [(n, v / z * weight, e[1]) for (n, _, e), v in zip(items, vals)]
+            else:
+                out += [(n, v / z * weight, None) for (n, _, _), v in zip(items, vals)]
         return out
 
 
@@ -274,11 +285,17 @@ class Model:
         """Calibrated probability for a feature-count dict."""
         return sigmoid(self.logit_from_raw(self.raw_from_values(self.vectorizer.transform(counts))))
 
+    @functools.cached_property
+    def table(self) -> dict[str, tuple[float, float]]:
+        """Feature -> (idf, weight): one lookup for both when scoring."""
+        w = self.weights
+        return dict(zip(w, zip(map(self.vectorizer.idf.__getitem__, w), w.values())))
+
     def score_sents(self, sents, spans: bool = True) -> Scored:
         ex = self.extract(sents, spans=spans)
-        values = self.vectorizer.transform(ex.counts)
-        w = self.weights.get
-        products = [(n, v * w(n, 0.0)) for n, v in values.items()]
+        weighted = self.vectorizer.weighted(ex.counts, self.table)
+        values = {n: v for n, v, _ in weighted}
+        products = [(n, v * wt) for n, v, wt in weighted]
         raw = self.bias + sum(p for _, p in products)   # = raw_from_values(values)
         logit = self.logit_from_raw(raw)
         a = self.calibration[0]
