@@ -12,6 +12,7 @@ drafts.  Labels come from thresholds in data.  Explanations group the feature co
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from collections import Counter
 from operator import itemgetter
@@ -121,14 +122,23 @@ def _units(scored, weight: float, text: str) -> dict[tuple, float]:
 
 def _merge_same_span(units: dict[tuple, float]) -> dict[tuple, float]:
     """Words inside a strategy's span are told once, as the strategy ("Thank" and "Thank
-    you" become the gratitude strategy "Thank you").  The smallest containing span wins."""
+    you" become the gratitude strategy "Thank you").  The smallest containing span wins
+    (then the earliest, then the name).  Strategies are looked up by start (bisection over
+    the few that can contain a unit), so the work grows with the units, not units times
+    strategies."""
     strat = sorted((key for key in units if key[0].startswith("strategy:")),
-                   key=lambda k: (k[2] - k[1], k[1], k[0]))
+                   key=lambda k: (k[1], k[2], k[0]))
+    starts = [k[1] for k in strat]
+    longest = max((k[2] - k[1] for k in strat), default=0)
+    rank = {k: (k[2] - k[1], k[1], k[0]) for k in strat}
     out: dict[tuple, float] = {}
     for key, w in units.items():
-        if not key[0].startswith("strategy:"):
-            host = next((k for k in strat if k[1] <= key[1] and key[2] <= k[2]), None)
-            key = host or key
+        if strat and not key[0].startswith("strategy:"):
+            lo = bisect.bisect_left(starts, key[1] - longest)
+            hi = bisect.bisect_right(starts, key[1])
+            hosts = [k for k in strat[lo:hi] if key[2] <= k[2]]
+            if hosts:
+                key = min(hosts, key=rank.__getitem__)
         out[key] = out.get(key, 0.0) + w
     return out
 
