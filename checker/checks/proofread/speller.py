@@ -1,0 +1,108 @@
+"""The spelling library, loaded once, lazily: pyspellchecker with a compact dictionary.
+
+pyspellchecker (MIT, pure Python, maintained) looks words up and ranks corrections (one
+edit away, then two, by frequency).  Its own English list is American-only and flags many
+correct words (docs/spelling.md), so it is given ``words.txt.gz`` instead: every form of
+the Hunspell en_US and en_GB dictionaries, lower-cased, counted by SymSpell's frequency list,
+plus SCOWL's US-only and UK-only spellings (built by ``tools/build_spelling_words.py``).
+
+The file is read on the first spelling check (not at import), under a lock, inside
+``checker.startup.bulk_load`` (about 0.2 s): ``followup rules`` and a config that turns the
+rule off never pay for it.
+"""
+from __future__ import annotations
+
+import gzip
+import threading
+from dataclasses import dataclass
+
+from importlib import resources
+
+WORDS_FILE = "words.txt.gz"
+
+_speller = None
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Correction:
+    word: str          # the best candidate (lower case)
+    confident: bool    # certain enough to apply as a fix
+
+
+def parse(text: str) -> tuple[dict[str, int], list[str], list[str]]:
+    """The blocks of ``words.txt.gz`` (see ``tools/build_spelling_words.py``): word counts,
+    US-only and UK-only spellings."""
+    _about, ranked, rest, us, uk = text.split("\n\n")
+    words = dict.fromkeys(rest.split("\n"), 1)
+    pairs = ranked.split()
+    words.update(zip(pairs[::2], map(int, pairs[1::2])))
+    return words, us.split(), uk.split()
+
+
+class Speller:
+    def __init__(self, words: dict[str, int], us: list[str], uk: list[str]) -> None:
+        from spellchecker import SpellChecker
+
+        # The words are lower-cased already and every lookup lower-cases its word, so the
+        # library need not lower-case its 300k keys again (case_sensitive=True).
+        self._sp = SpellChecker(language=None, distance=1, case_sensitive=True)
+        self._sp.word_frequency.load_json(words)
+        self._words = self._sp.word_frequency.dictionary
+        self.us = frozenset(us)
+        self.uk = frozenset(uk)
+        self._cache: dict[tuple[str, float, int], Correction | None] = {}
+
+    def known(self, word: str) -> bool:
+        return word.lower() in self._words
+
+    def count(self, word: str) -> int:
+        return self._words.get(word.lower(), 0)
+
+    def variant(self, word: str) -> str | None:
+        """"us" / "uk" for a spelling only one variety uses, else None."""
+        w = word.lower()
+        return "us" if w in self.us else "uk" if w in self.uk else None
+
+    def correct(self, word: str, min_ratio: float, max_len2: int) -> Correction | None:
+        """The most frequent known word one edit away (two for short words), and whether
+        it is certain: the only candidate, or ``min_ratio`` times as frequent as the next."""
+        key = (word.lower(), min_ratio, max_len2)
+        if key not in self._cache:
+            self._cache[key] = self._correct(key[0], min_ratio, max_len2)
+        return self._cache[key]
+
+    def _correct(self, w: str, min_ratio: float, max_len2: int) -> Correction | None:
+        sp = self._sp
+        found = sp.known(sp.edit_distance_1(w))
+        distance = 1
+        if not found and len(w) <= max_len2:
+            found = sp.known(sp.edit_distance_2(w))
+            distance = 2
+        if not found:
+            return None
+        ranked = sorted(found, key=lambda c: (-self._words[c], c))
+        best = ranked[0]
+        if len(ranked) == 1:
+            confident = distance == 1 or len(w) >= 5
+        else:
+            confident = self._words[best] >= min_ratio * max(1, self._words[ranked[1]])
+        return Correction(best, confident)
+
+
+def loaded() -> bool:
+    return _speller is not None
+
+
+def get_speller() -> Speller:
+    """The process's speller, loading the dictionary once (thread-safe)."""
+    global _speller
+    if _speller is None:
+        with _lock:
+            if _speller is None:
+                from ...startup import bulk_load
+
+                raw = resources.files(__package__).joinpath(WORDS_FILE).read_bytes()
+                with bulk_load():
+                    _speller = Speller(*parse(gzip.decompress(raw).decode("utf-8")))
+    return _speller

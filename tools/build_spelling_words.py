@@ -1,0 +1,94 @@
+"""Build ``checker/checks/proofread/words.json.gz``, the compact dictionary the spelling rule
+gives pyspellchecker (docs/spelling.md says why this shape).
+
+Run only when the word lists change; the output is committed.  Needs, at build time only:
+Debian's ``hunspell-en-us``, ``hunspell-en-gb``, ``hunspell-tools`` (``unmunch``),
+``wamerican-large`` and ``wbritish-large``, and the PyPI packages ``spylls`` (to keep only the
+forms Hunspell itself accepts) and ``symspellpy`` (its MIT frequency list ranks suggestions).
+
+Output (gzip UTF-8 text, five blocks separated by an empty line; plain lines parse several
+times faster than the same data as JSON):
+
+1. one line about the sources;
+2. ``word count`` lines: the words SymSpell's frequency list ranks (Google Books count / 1000,
+   at least 1), for ranking suggestions;
+3. every other form of Hunspell en_US + en_GB (count 1), lower-cased, one a line;
+4. / 5. spellings only American / only British English uses, from SCOWL's size-70 lists (the
+   Hunspell dictionaries differ in coverage, not only in spelling); ``-ize`` / ``-ise`` forms
+   are left out (Oxford British English uses ``-ize`` too).
+
+    python tools/build_spelling_words.py   # with a Python that has spylls and symspellpy
+"""
+from __future__ import annotations
+
+import gzip
+import importlib.resources
+import re
+import subprocess
+from pathlib import Path
+
+HUNSPELL = "/usr/share/hunspell"
+SCOWL = {"us": "/usr/share/dict/american-english-large", "uk": "/usr/share/dict/british-english-large"}
+OUT = Path(__file__).resolve().parents[1] / "checker" / "checks" / "proofread" / "words.txt.gz"
+ABOUT = ("Hunspell en_US (SCOWL, permissive) + en_GB (LibreOffice, LGPL-2.1+; see "
+         "words.NOTICE.md) forms, lower-cased; counts from SymSpell (MIT); US/UK blocks from "
+         "SCOWL-70. Built by tools/build_spelling_words.py.")
+IZE = re.compile(r"i[sz](?:e|es|ed|ing|ation|ations|er|ers|able)$")
+
+
+def unmunch(lang: str) -> set[str]:
+    """Every form of a Hunspell dictionary that Hunspell itself accepts (unmunch stacks
+    affixes Hunspell would not)."""
+    from spylls.hunspell import Dictionary
+
+    out = subprocess.run(["unmunch", f"{HUNSPELL}/{lang}.dic", f"{HUNSPELL}/{lang}.aff"],
+                         capture_output=True, check=True).stdout.decode("utf-8")
+    d = Dictionary.from_files(f"{HUNSPELL}/{lang}")
+    words: set[str] = set()
+    for line in out.splitlines():
+        w = line.split("\t")[0].strip().replace("\u2019", "'")
+        if w and not any(ch.isdigit() for ch in w) and w not in words and d.lookup(w):
+            words.add(w)
+    return words
+
+
+def counts() -> dict[str, int]:
+    path = importlib.resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            out[parts[0].lower()] = max(1, int(parts[1]) // 1000)
+    return out
+
+
+def scowl(path: str) -> set[str]:
+    with open(path, encoding="utf-8") as f:
+        return {line.strip().replace("\u2019", "'") for line in f if line.strip()}
+
+
+def main() -> None:
+    forms = {w.lower() for w in unmunch("en_US") | unmunch("en_GB")}
+    freq = counts()
+    words = {w: freq.get(w, 1) for w in sorted(forms)}
+    us, uk = scowl(SCOWL["us"]), scowl(SCOWL["uk"])
+    only = {}
+    for name, mine, other in (("us", us, uk), ("uk", uk, us)):
+        only[name] = sorted(w for w in mine - other
+                            if w.islower() and "'" not in w and not IZE.search(w))
+    write(words, only["us"], only["uk"])
+
+
+def write(words: dict[str, int], us: list[str], uk: list[str], out: Path = OUT) -> None:
+    ranked = sorted((w for w, n in words.items() if n > 1), key=lambda w: (-words[w], w))
+    rest = sorted(w for w, n in words.items() if n <= 1)
+    blocks = [ABOUT, "\n".join(f"{w} {words[w]}" for w in ranked), "\n".join(rest),
+              "\n".join(us), "\n".join(uk)]
+    with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as f:
+        f.write("\n\n".join(blocks) + "\n")
+    print(f"{out}: {len(words)} words ({len(ranked)} ranked), {len(us)} US-only, "
+          f"{len(uk)} UK-only, {out.stat().st_size / 1e6:.2f} MB")
+
+
+if __name__ == "__main__":
+    main()
