@@ -80,7 +80,12 @@ def test_a_new_phrase_rule_needs_no_python(monkeypatch):
     rules["desperation.test_only"] = type(rules["desperation.begging"])(
         id="desperation.test_only", category="desperation", severity="warning",
         message="test rule: \"{text}\"", engine="existence", scope="message")
-    monkeypatch.setattr(desperation, "concept_data", lambda name: data)
+    # The signal sections read their rule files through checker.rules.signals.
+    from checker.rules import signals
+
+    real = signals.concept_data
+    monkeypatch.setattr(signals, "concept_data",
+                        lambda name: data if name == "desperation" else real(name))
     monkeypatch.setattr(checker.api, "catalogue", lambda: rules)
     report = checker.check("Hi Jo,\n\nThank you for the interview. Zorblax!\n\nBest,\nAl")
     found = [f for f in report.findings if f.rule == "desperation.test_only"]
