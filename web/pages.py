@@ -2,7 +2,9 @@
 
 ``GET /`` shows the form; ``POST /check`` (a plain form post, works without JavaScript)
 shows the form again with the result; ``POST /check/fragment`` returns only the result
-section, for ``static/app.js`` to re-check as the user types.  Drafts are never stored.
+section, for ``static/app.js`` to re-check as the user types; ``POST /check/apply`` applies
+the fix of one finding ("apply") or of all ("apply all") through the core
+(``checker.fixes.apply``) and shows the new draft with its result.  Drafts are never stored.
 """
 from __future__ import annotations
 
@@ -78,7 +80,10 @@ def result_view(report) -> dict[str, Any]:
         except Exception:  # advice is a bonus
             step = None
     ordered = sorted(findings, key=lambda f: (_SEVERITY_ORDER[f["severity"]], f["start"]))
+    proofread = report.proofread or {}
     return {
+        "fixable": [f["id"] for f in d["findings"] if f.get("fix")],
+        "text_hash": proofread.get("text_sha256", ""),
         "report": d,
         "verdict_title": VERDICTS[report.verdict].title,
         "kind_noun": KIND_NOUN.get(report.kind, report.kind),
@@ -94,6 +99,14 @@ def result_view(report) -> dict[str, Any]:
         "source": d.get("source", {}),
         "counts": d["counts"],
     }
+
+
+def _applied_note(result) -> str:
+    n = len(result.applied)
+    note = f"Applied {n} fix{'es' if n != 1 else ''}."
+    if result.skipped:
+        note += f" {len(result.skipped)} overlapped another fix: check again to apply them."
+    return note
 
 
 def _form() -> dict[str, str]:
@@ -138,6 +151,26 @@ def check():
     form = _form()
     result, error, status = _check_form(form)
     return _page(form, result, error, status)
+
+
+@bp.post("/check/apply")
+def apply():
+    """Apply one fix (``apply=<finding id>``) or every fix (``apply=all``) to the posted
+    draft; the draft must be the one the page's report was for (``hash``)."""
+    from .checking import run_apply
+
+    form = _form()
+    wanted = request.form.get("apply", "")
+    ids = None if wanted == "all" else [wanted]
+    try:
+        result = run_apply(form["text"], ids, form["kind"], form["company"],
+                           request.form.get("hash") or None)
+    except InputError as exc:
+        return _page(form, None, exc.message, exc.status)
+    form["text"] = result.text
+    view = result_view(result.report)
+    view["notes"] = [_applied_note(result)] + view["notes"]
+    return _page(form, view)
 
 
 @bp.post("/check/fragment")

@@ -11,9 +11,9 @@ with a plain expansion, a run of one punctuation mark ("!!!").
 """
 from __future__ import annotations
 
-import hashlib
 import re
 
+from ...fixes import text_hash
 from ...report import Fix
 from ...rules import concept_data
 from . import confusables, dates
@@ -25,12 +25,6 @@ REPEAT = re.compile(r"\b([^\W\d_]+)([ \t]+)(\1)\b", re.IGNORECASE)
 UK_US = (("our", "or"), ("tre", "ter"), ("lled", "led"), ("lling", "ling"), ("ller", "ler"),
          ("ogue", "og"), ("ence", "ense"), ("ae", "e"), ("oe", "e"), ("mme", "m"),
          ("yse", "yze"), ("ysed", "yzed"), ("ysing", "yzing"))
-
-
-def text_hash(text: str) -> str:
-    """The hash a report keeps of the text it checked (``proofread.text_sha256``): applying
-    fixes to a text that has changed since is refused."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def run(ctx):
@@ -95,7 +89,7 @@ def _spelling(ctx, words: list[Word], f, data, flagged, allow, speller) -> str |
         if w.skip or (w.start, w.end) in flagged:
             continue
         low = w.lower
-        if low in apostrophes and low not in allow and (w.text.islower() or w.sent_start):
+        if low in apostrophes and low not in allow and w.text[1:].islower():
             if on:
                 right = apostrophes[low]
                 fixed = right if right[:2] in ("I'", "I ") else match_case(w.text, right)

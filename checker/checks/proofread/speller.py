@@ -65,8 +65,9 @@ class Speller:
         return "us" if w in self.us else "uk" if w in self.uk else None
 
     def correct(self, word: str, min_ratio: float, max_len2: int) -> Correction | None:
-        """The most frequent known word one edit away (two for short words), and whether
-        it is certain: the only candidate, or ``min_ratio`` times as frequent as the next."""
+        """The most frequent known word one edit away (two for short words; a swap of two
+        letters first), and whether it is certain: the only candidate, or ``min_ratio``
+        times as frequent as the next."""
         key = (word.lower(), min_ratio, max_len2)
         if key not in self._cache:
             self._cache[key] = self._correct(key[0], min_ratio, max_len2)
@@ -81,6 +82,11 @@ class Speller:
             distance = 2
         if not found:
             return None
+        # Two letters swapped is the commonest slip: such a candidate comes first ("gald" is
+        # "glad" before the more frequent "gold").
+        swapped = {c for c in found if _transposed(w, c)}
+        if swapped:
+            found = swapped
         ranked = sorted(found, key=lambda c: (-self._words[c], c))
         best = ranked[0]
         if len(ranked) == 1:
@@ -88,6 +94,14 @@ class Speller:
         else:
             confident = self._words[best] >= min_ratio * max(1, self._words[ranked[1]])
         return Correction(best, confident)
+
+
+def _transposed(a: str, b: str) -> bool:
+    if len(a) != len(b):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] \
+        and a[diff[1]] == b[diff[0]]
 
 
 def loaded() -> bool:
