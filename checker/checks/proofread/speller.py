@@ -52,6 +52,10 @@ class Speller:
         self.us = frozenset(us)
         self.uk = frozenset(uk)
         self._cache: dict[tuple[str, float, int], Correction | None] = {}
+        #: A swap of two letters is preferred unless another candidate is this many times
+        #: as frequent; no fix is certain for a word shorter than ``min_fix_length``.
+        self.swap_weight = 10
+        self.min_fix_length = 4
 
     def known(self, word: str) -> bool:
         return word.lower() in self._words
@@ -82,17 +86,25 @@ class Speller:
             distance = 2
         if not found:
             return None
-        # Two letters swapped is the commonest slip: such a candidate comes first ("gald" is
-        # "glad" before the more frequent "gold").
-        swapped = {c for c in found if _transposed(w, c)}
-        if swapped:
-            found = swapped
-        ranked = sorted(found, key=lambda c: (-self._words[c], c))
-        best = ranked[0]
-        if len(ranked) == 1:
-            confident = distance == 1 or len(w) >= 5
-        else:
-            confident = self._words[best] >= min_ratio * max(1, self._words[ranked[1]])
+        count = self._words
+        # Words the frequency list ranks (count > 1) before the rest of the dictionary (rare
+        # forms, lower-cased names and acronyms: "hts", "lpn").
+        common = {c for c in found if count[c] > 1}
+        pool = sorted(common or found, key=lambda c: (-count[c], c))
+        best = pool[0]
+        # Two letters swapped is the commonest slip: "gald" is "glad" before the more
+        # frequent "gold", unless the other candidate is far more frequent.
+        swaps = [c for c in pool if _transposed(w, c)]
+        if swaps:
+            rest = [count[c] for c in pool if c not in swaps]
+            if count[swaps[0]] * self.swap_weight >= max(rest, default=0):
+                best = swaps[0]
+                return Correction(best, len(swaps) == 1 and count[best] > 1
+                                  and len(w) >= self.min_fix_length)
+        second = count[pool[1]] if len(pool) > 1 else 0
+        confident = (count[best] > 1 and len(w) >= self.min_fix_length
+                     and (len(pool) == 1 and (distance == 1 or len(w) >= 5)
+                          or count[best] >= min_ratio * max(1, second)))
         return Correction(best, confident)
 
 

@@ -4,6 +4,8 @@
 
 - **Recall**, per injected error type: the share of injected errors that the expected rule
   flags with a finding overlapping the injected words.
+- **Fixes**: how many caught errors carry a fix, and how many of those fixes give back the
+  original note exactly.
 - **Precision** on the clean originals: proofread findings per note (the target is at most 1
   flag in 20 notes), per rule, and the share of findings on the injected copies that point at
   the injected error.
@@ -63,6 +65,9 @@ def main() -> None:
     total: collections.Counter[str] = collections.Counter()
     on_target: collections.Counter[str] = collections.Counter()
     off_target: collections.Counter[str] = collections.Counter()
+    with_fix: collections.Counter[str] = collections.Counter()
+    right_fix: collections.Counter[str] = collections.Counter()
+    original = {it["source"]: it["text"] for it in items if it["injected"] is None}
     for it, rep in zip(items, reports):
         found = [f for f in rep.findings if f.category == "proofread"]
         if it["injected"] is None:
@@ -74,9 +79,16 @@ def main() -> None:
             continue
         inj = it["injected"]
         total[it["type"]] += 1
-        ok = any(f.rule == inj["rule"] and f.start < inj["end"] and inj["start"] < f.end
-                 for f in found)
+        target = [f for f in found if f.rule == inj["rule"] and f.start < inj["end"]
+                  and inj["start"] < f.end]
+        ok = bool(target)
         hit[it["type"]] += ok
+        fixed = [f for f in target if f.fix is not None]
+        if fixed:
+            with_fix[it["type"]] += 1
+            f = fixed[0]
+            restored = rep.text[:f.fix.start] + f.fix.replacement + rep.text[f.fix.end:]
+            right_fix[it["type"]] += restored == original[it["source"]]
         if not ok and args.show_misses:
             ctx = rep.text[max(0, inj["start"] - 40):inj["end"] + 40].replace("\n", " ")
             print(f"MISS {it['id']} {it['type']} {inj['original']!r} -> {inj['replacement']!r}: "
@@ -100,13 +112,15 @@ def main() -> None:
         print(json.dumps(result, indent=2))
         return
     print(f"{clean_n} clean notes, {sum(total.values())} injected errors\n")
-    print("| injected error | expected rule | caught | recall |")
-    print("|---|---|---:|---:|")
+    print("| injected error | expected rule | caught | recall | with a fix | fix restores the original |")
+    print("|---|---|---:|---:|---:|---:|")
     rule_of = {it["type"]: it["injected"]["rule"] for it in items if it["injected"]}
     for k in sorted(total):
-        print(f"| {k} | `{rule_of[k]}` | {hit[k]}/{total[k]} | {hit[k] / total[k]:.2f} |")
+        print(f"| {k} | `{rule_of[k]}` | {hit[k]}/{total[k]} | {hit[k] / total[k]:.2f} | "
+              f"{with_fix[k]} | {right_fix[k]}/{with_fix[k]} |")
     print(f"| **all** | | {sum(hit.values())}/{sum(total.values())} | "
-          f"**{result['recall_all']:.2f}** |\n")
+          f"**{result['recall_all']:.2f}** | {sum(with_fix.values())} | "
+          f"{sum(right_fix.values())}/{sum(with_fix.values())} |\n")
     print("| rule | flags on the clean notes | per note | on injected copies: on the error / all |")
     print("|---|---:|---:|---:|")
     for r in rules:

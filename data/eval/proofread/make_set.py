@@ -9,12 +9,12 @@ not desperate and not hostile, less three that hold real errors (``NOT_CORRECT``
 - one **clean** item: the original text, with the context a user would give (``to``: the
   company the note names, ``person``: the name its greeting uses, a contact log holding that
   employer and two others, and a ``send_on`` date that fits any "weekday, date" it mentions);
-- up to seven **injected** items, each the same note with one realistic error, and where it
+- up to eight **injected** items, each the same note with one realistic error, and where it
   is: a keyboard-adjacent typo, a dropped letter, a doubled letter (each a non-word: checked
   against the spelling rule's word file), a confusable (your -> you're, their -> there,
-  than -> then, it's <-> its, you're -> your, lose -> loose), the company replaced by another
-  employer from the log, the interviewer's name misspelt in the greeting, and a wrong weekday
-  next to a date.
+  than -> then, it's <-> its, you're -> your, lose -> loose), a word typed twice, the company
+  replaced by another employer from the log, the interviewer's name misspelt in the greeting,
+  and a wrong weekday next to a date.
 
 Deterministic (seeded).  ``evaluate.py`` scores the checker on the set.
 """
@@ -228,6 +228,12 @@ def main() -> None:
                     used.add(m.start())
                     inject(f"typo_{how}", m.start(), m.end(), new, "proofread.spelling")
                     break
+        doubles = [m for m in re.finditer(r"(?<![\w'])(the|a|to|and|of|I|for|in|you|with)(?= )", text)
+                   if not (greeting(text) and m.start() < greeting(text)[1])]
+        if doubles:
+            m = rnd.choice(doubles)
+            inject("repeated_word", m.start(), m.end(), f"{m.group()} {m.group()}",
+                   "proofread.repeated_word")
         spots = [(m, right) for rx, right in CONFUSE for m in re.finditer(rx, text)
                  if not (greeting(text) and m.start() < greeting(text)[1])]
         if spots:
