@@ -298,3 +298,12 @@ def test_applying_every_fix_leaves_nothing_it_meant_to_remove(log, picks):
         left = [f for f in after.findings if f.rule == rule and f.start <= e and s <= f.end
                 and f.fix is not None]
         assert not left, (rule, result.text[s:e], left)
+
+
+def test_a_changed_log_is_read_again(log):
+    text = "Dear Ms. Whitfeld,\n\nThank you for the interview.\n\nBest regards,\nSam"
+    assert "proofread.name_mismatch" in rules(checker.check(text, to="Globex", db=log))
+    conn = connect(log)
+    add_employer(conn, "Globex", person="Pat Whitfeld")
+    conn.close()
+    assert "proofread.name_mismatch" not in rules(checker.check(text, to="Globex", db=log))

@@ -72,13 +72,7 @@ def facts(ctx, titles: set[str]) -> Facts:
     role = opts.get("role")
     others: list[str] = []
     if company:
-        from ...contacts.model import ContactLogError
-        from ...contacts.service import addressee
-
-        try:
-            known = addressee(company, db=opts.get("db"))
-        except ContactLogError:
-            known = None
+        known = _addressee(company, opts.get("db"))
         if known is not None:
             if known.employer is not None:
                 company = known.employer.company
@@ -91,6 +85,39 @@ def facts(ctx, titles: set[str]) -> Facts:
         if name:
             f.names.update(w.lower() for w in re.findall(r"[^\W\d_]+", name))
     return f
+
+
+_CACHE: dict[tuple, object] = {}
+
+
+def _addressee(company: str, db):
+    """``contacts.service.addressee``, remembered while the log file is unchanged (its and
+    its WAL file's size and time): opening and checking the SQLite file costs more than
+    all the proofread rules together."""
+    import os
+
+    from ...contacts.db import resolve_db_path
+    from ...contacts.model import ContactLogError, company_key
+    from ...contacts.service import addressee
+
+    path = resolve_db_path(db)
+    stamp = []
+    for p in (str(path), f"{path}-wal"):
+        try:
+            st = os.stat(p)
+            stamp.append((st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            stamp.append(None)
+    key = (str(path), tuple(stamp), company_key(company))
+    if key not in _CACHE:
+        try:
+            known = addressee(company, db=db)
+        except ContactLogError:
+            known = None
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        _CACHE[key] = known
+    return _CACHE[key]
 
 
 def _core(name: str) -> list[str]:
