@@ -6,14 +6,15 @@ Debian's ``hunspell-en-us``, ``hunspell-en-gb``, ``hunspell-tools`` (``unmunch``
 ``wamerican-large`` and ``wbritish-large``, and the PyPI packages ``spylls`` (to keep only the
 forms Hunspell itself accepts) and ``symspellpy`` (its MIT frequency list ranks suggestions).
 
-Output (gzip UTF-8 text, five blocks separated by an empty line; plain lines parse several
+Output (gzip UTF-8 text, six blocks separated by an empty line; plain lines parse several
 times faster than the same data as JSON):
 
 1. one line about the sources;
-2. ``word count`` lines: the words SymSpell's frequency list ranks (Google Books count / 1000,
-   at least 1), for ranking suggestions;
-3. every other form of Hunspell en_US + en_GB (count 1), lower-cased, one a line;
-4. / 5. spellings only American / only British English uses, from SCOWL's size-70 lists (the
+2. ``word count`` lines: the plain (a-z and apostrophe) words SymSpell's frequency list ranks
+   (Google Books count / 1000, at least 1), for ranking suggestions;
+3. every other plain form of Hunspell en_US + en_GB (count 1), lower-cased, one a line;
+4. the forms with other characters ("café", "naïve", "α"): accepted, never suggested;
+5. / 6. spellings only American / only British English uses, from SCOWL's size-70 lists (the
    Hunspell dictionaries differ in coverage, not only in spelling); ``-ize`` / ``-ise`` forms
    are left out (Oxford British English uses ``-ize`` too).
 
@@ -79,11 +80,16 @@ def main() -> None:
     write(words, only["us"], only["uk"])
 
 
+PLAIN = re.compile(r"[a-z]+(?:'[a-z]+)*")
+
+
 def write(words: dict[str, int], us: list[str], uk: list[str], out: Path = OUT) -> None:
-    ranked = sorted((w for w, n in words.items() if n > 1), key=lambda w: (-words[w], w))
-    rest = sorted(w for w, n in words.items() if n <= 1)
+    plain = {w for w in words if PLAIN.fullmatch(w)}
+    ranked = sorted((w for w in plain if words[w] > 1), key=lambda w: (-words[w], w))
+    rest = sorted(w for w in plain if words[w] <= 1)
+    other = sorted(w for w in words if w not in plain)
     blocks = [ABOUT, "\n".join(f"{w} {words[w]}" for w in ranked), "\n".join(rest),
-              "\n".join(us), "\n".join(uk)]
+              "\n".join(other), "\n".join(us), "\n".join(uk)]
     with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as f:
         f.write("\n\n".join(blocks) + "\n")
     print(f"{out}: {len(words)} words ({len(ranked)} ranked), {len(us)} US-only, "

@@ -30,22 +30,28 @@ class Correction:
     confident: bool    # certain enough to apply as a fix
 
 
-def parse(text: str) -> tuple[dict[str, int], list[str], list[str]]:
-    """The blocks of ``words.txt.gz`` (see ``tools/build_spelling_words.py``): word counts,
-    US-only and UK-only spellings."""
-    _about, ranked, rest, us, uk = text.split("\n\n")
+def parse(text: str) -> tuple[dict[str, int], list[str], list[str], list[str]]:
+    """The blocks of ``words.txt.gz`` (see ``tools/build_spelling_words.py``): counts of the
+    plain a-z words, the other words, the US-only and the UK-only spellings."""
+    _about, ranked, rest, other, us, uk = text.split("\n\n")
     words = dict.fromkeys(rest.split("\n"), 1)
     pairs = ranked.split()
     words.update(zip(pairs[::2], map(int, pairs[1::2])))
-    return words, us.split(), uk.split()
+    return words, other.split("\n"), us.split(), uk.split()
 
 
 class Speller:
-    def __init__(self, words: dict[str, int], us: list[str], uk: list[str]) -> None:
+    def __init__(self, words: dict[str, int], other: list[str], us: list[str],
+                 uk: list[str]) -> None:
         from spellchecker import SpellChecker
 
-        # The words are lower-cased already and every lookup lower-cases its word, so the
-        # library need not lower-case its 300k keys again (case_sensitive=True).
+        # The library gets the plain a-z words (with apostrophes): it generates its edits
+        # from every letter its dictionary holds, and the few words with accents, Greek
+        # letters or symbols would make four times as many.  Those (``other``) are only
+        # accepted ("café"), never suggested.  The words are lower-cased already and every
+        # lookup lower-cases its word, so the library need not do it again
+        # (case_sensitive=True).
+        self._other = frozenset(other)
         self._sp = SpellChecker(language=None, distance=1, case_sensitive=True)
         self._sp.word_frequency.load_json(words)
         self._words = self._sp.word_frequency.dictionary
@@ -58,7 +64,8 @@ class Speller:
         self.min_fix_length = 4
 
     def known(self, word: str) -> bool:
-        return word.lower() in self._words
+        w = word.lower()
+        return w in self._words or w in self._other
 
     def count(self, word: str) -> int:
         return self._words.get(word.lower(), 0)
@@ -78,11 +85,14 @@ class Speller:
         return self._cache[key]
 
     def _correct(self, w: str, min_ratio: float, max_len2: int) -> Correction | None:
-        sp = self._sp
-        found = sp.known(sp.edit_distance_1(w))
+        sp, words = self._sp, self._words
+        # The library generates the edits; looking them up in its dictionary directly is
+        # many times faster than ``known()``, which re-normalises every candidate.
+        edits1 = sp.edit_distance_1(w)
+        found = {c for c in edits1 if c in words}
         distance = 1
         if not found and len(w) <= max_len2:
-            found = sp.known(sp.edit_distance_2(w))
+            found = {c for e in edits1 for c in sp.edit_distance_1(e) if c in words}
             distance = 2
         if not found:
             return None

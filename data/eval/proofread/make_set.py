@@ -61,8 +61,8 @@ STOP |= {d.lower() for d in DAYS} | {m.lower() for m in MONTHS}
 
 def words_known() -> set[str]:
     text = gzip.decompress(WORDS.read_bytes()).decode("utf-8")
-    _about, ranked, rest, _us, _uk = text.split("\n\n")
-    return set(rest.split("\n")) | set(ranked.split()[::2])
+    _about, ranked, rest, other, _us, _uk = text.split("\n\n")
+    return set(rest.split("\n")) | set(ranked.split()[::2]) | set(other.split("\n"))
 
 
 def adjacent(ch: str) -> str:
