@@ -14,12 +14,26 @@ VERBISH = {"VBD", "VBZ", "VBP", "MD"}
 CLAUSE_END = {".", ",", ":", "CC", "IN", "HYPH", "-RRB-", "NFP", "''", "``", "_SP"}
 
 
+class _Seq:
+    """The tags and lower-case forms of a parse as lists (indexing a Doc builds a Token)."""
+    def __init__(self, doc):
+        self.doc = doc
+        self.tags = [t.tag_ for t in doc]
+        self.lows = [t.lower_.replace("\u2019", "'") for t in doc]
+
+    def __len__(self) -> int:
+        return len(self.tags)
+
+    def __getitem__(self, i: int):
+        return self.doc[i]
+
+
 def _tag(doc, i: int) -> str:
-    return doc[i].tag_ if 0 <= i < len(doc) else "."
+    return doc.tags[i] if 0 <= i < len(doc.tags) else "."
 
 
 def _low(doc, i: int) -> str:
-    return doc[i].lower_.replace("\u2019", "'") if 0 <= i < len(doc) else ""
+    return doc.lows[i] if 0 <= i < len(doc.lows) else ""
 
 
 def _noun_then_break(doc, i: int, ok: set[str]) -> bool:
@@ -41,7 +55,7 @@ def _no_noun_after(doc, i: int, progressive: set[str]) -> bool:
     "your able to", "their going to").  A gerund counts as a noun ("your sourcing in"),
     except the few that are verbs after "you're" ("going", "doing")."""
     for j in range(i + 1, min(len(doc), i + 5)):
-        tag, low = doc[j].tag_, doc[j].lower_
+        tag, low = doc.tags[j], doc.lows[j]
         if low == "own":
             return False
         if tag in NOUNISH or tag == "VBG" and low not in progressive:
@@ -65,13 +79,19 @@ def _after_comparison(doc, i: int, comparatives: set[str]) -> bool:
     for j in range(i - 1, max(-1, i - 4), -1):
         if doc[j].is_punct or doc[j].is_space:
             return False
-        if doc[j].tag_ in ("JJR", "RBR") or _low(doc, j) in comparatives:
+        if doc.tags[j] in ("JJR", "RBR") or doc.lows[j] in comparatives:
             return True
     return False
 
 
+#: The words a test below starts from; every other token is skipped at once.
+TRIGGERS = frozenset({"your", "you", "they", "it", "its", "there", "their", "then", "than",
+                      "loose", "affect", "effect", "principle", "principal", "of", "weather",
+                      "advice", "advise", "to"})
+
+
 def check(ctx, data: dict, flagged: set) -> None:
-    doc = ctx.doc
+    doc = _Seq(ctx.doc)
     text = ctx.text
     its_ok, youre_ok = set(data["its_ok"]), set(data["youre_ok"])
     be = set(data["be_forms"])
@@ -91,8 +111,10 @@ def check(ctx, data: dict, flagged: set) -> None:
         s, e = doc[i].idx, doc[j].idx + len(doc[j].text)
         hits.append((s, e, right, why))
 
-    for i, tok in enumerate(doc):
-        low = _low(doc, i)
+    for i, low in enumerate(doc.lows):
+        if low not in TRIGGERS:
+            continue
+        tok = doc[i]
         nxt, nxt_tag = _low(doc, i + 1), _tag(doc, i + 1)
         prev, prev_tag = _low(doc, i - 1), _tag(doc, i - 1)
         if low == "your":

@@ -33,8 +33,13 @@ class Word:
     end: int
     text: str
     sent_start: bool
-    token: Any          # the spaCy token that starts at ``start`` (or None)
+    doc: Any            # the parse
+    index: int | None   # the index of the token that starts at ``start`` (or None)
     skip: bool
+
+    @property
+    def token(self) -> Any:
+        return None if self.index is None else self.doc[self.index]
 
     @property
     def lower(self) -> str:
@@ -46,7 +51,7 @@ class Word:
 
     @property
     def propn(self) -> bool:
-        return self.token is not None and self.token.pos_ == "PROPN"
+        return self.index is not None and self.doc[self.index].pos_ == "PROPN"
 
 
 def _skip_spans(text: str) -> list[tuple[int, int]]:
@@ -70,7 +75,9 @@ def scan(ctx) -> list[Word]:
     """The words of ``ctx.text`` in order."""
     text = ctx.text
     skips = _skip_spans(text)
-    tokens = {t.idx: t for t in ctx.doc} if ctx.doc is not None else {}
+    doc = ctx.doc
+    # Token offsets in one call (iterating the Doc would build a Token object for each).
+    tokens = dict(zip(doc.to_array("IDX").tolist(), range(len(doc)))) if doc is not None else {}
     out = []
     k = 0
     for m in WORD.finditer(text):
@@ -78,7 +85,7 @@ def scan(ctx) -> list[Word]:
         while k < len(skips) and skips[k][1] <= s:
             k += 1
         skip = k < len(skips) and skips[k][0] < e
-        out.append(Word(s, e, m.group(), _sent_start(text, s), tokens.get(s), skip))
+        out.append(Word(s, e, m.group(), _sent_start(text, s), doc, tokens.get(s), skip))
     return out
 
 
