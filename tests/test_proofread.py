@@ -142,6 +142,21 @@ def test_speller_accepts_both_varieties_and_tags_them():
     assert sp.variant("colour") == "uk" and sp.variant("color") == "us"
     assert sp.variant("organize") is None          # Oxford British English uses -ize too
     assert not sp.known("recieve") and sp.correct("recieve", 20, 8).word == "receive"
+    assert sp.known("café") and sp.known("Onboarding") and sp.known("unshelled")   # a rare form
+    assert sp.common("interview") and not sp.common("unshelled")
+
+
+def test_binary_search_finds_every_line_and_nothing_else():
+    from checker.checks.proofread.speller import Speller
+
+    words = "aa\nab\nb\nba\nzz\n\nab\nzz\n\nthe\n\ncafé\n\ncolor\n\ncolour".encode()
+    sp = Speller(words, counts=lambda: "about\n\nthe 5\nab 3\nzz 2")
+    for w in ("aa", "ab", "b", "ba", "zz", "the", "café"):
+        assert sp.known(w), w
+    for w in ("a", "abc", "bb", "z", "zzz", "", "naïve", "th"):
+        assert not sp.known(w), w
+    assert sp.common("ab") and sp.common("the") and not sp.common("aa")
+    assert sp.variant("colour") == "uk" and sp.count("ab") == 3 and sp.count("ba") == 1
 
 
 # ---- the CLI ----------------------------------------------------------------------------

@@ -6,17 +6,24 @@ Debian's ``hunspell-en-us``, ``hunspell-en-gb``, ``hunspell-tools`` (``unmunch``
 ``wamerican-large`` and ``wbritish-large``, and the PyPI packages ``spylls`` (to keep only the
 forms Hunspell itself accepts) and ``symspellpy`` (its MIT frequency list ranks suggestions).
 
-Output (gzip UTF-8 text, six blocks separated by an empty line; plain lines parse several
-times faster than the same data as JSON):
+Output, two files next to the proofread check:
 
-1. one line about the sources;
-2. ``word count`` lines: the plain (a-z and apostrophe) words SymSpell's frequency list ranks
-   (Google Books count / 1000, at least 1), for ranking suggestions;
-3. every other plain form of Hunspell en_US + en_GB (count 1), lower-cased, one a line;
-4. the forms with other characters ("café", "naïve", "α"): accepted, never suggested;
-5. / 6. spellings only American / only British English uses, from SCOWL's size-70 lists (the
-   Hunspell dictionaries differ in coverage, not only in spelling); ``-ize`` / ``-ise`` forms
-   are left out (Oxford British English uses ``-ize`` too).
+- ``words.txt`` (UTF-8, not compressed: the check reads it as bytes and parses almost nothing,
+  so a cold ``followup check`` pays next to nothing for it), six blocks separated by an empty
+  line:
+  1. every plain (a-z and apostrophe) form of Hunspell en_US + en_GB, lower-cased, sorted, one
+     a line: binary-searched;
+  2. the plain words SymSpell's frequency list ranks, sorted: binary-searched ("a common
+     word", not a rare form, name or acronym);
+  3. the ``TOP`` most frequent of those, most frequent first: a set in memory, where most
+     words of a draft are found;
+  4. the forms with other characters ("café", "naïve"): accepted, never suggested;
+  5. / 6. spellings only American / only British English uses, from SCOWL's size-70 lists
+     (the Hunspell dictionaries differ in coverage, not only in spelling); ``-ize`` / ``-ise``
+     forms are left out (Oxford British English uses ``-ize`` too).
+- ``common.txt.gz``: a line about the sources, an empty line, then ``word count`` lines for the
+  ranked words (Google Books count / 1000, most frequent first): read only when a first word
+  needs a suggestion, to rank the candidates.
 
     python tools/build_spelling_words.py   # with a Python that has spylls and symspellpy
 """
@@ -30,7 +37,7 @@ from pathlib import Path
 
 HUNSPELL = "/usr/share/hunspell"
 SCOWL = {"us": "/usr/share/dict/american-english-large", "uk": "/usr/share/dict/british-english-large"}
-OUT = Path(__file__).resolve().parents[1] / "checker" / "checks" / "proofread" / "words.txt.gz"
+OUT = Path(__file__).resolve().parents[1] / "checker" / "checks" / "proofread"
 ABOUT = ("Hunspell en_US (SCOWL, permissive) + en_GB (LibreOffice, LGPL-2.1+; see "
          "words.NOTICE.md) forms, lower-cased; counts from SymSpell (MIT); US/UK blocks from "
          "SCOWL-70. Built by tools/build_spelling_words.py.")
@@ -83,17 +90,20 @@ def main() -> None:
 PLAIN = re.compile(r"[a-z]+(?:'[a-z]+)*")
 
 
+TOP = 20_000
+
+
 def write(words: dict[str, int], us: list[str], uk: list[str], out: Path = OUT) -> None:
     plain = {w for w in words if PLAIN.fullmatch(w)}
     ranked = sorted((w for w in plain if words[w] > 1), key=lambda w: (-words[w], w))
-    rest = sorted(w for w in plain if words[w] <= 1)
     other = sorted(w for w in words if w not in plain)
-    blocks = [ABOUT, "\n".join(f"{w} {words[w]}" for w in ranked), "\n".join(rest),
-              "\n".join(other), "\n".join(us), "\n".join(uk)]
-    with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as f:
-        f.write("\n\n".join(blocks) + "\n")
-    print(f"{out}: {len(words)} words ({len(ranked)} ranked), {len(us)} US-only, "
-          f"{len(uk)} UK-only, {out.stat().st_size / 1e6:.2f} MB")
+    blocks = [sorted(plain), sorted(ranked), ranked[:TOP], other, us, uk]
+    (out / "words.txt").write_text("\n\n".join("\n".join(b) for b in blocks) + "\n",
+                                   encoding="utf-8")
+    with gzip.open(out / "common.txt.gz", "wt", encoding="utf-8", compresslevel=9) as f:
+        f.write(ABOUT + "\n\n" + "\n".join(f"{w} {words[w]}" for w in ranked) + "\n")
+    print(f"{out}: {len(words)} words ({len(plain)} plain, {len(ranked)} ranked, "
+          f"{len(other)} other), {len(us)} US-only, {len(uk)} UK-only")
 
 
 if __name__ == "__main__":

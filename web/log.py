@@ -106,7 +106,8 @@ def _page(status: int = 200, form: dict[str, str] | None = None,
         for emp in db.list_employers(conn):
             mine = [e for e in events if e.employer_id == emp.id]
             employers.append({
-                "company": emp.company, "person": emp.person, "events": len(mine),
+                "company": emp.company, "person": emp.person, "role": emp.role,
+                "events": len(mine),
                 "last": mine[-1] if mine else None,
                 "next": next_step(conn, emp.company, today),
             })

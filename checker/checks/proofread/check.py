@@ -43,7 +43,7 @@ def run(ctx):
     allow = set(data["spelling"]["allow"]) | user_words | f.names
     variant = _spelling(ctx, words, f, data, flagged, allow, speller)
     # Words in the frequency list are common words, not names ("Form" / "From").
-    inconsistent(ctx, f, words, lambda w: speller().count(w) > 1, flagged)
+    inconsistent(ctx, f, words, lambda w: speller().common(w), flagged)
     confusables.check(ctx, data["confusables"], flagged)
     _repeated(ctx, data["repeated"], flagged)
     dates.check(ctx, data["dates"])

@@ -1,24 +1,33 @@
-"""The spelling library, loaded once, lazily: pyspellchecker with a compact dictionary.
+"""The spelling library and its dictionary, loaded lazily and in two steps.
 
-pyspellchecker (MIT, pure Python, maintained) looks words up and ranks corrections (one
-edit away, then two, by frequency).  Its own English list is American-only and flags many
-correct words (docs/spelling.md), so it is given ``words.txt.gz`` instead: every form of
-the Hunspell en_US and en_GB dictionaries, lower-cased, counted by SymSpell's frequency list,
-plus SCOWL's US-only and UK-only spellings (built by ``tools/build_spelling_words.py``).
+pyspellchecker (MIT, pure Python, maintained) ranks corrections: the known words one edit
+away, then two, by frequency.  Its own English list is American-only and flags many correct
+words (docs/spelling.md), so it is given our dictionary instead: every form of the Hunspell
+en_US and en_GB dictionaries, lower-cased, counted by SymSpell's frequency list (built by
+``tools/build_spelling_words.py``).
 
-The file is read on the first spelling check (not at import), under a lock, inside
-``checker.startup.bulk_load`` (about 0.2 s): ``followup rules`` and a config that turns the
-rule off never pay for it.
+Looking a word up must cost a cold ``followup check`` next to nothing, so acceptance does not
+wait for the library:
+
+1. ``get_speller()`` (first spelling check) reads ``words.txt`` as bytes: the 20,000 most
+   frequent words become a set (most words of a draft), the accented forms ("café") and the
+   US-only and UK-only spellings small sets; every plain form (and every ranked word) stays a
+   sorted block of lines that is binary-searched.  A few milliseconds.
+2. ``Speller.correct`` (first word that needs a suggestion) builds the library with all
+   284,185 plain forms and the counts of ``common.txt.gz`` (about 0.25 s, inside
+   ``startup.bulk_load``).
+
+Both steps run once per process, under a lock.
 """
 from __future__ import annotations
 
 import gzip
 import threading
 from dataclasses import dataclass
-
 from importlib import resources
 
-WORDS_FILE = "words.txt.gz"
+COMMON_FILE = "common.txt.gz"
+WORDS_FILE = "words.txt"
 
 _speller = None
 _lock = threading.Lock()
@@ -30,50 +39,88 @@ class Correction:
     confident: bool    # certain enough to apply as a fix
 
 
-def parse(text: str) -> tuple[dict[str, int], list[str], list[str], list[str]]:
-    """The blocks of ``words.txt.gz`` (see ``tools/build_spelling_words.py``): counts of the
-    plain a-z words, the other words, the US-only and the UK-only spellings."""
-    _about, ranked, rest, other, us, uk = text.split("\n\n")
-    words = dict.fromkeys(rest.split("\n"), 1)
-    pairs = ranked.split()
-    words.update(zip(pairs[::2], map(int, pairs[1::2])))
-    return words, other.split("\n"), us.split(), uk.split()
+def _read(name: str) -> bytes:
+    return resources.files(__package__).joinpath(name).read_bytes()
 
 
 class Speller:
-    def __init__(self, words: dict[str, int], other: list[str], us: list[str],
-                 uk: list[str]) -> None:
-        from spellchecker import SpellChecker
+    #: A swap of two letters is preferred unless another candidate is this many times as
+    #: frequent; no fix is certain for a word shorter than ``min_fix_length``.
+    swap_weight = 10
+    min_fix_length = 4
 
-        # The library gets the plain a-z words (with apostrophes): it generates its edits
-        # from every letter its dictionary holds, and the few words with accents, Greek
-        # letters or symbols would make four times as many.  Those (``other``) are only
-        # accepted ("café"), never suggested.  The words are lower-cased already and every
-        # lookup lower-cases its word, so the library need not do it again
-        # (case_sensitive=True).
-        self._other = frozenset(other)
-        self._sp = SpellChecker(language=None, distance=1, case_sensitive=True)
-        self._sp.word_frequency.load_json(words)
-        self._words = self._sp.word_frequency.dictionary
-        self.us = frozenset(us)
-        self.uk = frozenset(uk)
+    def __init__(self, words: bytes, counts=None) -> None:
+        # Blocks of words.txt (tools/build_spelling_words.py): sorted plain forms, sorted
+        # ranked words, the most frequent words, accented forms, US-only, UK-only.
+        plain, ranked, top, other, us, uk = words.split(b"\n\n")
+        self._sorted = plain + b"\n"           # b"word\n..." sorted: binary-searched
+        self._ranked = ranked + b"\n"
+        self._top = frozenset(top.decode("ascii").split())
+        self._other = frozenset(other.decode("utf-8").split())
+        self.us = frozenset(us.decode("utf-8").split())
+        self.uk = frozenset(uk.decode("utf-8").split())
+        self._read_counts = counts or (lambda: gzip.decompress(_read(COMMON_FILE)).decode("utf-8"))
+        self._sp = None
+        self._counts: dict[str, int] | None = None
+        self._sp_lock = threading.Lock()
         self._cache: dict[tuple[str, float, int], Correction | None] = {}
-        #: A swap of two letters is preferred unless another candidate is this many times
-        #: as frequent; no fix is certain for a word shorter than ``min_fix_length``.
-        self.swap_weight = 10
-        self.min_fix_length = 4
+
+    # ---- acceptance (no library needed) -------------------------------------------------
 
     def known(self, word: str) -> bool:
         w = word.lower()
-        return w in self._words or w in self._other
-
+        return w in self._top or w in self._other or _in_sorted(self._sorted, w)
+        lo, hi = 0, len(data)            # both always at the start of a line
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = data.rfind(b"\n", 0, mid) + 1
+            end = data.find(b"\n", start)
+            line = data[start:end]
+            if line == key:
+                return True
+            if line < key:
+                lo = end + 1
+            else:
+                hi = start
     def count(self, word: str) -> int:
-        return self._words.get(word.lower(), 0)
+        """The word's frequency count (1 for a form the list does not rank, 0 unknown); it
+        builds the library's table, so call it for suggestions only."""
+        self._library()
+        return self._counts.get(word.lower(), 0)
+
+    def common(self, word: str) -> bool:
+        """A word SymSpell's frequency list ranks (not a rare form, name or acronym)."""
+        w = word.lower()
+        return w in self._top or _in_sorted(self._ranked, w)
 
     def variant(self, word: str) -> str | None:
         """"us" / "uk" for a spelling only one variety uses, else None."""
         w = word.lower()
         return "us" if w in self.us else "uk" if w in self.uk else None
+
+    # ---- suggestions (the library) ------------------------------------------------------
+
+    def _library(self):
+        if self._sp is None:
+            with self._sp_lock:
+                if self._sp is None:
+                    from spellchecker import SpellChecker
+
+                    from ...startup import bulk_load
+
+                    with bulk_load():
+                        counts = dict.fromkeys(self._sorted.decode("ascii").split(), 1)
+                        pairs = self._read_counts().split("\n\n", 1)[1].split()
+                        counts.update(zip(pairs[::2], map(int, pairs[1::2])))
+                        # The library gets the plain a-z words only: it generates its edits
+                        # from every letter its dictionary holds, and accented forms would
+                        # make four times as many.  The words are lower-cased already
+                        # (case_sensitive=True: the library need not lower them again).
+                        sp = SpellChecker(language=None, distance=1, case_sensitive=True)
+                        sp.word_frequency.load_json(counts)
+                        self._counts = sp.word_frequency.dictionary
+                        self._sp = sp
+        return self._sp
 
     def correct(self, word: str, min_ratio: float, max_len2: int) -> Correction | None:
         """The most frequent known word one edit away (two for short words; a swap of two
@@ -85,22 +132,22 @@ class Speller:
         return self._cache[key]
 
     def _correct(self, w: str, min_ratio: float, max_len2: int) -> Correction | None:
-        sp, words = self._sp, self._words
+        sp = self._library()
+        count = self._counts
         # The library generates the edits; looking them up in its dictionary directly is
         # many times faster than ``known()``, which re-normalises every candidate.
         edits1 = sp.edit_distance_1(w)
-        found = {c for c in edits1 if c in words}
+        found = {c for c in edits1 if c in count}
         distance = 1
         if not found and len(w) <= max_len2:
-            found = {c for e in edits1 for c in sp.edit_distance_1(e) if c in words}
+            found = {c for e in edits1 for c in sp.edit_distance_1(e) if c in count}
             distance = 2
         if not found:
             return None
-        count = self._words
         # Words the frequency list ranks (count > 1) before the rest of the dictionary (rare
         # forms, lower-cased names and acronyms: "hts", "lpn").
-        common = {c for c in found if count[c] > 1}
-        pool = sorted(common or found, key=lambda c: (-count[c], c))
+        ranked = {c for c in found if count[c] > 1}
+        pool = sorted(ranked or found, key=lambda c: (-count[c], c))
         best = pool[0]
         # Two letters swapped is the commonest slip: "gald" is "glad" before the more
         # frequent "gold", unless the other candidate is far more frequent.
@@ -118,6 +165,27 @@ class Speller:
         return Correction(best, confident)
 
 
+def _in_sorted(data: bytes, w: str) -> bool:
+    """Whether ``w`` is a line of ``data`` (sorted lines, each ending in a newline)."""
+    try:
+        key = w.encode("ascii")
+    except UnicodeEncodeError:
+        return False
+    lo, hi = 0, len(data)            # both always at the start of a line
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = data.rfind(b"\n", 0, mid) + 1
+        end = data.find(b"\n", start)
+        line = data[start:end]
+        if line == key:
+            return True
+        if line < key:
+            lo = end + 1
+        else:
+            hi = start
+    return False
+
+
 def _transposed(a: str, b: str) -> bool:
     if len(a) != len(b):
         return False
@@ -131,14 +199,10 @@ def loaded() -> bool:
 
 
 def get_speller() -> Speller:
-    """The process's speller, loading the dictionary once (thread-safe)."""
+    """The process's speller, reading the dictionary once (thread-safe)."""
     global _speller
     if _speller is None:
         with _lock:
             if _speller is None:
-                from ...startup import bulk_load
-
-                raw = resources.files(__package__).joinpath(WORDS_FILE).read_bytes()
-                with bulk_load():
-                    _speller = Speller(*parse(gzip.decompress(raw).decode("utf-8")))
+                _speller = Speller(_read(WORDS_FILE))
     return _speller
