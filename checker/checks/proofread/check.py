@@ -17,7 +17,7 @@ from ...fixes import text_hash
 from ...report import Fix
 from ...rules import concept_data
 from . import confusables, dates
-from .names import check_names, facts, inconsistent
+from .names import check_names, facts, greeting_span, inconsistent
 from .words import Word, match_case, scan
 
 REPEAT = re.compile(r"\b([^\W\d_]+)([ \t]+)(\1)\b", re.IGNORECASE)
@@ -81,7 +81,7 @@ def _spelling(ctx, words: list[Word], f, data, flagged, allow, speller) -> str |
     th = ctx.config.threshold("proofread.spelling")
     apostrophes = conf["apostrophes"]
     on = ctx.config.enabled("proofread.spelling")
-    greeting, signature = ctx.layout.greeting, ctx.layout.signature
+    greeting, signature = greeting_span(ctx), ctx.layout.signature
     # A capitalised word used mid-sentence anywhere is a name wherever it appears.
     names = {w.lower for w in words if w.capitalised and not w.sent_start}
     seen: dict[str, list[Word]] = {"us": [], "uk": []}

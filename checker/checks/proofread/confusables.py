@@ -14,15 +14,29 @@ VERBISH = {"VBD", "VBZ", "VBP", "MD"}
 CLAUSE_END = {".", ",", ":", "CC", "IN", "HYPH", "-RRB-", "NFP", "''", "``", "_SP"}
 
 
+class _Strings(list):
+    """A token attribute as strings, looked up from its hashes only when read."""
+    def __init__(self, hashes: list[int], strings):
+        super().__init__(hashes)
+        self._strings = strings
+
+    def __getitem__(self, i):
+        return self._strings[list.__getitem__(self, i)]
+
+
 class _Seq:
-    """The tags and lower-case forms of a parse as lists (indexing a Doc builds a Token)."""
+    """The tags and lower-case forms of a parse (one ``Doc.to_array`` call: iterating the
+    Doc would build a Token object, and two strings, for every token)."""
     def __init__(self, doc):
         self.doc = doc
-        self.tags = [t.tag_ for t in doc]
-        self.lows = [t.lower_.replace("\u2019", "'") for t in doc]
+        arr = doc.to_array(["LOWER", "TAG"]) if len(doc) else [[], []]
+        lows, tags = (arr[:, 0].tolist(), arr[:, 1].tolist()) if len(doc) else ([], [])
+        self.low_hashes = lows
+        self.lows = _Strings(lows, doc.vocab.strings)
+        self.tags = _Strings(tags, doc.vocab.strings)
 
     def __len__(self) -> int:
-        return len(self.tags)
+        return len(self.low_hashes)
 
     def __getitem__(self, i: int):
         return self.doc[i]
@@ -111,9 +125,12 @@ def check(ctx, data: dict, flagged: set) -> None:
         s, e = doc[i].idx, doc[j].idx + len(doc[j].text)
         hits.append((s, e, right, why))
 
-    for i, low in enumerate(doc.lows):
-        if low not in TRIGGERS:
+    strings = ctx.doc.vocab.strings
+    triggers = {strings.add(w) for w in TRIGGERS}
+    for i, h in enumerate(doc.low_hashes):
+        if h not in triggers:
             continue
+        low = doc.lows[i]
         tok = doc[i]
         nxt, nxt_tag = _low(doc, i + 1), _tag(doc, i + 1)
         prev, prev_tag = _low(doc, i - 1), _tag(doc, i - 1)

@@ -200,11 +200,18 @@ GREETING = re.compile(r"[ \t]*(?:dear|hi|hello|hey|hiya|good (?:morning|afternoo
                       re.IGNORECASE)
 
 
+FIRST_LINE_NAME = re.compile(r"[ \t]*(?:[A-Z][\w'\u2019.-]*[ \t]*){1,3},[ \t]*(?=\n|$)")
+
+
 def greeting_span(ctx) -> tuple[int, int] | None:
-    """The greeting line: the layout's, else a greeting among the first four lines (after a
-    "Subject:" line or an address block the layout does not take as the greeting)."""
+    """The greeting line: the layout's, else a greeting among the first lines (after a
+    "Subject:" line or an address block the layout does not take as the greeting), else a
+    first line that is only a name and a comma ("Okafor,")."""
     if ctx.layout.greeting:
         return ctx.layout.greeting
+    m = FIRST_LINE_NAME.match(ctx.text)
+    if m:
+        return m.start(), m.end()
     pos = 0
     for n, line in enumerate(ctx.text.split("\n")):
         if n > 12:

@@ -27,7 +27,7 @@ SKIP = re.compile(
 SENTENCE_END = ".!?\n:;\u2014\"(\u201c"
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     start: int
     end: int
