@@ -322,3 +322,17 @@ def test_a_changed_log_is_read_again(log):
     add_employer(conn, "Globex", person="Pat Whitfeld")
     conn.close()
     assert "proofread.name_mismatch" not in rules(checker.check(text, to="Globex", db=log))
+
+
+def test_spelling_fixes_only_for_slips_of_the_fingers():
+    from checker.checks.proofread.speller import get_speller, slip
+
+    assert slip("recieve", "receive") and slip("keeen", "keen") and slip("woek", "work")
+    assert not slip("lookbook", "cookbook") and not slip("casitas", "caritas")
+    assert not get_speller().correct("lookbook", 100.0, 8).confident
+
+
+def test_your_after_a_preposition_is_you():
+    text = "Dear Ms. Lee,\n\nThanks for the chance to meet with your in person.\n\nBest regards,\nSam"
+    (f,) = [f for f in checker.check(text).findings if f.rule == "proofread.confusable"]
+    assert f.fix.replacement == "you"

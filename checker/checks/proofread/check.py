@@ -99,14 +99,14 @@ def _spelling(ctx, words: list[Word], f, data, flagged, allow, speller) -> str |
             continue
         if len(low) < th["min_length"]:
             continue
-        propn_start = False
+        capital_start = False
         if w.capitalised:
             if (not w.sent_start or not w.text[1:].islower() or low in names
                     or _in(greeting, w) or _in(signature, w)):
                 continue
-            # The tagger calls an unknown capitalised word a proper noun: a sentence-initial
-            # one is flagged only when it is one slip from a common word ("Thnak").
-            propn_start = w.propn
+            # An unknown capitalised word that starts a sentence may be a name ("Kwame"): it
+            # is flagged only when it is one slip from a common word ("Thnak").
+            capital_start = True
         elif not w.text.islower():
             continue
         if low in allow:
@@ -122,8 +122,8 @@ def _spelling(ctx, words: list[Word], f, data, flagged, allow, speller) -> str |
         if not on:
             continue
         corr = sp.correct(low, th["min_ratio"], th["max_length_distance2"])
-        if propn_start and (corr is None or not corr.confident
-                            or sp.count(corr.word) < th["propn_min_count"]):
+        if capital_start and (corr is None or not corr.confident
+                              or sp.count(corr.word) < th["propn_min_count"]):
             continue
         fix = None
         if corr is None:

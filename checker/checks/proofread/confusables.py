@@ -59,8 +59,9 @@ def _noun_then_break(doc, i: int, ok: set[str]) -> bool:
     return nxt in VERBISH or nxt in CLAUSE_END or i + 1 >= len(doc)
 
 
-NOUNISH = {"NN", "NNS", "NNP", "NNPS", "CD", "FW", "ADD", "XX"}
-MODIFIER = {"JJ", "JJR", "JJS", "RB", "RBR", "RBS", "VBN", "HYPH", "POS", "``", "''"}
+# A superlative stands for its noun ("your worst is ..."); a quotation is a noun phrase.
+NOUNISH = {"NN", "NNS", "NNP", "NNPS", "CD", "FW", "ADD", "XX", "JJS", "``", "''"}
+MODIFIER = {"JJ", "JJR", "RB", "RBR", "RBS", "VBN", "HYPH", "POS"}
 
 
 def _no_noun_after(doc, i: int, progressive: set[str]) -> bool:
@@ -136,7 +137,11 @@ def check(ctx, data: dict, flagged: set) -> None:
         prev, prev_tag = _low(doc, i - 1), _tag(doc, i - 1)
         if low == "your":
             if _no_noun_after(doc, i, progressive) or _predicate_after(doc, i, predicates):
-                hit(i, i, "you're", "\"You're\" is \"you are\"; \"your\" is the possessive.")
+                if prev_tag == "IN" and prev not in subordinators or prev_tag in ("VB", "VBP", "VBD"):
+                    # "meet with your in person": after a preposition or a verb, the object.
+                    hit(i, i, "you", "After a preposition or a verb it is \"you\".")
+                else:
+                    hit(i, i, "you're", "\"You're\" is \"you are\"; \"your\" is the possessive.")
         elif low in ("you", "they") and nxt == "'re" and (
                 _tag(doc, i + 2) in ("NN", "NNS", "NNP", "NNPS") and _low(doc, i + 2) not in youre_ok
                 or _tag(doc, i + 2) == "JJ" and _tag(doc, i + 3) in ("NN", "NNS")
@@ -183,7 +188,7 @@ def check(ctx, data: dict, flagged: set) -> None:
             hit(i, i, "principal", "A job title is \"principal\" (chief); a \"principle\" is a rule.")
         elif low == "principal" and prev in ("in", "on") and nxt_tag in (".", ",", "CC"):
             hit(i, i, "principle", "\"In principle\": a \"principle\" is a rule.")
-        elif low == "of" and prev in modal_of:
+        elif low == "of" and prev in modal_of and nxt != "course":
             hit(i, i, "have", "\"Could have\" sounds like \"could of\", but is written \"have\".")
         elif low == "weather" and nxt == "or" and _low(doc, i + 2) == "not":
             hit(i, i, "whether", "\"Whether or not\"; the weather is rain or sun.")

@@ -159,7 +159,10 @@ class Speller:
                 return Correction(best, len(swaps) == 1 and count[best] > 1
                                   and len(w) >= self.min_fix_length)
         second = count[pool[1]] if len(pool) > 1 else 0
-        confident = (count[best] > 1 and len(w) >= self.min_fix_length
+        # Certain only for a slip fingers make: a letter dropped, doubled or swapped, a key
+        # next to the right one, a vowel for a vowel ("lookbook" is not a slip for
+        # "cookbook", nor "casitas" for "caritas").
+        confident = (count[best] > 1 and len(w) >= self.min_fix_length and slip(w, best)
                      and (len(pool) == 1 and (distance == 1 or len(w) >= 5)
                           or count[best] >= min_ratio * max(1, second)))
         return Correction(best, confident)
@@ -183,6 +186,42 @@ def _in_sorted(data: bytes, w: str) -> bool:
             lo = end + 1
         else:
             hi = start
+    return False
+
+
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY = {ch: (r, i) for r, row in enumerate(_ROWS) for i, ch in enumerate(row)}
+_VOWELS = set("aeiouy")
+
+
+def _adjacent(a: str, b: str) -> bool:
+    """Keys next to each other on a QWERTY keyboard."""
+    if a not in _KEY or b not in _KEY or a == b:
+        return False
+    (ra, ia), (rb, ib) = _KEY[a], _KEY[b]
+    # Rows are staggered: a key touches its row neighbours and up to three keys in the rows
+    # above and below.
+    return abs(ra - rb) <= 1 and abs(ia - ib) <= 1
+
+
+def slip(typo: str, word: str) -> bool:
+    """Whether ``typo`` is ``word`` with one slip of the fingers (or two, each a slip)."""
+    if _transposed(typo, word):
+        return True
+    if len(typo) == len(word):
+        diff = [i for i in range(len(word)) if typo[i] != word[i]]
+        return bool(diff) and all(_adjacent(typo[i], word[i]) or
+                                  (typo[i] in _VOWELS and word[i] in _VOWELS) for i in diff)
+    if len(typo) == len(word) - 1:                     # a letter dropped
+        return any(typo == word[:i] + word[i + 1:] for i in range(len(word)))
+    if len(typo) == len(word) + 1:                     # a letter doubled or a key brushed
+        for i in range(len(typo)):
+            if typo[:i] + typo[i + 1:] == word:
+                extra = typo[i]
+                near = [typo[j] for j in (i - 1, i + 1) if 0 <= j < len(typo)]
+                if any(extra == n or _adjacent(extra, n) for n in near):
+                    return True
+        return False
     return False
 
 
