@@ -137,9 +137,9 @@ def check(ctx, data: dict, flagged: set) -> None:
         prev, prev_tag = _low(doc, i - 1), _tag(doc, i - 1)
         if low == "your":
             if _no_noun_after(doc, i, progressive) or _predicate_after(doc, i, predicates):
-                if prev_tag == "IN" and prev not in subordinators or prev_tag in ("VB", "VBP", "VBD"):
-                    # "meet with your in person": after a preposition or a verb, the object.
-                    hit(i, i, "you", "After a preposition or a verb it is \"you\".")
+                if prev_tag == "IN" and prev not in subordinators:
+                    # "meet with your in person": after a preposition, the object.
+                    hit(i, i, "you", "After a preposition it is \"you\".")
                 else:
                     hit(i, i, "you're", "\"You're\" is \"you are\"; \"your\" is the possessive.")
         elif low in ("you", "they") and nxt == "'re" and (
