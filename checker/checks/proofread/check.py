@@ -18,7 +18,7 @@ from ...report import Fix
 from ...rules import concept_data
 from . import confusables, dates
 from .names import check_names, facts, greeting_span, inconsistent
-from .words import Word, match_case, scan
+from .words import Word, as_set, match_case, scan
 
 REPEAT = re.compile(r"\b([^\W\d_]+)([ \t]+)(\1)\b", re.IGNORECASE)
 # Counterparts of British and American spellings, tried in turn (colour / color ...).
@@ -31,7 +31,7 @@ def run(ctx):
     if ctx.doc is None:
         return None
     data = concept_data("proofread")
-    titles = {t.lower() for t in data["names"]["titles"]}
+    titles = as_set(data["names"]["titles"])
     f = facts(ctx, titles)
     words = scan(ctx)
     # Words an earlier check already flags (text-speak, placeholders) are not flagged again.
@@ -40,7 +40,9 @@ def run(ctx):
     check_names(ctx, f, words, data["names"], flagged)
     user_words = {w.lower() for w in ctx.config.proofread.get("words", ())}
     speller = _Lazy()
-    allow = set(data["spelling"]["allow"]) | user_words | f.names
+    allow = as_set(data["spelling"]["allow"])
+    if user_words or f.names:
+        allow = allow | user_words | f.names
     variant = _spelling(ctx, words, f, data, flagged, allow, speller)
     # Words in the frequency list are common words, not names ("Form" / "From").
     inconsistent(ctx, f, words, lambda w: speller().common(w), flagged)
@@ -85,10 +87,16 @@ def _spelling(ctx, words: list[Word], f, data, flagged, allow, speller) -> str |
     # A capitalised word used mid-sentence anywhere is a name wherever it appears.
     names = {w.lower for w in words if w.capitalised and not w.sent_start}
     seen: dict[str, list[Word]] = {"us": [], "uk": []}
+    sp = speller()
+    top, us, uk = sp.top, sp.us, sp.uk
     for w in words:
+        low = w.lower
+        if low in top and not w.capitalised and not w.skip and low not in apostrophes:
+            if low in us or low in uk:        # the commonest case, the shortest path
+                seen["us" if low in us else "uk"].append(w)
+            continue
         if w.skip or (w.start, w.end) in flagged:
             continue
-        low = w.lower
         if low in apostrophes and low not in allow and w.text[1:].islower():
             if on:
                 right = apostrophes[low]
@@ -111,7 +119,6 @@ def _spelling(ctx, words: list[Word], f, data, flagged, allow, speller) -> str |
             continue
         if low in allow:
             continue
-        sp = speller()
         if sp.known(low):
             v = sp.variant(low)
             if v:
@@ -166,7 +173,7 @@ def _counterpart(word: str, sp, want: str) -> str | None:
 
 
 def _repeated(ctx, data, flagged) -> None:
-    allow = set(data["allow"])
+    allow = as_set(data["allow"])
     text = ctx.text
     for m in REPEAT.finditer(text):
         word = m.group(1)

@@ -8,7 +8,7 @@ The word lists the tests use live in ``rules.toml`` ``[confusables]``.
 from __future__ import annotations
 
 from ...report import Fix
-from .words import match_case
+from .words import as_set, match_case
 
 VERBISH = {"VBD", "VBZ", "VBP", "MD"}
 CLAUSE_END = {".", ",", ":", "CC", "IN", "HYPH", "-RRB-", "NFP", "''", "``", "_SP"}
@@ -105,29 +105,38 @@ TRIGGERS = frozenset({"your", "you", "they", "it", "its", "there", "their", "the
                       "advice", "advise", "to"})
 
 
+_HASHES: dict[int, frozenset[int]] = {}
+
+
+def _trigger_hashes(strings) -> frozenset[int]:
+    key = id(strings)
+    if key not in _HASHES:
+        _HASHES[key] = frozenset(strings.add(w) for w in TRIGGERS)
+    return _HASHES[key]
+
+
 def check(ctx, data: dict, flagged: set) -> None:
     doc = _Seq(ctx.doc)
     text = ctx.text
-    its_ok, youre_ok = set(data["its_ok"]), set(data["youre_ok"])
-    be = set(data["be_forms"])
-    titles = set(data["title_nouns"])
-    modal_of = set(data["modal_of"])
-    comparatives = set(data["comparatives"])
-    before_then = set(data["before_then"])
-    after_there_ok = set(data["there_not_possessive_before"])
-    time_nouns = set(data["time_nouns"])
-    progressive = set(data["progressive"])
-    predicates = set(data["predicates"])
-    subordinators = set(data["subordinators"])
-    clause_verbs = set(data["clause_verbs"])
+    its_ok, youre_ok = as_set(data["its_ok"]), as_set(data["youre_ok"])
+    be = as_set(data["be_forms"])
+    titles = as_set(data["title_nouns"])
+    modal_of = as_set(data["modal_of"])
+    comparatives = as_set(data["comparatives"])
+    before_then = as_set(data["before_then"])
+    after_there_ok = as_set(data["there_not_possessive_before"])
+    time_nouns = as_set(data["time_nouns"])
+    progressive = as_set(data["progressive"])
+    predicates = as_set(data["predicates"])
+    subordinators = as_set(data["subordinators"])
+    clause_verbs = as_set(data["clause_verbs"])
     hits: list[tuple[int, int, str, str]] = []
 
     def hit(i: int, j: int, right: str, why: str) -> None:
         s, e = doc[i].idx, doc[j].idx + len(doc[j].text)
         hits.append((s, e, right, why))
 
-    strings = ctx.doc.vocab.strings
-    triggers = {strings.add(w) for w in TRIGGERS}
+    triggers = _trigger_hashes(ctx.doc.vocab.strings)
     for i, h in enumerate(doc.low_hashes):
         if h not in triggers:
             continue

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...report import Fix
-from .words import Word, edits
+from .words import Word, as_set, edits
 
 SUFFIXES = {"inc", "ltd", "llc", "corp", "corporation", "co", "plc", "group", "the", "gmbh",
             "limited", "company", "&"}
@@ -160,7 +160,7 @@ def check_names(ctx, f: Facts, words: list[Word], data: dict, flagged: set) -> N
                                  re.IGNORECASE):
                 if m.group()[:1].isupper() and m.span() not in flagged:
                     _emit_company(ctx, m.start(), m.end(), f, flagged)
-        skip = {w.lower() for w in data["not_companies"]}
+        skip = as_set(data["not_companies"])
         for m in FRAMES.finditer(text):
             s, e = m.span(1)
             name = m.group(1)
@@ -227,8 +227,8 @@ def _greeting(ctx, f: Facts, words: list[Word], data: dict, flagged: set) -> Non
     g = greeting_span(ctx)
     if not g:
         return
-    skip = {w.lower() for w in data["greeting_words"]}
-    titles = {t.lower() for t in data["titles"]}
+    skip = as_set(data["greeting_words"])
+    titles = as_set(data["titles"])
     person = f.person
     parts = {p.lower() for p in person.parts}
     names = []

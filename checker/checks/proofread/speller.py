@@ -55,7 +55,7 @@ class Speller:
         plain, ranked, top, other, us, uk = words.split(b"\n\n")
         self._sorted = plain + b"\n"           # b"word\n..." sorted: binary-searched
         self._ranked = ranked + b"\n"
-        self._top = frozenset(top.decode("ascii").split())
+        self.top = self._top = frozenset(top.decode("ascii").split())
         self._other = frozenset(other.decode("utf-8").split())
         self.us = frozenset(us.decode("utf-8").split())
         self.uk = frozenset(uk.decode("utf-8").split())

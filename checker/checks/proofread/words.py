@@ -12,18 +12,21 @@ from dataclasses import dataclass
 from typing import Any
 
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
-# Parts of a draft that are not prose: addresses, links, code, file names, placeholders.
-SKIP = re.compile(
-    r"\S+@\S+"                                   # e-mail addresses
-    r"|(?:https?://|www\.)\S+"                   # URLs
-    r"|\b[\w-]+(?:\.[\w-]+)+/\S*"                # domain/path
-    r"|\b[\w-]+\.(?:com|org|net|io|co|uk|edu|gov|ai|dev|app|me|us|ca|au|de|fr|py|js|ts|md|txt|pdf|docx?|xlsx?|csv|html?)\b"
-    r"|`[^`\n]*`"                                # inline code
-    r"|```.*?```"                                # code blocks
-    r"|\[[^\]\n]{0,60}\]|<[^>\n]{0,60}>|\{\{?[^}\n]{0,60}\}\}?"   # placeholders
-    r"|#\w+|@\w+"                                # hashtags, handles
-    r"|\b\w*[_\d]\w*\b",                         # identifiers, words with digits
-    re.DOTALL)
+# Parts of a draft that are not prose: addresses, links, code, file names, placeholders.  Each
+# is looked for only when a character it needs is in the text.
+SKIPS = (
+    ("@", re.compile(r"\S+@\S+")),                                         # e-mail addresses
+    ("/", re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*")),   # URLs, paths
+    ("www", re.compile(r"www\.\S+")),
+    (".", re.compile(r"\b[\w-]+\.(?:com|org|net|io|co|uk|edu|gov|ai|dev|app|me|us|ca|au|de|fr|py|js"
+                     r"|ts|md|txt|pdf|docx?|xlsx?|csv|html?)\b", re.IGNORECASE)),  # domains, files
+    ("`", re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)),                  # code
+    ("[", re.compile(r"\[[^\]\n]{0,60}\]")),                                # placeholders
+    ("<", re.compile(r"<[^>\n]{0,60}>")),
+    ("{", re.compile(r"\{\{?[^}\n]{0,60}\}\}?")),
+)
+#: A word touching one of these is part of an identifier, a hashtag or a handle ("utils_v2").
+GLUE = set("0123456789_#@")
 SENTENCE_END = ".!?\n:;\u2014\"(\u201c"
 
 
@@ -32,7 +35,9 @@ class Word:
     start: int
     end: int
     text: str
-    sent_start: bool
+    lower: str          # lower case, curly apostrophes straightened
+    capitalised: bool
+    sent_start: bool    # only worked out for capitalised words (False for the others)
     doc: Any            # the parse
     index: int | None   # the index of the token that starts at ``start`` (or None)
     skip: bool
@@ -42,20 +47,25 @@ class Word:
         return None if self.index is None else self.doc[self.index]
 
     @property
-    def lower(self) -> str:
-        return self.text.lower().replace("\u2019", "'")
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
-
-    @property
     def propn(self) -> bool:
         return self.index is not None and self.doc[self.index].pos_ == "PROPN"
 
 
+_SETS: dict[int, tuple[list, frozenset]] = {}
+
+
+def as_set(words: list[str]) -> frozenset[str]:
+    """A word list of the rule data as a lower-case set, built once (the data is read once
+    and kept; the list is kept here too, so its id is never reused)."""
+    hit = _SETS.get(id(words))
+    if hit is None or hit[0] is not words:
+        hit = _SETS[id(words)] = (words, frozenset(w.lower() for w in words))
+    return hit[1]
+
+
 def _skip_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in SKIP.finditer(text)]
+    spans = [m.span() for needle, rx in SKIPS if needle in text for m in rx.finditer(text)]
+    return sorted(spans)
 
 
 TITLE_BEFORE = re.compile(r"(?:^|\W)(?:mr|mrs|ms|dr|prof|st|mt|messrs|mme|jr|sr|no|vs|etc)\.$",
@@ -84,8 +94,12 @@ def scan(ctx) -> list[Word]:
         s, e = m.span()
         while k < len(skips) and skips[k][1] <= s:
             k += 1
-        skip = k < len(skips) and skips[k][0] < e
-        out.append(Word(s, e, m.group(), _sent_start(text, s), doc, tokens.get(s), skip))
+        skip = (k < len(skips) and skips[k][0] < e
+                or s > 0 and text[s - 1] in GLUE or e < len(text) and text[e] in GLUE)
+        word = m.group()
+        cap = word[0].isupper()
+        out.append(Word(s, e, word, word.lower().replace("\u2019", "'"), cap,
+                        cap and _sent_start(text, s), doc, tokens.get(s), skip))
     return out
 
 
