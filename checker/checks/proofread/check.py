@@ -33,13 +33,13 @@ def run(ctx):
     data = concept_data("proofread")
     titles = as_set(data["names"]["titles"])
     f = facts(ctx, titles)
-    words = scan(ctx)
+    speller = _Lazy()
+    words = scan(ctx, _plain(speller(), data["spelling"]["apostrophes"]))
     # Words an earlier check already flags (text-speak, placeholders) are not flagged again.
     flagged: set[tuple[int, int]] = {(x.start, x.end) for x in ctx.findings
                                      if x.rule in data["spelling"]["flagged_elsewhere"]}
     check_names(ctx, f, words, data["names"], flagged)
     user_words = {w.lower() for w in ctx.config.proofread.get("words", ())}
-    speller = _Lazy()
     allow = as_set(data["spelling"]["allow"])
     if user_words or f.names:
         allow = allow | user_words | f.names
@@ -57,6 +57,18 @@ def run(ctx):
                       "role": f.role},
         "fixable": sum(1 for x in ctx.findings if x.fix is not None),
     }
+
+
+_PLAIN: dict[int, frozenset[str]] = {}
+
+
+def _plain(sp, apostrophes: dict) -> frozenset[str]:
+    """The common lower-case words that need no look beyond "known": not a US-only or
+    UK-only spelling, not a missing apostrophe (built once per speller)."""
+    key = id(sp)
+    if key not in _PLAIN:
+        _PLAIN[key] = sp.top - sp.us - sp.uk - set(apostrophes)
+    return _PLAIN[key]
 
 
 class _Lazy:

@@ -81,8 +81,9 @@ def _sent_start(text: str, at: int) -> bool:
     return i < 0 or text[i] in SENTENCE_END
 
 
-def scan(ctx) -> list[Word]:
-    """The words of ``ctx.text`` in order."""
+def scan(ctx, plain: frozenset[str] = frozenset()) -> list[Word]:
+    """The words of ``ctx.text`` in order, less the lower-case words in ``plain`` (common
+    words no rule needs to look at twice)."""
     text = ctx.text
     skips = _skip_spans(text)
     doc = ctx.doc
@@ -91,12 +92,14 @@ def scan(ctx) -> list[Word]:
     out = []
     k = 0
     for m in WORD.finditer(text):
+        word = m.group()
+        if word in plain:
+            continue
         s, e = m.span()
         while k < len(skips) and skips[k][1] <= s:
             k += 1
         skip = (k < len(skips) and skips[k][0] < e
                 or s > 0 and text[s - 1] in GLUE or e < len(text) and text[e] in GLUE)
-        word = m.group()
         cap = word[0].isupper()
         out.append(Word(s, e, word, word.lower().replace("\u2019", "'"), cap,
                         cap and _sent_start(text, s), doc, tokens.get(s), skip))
