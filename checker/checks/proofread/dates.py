@@ -20,6 +20,9 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?[ \t]+(?P<year>(?:19|20)\d\d))?"
 
 
+_ANY_MONTH = re.compile(r"\b(?:" + "|".join(m[:3] for m in MONTHS) + r")", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], ...]:
     flags = re.IGNORECASE
@@ -82,7 +85,7 @@ def check(ctx, data: dict) -> None:
     th = ctx.config.threshold("proofread.date")
     window, max_past = int(th["window_days"]), int(th["max_past_days"])
     text = ctx.text
-    if not re.search(r"\b(?:" + "|".join(m[:3] for m in MONTHS) + r")", text, re.IGNORECASE):
+    if not _ANY_MONTH.search(text):
         return
     ref = _reference(ctx)
     future = [f.lower() for f in data["future"]]

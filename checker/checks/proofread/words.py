@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,7 +89,7 @@ def scan(ctx, plain: frozenset[str] = frozenset()) -> list[Word]:
     skips = _skip_spans(text)
     doc = ctx.doc
     # Token offsets in one call (iterating the Doc would build a Token object for each).
-    tokens = dict(zip(doc.to_array("IDX").tolist(), range(len(doc)))) if doc is not None else {}
+    starts = doc.to_array("IDX").tolist() if doc is not None and len(doc) else []
     out = []
     k = 0
     for m in WORD.finditer(text):
@@ -101,8 +102,10 @@ def scan(ctx, plain: frozenset[str] = frozenset()) -> list[Word]:
         skip = (k < len(skips) and skips[k][0] < e
                 or s > 0 and text[s - 1] in GLUE or e < len(text) and text[e] in GLUE)
         cap = word[0].isupper()
+        i = bisect_left(starts, s)
         out.append(Word(s, e, word, word.lower().replace("\u2019", "'"), cap,
-                        cap and _sent_start(text, s), doc, tokens.get(s), skip))
+                        cap and _sent_start(text, s), doc,
+                        i if i < len(starts) and starts[i] == s else None, skip))
     return out
 
 
