@@ -1,5 +1,6 @@
-"""Build ``checker/checks/proofread/words.json.gz``, the compact dictionary the spelling rule
-gives pyspellchecker (docs/spelling.md says why this shape).
+"""Build ``checker/checks/proofread/words.txt`` and ``common.txt.gz``, the compact dictionary
+of the spelling rule (looked up directly, and given to pyspellchecker for suggestions;
+docs/spelling.md says why this shape).
 
 Run only when the word lists change; the output is committed.  Needs, at build time only:
 Debian's ``hunspell-en-us``, ``hunspell-en-gb``, ``hunspell-tools`` (``unmunch``),
