@@ -336,3 +336,14 @@ def test_your_after_a_preposition_is_you():
     text = "Dear Ms. Lee,\n\nThanks for the chance to meet with your in person.\n\nBest regards,\nSam"
     (f,) = [f for f in checker.check(text).findings if f.rule == "proofread.confusable"]
     assert f.fix.replacement == "you"
+
+
+def test_cli_fix_refuses_an_html_draft(tmp_path, capsys):
+    from checker.cli import main
+
+    note = tmp_path / "note.html"
+    html = "<p>Dear Ms. Lee,</p><p>Thank you for the the interview.</p><p>Best,<br>Sam</p>"
+    note.write_text(html, encoding="utf-8")
+    assert main(["check", "--fix", str(note)]) == 2
+    assert "plain-text" in capsys.readouterr().err
+    assert note.read_text(encoding="utf-8") == html
