@@ -16,8 +16,9 @@ apply a fix and edits the textarea with what it applied; ``utf16`` gives the bro
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import NotFixable, StaleReport
 from .report import Fix, Report, finding_ids

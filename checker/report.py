@@ -161,10 +161,10 @@ class Finding:
     suggestion: str = ""
     fix: Fix | None = None
 
-    def with_severity(self, severity: str) -> "Finding":
+    def with_severity(self, severity: str) -> Finding:
         return replace(self, severity=severity)
 
-    def with_fix(self, fix: Fix | None) -> "Finding":
+    def with_fix(self, fix: Fix | None) -> Finding:
         return replace(self, fix=fix)
 
 
@@ -172,7 +172,8 @@ def finding_ids(findings: list[Finding]) -> list[tuple[str, Finding]]:
     """Each finding with its id, in report order: ``rule:start-end`` (``#2``, ``#3`` ... for a
     second finding of the same rule on the same span).  Stable within a report, so the web
     and the API can name the findings to fix."""
-    out, seen = [], {}
+    out: list[tuple[str, Finding]] = []
+    seen: dict[str, int] = {}
     for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule)):
         base = f"{f.rule}:{f.start}-{f.end}"
         seen[base] = seen.get(base, 0) + 1

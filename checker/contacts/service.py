@@ -221,7 +221,7 @@ def addressee(company: str, *, db: str | os.PathLike[str] | None = None,
     from .model import company_key
 
     own = conn is None
-    if own:
+    if conn is None:
         try:
             conn = connect(db, create=False)
         except NoDatabase:

@@ -70,18 +70,7 @@ class Speller:
     def known(self, word: str) -> bool:
         w = word.lower()
         return w in self._top or w in self._other or _in_sorted(self._sorted, w)
-        lo, hi = 0, len(data)            # both always at the start of a line
-        while lo < hi:
-            mid = (lo + hi) // 2
-            start = data.rfind(b"\n", 0, mid) + 1
-            end = data.find(b"\n", start)
-            line = data[start:end]
-            if line == key:
-                return True
-            if line < key:
-                lo = end + 1
-            else:
-                hi = start
+
     def count(self, word: str) -> int:
         """The word's frequency count (1 for a form the list does not rank, 0 unknown); it
         builds the library's table, so call it for suggestions only."""
