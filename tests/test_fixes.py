@@ -60,6 +60,10 @@ def test_placeholders_the_log_cannot_fill_get_no_fix(log):
     ("Hi Tom,\n\nIt was great, thx again.\n\nAmy", "thx", "thanks"),
     ("Hi Tom,\n\nGreat to meet u today.\n\nAmy", "u", "you"),
     ("Hi Tom,\n\nThanks. Pls tell me more.\n\nAmy", "Pls", "Please"),
+    # a sentence or a line starts with a capital, whatever the case it was typed in
+    ("Hi Tom,\n\nthx for the chat.\n\nAmy", "thx", "Thanks"),
+    ("Hi Tom,\n\nIt was great. lmk if you need more.\n\nAmy", "lmk", "Let me know"),
+    ("Hi Tom, thx for the chat.\n\nAmy", "thx", "thanks"),
 ])
 def test_text_speak(text, word, replacement):
     assert fix_of(checker.check(text), word)["replacement"] == replacement

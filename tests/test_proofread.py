@@ -80,7 +80,7 @@ def test_text_speak_and_exclamations_get_fixes():
     text = "Hi Tom,\n\nthx for the chat!!! It was great to meet u.\n\nAmy"
     report = checker.check(text)
     fixed = {text[f.start:f.end]: f.fix.replacement for f in report.findings if f.fix}
-    assert fixed == {"thx": "thanks", "!!!": "!", "u": "you"}
+    assert fixed == {"thx": "Thanks", "!!!": "!", "u": "you"}   # a sentence starts with a capital
 
 
 def test_findings_have_stable_ids_and_fix_json():
@@ -188,7 +188,7 @@ def test_cli_fix_stdin_prints_the_fixed_draft(monkeypatch, capsys):
     code = main(["check", "--fix", "--fail-on", "never", "-"])
     out, err = capsys.readouterr()
     assert code == 0
-    assert out == "Hi Tom,\n\nthanks for the chat.\n\nAmy\n"
+    assert out == "Hi Tom,\n\nThanks for the chat.\n\nAmy\n"
     assert "2 fixed" in err
 
 

@@ -155,14 +155,14 @@ def test_three_verdicts(page, base_url, artifacts_dir):
 def test_apply_fixes_in_place(page, base_url, artifacts_dir):
     page.goto(base_url + "/?company=Acme+Dental")
     check(page, TEMPLATE, "thank_you")
-    apply = page.locator("button.apply", has_text="thanks")
+    apply = page.locator("button.apply", has_text="Thanks")
     apply.first.wait_for()
     # "apply" goes through the core: the API applies the finding's fix by id, with the hash
     with page.expect_request(lambda r: r.url.endswith("/api/v1/check") and r.method == "POST") as sent:
         apply.first.click()
     body = sent.value.post_data_json
     assert body["apply"] == [apply.first.get_attribute("value")] and len(body["hash"]) == 64
-    page.wait_for_function("() => document.getElementById('text').value.includes('thanks for the interview')")
+    page.wait_for_function("() => document.getElementById('text').value.includes('Thanks for the interview')")
     page.wait_for_function("() => !document.querySelector('#editor.stale') && "
                            "document.getElementById('check-status').textContent.includes('Applied')")
     # the placeholder is filled from the log's contact person
@@ -290,9 +290,9 @@ def test_works_without_javascript(browser, base_url, artifacts_dir):
     assert pg.locator("#hl-layer mark.hl").count() >= 1          # drawn by the server
     assert pg.evaluate("document.activeElement.id") == "verdict"  # autofocus
     # "apply" is a form post: the page comes back with the text fixed and checked again
-    pg.locator("button.apply", has_text="thanks").first.click()
+    pg.locator("button.apply", has_text="Thanks").first.click()
     pg.locator("#notice").wait_for()
-    assert "thanks for the interview" in pg.locator("#text").input_value()
+    assert "Thanks for the interview" in pg.locator("#text").input_value()
     assert "\u201cthx\u201d" in pg.locator("#notice").inner_text()
     # "apply all": one post, every fix the core has for this draft
     pg.locator("button.apply-all").click()

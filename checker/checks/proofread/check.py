@@ -221,8 +221,18 @@ def _fix_earlier(ctx, f) -> None:
         elif x.rule == "hygiene.text_speak":
             plain = expansions.get(span.lower())
             if plain:
-                fix = Fix(x.start, x.end, match_case(span, plain))
+                fixed = match_case(span, plain)
+                if _starts_sentence(ctx.text, x.start):   # "Hi Tom,\n\nthx" -> "Thanks"
+                    fixed = fixed[:1].upper() + fixed[1:]
+                fix = Fix(x.start, x.end, fixed)
         elif x.rule == "desperation.punctuation" and len(set(span)) == 1:
             fix = Fix(x.start, x.end, span[0])
         if fix is not None:
             ctx.findings[i] = x.with_fix(fix)
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether a word at ``start`` begins a sentence or a line (after ".", "!", "?", a line
+    break, or nothing)."""
+    before = text[:start].rstrip(" \t")
+    return not before or before[-1] in ".!?\n"
