@@ -288,7 +288,8 @@ def test_works_without_javascript(browser, base_url, artifacts_dir):
     pg.get_by_role("button", name="Check draft").click()
     pg.locator("#result .verdict").wait_for()
     assert pg.locator("#hl-layer mark.hl").count() >= 1          # drawn by the server
-    assert pg.evaluate("document.activeElement.id") == "verdict"  # autofocus
+    # autofocus (applied by the browser after the page is shown: wait for it, under load too)
+    pg.wait_for_function("() => document.activeElement && document.activeElement.id === 'verdict'")
     # "apply" is a form post: the page comes back with the text fixed and checked again
     pg.locator("button.apply", has_text="Thanks").first.click()
     pg.locator("#notice").wait_for()
