@@ -164,7 +164,8 @@
       body: JSON.stringify({ text: text.value, kind: data.get("kind"), company: data.get("company"),
                              apply: ids, hash: data.get("hash") || undefined })
     }).then(function (resp) {
-      return resp.json().then(function (body) { return { ok: resp.ok, status: resp.status, body: body }; });
+      return resp.json().catch(function () { return {}; })   // an error page that is not JSON
+        .then(function (body) { return { ok: resp.ok, status: resp.status, body: body }; });
     }).then(function (r) {
       if (!r.ok) {   // the draft changed since its report (409), or a fix is gone: check again
         recheck({ force: true, after: (r.body && r.body.error ? r.body.error + " " : "") });
