@@ -16,12 +16,13 @@ from . import advice, textprep
 from .config import Config
 from .errors import InputError
 from .kinds import KINDS, parse_kind
-from .report import Finding, Report
+from .report import Finding, Fix, Report
 from .rules import catalogue
 from .rules.phrases import normalise_quotes
 
 # Order matters: later checks may read earlier sections from ``ctx.sections``.
-CHECKS = ("length", "elements", "desperation", "hostility", "politeness", "hygiene", "frequency")
+CHECKS = ("length", "elements", "desperation", "hostility", "politeness", "hygiene", "frequency",
+          "proofread")
 
 
 @dataclass
@@ -39,13 +40,13 @@ class Context:
 
     def emit(self, rule_id: str, start: int, end: int, message: str | None = None,
              suggestion: str | None = None, escalate: str | None = None,
-             **fmt: Any) -> Finding | None:
+             fix: Fix | None = None, **fmt: Any) -> Finding | None:
         """Add a finding for ``rule_id`` unless the config turns it off.
 
         ``message`` / ``suggestion`` default to the catalogue's text, formatted with ``fmt``.
         ``escalate`` raises the rule's default severity for this finding (a rule's data says
         when: a high desperation level, a stiff greeting); a severity the user's config sets
-        for the rule still wins.
+        for the rule still wins.  ``fix`` is a machine-applicable fix (``report.Fix``).
         """
         meta = catalogue()[rule_id]
         if not self.config.enabled(rule_id):
@@ -60,6 +61,7 @@ class Context:
             start=start,
             end=end,
             suggestion=(suggestion if suggestion is not None else meta.suggestion).format(**fmt),
+            fix=fix,
         )
         self.findings.append(finding)
         return finding

@@ -15,10 +15,14 @@ A config file is TOML::
     [cadence]                     # the contact-log policy (docs/contact-log.md)
     follow_up_min_days = 7
 
+    [proofread]                   # words the spelling rule accepts
+    words = ["Kubernetes", "Okonkwo"]
+
 Every key is validated when the file is read (``ConfigError``, one line): rule ids and
 prefixes must exist, severities must be known, threshold sections are those the concepts'
 rule files declare (``[thresholds.<name>]`` in ``checks/<concept>/rules.toml``) with values of
-the packaged types, and ``[cadence]`` is checked by the contact-log policy.
+the packaged types, ``[cadence]`` is checked by the contact-log policy and ``[proofread]``
+holds only ``words``, a list of strings.
 
 Search order when no ``--config`` is given (``resolve``): ``.followup.toml`` in the current
 folder or its parents, then ``$XDG_CONFIG_HOME/followup-checker/config.toml``.
@@ -143,16 +147,30 @@ def _check_rule_ids(table: dict[str, Any], where: str, name: str) -> None:
                               "one (`followup rules` lists them)")
 
 
+def _check_proofread(table: Any, where: str) -> None:
+    """``[proofread] words = ["Kubernetes", ...]``: words the speller should accept."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [proofread] must be a table")
+    for key, value in table.items():
+        if key != "words":
+            raise ConfigError(f"{where}: [proofread] has no setting {key!r}; known: words")
+        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip()
+                                                  for w in value):
+            raise ConfigError(f"{where}: [proofread] words must be a list of words, "
+                              f"not {value!r}")
+
+
 @dataclass
 class Config:
     rules: dict[str, bool] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)
     thresholds: dict[str, Any] = field(default_factory=dict)
     cadence: dict[str, Any] = field(default_factory=dict)
+    proofread: dict[str, Any] = field(default_factory=dict)
     path: str | None = None
 
     #: The top-level tables a config file may hold.
-    TABLES = ("rules", "severity", "thresholds", "cadence")
+    TABLES = ("rules", "severity", "thresholds", "cadence", "proofread")
 
     def enabled(self, rule_id: str) -> bool:
         value = _most_specific(self.rules, rule_id)
@@ -199,8 +217,10 @@ class Config:
             from .contacts.policy import merged_policy
 
             merged_policy(cadence)   # raises ConfigError naming the bad [cadence] value
+        proofread = data.get("proofread", {})
+        _check_proofread(proofread, where)
         return cls(rules=dict(rules), severity=dict(severity), thresholds=thresholds,
-                   cadence=cadence, path=path)
+                   cadence=cadence, proofread=dict(proofread), path=path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> "Config":

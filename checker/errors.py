@@ -33,3 +33,14 @@ class BinaryInput(InputError):
 
 class EncodingError(InputError):
     code = "input.encoding"
+
+
+class StaleReport(InputError):
+    """Fixes asked for a text that is not the one the report was made for."""
+    code = "input.stale"
+    status = 409
+
+
+class NotFixable(InputError):
+    """A finding named for a fix has none."""
+    code = "input.not_fixable"

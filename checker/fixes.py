@@ -1,130 +1,122 @@
-"""Fixes a page can apply to a draft with one click: the one place that knows them.
+"""Machine-applicable fixes: the one way the CLI (``check --fix``), the API (``"apply"``) and
+the web page ("apply", "apply all") change a draft.
 
-A fix is ``{"start", "end", "replacement"}`` in the checked text's character offsets.  When the
-core gives a finding a machine-applicable ``fix`` (and a stable ``id``), that is used as it is;
-until then this module derives fixes for three kinds of findings:
-
-* ``hygiene.placeholder``: a placeholder filled from the contact log ("[Company]" -> the
-  employer's name, "[Hiring Manager]" -> the contact person you logged for them);
-* ``hygiene.text_speak``: the written-out words of ``checks/hygiene/rules.toml``
-  ("thx" -> "thanks", with the first letter's case kept; "lol" is dropped);
-* ``desperation.punctuation``: a run of "!!!" becomes ".", a run with a "?" one "?".
-
-``finding_id`` names a finding (the core's ``id`` when it has one); ``fixes_for`` lists the
-fixes of a report's findings by id; ``apply`` applies some of them to the text.  The web
-page's JavaScript (``static/app.js``, ``applyFix``) applies the same fix objects in the
-browser.
+The checks own the fixes: a finding whose fix is certain carries ``fix = Fix(start, end,
+replacement)``, offsets into the text the report checked (``proofread`` also gives them to
+earlier findings its context settles: a placeholder the contact log fills, text-speak, "!!!";
+nothing else derives fixes).  ``apply`` re-checks the text it is given, refuses when that is
+not the text the caller's report was made for (``expected_hash``, the report's
+``proofread.text_sha256``; or an id the fresh report does not have), applies the named fixes
+from the end of the text backwards (so earlier offsets stay valid; a fix overlapping one
+already taken is skipped) and checks the new text.  ``fix_all`` applies every fix, then
+re-checks and repeats while new fixes appear (at most ``max_passes`` times), as ruff and
+eslint do.  The check page's JavaScript (``web/static/app.js``, ``applyFix``) asks the API to
+apply a fix and edits the textarea with what it applied; ``utf16`` gives the browser's offsets.
 """
 from __future__ import annotations
 
-import functools
-import re
-from typing import Any, Iterable, Mapping
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
-#: Words inside a placeholder that ask for the employer's name, or for the contact person.
-COMPANY_WORDS = {"company", "company name", "organisation", "organization", "employer",
-                 "firm", "business", "company's name", "organization name", "organisation name"}
-PERSON_WORDS = {"name", "hiring manager", "hiring manager's name", "hiring manager name",
-                "interviewer", "interviewer's name", "interviewer name", "contact",
-                "contact name", "recipient", "recipient's name", "manager", "manager's name",
-                "mr/ms", "ms", "mr", "title surname", "first name", "surname", "last name",
-                "first_name", "last_name", "their name", "interviewer name"}
-_INNER = re.compile(r"^[\[<{$]*\{?\s*(.*?)\s*\}?[\]>}]*$")
+from .errors import NotFixable, StaleReport
+from .report import Fix, Report, finding_ids
+
+MAX_PASSES = 3
 
 
-def finding_id(f: Mapping[str, Any]) -> str:
-    """The finding's ``id`` (from the core), else ``rule@start-end`` (unique in a report)."""
-    return str(f.get("id") or f"{f['rule']}@{f['start']}-{f['end']}")
+def text_hash(text: str) -> str:
+    """sha256 (hex) of the checked text: ``proofread.text_sha256`` in a report."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@functools.lru_cache(maxsize=1)
-def _text_speak() -> tuple[dict[str, str], frozenset[str]]:
-    from .rules import concept_data
+@dataclass
+class Applied:
+    text: str                      # the new text
+    report: Report                 # the report of the new text
+    before: Report                 # the report the fixes came from (first pass)
+    applied: list[dict[str, Any]] = field(default_factory=list)  # id, rule, text, replacement
+    skipped: list[str] = field(default_factory=list)             # ids not applied (overlap)
 
-    meta = concept_data("hygiene")["rules"]["hygiene.text_speak"]
-    return dict(meta["words"]), frozenset(meta.get("lowercase_only", ()))
-
-
-def _placeholder(inner: str, context: Mapping[str, Any]) -> str | None:
-    key = " ".join(inner.replace("_", " ").lower().split())
-    company, person = context.get("company"), context.get("person")
-    if key in COMPANY_WORDS or key.endswith("company name"):
-        return company or None
-    if person and (key in PERSON_WORDS or key.replace("'s", "").endswith("name")
-                   and "your" not in key and "company" not in key):
-        if key in ("surname", "last name", "last_name"):
-            return person.split()[-1]
-        if key in ("first name", "first_name"):
-            parts = person.split()
-            return parts[1] if len(parts) > 1 and parts[0].rstrip(".").lower() in (
-                "mr", "ms", "mrs", "dr", "miss", "mx") else parts[0]
-        return person
-    return None
+    @property
+    def changed(self) -> bool:
+        return self.text != self.before.text
 
 
-def _derived(f: Mapping[str, Any], text: str, context: Mapping[str, Any]) -> dict[str, Any] | None:
-    start, end = int(f["start"]), int(f["end"])
-    words = text[start:end]
-    if not words:
-        return None
-    rule = f["rule"]
-    if rule == "hygiene.placeholder":
-        m = _INNER.match(words)
-        value = _placeholder(m.group(1) if m else words, context)
-        return {"start": start, "end": end, "replacement": value} if value else None
-    if rule == "hygiene.text_speak":
-        table, _ = _text_speak()
-        expansion = table.get(words.lower())
-        if expansion is None:
-            return None
-        if expansion.startswith("("):   # "(leave it out)": drop the word and a space
-            if end < len(text) and text[end] == " ":
-                end += 1
-            elif start > 0 and text[start - 1] == " ":
-                start -= 1
-            return {"start": start, "end": end, "replacement": ""}
-        before = text[:start].rstrip(" \t")
-        starts_sentence = not before or before[-1] in ".!?\n"
-        if words[:1].isupper() or starts_sentence:   # "Thx" -> "Thanks", "LMK" -> "Let me know"
-            expansion = expansion[:1].upper() + expansion[1:]
-        return {"start": start, "end": end, "replacement": expansion}
-    if rule == "desperation.punctuation" and re.fullmatch(r"[!?]{2,}", words):
-        return {"start": start, "end": end, "replacement": "?" if "?" in words else "."}
-    return None
+def fixable(report: Report) -> list[tuple[str, Any]]:
+    """The findings of ``report`` that carry a fix, with their ids, in text order."""
+    return [(fid, f) for fid, f in finding_ids(report.findings) if f.fix is not None]
 
 
-def fix_for(f: Mapping[str, Any], text: str, context: Mapping[str, Any] | None = None
-            ) -> dict[str, Any] | None:
-    """The fix of one finding (a finding dict of ``Report.to_dict()``), or None."""
-    fix = f.get("fix")
-    if isinstance(fix, Mapping) and "replacement" in fix:
-        return {"start": int(fix["start"]), "end": int(fix["end"]),
-                "replacement": str(fix["replacement"])}
-    return _derived(f, text, context or {})
-
-
-def fixes_for(findings: Iterable[Mapping[str, Any]], text: str,
-              context: Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
-    """``{finding id: fix}`` for every finding that has one."""
-    out = {}
-    for f in findings:
-        fix = fix_for(f, text, context)
-        if fix is not None:
-            out[finding_id(f)] = fix
-    return out
-
-
-def apply(text: str, fixes: Iterable[Mapping[str, Any]]) -> str:
-    """``text`` with the fixes applied, last first; a fix that overlaps one already applied
-    is skipped."""
-    done_from = len(text) + 1
-    for fix in sorted(fixes, key=lambda x: (int(x["start"]), int(x["end"])), reverse=True):
-        start, end = int(fix["start"]), int(fix["end"])
-        if not 0 <= start <= end <= len(text) or end > done_from:
+def apply_fixes(text: str, fixes: Iterable[tuple[str, Fix]]) -> tuple[str, list[str], list[str]]:
+    """``text`` with the fixes applied; returns it, the ids applied and the ids skipped
+    (a fix that overlaps one already taken, or points outside the text)."""
+    taken: list[tuple[str, Fix]] = []
+    skipped: list[str] = []
+    for fid, fix in sorted(fixes, key=lambda p: (p[1].start, p[1].end)):
+        bad = not (0 <= fix.start <= fix.end <= len(text))
+        overlap = taken and (fix.start < taken[-1][1].end
+                             or fix.start == fix.end == taken[-1][1].start)
+        if bad or overlap:
+            skipped.append(fid)
             continue
-        text = text[:start] + str(fix["replacement"]) + text[end:]
-        done_from = start
-    return text
+        taken.append((fid, fix))
+    out = text
+    for _fid, fix in reversed(taken):
+        out = out[:fix.start] + fix.replacement + out[fix.end:]
+    return out, [fid for fid, _ in taken], skipped
+
+
+def apply(text: str, ids: Iterable[str] | None = None, *, expected_hash: str | None = None,
+          kind: str | None = None, config=None, **context: Any) -> Applied:
+    """Check ``text``, apply the fixes of the findings ``ids`` (all fixable ones when None)
+    and check the result.  Raises ``StaleReport`` when ``expected_hash`` is not the hash of
+    the text checked, or an id is not in its report; ``NotFixable`` for a finding without a
+    fix."""
+    from .api import check
+
+    before = check(text, kind=kind, config=config, **context)
+    if expected_hash is not None and expected_hash != text_hash(before.text):
+        raise StaleReport("the draft has changed since that report (its hash differs); "
+                          "check it again and apply the fixes of the new report")
+    by_id = dict(finding_ids(before.findings))
+    if ids is None:
+        wanted = [(fid, f) for fid, f in by_id.items() if f.fix is not None]
+    else:
+        wanted = []
+        for fid in ids:
+            if fid not in by_id:
+                raise StaleReport(f"no finding {fid!r} in the report of this draft (the draft "
+                                  "changed since, or the id is wrong); check it again")
+            if by_id[fid].fix is None:
+                raise NotFixable(f"finding {fid!r} ({by_id[fid].rule}) has no fix to apply")
+            wanted.append((fid, by_id[fid]))
+    new, applied, skipped = apply_fixes(before.text, [(fid, f.fix) for fid, f in wanted])
+    report = check(new, kind=kind, config=config, **context) if applied else before
+    return Applied(text=new, report=report, before=before, skipped=skipped,
+                   applied=[_describe(fid, by_id[fid], before.text) for fid in applied])
+
+
+def fix_all(text: str, *, max_passes: int = MAX_PASSES, kind: str | None = None, config=None,
+            **context: Any) -> Applied:
+    """Apply every fix, re-check, and repeat while the new report has fixes (at most
+    ``max_passes`` passes); returns the last text and report and every fix applied."""
+    result = apply(text, None, kind=kind, config=config, **context)
+    first = result.before
+    applied = list(result.applied)
+    for _ in range(max_passes - 1):
+        if not result.applied or not fixable(result.report):
+            break
+        result = apply(result.text, None, kind=kind, config=config, **context)
+        applied += result.applied
+    return Applied(text=result.text, report=result.report, before=first, applied=applied,
+                   skipped=result.skipped)
+
+
+def _describe(fid: str, f, text: str) -> dict[str, Any]:
+    return {"id": fid, "rule": f.rule, "start": f.fix.start, "end": f.fix.end,
+            "text": text[f.fix.start:f.fix.end], "replacement": f.fix.replacement}
 
 
 def utf16(text: str, offset: int) -> int:

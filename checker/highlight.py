@@ -49,6 +49,7 @@ CATEGORY_COLOURS: dict[str, str] = {
     "hygiene": "#e6d6ff",
     "length": "#d6f2df",
     "frequency": "#ffd9f0",
+    "proofread": "#c8f0f0",
     "input": "#e0e0e0",
 }
 _DEFAULT_COLOUR = "#fff3a0"

@@ -6,7 +6,7 @@ only when printing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypedDict, cast
 
 SCHEMA = "followup-checker/report/1"
@@ -132,10 +132,22 @@ ElementsSection = dict[str, Element]
 #: The section each check returns, by the key it has in the report.
 SECTION_TYPES = {"length": LengthSection, "elements": ElementsSection,
                  "desperation": SignalSection, "hostility": SignalSection,
-                 "politeness": PolitenessSection, "hygiene": HygieneSection, "frequency": dict}
+                 "politeness": PolitenessSection, "hygiene": HygieneSection, "frequency": dict,
+                 "proofread": dict}
 #: Top-level keys of ``Report.to_dict()`` that are not check sections.
 META_KEYS = frozenset({"schema", "verdict", "send_verdict", "kind", "findings", "counts",
                        "notes", "source"})
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A machine-applicable fix: replace ``text[start:end]`` with ``replacement``."""
+    start: int
+    end: int
+    replacement: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "replacement": self.replacement}
 
 
 @dataclass(frozen=True)
@@ -147,10 +159,26 @@ class Finding:
     start: int
     end: int
     suggestion: str = ""
+    fix: Fix | None = None
 
-    def with_severity(self, severity: str) -> "Finding":
-        return Finding(self.rule, self.category, severity, self.message, self.start,
-                       self.end, self.suggestion)
+    def with_severity(self, severity: str) -> Finding:
+        return replace(self, severity=severity)
+
+    def with_fix(self, fix: Fix | None) -> Finding:
+        return replace(self, fix=fix)
+
+
+def finding_ids(findings: list[Finding]) -> list[tuple[str, Finding]]:
+    """Each finding with its id, in report order: ``rule:start-end`` (``#2``, ``#3`` ... for a
+    second finding of the same rule on the same span).  Stable within a report, so the web
+    and the API can name the findings to fix."""
+    out: list[tuple[str, Finding]] = []
+    seen: dict[str, int] = {}
+    for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule)):
+        base = f"{f.rule}:{f.start}-{f.end}"
+        seen[base] = seen.get(base, 0) + 1
+        out.append((base if seen[base] == 1 else f"{base}#{seen[base]}", f))
+    return out
 
 
 def clip(text: str, n: int = 60) -> str:
@@ -203,6 +231,8 @@ class Report:
     hygiene = property(lambda self: cast("HygieneSection | None", self.sections.get("hygiene")))
     frequency = property(lambda self: cast("dict[str, Any] | None",
                                            self.sections.get("frequency")))
+    proofread = property(lambda self: cast("dict[str, Any] | None",
+                                           self.sections.get("proofread")))
 
     @property
     def send_verdict(self) -> str:
@@ -228,14 +258,16 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         findings = []
-        for f in sorted(self.findings, key=lambda f: (f.start, f.end, f.rule)):
+        for fid, f in finding_ids(self.findings):
             line, col = line_col(self.text, f.start)
             findings.append({
-                "rule": f.rule, "category": f.category, "severity": f.severity,
+                "id": fid, "rule": f.rule, "category": f.category, "severity": f.severity,
                 "message": f.message, "start": f.start, "end": f.end,
                 "text": self.text[f.start:f.end], "line": line, "column": col,
                 "suggestion": f.suggestion,
             })
+            if f.fix is not None:
+                findings[-1]["fix"] = f.fix.to_dict()
         send = self.send_verdict
         out: dict[str, Any] = {"schema": SCHEMA, "verdict": "ready" if send == "ready" else "revise",
                                "send_verdict": send, "kind": self.kind}

@@ -165,3 +165,17 @@ def test_next_mentions_the_decision_date(run, tmp_path):
     assert out.strip() == ("Acme: Send one short follow-up email on or after 30 Nov (your note "
                            "did not announce a call, so email rather than phone); they said "
                            "they would decide by 27 Nov.")
+
+
+def test_log_employer_role(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = str(Path(sys.executable).with_name("followup"))
+    db_path = str(tmp_path / "log.db")
+    out = subprocess.run([exe, "log", "employer", "--db", db_path, "--to", "Globex",
+                          "--person", "Dana Whitfield", "--role", "Data Analyst"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "role Data Analyst" in out.stdout and "person Dana Whitfield" in out.stdout

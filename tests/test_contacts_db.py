@@ -128,9 +128,10 @@ def test_migration_from_version_1_keeps_the_data(path):
     raw.commit()
     raw.close()
     conn = db.connect(path)
-    assert db.schema_version(conn) == db.SCHEMA_VERSION == 2
+    assert db.schema_version(conn) == db.SCHEMA_VERSION == 3
     emp = db.get_employer(conn, "ACME")
     assert emp.person == "Ms Lee" and emp.style == "unknown" and emp.decision_date is None
+    assert emp.role is None
     (ev,) = db.list_events(conn)
     assert ev.note == "panel" and ev.announced_call is None and ev.day == D
     db.add_employer(conn, "Acme", style="modern")
@@ -157,8 +158,8 @@ def test_a_failing_migration_step_rolls_back(path, monkeypatch):
     monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS + (
         "ALTER TABLE employers ADD COLUMN extra TEXT; SELECT no_such_function()",))
     with pytest.raises(sqlite3.OperationalError):
-        db.migrate(conn, target=3)
-    assert db.schema_version(conn) == 2
+        db.migrate(conn, target=db.SCHEMA_VERSION + 1)
+    assert db.schema_version(conn) == db.SCHEMA_VERSION
     cols = [r[1] for r in conn.execute("PRAGMA table_info(employers)")]
     assert "extra" not in cols and db.count_events(conn) == 1
 
@@ -268,3 +269,11 @@ def test_processes_opening_a_new_file_at_once_migrate_it_once(tmp_path):
         assert proc.returncode == 0, err.decode()
     conn = db.connect(p)
     assert db.schema_version(conn) == db.SCHEMA_VERSION and db.count_events(conn) == 15
+
+
+def test_employer_role_is_stored_and_updated(tmp_path):
+    conn = db.connect(tmp_path / "log.db")
+    emp = db.add_employer(conn, "Globex", person="Dana Whitfield", role="  Data   Analyst ")
+    assert emp.role == "Data Analyst" and emp.person == "Dana Whitfield"
+    assert db.add_employer(conn, "globex", style="modern").role == "Data Analyst"
+    assert db.get_employer(conn, "GLOBEX").to_dict()["role"] == "Data Analyst"

@@ -1,7 +1,9 @@
 """The rule catalogue checks itself: every rule id has texts that must and must not trigger it.
 
-Examples live in ``tests/rule_examples/<category>.toml``.  Rules that need context beyond the
-text (the contact log: ``frequency.*``) are exercised by their own tests instead, and this
+Examples live in ``tests/rule_examples/<category>.toml``.  An entry may give ``context``: the
+keywords ``check()`` gets (``to``, ``person``, ``role``, ``send_on``), and ``log``, employers
+written to a throw-away contact log first (``[{company, person, role}]``).  Rules that need
+a history of contacts (``frequency.*``) are exercised by their own tests instead, and this
 file checks that those tests name every such rule id.
 """
 from __future__ import annotations
@@ -47,13 +49,31 @@ def _expand(text: str) -> str:
 def _cases(key: str):
     for rule_id, entry in sorted(EXAMPLES.items()):
         for i, text in enumerate(entry.get(key, [])):
-            yield pytest.param(rule_id, entry.get("kind"), text, id=f"{rule_id}-{key}-{i}")
+            yield pytest.param(rule_id, entry.get("kind"), text, entry.get("context"),
+                               id=f"{rule_id}-{key}-{i}")
 
 
-def _rules_fired(text: str, kind: str | None) -> set[str]:
+def _context(context: dict | None, tmp_path: Path) -> dict:
+    context = dict(context or {})
+    log = context.pop("log", [] if "to" in context else None)
+    if log is not None:
+        from checker.contacts import add_employer, connect
+
+        path = tmp_path / "contacts.db"
+        conn = connect(path)
+        for employer in log:
+            add_employer(conn, employer["company"], person=employer.get("person"),
+                         role=employer.get("role"))
+        conn.close()
+        context["db"] = str(path)
+        context.setdefault("send_on", "2026-12-01")
+    return context
+
+
+def _rules_fired(text: str, kind: str | None, context: dict | None = None) -> set[str]:
     """The rules with a finding, plus the element rules whose element is missing (an optional
     element, such as a reply's request for feedback, has no finding of its own)."""
-    report = checker.check(_expand(text), kind=kind)
+    report = checker.check(_expand(text), kind=kind, **(context or {}))
     fired = {f.rule for f in report.findings}
     for key, element in (report.elements or {}).items():
         if not element["present"]:
@@ -61,14 +81,16 @@ def _rules_fired(text: str, kind: str | None) -> set[str]:
     return fired
 
 
-@pytest.mark.parametrize("rule_id,kind,text", list(_cases("trigger")))
-def test_must_trigger(rule_id, kind, text):
-    assert rule_id in _rules_fired(text, kind), f"{rule_id} did not fire on {text!r}"
+@pytest.mark.parametrize("rule_id,kind,text,context", list(_cases("trigger")))
+def test_must_trigger(rule_id, kind, text, context, tmp_path):
+    fired = _rules_fired(text, kind, _context(context, tmp_path))
+    assert rule_id in fired, f"{rule_id} did not fire on {text!r}"
 
 
-@pytest.mark.parametrize("rule_id,kind,text", list(_cases("clean")))
-def test_must_not_trigger(rule_id, kind, text):
-    assert rule_id not in _rules_fired(text, kind), f"{rule_id} fired on {text!r}"
+@pytest.mark.parametrize("rule_id,kind,text,context", list(_cases("clean")))
+def test_must_not_trigger(rule_id, kind, text, context, tmp_path):
+    fired = _rules_fired(text, kind, _context(context, tmp_path))
+    assert rule_id not in fired, f"{rule_id} fired on {text!r}"
 
 
 def test_every_rule_has_examples():

@@ -452,11 +452,26 @@ def test_every_blueprint_is_registered(app):
 def test_every_route_is_covered(app):
     """Guard: a new route must get a test here (or in test_web_log.py; class mode's in
     test_classes_web.py)."""
-    known = {"/", "/check", "/check/fragment", "/highlight.css", "/api/v1/health",
+    known = {"/", "/check", "/check/fragment", "/check/apply", "/highlight.css", "/api/v1/health",
              "/api/v1/check", "/api/v1/openapi.json", "/static/<path:filename>"}
     rules = {r.rule for r in app.url_map.iter_rules()
              if not r.rule.startswith(("/log", "/batch", "/classes", "/s/"))}
     assert rules == known
+
+
+def test_check_apply_needs_the_csrf_token_and_escapes(client):
+    """``/check/apply`` (its fixes are tested in test_proofread.py) is a form post like
+    ``/check``: refused without the session's token, and the draft is escaped."""
+    text = "Dear Ms. Lee,\n\nThank you for the the interview.\n\nBest regards,\nSam"
+    r = client.post("/check/apply", data={"text": text, "kind": "auto", "company": "",
+                                          "apply": "all"})
+    assert r.status_code == 400
+    evil = text + "\n" + XSS[0]
+    r = client.post("/check/apply", data={"csrf_token": token(client), "text": evil,
+                                          "kind": "auto", "company": "", "apply": "all"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Applied 1 fix." in html
+    assert_no_raw_markup(html)
 
 
 def test_allowed_hosts_refuse_other_host_names(tmp_path):

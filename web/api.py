@@ -1,7 +1,10 @@
 """JSON API (``/api/v1``): check a draft, health, the OpenAPI document.
 
 ``POST /api/v1/check`` returns exactly the report JSON of ``followup check --format json``
-(``Report.to_dict()``, documented in ``docs/report-schema.md``).  Errors are
+(``Report.to_dict()``, documented in ``docs/report-schema.md``).  With ``"apply": [finding
+ids]`` (and optionally ``"hash"``, the report's ``proofread.text_sha256``) it applies those
+fixes instead and returns ``{"text", "applied", "skipped", "report"}``: the new draft, what
+changed, and the report of the new draft (``checker.fixes.apply``).  Errors are
 ``{"error": "one line", "status": code}``.  The API stores nothing and takes only
 ``application/json``, so it needs no CSRF token.
 """
@@ -14,7 +17,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from checker import __version__
 from checker.report import SCHEMA
 
-from .checking import model_loaded, run_check
+from .checking import model_loaded, run_apply, run_check
 from .errors import InputError
 from .security import csrf_exempt
 
@@ -39,11 +42,16 @@ def check():
         abort(400, description='the body must be a JSON object such as {"text": "Dear ..."}')
     if "text" not in data:
         abort(400, description="missing `text`: the draft to check")
-    unknown = sorted(set(data) - {"text", "kind", "company"})
+    unknown = sorted(set(data) - {"text", "kind", "company", "apply", "hash"})
     if unknown:
         abort(400, description=f"unknown field(s): {', '.join(unknown)}; "
-                               "use text, kind, company")
+                               "use text, kind, company, apply, hash")
     try:
+        if "apply" in data:
+            result = run_apply(data["text"], data["apply"], data.get("kind"),
+                               data.get("company"), data.get("hash"))
+            return jsonify({"text": result.text, "applied": result.applied,
+                            "skipped": result.skipped, "report": result.report.to_dict()})
         report = run_check(data["text"], data.get("kind"), data.get("company"))
     except InputError as exc:
         abort(exc.status, description=exc.message)

@@ -65,9 +65,8 @@ def normalise_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def run_check(text: Any, kind: Any = None, company: Any = None):
-    """Check one draft; returns a ``checker.report.Report``."""
-    import checker
+def _inputs(text: Any, kind: Any, company: Any) -> tuple[str, str | None, dict[str, Any]]:
+    """The draft, kind and check context of a request (raises ``InputError``)."""
     from checker.textprep import problem
 
     if not isinstance(text, str):
@@ -80,11 +79,40 @@ def run_check(text: Any, kind: Any = None, company: Any = None):
     if why:
         raise why
     company = (company or "").strip() or None
-    config = check_config()
     context: dict[str, Any] = {}
     if company:
         context = {"to": company, "send_on": None, "channel": "email",
                    "db": current_app.config["DB"]}
+    return text, kind, context
+
+
+def run_apply(text: Any, ids: Any, kind: Any = None, company: Any = None, text_hash: Any = None):
+    """Apply the fixes of the findings ``ids`` (None: every fix) to the draft; returns a
+    ``checker.fixes.Applied`` (new text, its report, what was applied).  The core refuses
+    (``StaleReport``, 409) a draft that changed since the report (``text_hash``)."""
+    from checker import fixes
+
+    if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
+        raise CheckInputError("`apply` must be a list of finding ids (strings)")
+    if text_hash is not None and not isinstance(text_hash, str):
+        raise CheckInputError("`hash` must be a string: the report's proofread.text_sha256")
+    text, kind, context = _inputs(text, kind, company)
+    try:
+        return fixes.apply(text, ids, expected_hash=text_hash or None, kind=kind,
+                           config=check_config(), **context)
+    except InputError:
+        raise
+    except (ValueError, OSError) as exc:
+        raise CheckInputError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+
+
+def run_check(text: Any, kind: Any = None, company: Any = None):
+    """Check one draft; returns a ``checker.report.Report``."""
+    import checker
+
+    text, kind, context = _inputs(text, kind, company)
+    company = context.get("to")
+    config = check_config()
     try:
         report = checker.check(text, kind=kind, config=config, **context)
         return report

@@ -64,12 +64,6 @@ def next_step(conn, company: str, today: dt.date) -> dict[str, Any] | None:
         return None
 
 
-def employer_for(company: str):
-    """The employer as logged (``checker.contacts.model.Employer``), or None."""
-    conn = get_conn()
-    return db.get_employer(conn, company) if conn is not None else None
-
-
 def next_step_for(company: str) -> dict[str, Any] | None:
     """The next step with ``company`` from the app's log (None without a log or employer)."""
     conn = get_conn()
@@ -148,8 +142,8 @@ def _page(status: int = 200, form: dict[str, str] | None = None,
         for emp in db.list_employers(conn):
             mine = [e for e in events if e.employer_id == emp.id]
             employers.append({
-                "company": emp.company, "person": emp.person, "events": len(mine),
-                "style": emp.style, "decision_date": emp.decision_date,
+                "company": emp.company, "person": emp.person, "role": emp.role,
+                "events": len(mine), "style": emp.style, "decision_date": emp.decision_date,
                 "last": mine[-1] if mine else None,
                 "next": next_step(conn, emp.company, today),
             })

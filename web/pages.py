@@ -2,7 +2,11 @@
 
 ``GET /`` shows the form; ``POST /check`` (a plain form post, works without JavaScript)
 shows the form again with the result; ``POST /check/fragment`` returns only the result
-section, for ``static/app.js`` to re-check as the user types.  Drafts are never stored.
+section, for ``static/app.js`` to re-check as the user types; ``POST /check/apply`` applies
+the fix of one finding ("apply") or of all ("apply all") through the core
+(``checker.fixes.apply``, refused when the draft's hash is not the report's) and shows the
+new draft with its result: the path without JavaScript (``app.js`` asks the API's ``apply``
+and edits the textarea in place).  Drafts are never stored.
 """
 from __future__ import annotations
 
@@ -13,8 +17,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from checker import highlight
 from checker.advice import advise, next_step
 from checker.contacts.service import announced_by
-from checker.fixes import apply as apply_fixes
-from checker.fixes import finding_id, fixes_for, utf16
+from checker.fixes import utf16
 from checker.kinds import NOUN as KIND_NOUN
 from checker.report import ELEMENTS, LENGTH_VERDICTS, LEVEL_RANK, SEVERITY_DISPLAY_ORDER
 from checker.rules import label_for
@@ -37,11 +40,10 @@ def companies() -> list[str]:
         return []
 
 
-def result_view(report, *, context: dict[str, Any] | None = None) -> dict[str, Any]:
+def result_view(report) -> dict[str, Any]:
     """What the result template shows, built from the report (absent sections allowed).
-
-    ``context`` holds what fixes may be filled from (the contact log's ``company`` and
-    ``person``: ``checker.fixes``)."""
+    A finding's ``fix`` and ``id`` are the core's (``checker.fixes``); its offsets are also
+    given in UTF-16 code units for the browser (``start16``, ``end16``)."""
     d = report.to_dict()
     text = report.text
     findings = d["findings"]
@@ -78,19 +80,14 @@ def result_view(report, *, context: dict[str, Any] | None = None) -> dict[str, A
         gauges["hostility"] = {"value": LEVEL_RANK[hostility["level"]],
                                "level": hostility["level"], "detected": hostility["detected"]}
     marks = highlight.first_marks(text, findings, id_prefix="hl")
-    fixes = fixes_for(findings, text, context)
     shown = []
     for f, m in zip(findings, marks):
-        fid = finding_id(f)
-        fix = fixes.get(fid)
         shown.append(dict(
-            f, anchored=f["end"] > f["start"], mark=m, fid=fid, label=label_for(f["rule"]),
+            f, anchored=f["end"] > f["start"], mark=m, fid=f["id"], label=label_for(f["rule"]),
             # the words, unless the message already quotes them or they are the whole body
             quote=f["text"] if highlight.inline(f) and " ".join(f["text"].split())
             not in f["message"] else "",
-            start16=utf16(text, f["start"]), end16=utf16(text, f["end"]),
-            fix=fix and dict(fix, start16=utf16(text, fix["start"]),
-                             end16=utf16(text, fix["end"]))))
+            start16=utf16(text, f["start"]), end16=utf16(text, f["end"]), fix=f.get("fix")))
     frequency = report.frequency
     step = None
     if frequency and frequency.get("company"):
@@ -102,7 +99,11 @@ def result_view(report, *, context: dict[str, Any] | None = None) -> dict[str, A
             step = None
     advice = advise(report)
     ordered = sorted(shown, key=lambda f: (_SEVERITY_ORDER[f["severity"]], f["start"]))
+    proofread = report.proofread or {}
     return {
+        # the findings with a fix ("apply all"), and the hash that names the checked draft
+        "fixable": [f["id"] for f in findings if f.get("fix")],
+        "text_hash": proofread.get("text_sha256", ""),
         "report": d,
         "verdict": advice.verdict,
         "verdict_title": advice.title,
@@ -126,25 +127,21 @@ def result_view(report, *, context: dict[str, Any] | None = None) -> dict[str, A
     }
 
 
+def _applied_note(result) -> str:
+    """``Applied 2 fixes. “thx” → “thanks”; removed “the”.`` and what overlapped."""
+    n = len(result.applied)
+    done = "; ".join(f"\u201c{a['text']}\u201d \u2192 \u201c{a['replacement']}\u201d"
+                     if a["replacement"] else f"removed \u201c{a['text'].strip()}\u201d"
+                     for a in result.applied)
+    note = f"Applied {n} fix{'es' if n != 1 else ''}." + (f" {done}." if done else "")
+    if result.skipped:
+        note += f" {len(result.skipped)} overlapped another fix: check again to apply them."
+    return note
+
+
 def _form() -> dict[str, str]:
     return {"text": request.form.get("text", ""), "kind": request.form.get("kind", "auto"),
             "company": request.form.get("company", "")}
-
-
-def fix_context(company: str | None) -> dict[str, Any]:
-    """What a placeholder may be filled with: the employer's name and contact person as
-    logged (nothing without a log or an employer)."""
-    if not company:
-        return {}
-    from .log import employer_for
-
-    try:
-        employer = employer_for(company)
-    except Exception:  # the log is optional here
-        return {}
-    if employer is None:
-        return {}
-    return {"company": employer.company, "person": employer.person}
 
 
 def _check_form(form: dict[str, str]) -> tuple[dict[str, Any] | None, str | None, int]:
@@ -152,24 +149,7 @@ def _check_form(form: dict[str, str]) -> tuple[dict[str, Any] | None, str | None
         report = run_check(form["text"], form["kind"], form["company"])
     except InputError as exc:
         return None, exc.message, exc.status
-    return result_view(report, context=fix_context(form["company"])), None, 200
-
-
-def _apply(form: dict[str, str], ids: list[str]) -> str | None:
-    """Apply the fixes named by ``ids`` to the posted draft (``form["text"]`` is changed);
-    returns what was done, in words, or None when nothing could be applied."""
-    try:
-        report = run_check(form["text"], form["kind"], form["company"])
-    except InputError:
-        return None
-    fixes = fixes_for(report.to_dict()["findings"], report.text, fix_context(form["company"]))
-    chosen = [fixes[i] for i in ids if i in fixes]
-    if not chosen or report.source.get("html"):
-        return None
-    form["text"] = apply_fixes(report.text, chosen)
-    done = ", ".join(f"\u201c{report.text[x['start']:x['end']]}\u201d \u2192 "
-                     f"\u201c{x['replacement']}\u201d" for x in chosen)
-    return f"Applied: {done}."
+    return result_view(report), None, 200
 
 
 def page(form, result=None, error=None, status=200, notice=None):
@@ -207,12 +187,30 @@ def check_get():
 
 @bp.post("/check")
 def check():
-    """Check the posted draft; with ``apply`` (the "apply" buttons without JavaScript), apply
-    those fixes first and check the new text."""
     form = _form()
-    notice = _apply(form, request.form.getlist("apply")) if request.form.get("apply") else None
     result, error, status = _check_form(form)
-    return page(form, result, error, status, notice=notice)
+    return page(form, result, error, status)
+
+
+@bp.post("/check/apply")
+def apply():
+    """Apply one fix (``apply=<finding id>``) or every fix (``apply=all``) to the posted
+    draft (the "apply" buttons without JavaScript); the draft must be the one the page's
+    report was for (``hash``).  A refusal (the draft changed: 409; a finding without a fix)
+    shows the draft as posted, checked again, with the reason."""
+    from .checking import run_apply
+
+    form = _form()
+    wanted = request.form.get("apply", "")
+    ids = None if wanted == "all" else [wanted]
+    try:
+        applied = run_apply(form["text"], ids, form["kind"], form["company"],
+                            request.form.get("hash") or None)
+    except InputError as exc:
+        result, error, status = _check_form(form)
+        return page(form, result, error, exc.status if result else status, notice=exc.message)
+    form["text"] = applied.text
+    return page(form, result_view(applied.report), notice=_applied_note(applied))
 
 
 @bp.post("/check/fragment")

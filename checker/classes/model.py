@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
-from ..report import META_KEYS, Finding, Report
+from ..report import META_KEYS, Finding, Fix, Report
 
 #: Keys of ``Report.to_dict()`` that are not check sections.
 _NOT_SECTIONS = META_KEYS
@@ -124,7 +124,9 @@ class Submission:
 def report_from_dict(data: dict[str, Any], text: str) -> Report:
     """The ``Report`` whose ``to_dict()`` is ``data`` (``text`` is the checked text)."""
     findings = [Finding(f["rule"], f["category"], f["severity"], f["message"], f["start"],
-                        f["end"], f.get("suggestion") or "") for f in data.get("findings") or []]
+                        f["end"], f.get("suggestion") or "",
+                        Fix(**f["fix"]) if isinstance(f.get("fix"), dict) else None)
+                for f in data.get("findings") or []]
     sections = {k: v for k, v in data.items() if k not in _NOT_SECTIONS}
     return Report(text=text, kind=data.get("kind") or "", findings=findings, sections=sections,
                   notes=list(data.get("notes") or []), source=dict(data.get("source") or {}))

@@ -22,7 +22,10 @@ def add_arguments(p) -> None:
                    help="message kind (default: inferred from the text)")
     p.add_argument("--config", metavar="FILE", help="TOML config: thresholds, rules on/off, severities")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    g = p.add_argument_group("contact log (frequency check)")
+    p.add_argument("--fix", action="store_true",
+                   help="apply every certain fix: rewrite each FILE in place (- prints the fixed "
+                        "draft to stdout and the report to stderr), then report what is left")
+    g = p.add_argument_group("contact log (frequency and proofread checks)")
     g.add_argument("--to", metavar="COMPANY", help="check against your log of contacts with COMPANY")
     g.add_argument("--send-on", metavar="DATE", help="when you plan to send (default: today)")
     g.add_argument("--date-format", metavar="FMT",
@@ -32,6 +35,10 @@ def add_arguments(p) -> None:
                                                "$XDG_DATA_HOME/followup-checker/contacts.db)")
     g.add_argument("--record", action="store_true",
                    help="log the message in the contact log when the check passes (needs --to)")
+    g.add_argument("--person", metavar="NAME",
+                   help="who the note goes to (default: the contact person logged for --to)")
+    g.add_argument("--role", metavar="ROLE",
+                   help="the role you interviewed for (default: the role logged for --to)")
 
 
 def _read(path: str) -> tuple[str, str]:
@@ -160,6 +167,7 @@ def run(args) -> int:
     if args.to:
         context = {"to": args.to, "send_on": args.send_on, "channel": args.channel or "email",
                    "db": args.db, "date_format": args.date_format}
+    context.update({k: v for k, v in (("person", args.person), ("role", args.role)) if v})
     kind = parse_kind(args.kind)
     colour = _use_colour(args.color)
     from ..termwrap import width as terminal_width
@@ -167,9 +175,13 @@ def run(args) -> int:
     width = terminal_width()
     failed = False
     results = []
+    out = sys.stderr if args.fix and "-" in files else sys.stdout
     for name, text in inputs:
         try:
-            report = checker.check(text, kind=kind, config=config, **context)
+            if args.fix:
+                report = fix_file(name, text, kind=kind, config=config, **context)
+            else:
+                report = checker.check(text, kind=kind, config=config, **context)
         except (ValueError, OSError) as exc:  # bad --send-on date, unreadable log ...
             raise UsageError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
         failed = failed or report.fails(args.fail_on)
@@ -178,10 +190,38 @@ def run(args) -> int:
             print(record_line(args, report, name), file=sys.stderr)
     if args.format == "json":
         if len(results) == 1:
-            print(json.dumps(results[0][1].to_dict(), ensure_ascii=False, indent=2))
+            print(json.dumps(results[0][1].to_dict(), ensure_ascii=False, indent=2), file=out)
         else:
             print(json.dumps([dict(path=n, **r.to_dict()) for n, r in results],
-                             ensure_ascii=False, indent=2))
+                             ensure_ascii=False, indent=2), file=out)
     else:
-        print("\n\n".join(render_text(n, r, colour, width) for n, r in results))
+        print("\n\n".join(render_text(n, r, colour, width) for n, r in results), file=out)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def fix_file(name: str, text: str, **options):
+    """``--fix``: apply every certain fix (``checker.fixes.fix_all``), write the file back
+    (stdin: print the fixed draft), say on stderr what changed; returns the report of the
+    fixed draft, which lists what is left."""
+    from ..fixes import fix_all
+
+    result = fix_all(text, **options)
+    if result.before.source.get("html"):
+        raise UsageError(f"{name}: --fix works on plain-text drafts; this one is HTML")
+    if name == "<stdin>":
+        sys.stdout.write(result.text)
+        sys.stdout.flush()
+    elif result.changed:
+        try:
+            with open(name, "w", encoding="utf-8", newline="") as fh:
+                fh.write(result.text)
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot write the fixed draft: {exc.strerror or exc}") from None
+    from ..rules import label_for
+
+    for a in result.applied:
+        print(f'{name}: fixed {a["rule"]} ({label_for(a["rule"])}): "{clip(a["text"], 40)}" -> '
+              f'"{clip(a["replacement"], 40)}"', file=sys.stderr)
+    left = len(result.report.findings)
+    print(f"{name}: {len(result.applied)} fixed, {left} left", file=sys.stderr)
+    return result.report

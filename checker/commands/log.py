@@ -75,6 +75,8 @@ def _employer_options(p, styles) -> None:
     g.add_argument("--style", choices=styles,
                    help="traditional (handwritten note), modern (email is fine) or unknown")
     g.add_argument("--decision-by", metavar="DATE", help="the date they said they would decide by")
+    g.add_argument("--role", help="the role you interviewed for (the proofread check compares "
+                                  "the note with it)")
 
 
 def _date(text: str, fmt: str | None = None, what: str = "--date"):
@@ -110,7 +112,8 @@ def _connect(args, create: bool):
 
 
 def _employer_fields(args) -> dict:
-    fields = {"person": args.person, "email": args.email, "phone": args.phone, "style": args.style}
+    fields = {"person": args.person, "email": args.email, "phone": args.phone, "style": args.style,
+              "role": args.role}
     if args.decision_by:
         d = _date(args.decision_by, None, "--decision-by")
         fields["decision_date"] = d.date() if isinstance(d, dt.datetime) else d

@@ -42,7 +42,8 @@ _EXPORTS = {
                      "Event", "NoDatabase"), "model"),
     **dict.fromkeys(("check_contact", "next_step"), "next"),
     **dict.fromkeys(("NextStep", "Reason", "Verdict", "evaluate", "load_policy", "plan"), "policy"),
-    **dict.fromkeys(("Judgement", "Recorded", "announced_by", "judge", "logged_kind",
+    **dict.fromkeys(("Addressee", "Judgement", "Recorded", "addressee", "announced_by", "judge",
+                     "logged_kind",
                      "parse_announced", "record_sent"), "service"),
 }
 __all__ = sorted(_EXPORTS)

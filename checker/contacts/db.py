@@ -25,7 +25,7 @@ from .model import (CHANNELS, DIRECTIONS, KINDS, STYLES, ContactLogError, Employ
                     NoDatabase, company_key, from_iso, iso)
 
 APPLICATION_ID = 0x46555043          # "FUPC": marks a followup-checker contact log
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ENV_VAR = "FOLLOWUP_DB"
 BUSY_TIMEOUT_S = 30.0
 MAX_NOTE = 10_000
@@ -67,6 +67,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE employers ADD COLUMN decision_date TEXT;
     ALTER TABLE events ADD COLUMN announced_call TEXT;
     ALTER TABLE events ADD COLUMN created_at TEXT NOT NULL DEFAULT '';
+    """,
+    # 2 -> 3: the role you interviewed for (the proofread check compares the note with it).
+    """
+    ALTER TABLE employers ADD COLUMN role TEXT;
     """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -220,14 +224,14 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 # --------------------------------------------------------------------------- employers
 
-_EMPLOYER_COLS = "id, company, person, email, phone, style, decision_date"
+_EMPLOYER_COLS = "id, company, person, email, phone, style, decision_date, role"
 
 
 def _employer(row: sqlite3.Row) -> Employer:
     return Employer(id=row["id"], company=row["company"], person=row["person"],
                     email=row["email"], phone=row["phone"], style=row["style"],
                     decision_date=dt.date.fromisoformat(row["decision_date"])
-                    if row["decision_date"] else None)
+                    if row["decision_date"] else None, role=row["role"])
 
 
 def get_employer(conn: sqlite3.Connection, company: str) -> Employer | None:
@@ -253,13 +257,14 @@ def _clean_company(company: str) -> str:
 
 def add_employer(conn: sqlite3.Connection, company: str, *, person: str | None = None,
                  email: str | None = None, phone: str | None = None, style: str | None = None,
-                 decision_date: dt.date | None = None) -> Employer:
+                 decision_date: dt.date | None = None, role: str | None = None) -> Employer:
     """Create the employer, or update the fields given (not None) of an existing one."""
     name = _clean_company(company)
     if style is not None and style not in STYLES:
         raise ContactLogError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
     fields = {"person": person, "email": email, "phone": phone, "style": style,
-              "decision_date": decision_date.isoformat() if decision_date else None}
+              "decision_date": decision_date.isoformat() if decision_date else None,
+              "role": " ".join(role.split()) if role else None}
     given = {k: v for k, v in fields.items() if v is not None}
     with transaction(conn):
         conn.execute("INSERT INTO employers (company, company_key) VALUES (?, ?) "

@@ -61,6 +61,7 @@ class Employer:
     phone: str | None = None
     style: str = "unknown"
     decision_date: dt.date | None = None
+    role: str | None = None           # the role interviewed for (schema 3)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

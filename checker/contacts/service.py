@@ -202,3 +202,35 @@ def judge(company: str, *, send_on: dt.date | dt.datetime | None = None,
                        employer=employer, company=name, policy=policy)
     return Judgement(verdict=verdict, company=name, employer=employer, events=events,
                      policy=policy)
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """What the contact log knows about the employer a note goes to, for the proofread
+    check: the employer as logged (None when unknown) and the other logged employers."""
+    employer: Employer | None
+    others: tuple[Employer, ...] = ()
+
+
+def addressee(company: str, *, db: str | os.PathLike[str] | None = None,
+              conn: sqlite3.Connection | None = None) -> Addressee:
+    """The logged employer ``company`` and every other employer in the log.  Reads through
+    ``conn`` when given, else opens ``db`` without creating it (no log: nothing known).
+    Raises ``ContactLogError`` for an unreadable log."""
+    from .db import list_employers
+    from .model import company_key
+
+    own = conn is None
+    if conn is None:
+        try:
+            conn = connect(db, create=False)
+        except NoDatabase:
+            return Addressee(None)
+    try:
+        employers = list_employers(conn)
+    finally:
+        if own:
+            conn.close()
+    key = company_key(company)
+    mine = next((e for e in employers if company_key(e.company) == key), None)
+    return Addressee(mine, tuple(e for e in employers if e is not mine))

@@ -21,6 +21,9 @@ NEEDY = (ROOT / "data" / "examples" / "needy-follow-up.txt").read_text(encoding=
 GOOD = (ROOT / "data" / "examples" / "good-thank-you.txt").read_text(encoding="utf-8")
 TEMPLATE = (ROOT / "data" / "examples" / "template-left-in.txt").read_text(encoding="utf-8")
 # The good note without its call heads-up: one warning, nothing worse.
+# The good note to the test log's Acme Dental, whose contact is Ms Lee (proofread compares the
+# greeting's name with the logged contact: to "Ms. Okafor" it would be an error).
+GOOD_TO_ACME = GOOD.replace("Dear Ms. Okafor,", "Dear Ms. Lee,")
 WARNING_ONLY = GOOD.replace("I will give you a call early next week to see whether you need "
                             "anything else from me.\n\n", "")
 CSV = ("date,company,channel,direction,kind,note\n"
@@ -154,7 +157,11 @@ def test_apply_fixes_in_place(page, base_url, artifacts_dir):
     check(page, TEMPLATE, "thank_you")
     apply = page.locator("button.apply", has_text="Thanks")
     apply.first.wait_for()
-    apply.first.click()
+    # "apply" goes through the core: the API applies the finding's fix by id, with the hash
+    with page.expect_request(lambda r: r.url.endswith("/api/v1/check") and r.method == "POST") as sent:
+        apply.first.click()
+    body = sent.value.post_data_json
+    assert body["apply"] == [apply.first.get_attribute("value")] and len(body["hash"]) == 64
     page.wait_for_function("() => document.getElementById('text').value.includes('Thanks for the interview')")
     page.wait_for_function("() => !document.querySelector('#editor.stale') && "
                            "document.getElementById('check-status').textContent.includes('Applied')")
@@ -165,8 +172,48 @@ def test_apply_fixes_in_place(page, base_url, artifacts_dir):
     value = page.locator("#text").input_value()
     assert "thx" not in value and "[Hiring Manager]" not in value
     rules = page.locator("li.finding").evaluate_all("els => els.map(e => e.dataset.fid)")
-    assert not any(r.startswith("hygiene.text_speak@22") for r in rules)
+    assert not any(r.startswith("hygiene.text_speak:22") for r in rules)
     shot(page, artifacts_dir, "editor-applied")
+    assert not page.problems, page.problems
+
+
+TYPOS = ("Dear Ms Lee,\n\nThank you for the the interview today. I enjoyed meeting the team, "
+         "and I will recieve the brief tomorow. I will call you next week.\n\nBest regards,\nSam")
+
+
+def test_apply_a_proofread_fix_in_the_editor(page, base_url, artifacts_dir):
+    """A misspelt word gets the core's fix; "apply" makes it in the editor (through the API),
+    the draft is checked again, and "apply all" takes the rest."""
+    page.goto(base_url + "/")
+    check(page, TYPOS, "thank_you")
+    spelling = page.locator("li.finding[data-fid^='proofread.spelling:']", has_text="recieve")
+    spelling.locator("button.apply", has_text="receive").click()
+    page.wait_for_function("() => document.getElementById('text').value.includes('will receive the brief')")
+    page.wait_for_function("() => !document.querySelector('#editor.stale') && "
+                           "document.getElementById('check-status').textContent.includes('Applied 1 fix')")
+    value = page.locator("#text").input_value()
+    assert value == TYPOS.replace("recieve", "receive")      # only that word changed
+    assert page.locator("li.finding", has_text="recieve").count() == 0
+    # the highlights follow the new text
+    assert page.evaluate("""() => document.getElementById('hl-layer').textContent
+        .replace(/ $/, '') === document.getElementById('text').value""")
+    shot(page, artifacts_dir, "editor-proofread-applied")
+    page.locator("button.apply-all").click()
+    page.wait_for_function("() => !document.getElementById('text').value.includes('tomorow')")
+    page.wait_for_function("() => !document.querySelector('#editor.stale') && "
+                           "document.getElementById('check-status').textContent.includes('Applied')")
+    assert page.locator("#text").input_value() == (
+        TYPOS.replace("recieve", "receive").replace("tomorow", "tomorrow").replace("the the", "the"))
+    assert page.locator("li.finding[data-fid^='proofread.']").count() == 0
+    assert page.locator("button.apply").count() == 0
+    # a draft edited after its check is checked again, not patched with the old offsets
+    check(page, TYPOS, "thank_you")
+    page.locator("#live").uncheck()
+    page.locator("#text").press("Control+Home")
+    page.keyboard.type("Hello. ")
+    page.locator("li.finding button.apply", has_text="receive").click()
+    page.wait_for_function("() => !document.querySelector('#result.stale')")
+    assert page.locator("#text").input_value() == "Hello. " + TYPOS
     assert not page.problems, page.problems
 
 
@@ -241,12 +288,19 @@ def test_works_without_javascript(browser, base_url, artifacts_dir):
     pg.get_by_role("button", name="Check draft").click()
     pg.locator("#result .verdict").wait_for()
     assert pg.locator("#hl-layer mark.hl").count() >= 1          # drawn by the server
-    assert pg.evaluate("document.activeElement.id") == "verdict"  # autofocus
+    # autofocus (applied by the browser after the page is shown: wait for it, under load too)
+    pg.wait_for_function("() => document.activeElement && document.activeElement.id === 'verdict'")
     # "apply" is a form post: the page comes back with the text fixed and checked again
     pg.locator("button.apply", has_text="Thanks").first.click()
     pg.locator("#notice").wait_for()
     assert "Thanks for the interview" in pg.locator("#text").input_value()
     assert "\u201cthx\u201d" in pg.locator("#notice").inner_text()
+    # "apply all": one post, every fix the core has for this draft
+    pg.locator("button.apply-all").click()
+    pg.locator("#notice").wait_for()
+    assert "Applied" in pg.locator("#notice").inner_text()
+    value = pg.locator("#text").input_value()
+    assert "lmk" not in value and " u " not in value   # no employer picked: {{company}} stays
     pg.screenshot(path=str(artifacts_dir / "web-no-js.png"), full_page=True)
     context.close()
 
@@ -308,19 +362,19 @@ def test_add_a_log_entry_and_import_a_csv(page, base_url, artifacts_dir, tmp_pat
 
 def test_draft_is_kept_after_logging_it_as_sent(page, base_url, artifacts_dir):
     page.goto(base_url + "/?company=Acme+Dental")
-    check(page, GOOD, "thank_you")
+    check(page, GOOD_TO_ACME, "thank_you")
     page.get_by_role("heading", name="Timing for Acme Dental").wait_for()
     assert "Ready to send" in page.locator("#verdict").inner_text()
     page.get_by_role("button", name="I sent it today: add to my log").click()
     page.locator("#notice").wait_for()
     assert "Logged: sent thank-you note (email) to Acme Dental" in page.locator("#notice").inner_text()
-    assert page.locator("#text").input_value() == GOOD          # the draft is still there
+    assert page.locator("#text").input_value() == GOOD_TO_ACME  # the draft is still there
     shot(page, artifacts_dir, "logged-draft-kept")
     page.goto(base_url + "/log/")
     assert page.get_by_text("logged from the check page").count() >= 1
     # checked again now, the same note would be a second one: don't send, no logging offered
     page.goto(base_url + "/?company=Acme+Dental")
-    verdict = check(page, GOOD, "thank_you")
+    verdict = check(page, GOOD_TO_ACME, "thank_you")
     assert "Don't send this" in verdict.inner_text()
     assert page.get_by_role("button", name="I sent it today: add to my log").count() == 0
     assert not page.problems, page.problems

@@ -5,8 +5,10 @@
 //  * The check page (the editor): the check and re-check as you type without a reload, the
 //    highlights drawn behind the textarea (from the result's <template id="layer-src">, only
 //    while the text is the one that was checked), "show in draft" selects the words in the
-//    textarea, "apply" applies a fix in place (applyFix, the one place that does), what the
-//    finding at the cursor says, and focus on the verdict after a check.
+//    textarea, "apply" and "apply all" (the core applies the fixes by id through the API,
+//    refusing a draft whose hash is not the report's; applyFix, the one place that edits the
+//    textarea with them), what the finding at the cursor says, and focus on the verdict after
+//    a check.
 (function () {
   "use strict";
 
@@ -126,12 +128,55 @@
     explain();
   }
 
-  // The one place a fix is applied in the browser (checker/fixes.py is the server's).
-  function applyFix(fix) {
-    text.setRangeText(fix.replacement, fix.start, fix.end, "end");
+  // A code-point offset of the server (Python) as a UTF-16 offset of ``s``.
+  function u16(s, offset) {
+    var i = 0;
+    for (var n = 0; n < offset && i < s.length; n++) {
+      var c = s.charCodeAt(i);
+      i += (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.length) ? 2 : 1;
+    }
+    return i;
+  }
+
+  // The one place the textarea is edited with fixes: what the core applied (the API's
+  // answer to "apply": the fixes, in the checked text's offsets, and the new text).
+  function applyFix(answer) {
+    var before = text.value;
+    var done = (answer.applied || []).slice().sort(function (a, b) { return b.start - a.start; });
+    done.forEach(function (fix) {   // last first, so the earlier offsets stay valid
+      text.setRangeText(fix.replacement, u16(before, fix.start), u16(before, fix.end), "end");
+    });
+    if (text.value !== answer.text) { text.value = answer.text; }
     text.focus();
     autosize();
     stale();
+  }
+
+  // "Apply" / "apply all": ask the core (POST /api/v1/check with the ids and the hash of the
+  // checked draft), edit the textarea with its answer and check again.
+  function applyIds(ids) {
+    var data = new FormData(form);
+    say("Applying\u2026");
+    fetch(form.dataset.applyUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ text: text.value, kind: data.get("kind"), company: data.get("company"),
+                             apply: ids, hash: data.get("hash") || undefined })
+    }).then(function (resp) {
+      return resp.json().catch(function () { return {}; })   // an error page that is not JSON
+        .then(function (body) { return { ok: resp.ok, status: resp.status, body: body }; });
+    }).then(function (r) {
+      if (!r.ok) {   // the draft changed since its report (409), or a fix is gone: check again
+        recheck({ force: true, after: (r.body && r.body.error ? r.body.error + " " : "") });
+        return;
+      }
+      applyFix(r.body);
+      var n = (r.body.applied || []).length;
+      recheck({ force: true, after: "Applied " + n + (n === 1 ? " fix" : " fixes") + ". " });
+    }).catch(function () {
+      say("Could not reach the checker; use the Check draft button.");
+    });
   }
 
   // What the finding at the cursor says, under the editor.
@@ -205,9 +250,7 @@
     if (by && by.classList.contains("apply")) {
       ev.preventDefault();
       if (result.classList.contains("stale")) { recheck({ force: true }); return; }
-      applyFix({ start: +by.getAttribute("data-start16"), end: +by.getAttribute("data-end16"),
-                 replacement: by.getAttribute("data-replacement") });
-      recheck({ force: true, after: "Applied. " });
+      applyIds((by.getAttribute("data-ids") || "").split(" ").filter(Boolean));
       return;
     }
     if (by && by.getAttribute("formaction")) { return; }   // "I sent it today": a real post
