@@ -277,3 +277,35 @@ def test_employer_role_is_stored_and_updated(tmp_path):
     assert emp.role == "Data Analyst" and emp.person == "Dana Whitfield"
     assert db.add_employer(conn, "globex", style="modern").role == "Data Analyst"
     assert db.get_employer(conn, "GLOBEX").to_dict()["role"] == "Data Analyst"
+
+
+def _open_and_add(path: str, who: int, barrier) -> None:  # runs in a forked child
+    barrier.wait()
+    try:
+        conn = db.connect(path)
+        db.add_event(conn, f"Co {who}", dt.date(2026, 11, 2), "email", "sent", "other", str(who))
+        conn.close()
+    except BaseException as exc:   # the parent checks the exit code and the rows
+        sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
+        os._exit(1)
+    os._exit(0)
+
+
+def test_eight_processes_creating_one_new_log_lose_nothing_20_times(tmp_path):
+    # First use under contention: the identity check must never see another process's
+    # migration half done (it used to call the file "another program's database").
+    import multiprocessing
+    ctx = multiprocessing.get_context("fork")
+    for rep in range(20):
+        p = tmp_path / f"rep{rep}" / "contacts.db"
+        barrier = ctx.Barrier(8)
+        procs = [ctx.Process(target=_open_and_add, args=(str(p), who, barrier)) for who in range(8)]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.join(120)
+        assert [proc.exitcode for proc in procs] == [0] * 8, f"repetition {rep}"
+        conn = db.connect(p)
+        assert sorted(e.note for e in db.list_events(conn)) == [str(i) for i in range(8)]
+        assert db.schema_version(conn) == db.SCHEMA_VERSION
+        conn.close()

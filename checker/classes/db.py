@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..batch.summary import facts as report_facts
+from ..contacts.db import enable_wal, read_identity
 from ..contacts.db import resolve_db_path as contacts_db_path
 from ..contacts.db import transaction  # noqa: F401  (BEGIN IMMEDIATE; re-entrant; used here too)
 from . import tokens
@@ -157,8 +158,7 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
     try:
         _setup(conn)
         _check_identity(conn, p)
-        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+        enable_wal(conn, timeout)
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate(conn)
         key = str(p.resolve())
@@ -193,11 +193,11 @@ def _setup(conn: sqlite3.Connection) -> None:
 
 
 def _check_identity(conn: sqlite3.Connection, p: Path) -> None:
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if app_id == 0 and version == 0:
-        if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
-            return                      # a new, empty file: migrate() creates the schema
+    # One statement, one snapshot (see checker.contacts.db.read_identity): separate reads could
+    # see another process's first-use migration half done.
+    app_id, version, n = read_identity(conn)
+    if app_id == 0 and version == 0 and n == 0:
+        return                          # a new, empty file: migrate() creates the schema
     if app_id != APPLICATION_ID:
         raise StoreError(f"{p}: not a followup-checker class database (another program's "
                          "SQLite file); the file was left untouched, use --db")

@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -130,8 +131,7 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         _check_identity(conn, p)
-        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+        enable_wal(conn, timeout)
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate(conn)
         _quick_check(conn, p)
@@ -153,19 +153,48 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
 
 
 def _check_identity(conn: sqlite3.Connection, p: Path) -> None:
+    # One statement, so one read snapshot: reading the three values in separate statements
+    # could see a half-finished first-use migration by another process (a new file that
+    # already has tables but no application id yet) and call it another program's database.
     # The first read of the header: "file is not a database" surfaces here.
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if app_id == 0 and version == 0:
-        n = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if n == 0:
-            return                      # a new, empty file: migrate() creates the schema
+    app_id, version, n = read_identity(conn)
+    if app_id == 0 and version == 0 and n == 0:
+        return                          # a new, empty file: migrate() creates the schema
     if app_id != APPLICATION_ID:
         raise ContactLogError(f"{p}: not a followup-checker contact log (another program's "
                               f"SQLite database); the file was left untouched, use --db")
     if version > SCHEMA_VERSION:
         raise ContactLogError(f"{p}: made by a newer followup-checker (schema {version}, this "
                               f"version reads up to {SCHEMA_VERSION}); upgrade followup-checker")
+
+
+def enable_wal(conn: sqlite3.Connection, timeout: float = BUSY_TIMEOUT_S) -> None:
+    """Switch the file to WAL (once per file; later opens find it set).
+
+    SQLite answers "locked" at once, without its busy handler, when another process holds
+    the file while the journal mode changes (several processes opening a new log together),
+    so the switch is retried here until ``timeout``.
+    """
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+
+
+def read_identity(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """(application_id, user_version, number of schema objects), read in one snapshot."""
+    row = conn.execute("SELECT (SELECT application_id FROM pragma_application_id()), "
+                       "(SELECT user_version FROM pragma_user_version()), "
+                       "(SELECT count(*) FROM sqlite_master)").fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def _quick_check(conn: sqlite3.Connection, p: Path) -> None:
@@ -188,10 +217,14 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     while True:
         if schema_version(conn) >= target:
             return schema_version(conn)
-        with transaction(conn):
-            version = schema_version(conn)
+        with transaction(conn):         # BEGIN IMMEDIATE: one migrator at a time
+            app_id, version, n = read_identity(conn)
             if version >= target:
                 continue
+            if version == 0 and (app_id, n) != (0, 0) and app_id != APPLICATION_ID:
+                # Re-checked under the write lock: tables appeared that no migration of ours made.
+                raise ContactLogError("not a followup-checker contact log (another program's "
+                                      "SQLite database); the file was left untouched, use --db")
             for statement in _statements(MIGRATIONS[version]):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
