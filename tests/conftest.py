@@ -1,5 +1,8 @@
+import contextlib
+import datetime as dt
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -54,6 +57,22 @@ def need_browser() -> None:
         pytest.skip(msg)
 
 
+@contextlib.contextmanager
+def served(config: dict, threads: int = 4):
+    """The web app made from ``config``, served by waitress on a free local port, in a thread;
+    yields its base URL and closes the server afterwards."""
+    from waitress.server import create_server
+
+    from web import create_app
+
+    server = create_server(create_app(config), host="127.0.0.1", port=0, threads=threads)
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless chromium for the whole run (Playwright driving Debian's chromium)."""
@@ -63,3 +82,18 @@ def browser():
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+
+@pytest.fixture
+def interview_log(tmp_path):
+    """Makes a contact log holding one in-person interview at Acme on the day given."""
+    from checker.contacts import db
+
+    def make(day: dt.date) -> Path:
+        path = tmp_path / "contacts.db"
+        conn = db.connect(path)
+        db.add_event(conn, "Acme", day, "in_person", "received", "interview")
+        conn.close()
+        return path
+    return make

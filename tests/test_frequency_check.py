@@ -19,6 +19,11 @@ from checker.contacts import db
 from checker.report import Report
 
 IV_DAY = dt.date(2026, 11, 16)
+
+
+@pytest.fixture
+def logdb(interview_log):
+    return interview_log(IV_DAY)
 DRAFT = ("Dear Ms. Lee,\n\nThank you for meeting with me on Monday. I enjoyed learning about "
          "the team. Please let me know if I can send anything else. I will give you a call "
          "{when} to check in.\n\nBest regards,\nSam")
@@ -34,15 +39,6 @@ def make_ctx(when="next week", kind="thank_you", elements=True, config=None, **o
         ctx.sections["elements"] = {"call_heads_up": {"present": True, "start": start, "end": end,
                                                       "text": text[start:end]}}
     return ctx
-
-
-@pytest.fixture
-def logdb(tmp_path):
-    p = tmp_path / "contacts.db"
-    conn = db.connect(p)
-    db.add_event(conn, "Acme", IV_DAY, "in_person", "received", "interview")
-    conn.close()
-    return p
 
 
 def rules(ctx):

@@ -87,6 +87,11 @@ def test_contradicted_suggestions_are_dropped(rule, standing, kept):
 
 
 IV_DAY = dt.date(2026, 11, 30)
+
+
+@pytest.fixture
+def logdb(interview_log):
+    return interview_log(IV_DAY)
 DRAFT = ("Dear Ms. Lee,\n\nThank you for meeting with me. I enjoyed learning about the team. "
          "Please let me know if I can send anything else.\n\nBest regards,\nSam")
 
@@ -99,15 +104,6 @@ def judged(logdb, kind: str, send_on: str, channel: str = "email") -> Report:
     section = frequency.run(ctx)
     return advice.resolve(Report(text=DRAFT, kind=kind, findings=ctx.findings,
                                  sections={"frequency": section}))
-
-
-@pytest.fixture
-def logdb(tmp_path):
-    path = tmp_path / "contacts.db"
-    conn = db.connect(path)
-    db.add_event(conn, "Acme", IV_DAY, "in_person", "received", "interview")
-    conn.close()
-    return path
 
 
 def add(logdb, day, channel, kind, announced=None):

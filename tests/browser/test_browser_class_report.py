@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import need_browser
+from conftest import need_browser, served
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,16 +30,10 @@ def class_jsonl(path: Path, n: int = 30) -> Path:
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory):
     need_browser()
-    from waitress.server import create_server
-
-    from web import create_app
-
     tmp = tmp_path_factory.mktemp("classreport")
-    app = create_app({"SECRET_KEY": "k" * 40, "DB": str(tmp / "c.db"), "DATA_DIR": str(tmp)})
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served({"SECRET_KEY": "k" * 40, "DB": str(tmp / "c.db"), "DATA_DIR": str(tmp)},
+                threads=2) as url:
+        yield url
 
 
 def roster_column(page, index: int) -> list[str]:

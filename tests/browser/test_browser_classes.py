@@ -13,13 +13,12 @@ import csv
 import datetime as dt
 import io
 import re
-import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import need_browser
+from conftest import need_browser, served
 
 ROOT = Path(__file__).resolve().parents[2]
 NEEDY = (ROOT / "data" / "examples" / "needy-follow-up.txt").read_text(encoding="utf-8")
@@ -33,18 +32,10 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     need_browser()
-    from waitress.server import create_server
-
-    from web import create_app
-
     tmp = tmp_path_factory.mktemp("classes")
-    app = create_app({"SECRET_KEY": "browser-tests", "DB": str(tmp / "contacts.db"),
-                      "DATA_DIR": str(tmp), "PRELOAD": True, "CLASS_POLL_MS": 600})
-    srv = create_server(app, host="127.0.0.1", port=0, threads=6)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
+    with served({"SECRET_KEY": "browser-tests", "DB": str(tmp / "contacts.db"),
+                 "DATA_DIR": str(tmp), "PRELOAD": True, "CLASS_POLL_MS": 600}, threads=6) as url:
+        yield url
 
 
 def new_page(browser, problems: list, **kw):

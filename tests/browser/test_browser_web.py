@@ -9,12 +9,11 @@ is absent, unless FOLLOWUP_REQUIRE_SHARED=1 or CI is set (then that is a failure
 """
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import need_browser
+from conftest import need_browser, served
 
 ROOT = Path(__file__).resolve().parents[2]
 NEEDY = (ROOT / "data" / "examples" / "needy-follow-up.txt").read_text(encoding="utf-8")
@@ -37,10 +36,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     need_browser()
-    from waitress.server import create_server
-
-    from web import create_app
-
     from checker.contacts import db
 
     tmp = tmp_path_factory.mktemp("web")
@@ -49,13 +44,9 @@ def base_url(tmp_path_factory):
     db.add_event(conn, "Acme Dental", __import__("datetime").date.today(), "in_person",
                  "received", "interview")
     conn.close()
-    app = create_app({"SECRET_KEY": "browser-tests", "DB": str(tmp / "contacts.db"),
-                      "DATA_DIR": str(tmp), "PRELOAD": True})
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served({"SECRET_KEY": "browser-tests", "DB": str(tmp / "contacts.db"),
+                 "DATA_DIR": str(tmp), "PRELOAD": True}) as url:
+        yield url
 
 
 
