@@ -518,3 +518,56 @@ def test_no_rule_id_without_its_label(client):
         html = check_form(client, text).get_data(as_text=True)
         assert "hygiene." in html or "desperation." in html
         assert_ids_labelled(html)
+
+
+# -- issue 16: deeply nested JSON, CRLF drafts -------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    "[" * 100_000 + "]" * 100_000,
+    '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    '{"text": "Dear Ms Lee", "kind": ' + '{"a": ' * 100_000 + "1" + "}" * 100_000 + "}",
+])
+def test_api_deeply_nested_json_is_400_not_500(client, body):
+    r = client.post("/api/v1/check", data=body, content_type="application/json")
+    assert r.status_code == 400
+    err = r.get_json()
+    assert err["status"] == 400 and "\n" not in err["error"]
+
+
+def test_app_json_loads_refuses_deep_nesting_as_value_error(app):
+    # Every JSON endpoint reads through the app's provider (request.get_json).
+    with app.test_request_context("/api/v1/check", method="POST", data="[" * 100_000,
+                                  content_type="application/json"):
+        from flask import request
+        assert request.get_json(silent=True) is None
+        with pytest.raises(ValueError):
+            app.json.loads("[" * 100_000)
+
+
+def test_api_crlf_draft_reports_the_text_its_offsets_refer_to(client):
+    sent = NEEDY.replace("\n", "\r\n")
+    r = client.post("/api/v1/check", json={"text": sent})
+    assert r.status_code == 200
+    d = r.get_json()
+    assert d["source"]["text"] == NEEDY
+    assert d["source"]["line_breaks"] == "normalised"
+    assert d["findings"]
+    for f in d["findings"]:
+        assert d["source"]["text"][f["start"]:f["end"]] == f["text"]
+    # Everything else is the report of the LF draft.
+    lf = client.post("/api/v1/check", json={"text": NEEDY}).get_json()
+    assert {k: v for k, v in d.items() if k != "source"} == lf
+
+
+def test_api_lf_draft_report_is_unchanged(client):
+    import checker
+
+    d = client.post("/api/v1/check", json={"text": NEEDY}).get_json()
+    assert "source" not in d
+    assert d == checker.check(NEEDY).to_dict()
+
+
+def test_api_lone_cr_draft_gets_source_text(client):
+    sent = NEEDY.replace("\n", "\r")
+    d = client.post("/api/v1/check", json={"text": sent}).get_json()
+    assert d["source"]["text"] == NEEDY

@@ -26,6 +26,7 @@ import os
 from typing import Any, Mapping
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from checker.contacts.db import resolve_db_path
 
@@ -42,8 +43,20 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that a body nested too deep to parse is a ``ValueError`` (so
+    every ``request.get_json`` answers 400, not a 500 ``RecursionError``)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
+    app.json = JSONProvider(app)
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("FOLLOWUP_WEB")
     if config:

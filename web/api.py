@@ -5,7 +5,8 @@
 ids]`` (and optionally ``"hash"``, the report's ``proofread.text_sha256``) it applies those
 fixes instead and returns ``{"text", "applied", "skipped", "report"}``: the new draft, what
 changed, and the report of the new draft (``checker.fixes.apply``).  Errors are
-``{"error": "one line", "status": code}``.  The API stores nothing and takes only
+``{"error": "one line", "status": code}``.  A draft whose line breaks were normalised (CRLF or
+CR, as browsers and Windows files send them) gets ``source.text``, the text its offsets refer to.  The API stores nothing and takes only
 ``application/json``, so it needs no CSRF token.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from checker import __version__
 from checker.report import SCHEMA
 
-from .checking import model_loaded, run_apply, run_check
+from .checking import model_loaded, normalise_text, run_apply, run_check
 from .errors import InputError
 from .security import csrf_exempt
 
@@ -55,7 +56,20 @@ def check():
         report = run_check(data["text"], data.get("kind"), data.get("company"))
     except InputError as exc:
         abort(exc.status, description=exc.message)
-    return jsonify(report.to_dict())
+    out = report.to_dict()
+    if normalise_text(data["text"]) != data["text"]:
+        out["source"] = with_normalised_text(out.get("source") or {}, report.text)
+    return jsonify(out)
+
+
+def with_normalised_text(source: dict, text: str) -> dict:
+    """``source`` saying that line breaks were normalised (``\\r\\n`` and ``\\r`` read as
+    ``\\n``) and holding the text the offsets refer to (``text``), as for HTML input."""
+    if "text" in source:  # HTML: the note already says offsets refer to `text`
+        return {**source, "line_breaks": "normalised"}
+    return {"line_breaks": "normalised",
+            "note": "line breaks (\\r\\n, \\r) read as \\n; offsets refer to `text`",
+            "text": text}
 
 
 @bp.get("/openapi.json")
