@@ -19,11 +19,19 @@ Config keys (pass a mapping to ``create_app`` or set ``FOLLOWUP_WEB_*`` env vars
 ``ALLOWED_HOSTS``      host names the ``Host`` header may carry (None: any); ``followup
                        serve`` on a loopback address allows only localhost names, so a web
                        page cannot reach the log through DNS rebinding
+``CHECK_PROCESSES``    check processes of each web process (default 0: check in the web
+                       process itself, no time budget; ``followup serve`` sets 1), see
+                       ``web.workers``
+``CHECK_BUDGET``       seconds a check may take in a check process (default 5); a check
+                       past it is stopped and answered 503, and its process replaced
+``CHECK_TEST_DELAY``   tests only: a draft holding ``web.workers.TEST_SLOW_MARKER`` sleeps
+                       this many seconds in its check process first (default 0: off)
 """
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
@@ -40,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "DB": None,
     "DATA_DIR": None,
     "ALLOWED_HOSTS": None,
+    "CHECK_PROCESSES": 0,
+    "CHECK_BUDGET": 5.0,
+    "CHECK_TEST_DELAY": 0,
 }
 
 

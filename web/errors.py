@@ -11,7 +11,20 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 
 from checker.errors import InputError
 
-__all__ = ["InputError", "init_app", "size_text", "wants_json"]
+__all__ = ["CheckTimeout", "CheckUnavailable", "InputError", "init_app", "size_text",
+           "wants_json"]
+
+
+class CheckTimeout(InputError):
+    """A check that ran past the time budget (``CHECK_BUDGET``); it was stopped."""
+    code = "input.too_slow"
+    status = 503
+
+
+class CheckUnavailable(InputError):
+    """No check process could take the draft (busy past the wait, or one that failed)."""
+    code = "server.unavailable"
+    status = 503
 
 
 def wants_json() -> bool:
