@@ -202,10 +202,15 @@ def _zombie(pid):
 
 def _raw(port, head: bytes, body_bytes: int, chunk: int = 64 * 1024):
     """Send ``head`` and then up to ``body_bytes`` of body, as fast as the server takes it,
-    until it answers or closes.  Returns (bytes of body sent, the answer's first line)."""
+    until it answers or closes.  Returns (bytes of body sent, the answer's first line).
+    The send buffer is kept small (128 KB), so what was sent is what the server took, not
+    what this side's kernel queued (a loopback send buffer grows to megabytes)."""
     import select
 
-    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 128 * 1024)
+    sock.settimeout(60)
+    sock.connect(("127.0.0.1", port))
     sock.sendall(head)
     sent, answer = 0, b""
     block = b"x" * chunk
