@@ -571,3 +571,17 @@ def test_api_lone_cr_draft_gets_source_text(client):
     sent = NEEDY.replace("\n", "\r")
     d = client.post("/api/v1/check", json={"text": sent}).get_json()
     assert d["source"]["text"] == NEEDY
+
+
+def test_uploaded_files_stay_in_memory(app):
+    # Werkzeug would spool a file over 500 KB to a temporary file; drafts never reach disk.
+    import io
+
+    from flask import request
+
+    data = {"file": (io.BytesIO(b"text,kind\n" + b"x" * 700_000), "class.csv")}
+    with app.test_request_context("/batch/", method="POST", data=data,
+                                  content_type="multipart/form-data"):
+        stream = request.files["file"].stream
+        assert isinstance(stream, io.BytesIO)
+        assert len(stream.getvalue()) > 700_000

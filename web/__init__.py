@@ -29,11 +29,12 @@ Config keys (pass a mapping to ``create_app`` or set ``FOLLOWUP_WEB_*`` env vars
 """
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Request
 from flask.json.provider import DefaultJSONProvider
 
 from checker.contacts.db import resolve_db_path
@@ -65,8 +66,19 @@ class JSONProvider(DefaultJSONProvider):
             raise ValueError("JSON nested too deeply") from None
 
 
+class MemoryRequest(Request):
+    """Flask's request, except that uploaded files stay in memory (Werkzeug spools a file
+    over 500 KB to a temporary file): drafts never reach the disk.  The request size limit
+    bounds the memory."""
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None,
+                         content_length=None):
+        return io.BytesIO()
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
+    app.request_class = MemoryRequest
     app.json = JSONProvider(app)
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("FOLLOWUP_WEB")
