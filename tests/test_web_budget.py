@@ -5,6 +5,7 @@ the 503 error, the event is logged with the draft's size and not its text, and t
 request is answered by a fresh check process.  No wall-clock limits: the budget is a config
 value, and the slow check sleeps far longer than it.
 """
+
 import json
 import logging
 import re
@@ -27,9 +28,17 @@ SECRET_WORDS = "Thank you for meeting"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("budget")
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp / "c.db"),
-                      "DATA_DIR": str(tmp), "CHECK_PROCESSES": 1, "CHECK_BUDGET": 1.5,
-                      "CHECK_TEST_DELAY": 600})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DB": str(tmp / "c.db"),
+            "DATA_DIR": str(tmp),
+            "CHECK_PROCESSES": 1,
+            "CHECK_BUDGET": 1.5,
+            "CHECK_TEST_DELAY": 600,
+        }
+    )
     yield app
     pool = app.extensions.get("followup_check_pool")
     if pool is not None:
@@ -76,12 +85,14 @@ def test_slow_check_is_stopped_and_the_next_request_succeeds(app, client, caplog
 def test_slow_check_on_the_form_is_a_clear_page(client):
     page = client.get("/").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    r = client.post("/check", data={"text": SLOW, "kind": "auto", "company": "",
-                                    "csrf_token": token})
+    r = client.post(
+        "/check", data={"text": SLOW, "kind": "auto", "company": "", "csrf_token": token}
+    )
     assert r.status_code == 503
     assert "longer than 1.5 s to check" in r.get_data(as_text=True)
-    r = client.post("/check", data={"text": GOOD, "kind": "auto", "company": "",
-                                    "csrf_token": token})
+    r = client.post(
+        "/check", data={"text": GOOD, "kind": "auto", "company": "", "csrf_token": token}
+    )
     assert r.status_code == 200
 
 
@@ -101,16 +112,24 @@ def test_crlf_and_apply_through_the_pool(client):
     d = client.post("/api/v1/check", json={"text": NEEDY.replace("\n", "\r\n")}).get_json()
     assert d["source"]["text"] == NEEDY
     fixable = [f["id"] for f in d["findings"] if "fix" in f]
-    r = client.post("/api/v1/check", json={"text": NEEDY, "apply": fixable,
-                                           "hash": d["proofread"]["text_sha256"]})
+    r = client.post(
+        "/api/v1/check",
+        json={"text": NEEDY, "apply": fixable, "hash": d["proofread"]["text_sha256"]},
+    )
     assert r.status_code == 200
     out = r.get_json()
     assert out["report"] == checker.check(out["text"]).to_dict()
 
 
 def test_without_check_processes_the_app_checks_in_process(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
-                      "DATA_DIR": str(tmp_path)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DB": str(tmp_path / "c.db"),
+            "DATA_DIR": str(tmp_path),
+        }
+    )
     r = app.test_client().post("/api/v1/check", json={"text": GOOD})
     assert r.status_code == 200
     assert "followup_check_pool" not in app.extensions

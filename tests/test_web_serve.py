@@ -237,7 +237,7 @@ def _raw(port, head: bytes, body_bytes: int, chunk: int = 64 * 1024):
             sock.settimeout(60)
             try:
                 answer = sock.recv(4096)
-            except (ConnectionResetError, socket.timeout):
+            except (TimeoutError, ConnectionResetError):
                 pass
     finally:
         sock.close()

@@ -14,6 +14,7 @@ The pool is per web process (``followup serve`` forks its workers first, then ea
 its own pool), created on first use; ``close()`` ends its processes, and a check process
 also ends when its stdin closes (its web process went away).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -45,8 +46,9 @@ class _Process:
         cmd = [sys.executable, "-m", "web.workers"]
         if config_path:
             cmd += ["--config", str(config_path)]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     close_fds=True)
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True
+        )
         self.ready = False
         self._buf = b""
 
@@ -101,8 +103,13 @@ class CheckPool:
     """``size`` check processes; ``run(message)`` gives the answer of one of them within
     ``budget`` seconds, or raises ``CheckTimeout`` (and replaces that process)."""
 
-    def __init__(self, size: int, budget: float, config_path: str | None = None,
-                 start_timeout: float = START_TIMEOUT):
+    def __init__(
+        self,
+        size: int,
+        budget: float,
+        config_path: str | None = None,
+        start_timeout: float = START_TIMEOUT,
+    ):
         self.size = max(1, int(size))
         self.budget = float(budget)
         self.config_path = config_path
@@ -159,8 +166,10 @@ class CheckPool:
             raise CheckUnavailable("the check stopped unexpectedly; try again") from None
         if answer is None:
             self._replace(process)
-            raise CheckTimeout(f"this draft took longer than {self.budget:g} s to check, so "
-                               "the check was stopped; shorten the draft or split it")
+            raise CheckTimeout(
+                f"this draft took longer than {self.budget:g} s to check, so "
+                "the check was stopped; shorten the draft or split it"
+            )
         self._idle.put(process)
         return answer
 
@@ -175,6 +184,7 @@ class CheckPool:
 
 
 # -- the check process ------------------------------------------------------------------------
+
 
 def _serve(config_path: str | None) -> int:  # pragma: no cover - runs in the check process
     import signal
@@ -206,7 +216,9 @@ def _serve(config_path: str | None) -> int:  # pragma: no cover - runs in the ch
         except InputError as exc:
             answer({"error": exc.message, "status": exc.status, "code": exc.code})
         except Exception as exc:  # noqa: BLE001 - reported to the web process, which logs it
-            answer({"crash": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"})
+            answer(
+                {"crash": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
+            )
     return 0
 
 
