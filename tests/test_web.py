@@ -585,3 +585,11 @@ def test_uploaded_files_stay_in_memory(app):
         stream = request.files["file"].stream
         assert isinstance(stream, io.BytesIO)
         assert len(stream.getvalue()) > 700_000
+
+
+def test_api_html_with_crlf_keeps_the_html_source_and_says_line_breaks(client):
+    html = "<p>Dear Ms Lee,</p>\r\n<p>Thank you for the interview today.</p>\r\n<p>Best,<br>Sam</p>"
+    d = client.post("/api/v1/check", json={"text": html}).get_json()
+    assert d["source"]["html"] is True and d["source"]["line_breaks"] == "normalised"
+    for f in d["findings"]:
+        assert d["source"]["text"][f["start"]:f["end"]] == f["text"]
