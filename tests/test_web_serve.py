@@ -1,4 +1,5 @@
 """``followup serve``: options, the URL it prints, and a real pre-fork waitress server."""
+
 import http.client
 import json
 import os
@@ -69,12 +70,30 @@ def _request(port, method, path, body=None):
 def test_serve_two_workers_end_to_end(tmp_path):
     env = dict(os.environ, XDG_DATA_HOME=str(tmp_path), FOLLOWUP_DB=str(tmp_path / "c.db"))
     env.pop("FOLLOWUP_SECRET_KEY", None)
-    proc = subprocess.Popen([sys.executable, "-m", "checker.cli", "serve", "--port", "0",
-                             "--workers", "2", "--threads", "2"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "checker.cli",
+            "serve",
+            "--port",
+            "0",
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
-        m = re.match(r"followup serve: open http://127\.0\.0\.1:(\d+)/ in your browser \(2 workers", line)
+        m = re.match(
+            r"followup serve: open http://127\.0\.0\.1:(\d+)/ in your browser \(2 workers", line
+        )
         assert m, line
         port = int(m.group(1))
         deadline = time.time() + 90
@@ -107,7 +126,9 @@ def test_serve_two_workers_end_to_end(tmp_path):
             pytest.fail("followup serve did not stop on SIGTERM")
     assert proc.returncode == 0
     # no worker left behind
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True)
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True
+    )
     assert out.stdout.strip() == ""
 
 
@@ -119,6 +140,7 @@ def test_loopback_serve_allows_only_localhost_names():
 
 
 # -- issue 16: bodies refused early, the check budget on a real server -----------------------
+
 
 def test_server_options_refuse_large_bodies_and_never_spool():
     from web import create_app
@@ -144,12 +166,33 @@ def server(tmp_path_factory):
     """A real ``followup serve`` (2 workers) whose check budget is 2 s and whose drafts
     holding ``TEST_SLOW_MARKER`` sleep 600 s in their check process."""
     tmp = tmp_path_factory.mktemp("serve")
-    env = dict(os.environ, XDG_DATA_HOME=str(tmp), FOLLOWUP_DB=str(tmp / "c.db"),
-               FOLLOWUP_WEB_CHECK_TEST_DELAY="600")
-    proc = subprocess.Popen([sys.executable, "-m", "checker.cli", "serve", "--port", "0",
-                             "--workers", "2", "--threads", "3", "--check-budget", "2"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    env = dict(
+        os.environ,
+        XDG_DATA_HOME=str(tmp),
+        FOLLOWUP_DB=str(tmp / "c.db"),
+        FOLLOWUP_WEB_CHECK_TEST_DELAY="600",
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "checker.cli",
+            "serve",
+            "--port",
+            "0",
+            "--workers",
+            "2",
+            "--threads",
+            "3",
+            "--check-budget",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
@@ -188,8 +231,7 @@ def server(tmp_path_factory):
 
 
 def _children(pid):
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
-                         text=True)
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
     return [int(x) for x in out.stdout.split()]
 
 
@@ -227,7 +269,7 @@ def _raw(port, head: bytes, body_bytes: int, chunk: int = 64 * 1024):
                     pass
                 break
             try:
-                sent += sock.send(block[:body_bytes - sent])
+                sent += sock.send(block[: body_bytes - sent])
             except (BrokenPipeError, ConnectionResetError):
                 break
             except BlockingIOError:
@@ -246,8 +288,10 @@ def _raw(port, head: bytes, body_bytes: int, chunk: int = 64 * 1024):
 
 @pytest.mark.slow
 def test_a_300_mb_post_is_refused_after_at_most_2_mb(server):
-    head = (b"POST /api/v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            b"Content-Type: application/json\r\nContent-Length: 300000000\r\n\r\n")
+    head = (
+        b"POST /api/v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 300000000\r\n\r\n"
+    )
     sent, status = _raw(server.port, head, 300_000_000)
     assert sent <= 2 * 1024 * 1024, f"{sent:,} bytes of body were taken"
     assert status in (b"", b"HTTP/1.1 413 Request Entity Too Large"), status
@@ -255,8 +299,10 @@ def test_a_300_mb_post_is_refused_after_at_most_2_mb(server):
 
 @pytest.mark.slow
 def test_a_lying_content_length_is_answered_at_once(server):
-    head = (b"POST /api/v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            b"Content-Type: application/json\r\nContent-Length: 999999999\r\n\r\n{}")
+    head = (
+        b"POST /api/v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 999999999\r\n\r\n{}"
+    )
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=60)
     try:
         sock.sendall(head)

@@ -27,6 +27,7 @@ Config keys (pass a mapping to ``create_app`` or set ``FOLLOWUP_WEB_*`` env vars
 ``CHECK_TEST_DELAY``   tests only: a draft holding ``web.workers.TEST_SLOW_MARKER`` sleeps
                        this many seconds in its check process first (default 0: off)
 """
+
 from __future__ import annotations
 
 import io
@@ -71,8 +72,9 @@ class MemoryRequest(Request):
     over 500 KB to a temporary file): drafts never reach the disk.  The request size limit
     bounds the memory."""
 
-    def _get_file_stream(self, total_content_length, content_type, filename=None,
-                         content_length=None):
+    def _get_file_stream(
+        self, total_content_length, content_type, filename=None, content_length=None
+    ):
         return io.BytesIO()
 
 

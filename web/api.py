@@ -9,6 +9,7 @@ changed, and the report of the new draft (``checker.fixes.apply``).  Errors are
 CR, as browsers and Windows files send them) gets ``source.text``, the text its offsets refer to.  The API stores nothing and takes only
 ``application/json``, so it needs no CSRF token.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,15 +30,25 @@ OPENAPI_FILE = "openapi.json"
 
 @bp.get("/health")
 def health():
-    return jsonify({"status": "ok", "version": __version__, "schema": SCHEMA,
-                    "model_loaded": model_loaded(), "worker": os.getpid()})
+    return jsonify(
+        {
+            "status": "ok",
+            "version": __version__,
+            "schema": SCHEMA,
+            "model_loaded": model_loaded(),
+            "worker": os.getpid(),
+        }
+    )
 
 
 @bp.post("/check")
 def check():
     if not request.is_json:
-        abort(415, description="send the draft as JSON with Content-Type: application/json, "
-                               'e.g. {"text": "Dear ...", "kind": "thank_you"}')
+        abort(
+            415,
+            description="send the draft as JSON with Content-Type: application/json, "
+            'e.g. {"text": "Dear ...", "kind": "thank_you"}',
+        )
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         abort(400, description='the body must be a JSON object such as {"text": "Dear ..."}')
@@ -45,14 +56,24 @@ def check():
         abort(400, description="missing `text`: the draft to check")
     unknown = sorted(set(data) - {"text", "kind", "company", "apply", "hash"})
     if unknown:
-        abort(400, description=f"unknown field(s): {', '.join(unknown)}; "
-                               "use text, kind, company, apply, hash")
+        abort(
+            400,
+            description=f"unknown field(s): {', '.join(unknown)}; "
+            "use text, kind, company, apply, hash",
+        )
     try:
         if "apply" in data:
-            result = run_apply(data["text"], data["apply"], data.get("kind"),
-                               data.get("company"), data.get("hash"))
-            return jsonify({"text": result.text, "applied": result.applied,
-                            "skipped": result.skipped, "report": result.report.to_dict()})
+            result = run_apply(
+                data["text"], data["apply"], data.get("kind"), data.get("company"), data.get("hash")
+            )
+            return jsonify(
+                {
+                    "text": result.text,
+                    "applied": result.applied,
+                    "skipped": result.skipped,
+                    "report": result.report.to_dict(),
+                }
+            )
         report = run_check(data["text"], data.get("kind"), data.get("company"))
     except InputError as exc:
         abort(exc.status, description=exc.message)
@@ -67,9 +88,11 @@ def with_normalised_text(source: dict, text: str) -> dict:
     ``\\n``) and holding the text the offsets refer to (``text``), as for HTML input."""
     if "text" in source:  # HTML: the note already says offsets refer to `text`
         return {**source, "line_breaks": "normalised"}
-    return {"line_breaks": "normalised",
-            "note": "line breaks (\\r\\n, \\r) read as \\n; offsets refer to `text`",
-            "text": text}
+    return {
+        "line_breaks": "normalised",
+        "note": "line breaks (\\r\\n, \\r) read as \\n; offsets refer to `text`",
+        "text": text,
+    }
 
 
 @bp.get("/openapi.json")

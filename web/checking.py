@@ -5,6 +5,7 @@ Pages and the JSON API both call ``run_check``; for input that cannot be checked
 ``CheckInputError``), whose ``status`` and one-line ``message`` the view answers with, as
 the CLI's exit-2 errors.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,10 @@ CONFIG_EXTENSION = "followup_check_config"
 POOL_EXTENSION = "followup_check_pool"
 _POOL_LOCK = threading.Lock()
 
-WARM_UP_TEXT = ("Dear Ms Lee,\n\nThank you for meeting with me yesterday. I enjoyed hearing "
-                "about the team. I will call you next Tuesday.\n\nBest regards,\nSam")
+WARM_UP_TEXT = (
+    "Dear Ms Lee,\n\nThank you for meeting with me yesterday. I enjoyed hearing "
+    "about the team. I will call you next Tuesday.\n\nBest regards,\nSam"
+)
 
 
 class CheckInputError(InputError):
@@ -99,8 +102,12 @@ def _inputs(text: Any, kind: Any, company: Any) -> tuple[str, str | None, dict[s
     company = (company or "").strip() or None
     context: dict[str, Any] = {}
     if company:
-        context = {"to": company, "send_on": None, "channel": "email",
-                   "db": current_app.config["DB"]}
+        context = {
+            "to": company,
+            "send_on": None,
+            "channel": "email",
+            "db": current_app.config["DB"],
+        }
     return text, kind, context
 
 
@@ -129,8 +136,9 @@ def _apply_core(text: str, ids, text_hash, kind, context: dict[str, Any], config
     from checker import fixes
 
     try:
-        return fixes.apply(text, ids, expected_hash=text_hash or None, kind=kind,
-                           config=config, **context)
+        return fixes.apply(
+            text, ids, expected_hash=text_hash or None, kind=kind, config=config, **context
+        )
     except InputError:
         raise
     except (ValueError, OSError) as exc:
@@ -149,10 +157,14 @@ def handle(request: dict[str, Any], config) -> dict[str, Any]:
         time.sleep(float(request["delay"]))
     text, kind, context = request["text"], request.get("kind"), request.get("context") or {}
     if request["op"] == "apply":
-        applied = _apply_core(text, request.get("ids"), request.get("hash"), kind, context,
-                              config)
-        return {"text": applied.text, "applied": applied.applied, "skipped": applied.skipped,
-                "report": _report_data(applied.report), "before": _report_data(applied.before)}
+        applied = _apply_core(text, request.get("ids"), request.get("hash"), kind, context, config)
+        return {
+            "text": applied.text,
+            "applied": applied.applied,
+            "skipped": applied.skipped,
+            "report": _report_data(applied.report),
+            "before": _report_data(applied.before),
+        }
     report, warning = _check_core(text, kind, context, config)
     return {"report": _report_data(report), "warning": warning}
 
@@ -194,12 +206,17 @@ def _in_pool(pool, message: dict[str, Any]) -> dict[str, Any]:
     except CheckTimeout:
         current_app.logger.warning(
             "check stopped after the %g s budget: %s of %d characters (kind %s); its process "
-            "was replaced", pool.budget, message["op"], len(message["text"]),
-            message.get("kind") or "auto")
+            "was replaced",
+            pool.budget,
+            message["op"],
+            len(message["text"]),
+            message.get("kind") or "auto",
+        )
         raise
     except CheckUnavailable as exc:
-        current_app.logger.warning("check of %d characters not done: %s",
-                                   len(message["text"]), exc.message)
+        current_app.logger.warning(
+            "check of %d characters not done: %s", len(message["text"]), exc.message
+        )
         raise
     if "error" in answer:
         error = CheckInputError(answer["error"])
@@ -224,11 +241,24 @@ def run_apply(text: Any, ids: Any, kind: Any = None, company: Any = None, text_h
     pool = _pool()
     if pool is None:
         return _apply_core(text, ids, text_hash, kind, context, check_config())
-    answer = _in_pool(pool, {"op": "apply", "text": text, "kind": kind, "context": context,
-                             "ids": ids, "hash": text_hash})
-    return Applied(text=answer["text"], report=_report(answer["report"]),
-                   before=_report(answer["before"]), applied=answer["applied"],
-                   skipped=answer["skipped"])
+    answer = _in_pool(
+        pool,
+        {
+            "op": "apply",
+            "text": text,
+            "kind": kind,
+            "context": context,
+            "ids": ids,
+            "hash": text_hash,
+        },
+    )
+    return Applied(
+        text=answer["text"],
+        report=_report(answer["report"]),
+        before=_report(answer["before"]),
+        applied=answer["applied"],
+        skipped=answer["skipped"],
+    )
 
 
 def run_check(text: Any, kind: Any = None, company: Any = None):
@@ -240,8 +270,7 @@ def run_check(text: Any, kind: Any = None, company: Any = None):
     if pool is None:
         report, warning = _check_core(text, kind, context, check_config())
     else:
-        answer = _in_pool(pool, {"op": "check", "text": text, "kind": kind,
-                                 "context": context})
+        answer = _in_pool(pool, {"op": "check", "text": text, "kind": kind, "context": context})
         report, warning = _report(answer["report"]), answer.get("warning")
     if warning:
         current_app.logger.warning("%s", warning)

@@ -11,6 +11,7 @@ so a check past ``--check-budget`` seconds can be stopped (503) and the worker s
 Waitress refuses bodies over the largest one a route takes as soon as it sees the headers and
 keeps smaller ones in memory (``server_options``).
 """
+
 from __future__ import annotations
 
 import os
@@ -36,27 +37,53 @@ def _default_workers() -> int:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--host", default=DEFAULT_HOST,
-                   help=f"address to listen on (default: {DEFAULT_HOST}, this computer only; "
-                        "0.0.0.0 opens it to your network)")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT,
-                   help=f"port (default: {DEFAULT_PORT}; 0 picks a free one)")
-    p.add_argument("--workers", type=int, default=None,
-                   help="worker processes (default: one per CPU, at most 4)")
+    p.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default: {DEFAULT_HOST}, this computer only; "
+        "0.0.0.0 opens it to your network)",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port (default: {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default: one per CPU, at most 4)",
+    )
     p.add_argument("--threads", type=int, default=4, help="threads per worker (default: 4)")
-    p.add_argument("--check-budget", type=float, default=None, metavar="SECONDS",
-                   help="stop a check that takes longer (default: 5, or the app's "
-                        "CHECK_BUDGET; 0 checks inside the worker with no budget)")
-    p.add_argument("--check-processes", type=int, default=None, metavar="N",
-                   help="check processes per worker, each with its own language pipeline "
-                        "(default: 1)")
+    p.add_argument(
+        "--check-budget",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop a check that takes longer (default: 5, or the app's "
+        "CHECK_BUDGET; 0 checks inside the worker with no budget)",
+    )
+    p.add_argument(
+        "--check-processes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="check processes per worker, each with its own language pipeline (default: 1)",
+    )
     p.add_argument("--db", metavar="PATH", help="contact log database (default: as `followup log`)")
     p.add_argument("--config", metavar="FILE", help="checker config TOML (default: discovered)")
-    p.add_argument("--classes-db", metavar="PATH",
-                   help="class-mode database (default: classes.db beside the contact log)")
-    p.add_argument("--classes-only", action="store_true",
-                   help="serve only class mode (students' and facilitators' links): the check "
-                        "page, contact log, batch page and API are off; for a room network")
+    p.add_argument(
+        "--classes-db",
+        metavar="PATH",
+        help="class-mode database (default: classes.db beside the contact log)",
+    )
+    p.add_argument(
+        "--classes-only",
+        action="store_true",
+        help="serve only class mode (students' and facilitators' links): the check "
+        "page, contact log, batch page and API are off; for a room network",
+    )
 
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -82,8 +109,10 @@ def _listen(host: str, port: int) -> socket.socket:
         sock.bind(addr)
     except OSError as exc:
         sock.close()
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
-                         + ("; is another server running? try --port" if exc.errno == 98 else "")) from None
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+            + ("; is another server running? try --port" if exc.errno == 98 else "")
+        ) from None
     sock.listen(1024)
     return sock
 
@@ -104,8 +133,9 @@ CLEANUP_INTERVAL = 5
 
 def body_limit(app) -> int:
     """The largest request body any route takes (the batch upload's, else the app's)."""
-    return max(int(app.config.get("MAX_CONTENT_LENGTH") or 0),
-               int(app.config.get("BATCH_MAX_UPLOAD") or 0))
+    return max(
+        int(app.config.get("MAX_CONTENT_LENGTH") or 0), int(app.config.get("BATCH_MAX_UPLOAD") or 0)
+    )
 
 
 def server_options(app) -> dict:
@@ -116,9 +146,13 @@ def server_options(app) -> dict:
     a response (``outbuf_overflow``): the drafts in them never reach the disk."""
     limit = body_limit(app)
     # waitress refuses a body of max_request_body_size bytes or more; the app takes `limit`.
-    return {"max_request_body_size": limit + 1, "inbuf_overflow": limit + 2,
-            "outbuf_overflow": 1 << 30, "channel_timeout": CHANNEL_TIMEOUT,
-            "cleanup_interval": CLEANUP_INTERVAL}
+    return {
+        "max_request_body_size": limit + 1,
+        "inbuf_overflow": limit + 2,
+        "outbuf_overflow": 1 << 30,
+        "channel_timeout": CHANNEL_TIMEOUT,
+        "cleanup_interval": CLEANUP_INTERVAL,
+    }
 
 
 def _serve_forever(app, sock: socket.socket, threads: int) -> None:
@@ -127,8 +161,15 @@ def _serve_forever(app, sock: socket.socket, threads: int) -> None:
     from web.checking import warm_up
 
     warm_up(app)  # load the language pipeline (in the check processes) before taking requests
-    serve(app, sockets=[sock], threads=threads, ident="followup-checker",
-          clear_untrusted_proxy_headers=True, _quiet=True, **server_options(app))
+    serve(
+        app,
+        sockets=[sock],
+        threads=threads,
+        ident="followup-checker",
+        clear_untrusted_proxy_headers=True,
+        _quiet=True,
+        **server_options(app),
+    )
 
 
 def _fork_worker(app, sock: socket.socket, threads: int) -> int:
@@ -206,8 +247,11 @@ def run(args) -> int:
     from web import create_app
 
     try:
-        config = {"DB": args.db, "CHECK_CONFIG": args.config,
-                  "ALLOWED_HOSTS": _allowed_hosts(args.host)}
+        config = {
+            "DB": args.db,
+            "CHECK_CONFIG": args.config,
+            "ALLOWED_HOSTS": _allowed_hosts(args.host),
+        }
         if args.classes_db:
             config["CLASSES_DB"] = args.classes_db
         if args.classes_only:
@@ -222,10 +266,16 @@ def run(args) -> int:
     sock = _listen(args.host, args.port)
     url = _url(sock, args.host)
     if _allowed_hosts(args.host) is None:
-        print(f"followup serve: warning: listening on {args.host}; other computers on your "
-              "network can reach this page", file=sys.stderr)
-    print(f"followup serve: open {url} in your browser "
-          f"({workers} worker{'s' if workers > 1 else ''}; Ctrl+C stops)", flush=True)
+        print(
+            f"followup serve: warning: listening on {args.host}; other computers on your "
+            "network can reach this page",
+            file=sys.stderr,
+        )
+    print(
+        f"followup serve: open {url} in your browser "
+        f"({workers} worker{'s' if workers > 1 else ''}; Ctrl+C stops)",
+        flush=True,
+    )
     try:
         if workers == 1:
             _serve_forever(app, sock, args.threads)
