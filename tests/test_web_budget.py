@@ -62,6 +62,24 @@ def test_pool_reports_equal_in_process_reports(client):
     assert client.get("/api/v1/health").get_json()["model_loaded"] is True
 
 
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.txt")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("kind", ["auto", "thank_you", "follow_up"])
+def test_pool_answers_are_byte_identical_to_in_process(client, tmp_path, path, kind):
+    plain = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DB": str(tmp_path / "c.db"),
+            "DATA_DIR": str(tmp_path),
+        }
+    ).test_client()
+    body = {"text": path.read_text(encoding="utf-8"), "kind": kind}
+    a = client.post("/api/v1/check", json=body)
+    b = plain.post("/api/v1/check", json=body)
+    assert a.status_code == b.status_code == 200
+    assert a.get_data() == b.get_data()
+
+
 def test_slow_check_is_stopped_and_the_next_request_succeeds(app, client, caplog):
     client.post("/api/v1/check", json={"text": GOOD})  # the pool is up
     before = pids(app)
