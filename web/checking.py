@@ -4,6 +4,12 @@ Pages and the JSON API both call ``run_check``; for input that cannot be checked
 ``checker.errors.InputError`` (the checker's own: empty, too long, unknown kind ...; or a
 ``CheckInputError``), whose ``status`` and one-line ``message`` the view answers with, as
 the CLI's exit-2 errors.
+
+Where the check runs: in this process, or, when the app has ``CHECK_PROCESSES`` (``followup
+serve`` sets it), in a check process of ``web.workers.CheckPool`` within ``CHECK_BUDGET``
+seconds (else ``CheckTimeout``, 503, logged with the draft's size, never its text).  Both
+run ``handle``'s cores (``_check_core``, ``_apply_core``); a check process answers with the
+report as JSON, rebuilt here with ``checker.classes.report_from_dict``.
 """
 
 from __future__ import annotations
