@@ -1,4 +1,5 @@
 """The Flask app through its test client: every route, errors, escaping, CSRF, headers."""
+
 import json
 import os
 import re
@@ -15,15 +16,26 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data" / "examples"
 OPENAPI = ROOT / "web" / "static" / "openapi.json"
 NEEDY = (EXAMPLES / "needy-follow-up.txt").read_text(encoding="utf-8")
-XSS = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>',
-       "'><svg onload=alert(1)>", "</textarea><script>alert(2)</script>",
-       "javascript:alert(3)", "{{ 7*7 }}"]
+XSS = [
+    '<script>alert("x")</script>',
+    '"><img src=x onerror=alert(1)>',
+    "'><svg onload=alert(1)>",
+    "</textarea><script>alert(2)</script>",
+    "javascript:alert(3)",
+    "{{ 7*7 }}",
+]
 
 
 @pytest.fixture
 def app(tmp_path):
-    return create_app({"TESTING": True, "SECRET_KEY": "test-key", "DB": str(tmp_path / "c.db"),
-                       "DATA_DIR": str(tmp_path)})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-key",
+            "DB": str(tmp_path / "c.db"),
+            "DATA_DIR": str(tmp_path),
+        }
+    )
 
 
 @pytest.fixture
@@ -74,6 +86,7 @@ def assert_labelled(html):
 
 # --- pages ------------------------------------------------------------------------------
 
+
 def test_index_form_is_labelled_and_has_csrf(client):
     r = client.get("/")
     assert r.status_code == 200
@@ -85,7 +98,9 @@ def test_index_form_is_labelled_and_has_csrf(client):
 
 
 def test_index_prefills_company_escaped(client):
-    html = client.get("/?company=%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E").get_data(as_text=True)
+    html = client.get("/?company=%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E").get_data(
+        as_text=True
+    )
     assert_no_raw_markup(html)
     assert "&#34;&gt;&lt;img" in html or "&quot;&gt;&lt;img" in html
 
@@ -113,7 +128,7 @@ def test_check_page_highlight_has_message(client):
     spans = [f for f in d["findings"] if f["end"] > f["start"]]
     layer = html.split('id="hl-layer"', 1)[1].split("</div>", 1)[0]
     assert layer.count('<mark class="hl') >= 1
-    assert 'id="highlighted"' not in html          # one draft: no second, read-only copy
+    assert 'id="highlighted"' not in html  # one draft: no second, read-only copy
     from markupsafe import escape
 
     assert str(escape(spans[0]["message"])) in html
@@ -141,11 +156,14 @@ def test_fragment_returns_only_the_result(client):
     assert "<html" not in html and "verdict" in html
 
 
-@pytest.mark.parametrize("text,status,words", [
-    ("   \n ", 400, "empty draft"),
-    ("x" * 20001, 413, "draft too long"),
-    ("bin\x00ary", 400, "binary"),
-])
+@pytest.mark.parametrize(
+    "text,status,words",
+    [
+        ("   \n ", 400, "empty draft"),
+        ("x" * 20001, 413, "draft too long"),
+        ("bin\x00ary", 400, "binary"),
+    ],
+)
 def test_check_page_bad_input(client, text, status, words):
     r = check_form(client, text)
     assert r.status_code == status
@@ -202,6 +220,7 @@ def test_static_files(client):
 
 # --- CSRF -------------------------------------------------------------------------------
 
+
 def test_csrf_missing_or_wrong_is_refused(client):
     client.get("/")
     r = client.post("/check", data={"text": NEEDY})
@@ -240,9 +259,18 @@ def test_session_cookie_flags(client):
 
 # --- headers ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("method,path", [("get", "/"), ("get", "/api/v1/health"),
-                                         ("get", "/nope"), ("get", "/static/style.css"),
-                                         ("post", "/api/v1/check"), ("get", "/log/")])
+
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("get", "/"),
+        ("get", "/api/v1/health"),
+        ("get", "/nope"),
+        ("get", "/static/style.css"),
+        ("post", "/api/v1/check"),
+        ("get", "/log/"),
+    ],
+)
 def test_security_headers_everywhere(client, method, path):
     r = getattr(client, method)(path)
     assert r.headers["Content-Security-Policy"] == CSP
@@ -260,6 +288,7 @@ def test_pages_are_not_cached(client):
 
 
 # --- JSON API ---------------------------------------------------------------------------
+
 
 def test_health(client):
     r = client.get("/api/v1/health")
@@ -279,8 +308,9 @@ def test_checker_config_is_public_on_the_app(tmp_path):
 
     cfg = tmp_path / "c.toml"
     cfg.write_text('[severity]\n"elements.call_heads_up" = "suggestion"\n', encoding="utf-8")
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
-                      "CHECK_CONFIG": str(cfg)})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"), "CHECK_CONFIG": str(cfg)}
+    )
     with app.app_context():
         assert isinstance(check_config(), Config)
         assert check_config() is app.extensions[CONFIG_EXTENSION]
@@ -303,7 +333,10 @@ def test_api_returns_exactly_the_cli_json(client, capsys, name):
 
 def test_api_kind_is_passed_through(client):
     for kind in ("thank_you", "follow_up"):
-        assert client.post("/api/v1/check", json={"text": NEEDY, "kind": kind}).get_json()["kind"] == kind
+        assert (
+            client.post("/api/v1/check", json={"text": NEEDY, "kind": kind}).get_json()["kind"]
+            == kind
+        )
     assert client.post("/api/v1/check", json={"text": NEEDY, "kind": "auto"}).status_code == 200
     assert client.post("/api/v1/check", json={"text": NEEDY, "kind": None}).status_code == 200
 
@@ -316,19 +349,27 @@ def test_api_json_is_not_html(client, evil):
     assert r.headers["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize("body,kwargs,status,words", [
-    (None, {"data": "text=hello", "content_type": "application/x-www-form-urlencoded"}, 415, "application/json"),
-    (None, {"data": "{not json", "content_type": "application/json"}, 400, "JSON object"),
-    ([1, 2], {}, 400, "JSON object"),
-    ({}, {}, 400, "missing `text`"),
-    ({"text": 42}, {}, 400, "must be a string"),
-    ({"text": "hello", "kind": "memo"}, {}, 400, "unknown kind"),
-    ({"text": "hello", "company": 7}, {}, 400, "`company` must be a string"),
-    ({"text": "hello", "colour": "red"}, {}, 400, "unknown field"),
-    ({"text": "  "}, {}, 400, "empty draft"),
-    ({"text": "a\x00b"}, {}, 400, "binary"),
-    ({"text": "word " * 5000}, {}, 413, "draft too long"),
-])
+@pytest.mark.parametrize(
+    "body,kwargs,status,words",
+    [
+        (
+            None,
+            {"data": "text=hello", "content_type": "application/x-www-form-urlencoded"},
+            415,
+            "application/json",
+        ),
+        (None, {"data": "{not json", "content_type": "application/json"}, 400, "JSON object"),
+        ([1, 2], {}, 400, "JSON object"),
+        ({}, {}, 400, "missing `text`"),
+        ({"text": 42}, {}, 400, "must be a string"),
+        ({"text": "hello", "kind": "memo"}, {}, 400, "unknown kind"),
+        ({"text": "hello", "company": 7}, {}, 400, "`company` must be a string"),
+        ({"text": "hello", "colour": "red"}, {}, 400, "unknown field"),
+        ({"text": "  "}, {}, 400, "empty draft"),
+        ({"text": "a\x00b"}, {}, 400, "binary"),
+        ({"text": "word " * 5000}, {}, 413, "draft too long"),
+    ],
+)
 def test_api_errors(client, body, kwargs, status, words):
     if body is not None:
         kwargs = {"json": body}
@@ -361,8 +402,14 @@ def test_404_json_under_api_html_elsewhere(client):
 
 
 def test_413_request_too_large(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
-                      "MAX_CONTENT_LENGTH": 4096})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DB": str(tmp_path / "c.db"),
+            "MAX_CONTENT_LENGTH": 4096,
+        }
+    )
     c = app.test_client()
     r = c.post("/api/v1/check", json={"text": "x" * 10000})
     assert r.status_code == 413
@@ -408,12 +455,14 @@ def test_openapi_served_is_the_one_in_the_repository(client):
 
 def test_openapi_lists_every_api_route(app):
     doc = json.loads(OPENAPI.read_text(encoding="utf-8"))
-    api_rules = {r.rule[len("/api/v1"):] for r in app.url_map.iter_rules()
-                 if r.rule.startswith("/api/v1")}
+    api_rules = {
+        r.rule[len("/api/v1") :] for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1")
+    }
     assert api_rules == set(doc["paths"])
 
 
 # --- app factory ------------------------------------------------------------------------
+
 
 def test_secret_key_generated_once_per_install(tmp_path, monkeypatch):
     monkeypatch.delenv("FOLLOWUP_SECRET_KEY", raising=False)
@@ -452,10 +501,22 @@ def test_every_blueprint_is_registered(app):
 def test_every_route_is_covered(app):
     """Guard: a new route must get a test here (or in test_web_log.py; class mode's in
     test_classes_web.py)."""
-    known = {"/", "/check", "/check/fragment", "/check/apply", "/highlight.css", "/api/v1/health",
-             "/api/v1/check", "/api/v1/openapi.json", "/static/<path:filename>"}
-    rules = {r.rule for r in app.url_map.iter_rules()
-             if not r.rule.startswith(("/log", "/batch", "/classes", "/s/"))}
+    known = {
+        "/",
+        "/check",
+        "/check/fragment",
+        "/check/apply",
+        "/highlight.css",
+        "/api/v1/health",
+        "/api/v1/check",
+        "/api/v1/openapi.json",
+        "/static/<path:filename>",
+    }
+    rules = {
+        r.rule
+        for r in app.url_map.iter_rules()
+        if not r.rule.startswith(("/log", "/batch", "/classes", "/s/"))
+    }
     assert rules == known
 
 
@@ -463,20 +524,35 @@ def test_check_apply_needs_the_csrf_token_and_escapes(client):
     """``/check/apply`` (its fixes are tested in test_proofread.py) is a form post like
     ``/check``: refused without the session's token, and the draft is escaped."""
     text = "Dear Ms. Lee,\n\nThank you for the the interview.\n\nBest regards,\nSam"
-    r = client.post("/check/apply", data={"text": text, "kind": "auto", "company": "",
-                                          "apply": "all"})
+    r = client.post(
+        "/check/apply", data={"text": text, "kind": "auto", "company": "", "apply": "all"}
+    )
     assert r.status_code == 400
     evil = text + "\n" + XSS[0]
-    r = client.post("/check/apply", data={"csrf_token": token(client), "text": evil,
-                                          "kind": "auto", "company": "", "apply": "all"})
+    r = client.post(
+        "/check/apply",
+        data={
+            "csrf_token": token(client),
+            "text": evil,
+            "kind": "auto",
+            "company": "",
+            "apply": "all",
+        },
+    )
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Applied 1 fix." in html
     assert_no_raw_markup(html)
 
 
 def test_allowed_hosts_refuse_other_host_names(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
-                      "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "::1"]})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DB": str(tmp_path / "c.db"),
+            "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "::1"],
+        }
+    )
     c = app.test_client()
     assert c.get("/", headers={"Host": "localhost:8000"}).status_code == 200
     assert c.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
@@ -488,12 +564,21 @@ def test_allowed_hosts_refuse_other_host_names(tmp_path):
 
 
 def test_errors_for_fetch_are_fragments(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
-                      "MAX_CONTENT_LENGTH": 2048})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DB": str(tmp_path / "c.db"),
+            "MAX_CONTENT_LENGTH": 2048,
+        }
+    )
     c = app.test_client()
     tok = token(c)
-    r = c.post("/check/fragment", data={"csrf_token": tok, "text": "x" * 5000},
-               headers={"X-Requested-With": "fetch"})
+    r = c.post(
+        "/check/fragment",
+        data={"csrf_token": tok, "text": "x" * 5000},
+        headers={"X-Requested-With": "fetch"},
+    )
     assert r.status_code == 413
     html = r.get_data(as_text=True)
     assert "<html" not in html and "too large" in html and 'role="alert"' in html
@@ -502,8 +587,11 @@ def test_errors_for_fetch_are_fragments(tmp_path):
 
 
 def test_result_lists_what_moved_the_politeness_score(client):
-    resp = check_form(client, "Dear Ms. Lee,\n\nThank you so much for your time. Could you please "
-                              "let me know the timeline?\n\nBest,\nAmy")
+    resp = check_form(
+        client,
+        "Dear Ms. Lee,\n\nThank you so much for your time. Could you please "
+        "let me know the timeline?\n\nBest,\nAmy",
+    )
     body = resp.get_data(as_text=True)
     assert resp.status_code == 200
     assert 'aria-label="What moved the politeness score"' in body
@@ -518,3 +606,85 @@ def test_no_rule_id_without_its_label(client):
         html = check_form(client, text).get_data(as_text=True)
         assert "hygiene." in html or "desperation." in html
         assert_ids_labelled(html)
+
+
+# -- issue 16: deeply nested JSON, CRLF drafts -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"text": "Dear Ms Lee", "kind": ' + '{"a": ' * 100_000 + "1" + "}" * 100_000 + "}",
+    ],
+)
+def test_api_deeply_nested_json_is_400_not_500(client, body):
+    r = client.post("/api/v1/check", data=body, content_type="application/json")
+    assert r.status_code == 400
+    err = r.get_json()
+    assert err["status"] == 400 and "\n" not in err["error"]
+
+
+def test_app_json_loads_refuses_deep_nesting_as_value_error(app):
+    # Every JSON endpoint reads through the app's provider (request.get_json).
+    with app.test_request_context(
+        "/api/v1/check", method="POST", data="[" * 100_000, content_type="application/json"
+    ):
+        from flask import request
+
+        assert request.get_json(silent=True) is None
+        with pytest.raises(ValueError):
+            app.json.loads("[" * 100_000)
+
+
+def test_api_crlf_draft_reports_the_text_its_offsets_refer_to(client):
+    sent = NEEDY.replace("\n", "\r\n")
+    r = client.post("/api/v1/check", json={"text": sent})
+    assert r.status_code == 200
+    d = r.get_json()
+    assert d["source"]["text"] == NEEDY
+    assert d["source"]["line_breaks"] == "normalised"
+    assert d["findings"]
+    for f in d["findings"]:
+        assert d["source"]["text"][f["start"] : f["end"]] == f["text"]
+    # Everything else is the report of the LF draft.
+    lf = client.post("/api/v1/check", json={"text": NEEDY}).get_json()
+    assert {k: v for k, v in d.items() if k != "source"} == lf
+
+
+def test_api_lf_draft_report_is_unchanged(client):
+    import checker
+
+    d = client.post("/api/v1/check", json={"text": NEEDY}).get_json()
+    assert "source" not in d
+    assert d == checker.check(NEEDY).to_dict()
+
+
+def test_api_lone_cr_draft_gets_source_text(client):
+    sent = NEEDY.replace("\n", "\r")
+    d = client.post("/api/v1/check", json={"text": sent}).get_json()
+    assert d["source"]["text"] == NEEDY
+
+
+def test_uploaded_files_stay_in_memory(app):
+    # Werkzeug would spool a file over 500 KB to a temporary file; drafts never reach disk.
+    import io
+
+    from flask import request
+
+    data = {"file": (io.BytesIO(b"text,kind\n" + b"x" * 700_000), "class.csv")}
+    with app.test_request_context(
+        "/batch/", method="POST", data=data, content_type="multipart/form-data"
+    ):
+        stream = request.files["file"].stream
+        assert isinstance(stream, io.BytesIO)
+        assert len(stream.getvalue()) > 700_000
+
+
+def test_api_html_with_crlf_keeps_the_html_source_and_says_line_breaks(client):
+    html = "<p>Dear Ms Lee,</p>\r\n<p>Thank you for the interview today.</p>\r\n<p>Best,<br>Sam</p>"
+    d = client.post("/api/v1/check", json={"text": html}).get_json()
+    assert d["source"]["html"] is True and d["source"]["line_breaks"] == "normalised"
+    for f in d["findings"]:
+        assert d["source"]["text"][f["start"] : f["end"]] == f["text"]

@@ -1,4 +1,5 @@
 """``followup serve``: options, the URL it prints, and a real pre-fork waitress server."""
+
 import http.client
 import json
 import os
@@ -69,12 +70,30 @@ def _request(port, method, path, body=None):
 def test_serve_two_workers_end_to_end(tmp_path):
     env = dict(os.environ, XDG_DATA_HOME=str(tmp_path), FOLLOWUP_DB=str(tmp_path / "c.db"))
     env.pop("FOLLOWUP_SECRET_KEY", None)
-    proc = subprocess.Popen([sys.executable, "-m", "checker.cli", "serve", "--port", "0",
-                             "--workers", "2", "--threads", "2"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "checker.cli",
+            "serve",
+            "--port",
+            "0",
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
-        m = re.match(r"followup serve: open http://127\.0\.0\.1:(\d+)/ in your browser \(2 workers", line)
+        m = re.match(
+            r"followup serve: open http://127\.0\.0\.1:(\d+)/ in your browser \(2 workers", line
+        )
         assert m, line
         port = int(m.group(1))
         deadline = time.time() + 90
@@ -107,7 +126,9 @@ def test_serve_two_workers_end_to_end(tmp_path):
             pytest.fail("followup serve did not stop on SIGTERM")
     assert proc.returncode == 0
     # no worker left behind
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True)
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True
+    )
     assert out.stdout.strip() == ""
 
 
@@ -116,3 +137,219 @@ def test_loopback_serve_allows_only_localhost_names():
     assert "localhost" in serve._allowed_hosts("localhost")
     assert serve._allowed_hosts("0.0.0.0") is None
     assert serve._allowed_hosts("192.168.1.5") is None
+
+
+# -- issue 16: bodies refused early, the check budget on a real server -----------------------
+
+
+def test_server_options_refuse_large_bodies_and_never_spool():
+    from web import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "k"})
+    opts = serve.server_options(app)
+    largest = max(app.config["MAX_CONTENT_LENGTH"], app.config["BATCH_MAX_UPLOAD"])
+    assert opts["max_request_body_size"] == largest + 1  # waitress refuses >= this
+    assert opts["inbuf_overflow"] > opts["max_request_body_size"]  # bodies stay in memory
+    assert opts["outbuf_overflow"] >= 1 << 30
+    assert opts["channel_timeout"] <= 30
+
+
+def test_bad_check_budget_is_a_usage_error():
+    with pytest.raises(UsageError, match="--check-budget"):
+        serve.run(parse("--check-budget", "-1"))
+    with pytest.raises(UsageError, match="--check-processes"):
+        serve.run(parse("--check-processes", "0"))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real ``followup serve`` (2 workers) whose check budget is 2 s and whose drafts
+    holding ``TEST_SLOW_MARKER`` sleep 600 s in their check process."""
+    tmp = tmp_path_factory.mktemp("serve")
+    env = dict(
+        os.environ,
+        XDG_DATA_HOME=str(tmp),
+        FOLLOWUP_DB=str(tmp / "c.db"),
+        FOLLOWUP_WEB_CHECK_TEST_DELAY="600",
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "checker.cli",
+            "serve",
+            "--port",
+            "0",
+            "--workers",
+            "2",
+            "--threads",
+            "3",
+            "--check-budget",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert m, line + proc.stderr.read()
+        port = int(m.group(1))
+        deadline = time.time() + 120
+        while True:
+            try:
+                resp, data = _request(port, "GET", "/api/v1/health")
+                if json.loads(data)["model_loaded"]:
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                pytest.fail("followup serve did not come up")
+            time.sleep(0.3)
+        proc.port = port
+        yield proc
+    finally:
+        workers = _children(proc.pid)
+        checkers = [c for w in workers for c in _children(w)]
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            pytest.fail("followup serve did not stop on SIGTERM")
+        # the check processes end with their worker (their stdin closes)
+        for pid in checkers:
+            for _ in range(100):
+                if not Path(f"/proc/{pid}").exists() or _zombie(pid):
+                    break
+                time.sleep(0.1)
+            else:
+                pytest.fail(f"check process {pid} outlived followup serve")
+
+
+def _children(pid):
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(x) for x in out.stdout.split()]
+
+
+def _zombie(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except OSError:
+        return True
+
+
+def _raw(port, head: bytes, body_bytes: int, chunk: int = 64 * 1024):
+    """Send ``head`` and then up to ``body_bytes`` of body, as fast as the server takes it,
+    until it answers or closes.  Returns (bytes of body sent, the answer's first line).
+    The send buffer is kept small (128 KB), so what was sent is what the server took, not
+    what this side's kernel queued (a loopback send buffer grows to megabytes)."""
+    import select
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 128 * 1024)
+    sock.settimeout(60)
+    sock.connect(("127.0.0.1", port))
+    sock.sendall(head)
+    sent, answer = 0, b""
+    block = b"x" * chunk
+    sock.setblocking(False)
+    try:
+        while sent < body_bytes:
+            readable, writable, _ = select.select([sock], [sock], [], 60)
+            if not readable and not writable:
+                break  # the server neither reads nor answers: the caller's asserts fail
+            if readable:
+                try:
+                    answer = sock.recv(4096)
+                except (ConnectionResetError, BlockingIOError):
+                    pass
+                break
+            try:
+                sent += sock.send(block[: body_bytes - sent])
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            except BlockingIOError:
+                continue
+        if not answer:
+            sock.setblocking(True)
+            sock.settimeout(60)
+            try:
+                answer = sock.recv(4096)
+            except (TimeoutError, ConnectionResetError):
+                pass
+    finally:
+        sock.close()
+    return sent, answer.split(b"\r\n", 1)[0]
+
+
+@pytest.mark.slow
+def test_a_300_mb_post_is_refused_after_at_most_2_mb(server):
+    head = (
+        b"POST /api/v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 300000000\r\n\r\n"
+    )
+    sent, status = _raw(server.port, head, 300_000_000)
+    assert sent <= 2 * 1024 * 1024, f"{sent:,} bytes of body were taken"
+    assert status in (b"", b"HTTP/1.1 413 Request Entity Too Large"), status
+
+
+@pytest.mark.slow
+def test_a_lying_content_length_is_answered_at_once(server):
+    head = (
+        b"POST /api/v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 999999999\r\n\r\n{}"
+    )
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=60)
+    try:
+        sock.sendall(head)
+        answer = sock.recv(4096)  # no body follows: only an answer that needs none comes
+    finally:
+        sock.close()
+    assert answer.startswith(b"HTTP/1.1 413"), answer
+
+
+@pytest.mark.slow
+def test_a_batch_sized_body_is_still_taken(server):
+    # The largest legitimate body (the batch upload's 10 MiB) reaches the app: its 413 or
+    # 400 is the app's own (JSON), not waitress's.
+    body = b'{"text": "' + b"a" * (3 * 1024 * 1024) + b'"}'
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    conn.request("POST", "/api/v1/check", body=body, headers={"Content-Type": "application/json"})
+    resp = conn.getresponse()
+    data = json.loads(resp.read())
+    conn.close()
+    assert resp.status == 413 and data["status"] == 413
+
+
+@pytest.mark.slow
+def test_serve_stops_a_slow_check_and_serves_again(server):
+    import threading
+
+    from web.workers import TEST_SLOW_MARKER
+
+    text = (ROOT / "data" / "examples" / "good-thank-you.txt").read_text(encoding="utf-8")
+    slow = text + "\n" + TEST_SLOW_MARKER
+    answers = {}
+
+    def post_slow():
+        answers["slow"] = _request(server.port, "POST", "/api/v1/check", {"text": slow})
+
+    t = threading.Thread(target=post_slow)
+    t.start()
+    # While it runs, the workers still answer (the check holds a check process, not them).
+    for _ in range(4):
+        resp, data = _request(server.port, "GET", "/api/v1/health")
+        assert resp.status == 200
+    t.join(timeout=120)
+    assert not t.is_alive()
+    resp, data = answers["slow"]
+    assert resp.status == 503
+    err = json.loads(data)
+    assert err["status"] == 503 and "longer than 2 s" in err["error"]
+    for _ in range(4):  # both workers answer checks again
+        resp, data = _request(server.port, "POST", "/api/v1/check", {"text": text})
+        assert resp.status == 200 and json.loads(data)["schema"] == "followup-checker/report/1"

@@ -19,13 +19,24 @@ Config keys (pass a mapping to ``create_app`` or set ``FOLLOWUP_WEB_*`` env vars
 ``ALLOWED_HOSTS``      host names the ``Host`` header may carry (None: any); ``followup
                        serve`` on a loopback address allows only localhost names, so a web
                        page cannot reach the log through DNS rebinding
+``CHECK_PROCESSES``    check processes of each web process (default 0: check in the web
+                       process itself, no time budget; ``followup serve`` sets 1), see
+                       ``web.workers``
+``CHECK_BUDGET``       seconds a check may take in a check process (default 5); a check
+                       past it is stopped and answered 503, and its process replaced
+``CHECK_TEST_DELAY``   tests only: a draft holding ``web.workers.TEST_SLOW_MARKER`` sleeps
+                       this many seconds in its check process first (default 0: off)
 """
+
 from __future__ import annotations
 
+import io
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from flask import Flask
+from flask import Flask, Request
+from flask.json.provider import DefaultJSONProvider
 
 from checker.contacts.db import resolve_db_path
 
@@ -39,11 +50,38 @@ DEFAULTS: dict[str, Any] = {
     "DB": None,
     "DATA_DIR": None,
     "ALLOWED_HOSTS": None,
+    "CHECK_PROCESSES": 0,
+    "CHECK_BUDGET": 5.0,
+    "CHECK_TEST_DELAY": 0,
 }
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that a body nested too deep to parse is a ``ValueError`` (so
+    every ``request.get_json`` answers 400, not a 500 ``RecursionError``)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
+class MemoryRequest(Request):
+    """Flask's request, except that uploaded files stay in memory (Werkzeug spools a file
+    over 500 KB to a temporary file): drafts never reach the disk.  The request size limit
+    bounds the memory."""
+
+    def _get_file_stream(
+        self, total_content_length, content_type, filename=None, content_length=None
+    ):
+        return io.BytesIO()
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
+    app.request_class = MemoryRequest
+    app.json = JSONProvider(app)
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("FOLLOWUP_WEB")
     if config:
