@@ -495,3 +495,32 @@ def test_jobs_shared_by_worker_processes(tmp_path):
         assert "download-csv" in client.get(url).get_data(as_text=True)
     finally:
         store.close()
+
+
+@pytest.mark.browser
+def test_job_progress_and_cancel_in_chromium(browser, live_url, gate, tmp_path, artifacts_dir):
+    """The job page's script (no inline script under the CSP) moves the progress bar as drafts
+    are checked, and its cancel button stops the review."""
+    drafts = tmp_path / "five.jsonl"
+    drafts.write_bytes(FIVE)
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(live_url + "/batch/")
+    page.set_input_files("#files", [str(drafts)])
+    page.click("button[type=submit]")
+    page.wait_for_selector("#job-progress")
+    assert "/batch/jobs/" in page.url
+    gate.release(2)
+    from playwright.sync_api import expect
+
+    expect(page.locator("#job-done")).to_have_text("2")  # polled by batch.js, no reload
+    assert page.locator("#job-progress").evaluate("e => [e.value, e.max]") == [2, 5]
+    assert page.locator("#job-total").inner_text() == "5"
+    page.screenshot(path=str(artifacts_dir / "batch-job-progress.png"))
+    page.click("#job-cancel")
+    gate.release(5)
+    expect(page.locator("#job-status")).to_contain_text("The review was cancelled")
+    assert errors == []
+    page.close()
