@@ -11,6 +11,11 @@ two cases run, each in its own fresh process so its peak RSS is its own:
   ``nlp.pipe(texts, n_process=jobs, batch_size=64)`` over the same texts, read from the same
   file line by line.
 
+``--long``: the long-draft case instead: 64 drafts (``--long-drafts``) at the size limit
+(``checker.textprep.max_chars()``, 20,000 characters; about 1.3 MB of JSONL), through
+``followup batch``'s path and through ``check()`` one draft at a time, each with its peak RSS
+(target: 400 MB at most, flat in draft length).
+
 Times exclude loading the pipeline (each case loads and warms up first).  Peak RSS is the
 case process's own ``ru_maxrss``; with ``--jobs 2`` the worker processes' peak
 (``RUSAGE_CHILDREN``) is shown too.  Memory is flat when the peak does not grow with size.
@@ -18,6 +23,7 @@ case process's own ``ru_maxrss``; with ``--jobs 2`` the worker processes' peak
     .venv/bin/python bench/bench_batch.py                        # 1,000 and 10,000 drafts
     .venv/bin/python bench/bench_batch.py --sizes 500 --jobs 1   # a quick look
     .venv/bin/python bench/bench_batch.py --sizes 100000 --formats jsonl,html
+    .venv/bin/python bench/bench_batch.py --long                 # 64 drafts at the size limit
 """
 from __future__ import annotations
 
@@ -94,6 +100,23 @@ def write_drafts(path: Path, n: int, seed: int = 7) -> None:
             fh.write(json.dumps(d) + "\n")
 
 
+def write_long_drafts(path: Path, n: int, seed: int = 11) -> int:
+    """``n`` drafts of exactly the size limit, each made of generated notes one after the
+    other; returns the limit."""
+    from checker.textprep import max_chars
+
+    limit = max_chars()
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            parts, size = [], 0
+            while size < limit:
+                parts.append(make_draft(rng)["text"])
+                size += len(parts[-1]) + 2
+            fh.write(json.dumps({"id": f"long{i:03d}", "text": "\n\n".join(parts)[:limit]}) + "\n")
+    return limit
+
+
 # -- one case, in its own process -------------------------------------------------------------
 
 def case(kind: str, path: str, jobs: int, fmt: str) -> dict:
@@ -110,6 +133,17 @@ def case(kind: str, path: str, jobs: int, fmt: str) -> dict:
 
         t = time.perf_counter()
         n = sum(1 for _ in nlp.pipe(texts(), n_process=jobs, batch_size=64))
+        seconds = time.perf_counter() - t
+    elif kind == "sequential":
+        import checker
+
+        checker.check("Dear Jo,\n\nThank you for your time today.\n\nBest regards,\nAl")
+        t = time.perf_counter()
+        n = 0
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                checker.check(json.loads(line)["text"])
+                n += 1
         seconds = time.perf_counter() - t
     elif kind == "check_many":
         import checker
@@ -157,6 +191,9 @@ def main() -> int:
     ap.add_argument("--no-bare", action="store_true", help="skip the bare nlp.pipe cases")
     ap.add_argument("--check-many", action="store_true",
                     help="also time check_many alone (the batch layer's own cost)")
+    ap.add_argument("--long", action="store_true",
+                    help="the long-draft case: drafts at the size limit, peak RSS")
+    ap.add_argument("--long-drafts", type=int, default=64, help="drafts in the long case")
     ap.add_argument("--case", help=argparse.SUPPRESS)
     ap.add_argument("--input", help=argparse.SUPPRESS)
     ap.add_argument("--format", default="jsonl", help=argparse.SUPPRESS)
@@ -165,6 +202,8 @@ def main() -> int:
         print(json.dumps(case(args.case, args.input, int(args.jobs), args.format)))
         return 0
 
+    if args.long:
+        return long_case(args)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     jobs_list = [int(j) for j in args.jobs.split(",") if j]
     formats = [f for f in args.formats.split(",") if f]
@@ -191,6 +230,28 @@ def main() -> int:
                     workers = f"{r['workers_rss_mb']:.0f}" if jobs > 1 else ""
                     print(f"{n:>8,} {jobs:>4} {label:<13} {r['seconds']:>8.1f} {rate:>9.1f} "
                           f"{ratio:>8} {r['rss_mb']:>11.0f} {workers:>10}", flush=True)
+    return 0
+
+
+def long_case(args) -> int:
+    """64 drafts at the size limit: seconds, drafts/s and peak RSS of the batch path
+    (``checker.batch.review``, JSONL) and of ``check()`` one by one."""
+    print(f"followup batch benchmark, long drafts: python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "long.jsonl"
+        limit = write_long_drafts(path, args.long_drafts)
+        print(f"{args.long_drafts} drafts of {limit:,} characters, "
+              f"{path.stat().st_size / 1e6:.2f} MB of JSONL")
+        head = f"{'case':<22} {'seconds':>8} {'drafts/s':>9} {'peak RSS MB':>11}"
+        print(head)
+        print("-" * len(head))
+        cases = [("batch jsonl (--jobs 1)", "batch"), ("check() one by one", "sequential")]
+        for label, kind in cases:
+            r = run_case(kind, path, 1, "jsonl")
+            print(f"{label:<22} {r['seconds']:>8.1f} {r['n'] / r['seconds']:>9.2f} "
+                  f"{r['rss_mb']:>11.0f}", flush=True)
+    print("target: peak RSS of the batch path <= 400 MB")
     return 0
 
 

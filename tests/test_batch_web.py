@@ -9,6 +9,7 @@ import json
 import os
 import re
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -37,10 +38,30 @@ def token(client) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def post(client, files: list[tuple[bytes, str]], **fields):
+def start(client, files: list[tuple[bytes, str]], **fields):
+    """POST the upload: a redirect to the new job's page (or the form with an error)."""
     data = {"csrf_token": token(client), "kind": "auto", "title": "", **fields,
             "files": [(io.BytesIO(b), name) for b, name in files]}
     return client.post("/batch/", data=data, content_type="multipart/form-data")
+
+
+def wait(client, job_url: str) -> dict:
+    """Poll the job's status until it has ended; its last status."""
+    while True:
+        st = client.get(job_url + "/status").get_json()
+        if st["state"] not in ("queued", "running"):
+            return st
+        time.sleep(0.05)
+
+
+def post(client, files: list[tuple[bytes, str]], **fields):
+    """Upload, follow the job to its end, and return its page (the report), as the page
+    answered before reviews ran as jobs; an upload refused at once is returned as it is."""
+    r = start(client, files, **fields)
+    if r.status_code != 303:
+        return r
+    wait(client, r.headers["Location"])
+    return client.get(r.headers["Location"])
 
 
 def downloads(html: str) -> tuple[str, str]:
@@ -260,7 +281,10 @@ def test_handouts_zip_and_compare_with_an_earlier_round(client):
     data = {"csrf_token": token(client), "kind": "auto", "title": "Round 2",
             "files": [(io.BytesIO(second.encode()), "round2.jsonl")],
             "compare": (io.BytesIO(reports), "round1-reports.jsonl")}
-    html = client.post("/batch/", data=data, content_type="multipart/form-data").get_data(as_text=True)
+    r = client.post("/batch/", data=data, content_type="multipart/form-data")
+    assert r.status_code == 303
+    wait(client, r.headers["Location"])
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
     assert 'id="since"' in html and "2 students in both rounds" in html
     assert "Since round 1" in html.split('id="roster-table"', 1)[1].split("</table>")[0]
     # a compare file that is not reports: said, nothing checked
@@ -269,3 +293,234 @@ def test_handouts_zip_and_compare_with_an_earlier_round(client):
             "compare": (io.BytesIO(b"hello"), "notes.jsonl")}
     r = client.post("/batch/", data=data, content_type="multipart/form-data")
     assert r.status_code == 400 and "Compare: notes.jsonl: line 1 is not JSON" in r.get_data(as_text=True)
+
+
+# -- reviews run as jobs: progress, cancel, the same report ------------------------------------
+
+def _jsonl_download(html: str) -> list[dict]:
+    m = re.search(r'id="download-jsonl" href="data:[^;]+;charset=utf-8;base64,([^"]+)"', html)
+    assert m, "no JSONL download"
+    return [json.loads(line) for line in base64.b64decode(m.group(1)).decode().splitlines()]
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    """Hold each checked draft of a job until the test releases it (``gate.release()``)."""
+    import checker.batch
+
+    real = checker.batch.process
+    sem = threading.Semaphore(0)
+
+    def gated(*args, **kwargs):
+        for result in real(*args, **kwargs):
+            sem.acquire()
+            yield result
+
+    monkeypatch.setattr(checker.batch, "process", gated)
+    yield sem
+    sem.release(1000)  # never leave a job's thread waiting
+
+
+def _wait_for(client, job_url: str, **expected) -> dict:
+    while True:
+        st = client.get(job_url + "/status").get_json()
+        if all(st[k] == v for k, v in expected.items()):
+            return st
+        time.sleep(0.02)
+
+
+FIVE = "\n".join(json.dumps({"id": f"s{i}", "text": GOOD.replace("Sam", f"Sam {i}")})
+                 for i in range(5)).encode()
+
+
+def test_upload_starts_a_job_and_answers_at_once(client, gate):
+    r = start(client, [(FIVE, "five.jsonl")])
+    assert r.status_code == 303
+    url = r.headers["Location"]
+    assert re.fullmatch(r"/batch/jobs/[A-Za-z0-9_-]{20,}", url)
+    # Nothing is checked yet (the gate holds the first draft): the page shows the progress.
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="batch-job"' in html and 'id="job-progress"' in html
+    assert f'data-status-url="{url}/status"' in html
+    assert 'http-equiv="refresh"' in html  # without JavaScript, the page refreshes itself
+    assert re.search(r'<form id="job-cancel-form" method="post" action="' + re.escape(url)
+                     + r'/cancel">\s*<input type="hidden" name="csrf_token"', html)
+    assert "<script>" not in html and "onclick" not in html  # CSP: no inline script
+    gate.release(5)
+    assert wait(client, url)["state"] == "done"
+
+
+def test_status_shows_progress(client, gate):
+    url = start(client, [(FIVE, "five.jsonl")]).headers["Location"]
+    st = client.get(url + "/status").get_json()
+    assert st["total"] == 5 and st["done"] == 0 and st["state"] in ("queued", "running")
+    assert st["url"] == url
+    for n in (1, 2, 3):
+        gate.release()
+        st = _wait_for(client, url, done=n)
+        assert st["state"] == "running" and st["total"] == 5
+    html = client.get(url).get_data(as_text=True)
+    assert '<span id="job-done">3</span> of <span id="job-total">5</span>' in html
+    gate.release(2)
+    st = wait(client, url)
+    assert (st["state"], st["done"], st["total"]) == ("done", 5, 5)
+
+
+def test_a_job_gives_the_same_report_as_the_command(client, tmp_path):
+    from checker.batch import iter_inputs, review
+
+    path = FIX / "drafts.csv"
+    html = post(client, [(path.read_bytes(), "drafts.csv")]).get_data(as_text=True)
+    out = io.StringIO()
+    review(iter_inputs([str(path)]), out, "jsonl")
+    cli = [json.loads(line) for line in out.getvalue().splitlines()]
+    web = _jsonl_download(html)
+    for row in cli + web:
+        row.pop("input", None)  # the web names the upload, the CLI the path
+    assert web == cli and len(web) >= 3
+    assert 'id="summary"' in html and "download-csv" in html
+
+
+def test_cancel_stops_the_job(client, gate):
+    url = start(client, [(FIVE, "five.jsonl")]).headers["Location"]
+    gate.release()
+    _wait_for(client, url, done=1)
+    # The cancel form needs the CSRF token, like every form.
+    assert client.post(url + "/cancel").status_code == 400
+    assert client.get(url + "/status").get_json()["state"] == "running"
+    r = client.post(url + "/cancel", data={"csrf_token": token(client)})
+    assert r.status_code == 303 and r.headers["Location"] == url
+    gate.release(5)  # the draft in hand is finished, then the job stops
+    st = wait(client, url)
+    assert st["state"] == "cancelled" and st["done"] < 5
+    html = client.get(url).get_data(as_text=True)
+    assert "The review was cancelled" in html and "download-csv" not in html
+    assert 'http-equiv="refresh"' not in html
+
+
+def test_a_job_is_only_its_owners(app, client, gate):
+    url = start(client, [(FIVE, "five.jsonl")]).headers["Location"]
+    other = app.test_client()
+    other.get("/batch/")
+    assert other.get(url).status_code == 404
+    assert other.get(url + "/status").status_code == 404
+    assert other.post(url + "/cancel", data={"csrf_token": token(other)}).status_code == 404
+    assert client.get("/batch/jobs/not-a-job/status").status_code == 404
+    gate.release(5)
+    assert wait(client, url)["state"] == "done"
+
+
+def test_jobs_are_bounded(app, client, gate):
+    app.config.update(BATCH_MAX_JOBS=2, BATCH_MAX_RUNNING=1)
+    first = start(client, [(FIVE, "a.jsonl")]).headers["Location"]
+    second = start(client, [(FIVE, "b.jsonl")]).headers["Location"]
+    _wait_for(client, first, state="running")
+    # One runs, the other waits its turn; a third is refused.
+    assert client.get(second + "/status").get_json()["state"] == "queued"
+    html = client.get(second).get_data(as_text=True)
+    assert "Waiting for another class review to finish" in html
+    r = start(client, [(FIVE, "c.jsonl")])
+    assert r.status_code == 503 and "busy" in r.get_data(as_text=True)
+    gate.release(5)
+    assert wait(client, first)["state"] == "done"
+    _wait_for(client, second, state="running")
+    gate.release(5)
+    assert wait(client, second)["state"] == "done"
+
+
+def test_a_queued_job_can_be_cancelled(app, client, gate):
+    app.config.update(BATCH_MAX_RUNNING=1)
+    first = start(client, [(FIVE, "a.jsonl")]).headers["Location"]
+    second = start(client, [(FIVE, "b.jsonl")]).headers["Location"]
+    _wait_for(client, first, state="running")
+    client.post(second + "/cancel", data={"csrf_token": token(client)})
+    assert client.get(second + "/status").get_json() == {
+        "state": "cancelled", "done": 0, "total": 5, "error": None, "url": second}
+    gate.release(5)
+    assert wait(client, first)["state"] == "done"
+
+
+def test_finished_jobs_expire(app, client):
+    app.config.update(BATCH_JOB_TTL=0)
+    r = start(client, [(FIVE, "five.jsonl")])
+    url = r.headers["Location"]
+    while True:  # poll until it is gone: ended and forgotten at once with a TTL of 0
+        st = client.get(url + "/status")
+        if st.status_code == 404:
+            break
+        assert st.get_json()["state"] in ("queued", "running")
+        time.sleep(0.05)
+    assert client.get(url).status_code == 404
+
+
+def test_a_failing_job_says_so_in_one_line(client, monkeypatch):
+    import web.batch
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr(web.batch, "run_review", boom)
+    url = start(client, [(FIVE, "five.jsonl")]).headers["Location"]
+    st = wait(client, url)
+    assert st["state"] == "failed" and st["error"] == "The review failed: RuntimeError."
+    assert "The review failed: RuntimeError." in client.get(url).get_data(as_text=True)
+
+
+def test_jobs_shared_by_worker_processes(tmp_path):
+    """``followup serve --workers N`` forks the app: the job table lives in a manager process,
+    so a worker other than the one that started the job answers its status and result."""
+    import multiprocessing
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "DB": str(tmp_path / "c.db"),
+                      "DATA_DIR": str(tmp_path), "BATCH_JOBS": "shared"})
+    store = app.extensions["batch_jobs"]
+    try:
+        assert store.shared
+        client = app.test_client()
+        url = start(client, [(FIVE, "five.jsonl")]).headers["Location"]
+        job_id = url.rsplit("/", 1)[1]
+        wait(client, url)
+
+        def read(q):  # in a forked process, as a worker is
+            q.put((store.get(job_id, 3600)["state"], len(store.result(job_id)["report_html"])))
+
+        q = multiprocessing.get_context("fork").Queue()
+        p = multiprocessing.get_context("fork").Process(target=read, args=(q,))
+        p.start()
+        state, size = q.get()
+        p.join()
+        assert state == "done" and size > 1000
+        assert "download-csv" in client.get(url).get_data(as_text=True)
+    finally:
+        store.close()
+
+
+@pytest.mark.browser
+def test_job_progress_and_cancel_in_chromium(browser, live_url, gate, tmp_path, artifacts_dir):
+    """The job page's script (no inline script under the CSP) moves the progress bar as drafts
+    are checked, and its cancel button stops the review."""
+    drafts = tmp_path / "five.jsonl"
+    drafts.write_bytes(FIVE)
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(live_url + "/batch/")
+    page.set_input_files("#files", [str(drafts)])
+    page.click("button[type=submit]")
+    page.wait_for_selector("#job-progress")
+    assert "/batch/jobs/" in page.url
+    gate.release(2)
+    from playwright.sync_api import expect
+
+    expect(page.locator("#job-done")).to_have_text("2")  # polled by batch.js, no reload
+    assert page.locator("#job-progress").evaluate("e => [e.value, e.max]") == [2, 5]
+    assert page.locator("#job-total").inner_text() == "5"
+    page.screenshot(path=str(artifacts_dir / "batch-job-progress.png"))
+    page.click("#job-cancel")
+    gate.release(5)
+    expect(page.locator("#job-status")).to_contain_text("The review was cancelled")
+    assert errors == []
+    page.close()

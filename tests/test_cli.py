@@ -206,3 +206,62 @@ def test_thresholds_of_the_right_type_apply(capsys, tmp_path):
                    encoding="utf-8")
     code, out, _ = run_cli(capsys, "check", "--format", "json", "--config", str(cfg), str(GOOD))
     assert "length.too_short" in {f["rule"] for f in json.loads(out)["findings"]}
+
+
+# -- reads are capped like batch's: at most the cap + 1 bytes, then "draft too long" ----------
+
+def _capped_run(path: str) -> subprocess.CompletedProcess:
+    """``followup check PATH`` in a process whose address space is capped at 2 GiB, so an
+    unbounded read ends in a MemoryError instead of filling the machine."""
+    import resource
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    return subprocess.run([str(Path(sys.executable).parent / "followup"), "check", path],
+                          capture_output=True, text=True, preexec_fn=limit, cwd=ROOT)
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_an_endless_file_is_too_long_in_one_line(device):
+    if not os.path.exists(device):
+        pytest.skip(f"no {device}")
+    proc = _capped_run(device)
+    assert proc.returncode == 2, proc.stderr[-500:]
+    assert proc.stderr.count("\n") == 1 and "draft too long" in proc.stderr
+    assert "Traceback" not in proc.stderr and "MemoryError" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_huge_stdin_is_read_only_up_to_the_cap(capsys, monkeypatch):
+    from checker.commands.check import max_bytes
+
+    asked: list = []
+
+    class Endless:
+        """A stdin that never ends: it gives as many bytes of a real note as are asked for."""
+        @staticmethod
+        def read(n=-1):
+            asked.append(n)
+            assert n is not None and 0 <= n <= max_bytes() + 1, "stdin read without a cap"
+            return (b"Thank you for your time. " * (n // 25 + 1))[:n]
+
+    class _Stdin:
+        buffer = Endless
+
+    monkeypatch.setattr(sys, "stdin", _Stdin)
+    code = main(["check", "-"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "<stdin>: draft too long" in err and "80,000 bytes" in err
+    assert sum(asked) <= max_bytes() + 1
+
+
+def test_a_file_at_the_cap_is_read_whole(capsys, tmp_path):
+    from checker.commands.check import max_bytes
+
+    note = tmp_path / "long.txt"
+    note.write_bytes(b"Thanks. " * (max_bytes() // 8))  # exactly the cap
+    code, out, err = run_cli(capsys, "check", str(note))
+    # Read to the end: the size limit counts its 80,000 characters.
+    assert code == 2 and "draft too long: 80,000 characters" in err

@@ -392,3 +392,96 @@ def test_announced_call_and_decision_date(client):
     assert client.get("/log/export.json").get_json()["employers"][0]["decision_date"] is None
     assert client.post("/log/employer", data={"csrf_token": tok, "company": "Nobody"}).status_code == 404
     assert client.post("/log/employer", data={"company": "Globex"}).status_code == 400
+
+
+# -- a paged log: employers 50 a page with a search, contacts 50 a page ----------------------
+
+@pytest.fixture
+def big_log(client, db_path):
+    """120 employers (Employer 000 ... 119) with one contact each, Employer 007 with 60 more."""
+    import datetime as dt
+
+    from checker.contacts import db
+
+    conn = db.connect(str(db_path), create=True)
+    for i in range(120):
+        db.add_event(conn, f"Employer {i:03d}", dt.date(2026, 1, 1) + dt.timedelta(days=i),
+                     "email", "sent", "thank_you", f"note {i}")
+    for j in range(60):
+        db.add_event(conn, "Employer 007", dt.date(2026, 6, 1) + dt.timedelta(days=j),
+                     "call", "received", "other", f"reply {j}")
+    conn.close()
+    return client
+
+
+def _cards(html: str) -> list[str]:
+    return re.findall(r'<h3 id="emp-\d+">([^<]+)</h3>', html)
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r'<tr id="event-(\d+)">', html)
+
+
+def test_employers_are_paged_fifty_at_a_time(big_log):
+    html = big_log.get("/log/").get_data(as_text=True)
+    assert _cards(html) == [f"Employer {i:03d}" for i in range(50)]
+    assert "Employers 1–50 of 120" in html
+    nxt = re.search(r'<a rel="next" href="([^"#]+)#employers-h"', html).group(1)
+    assert nxt == "/log/?page=2"
+    html = big_log.get("/log/?page=3").get_data(as_text=True)
+    assert _cards(html) == [f"Employer {i:03d}" for i in range(100, 120)]
+    assert 'rel="next"' not in html.split('aria-label="Employer pages"')[1].split("</nav>")[0]
+    assert 'href="/log/?page=2#employers-h"' in html  # previous
+    # Past the end or not a number: the last page, the first page.
+    assert _cards(big_log.get("/log/?page=99").get_data(as_text=True))[0] == "Employer 100"
+    assert _cards(big_log.get("/log/?page=x").get_data(as_text=True))[0] == "Employer 000"
+
+
+def test_an_employer_card_counts_all_its_contacts_and_shows_the_last(big_log):
+    html = big_log.get("/log/").get_data(as_text=True)
+    card = html.split('<h3 id="emp-8">Employer 007</h3>')[1].split("</article>")[0]
+    assert "61 contacts" in card
+    assert re.search(r"last: [^<]+ on 30 Jul", card)  # the newest of them (1 Jun + 59 days)
+
+
+def test_search_filters_employers_and_pages_keep_it(big_log):
+    html = big_log.get("/log/?q=employer 1").get_data(as_text=True)
+    assert _cards(html) == [f"Employer {i:03d}" for i in range(100, 120)]
+    assert "20 employers matching “employer 1”" in html
+    html = big_log.get("/log/?q=EMPLOYER%20%2000").get_data(as_text=True)  # case, spaces
+    assert len(_cards(html)) == 10
+    html = big_log.get("/log/?q=nobody").get_data(as_text=True)
+    assert _cards(html) == [] and "No employer matches “nobody”." in html
+    html = big_log.get("/log/?q=%25").get_data(as_text=True)  # LIKE wildcards are literal
+    assert _cards(html) == []
+    html = big_log.get("/log/?q=employer&page=2").get_data(as_text=True)
+    assert 'href="/log/?q=employer&amp;page=3#employers-h"' in html
+
+
+def test_contacts_are_paged_newest_first(big_log):
+    html = big_log.get("/log/").get_data(as_text=True)
+    assert "All contacts (180)" in html and "Newest first: 1–50 of 180." in html
+    first = _rows(html)
+    assert len(first) == 50
+    assert "reply 59" in html and "note 0<" not in html
+    older = re.search(r'<a rel="next" href="([^"#]+)#events-h">Older', html).group(1)
+    assert older == "/log/?events=2"
+    rest = []
+    for n in (2, 3, 4):
+        rest += _rows(big_log.get(f"/log/?events={n}").get_data(as_text=True))
+    assert len(rest) == 130 and not set(rest) & set(first)
+
+
+def test_contacts_of_one_employer(big_log):
+    html = big_log.get("/log/?of=employer 007").get_data(as_text=True)
+    assert "Contacts with employer 007 (61)" in html
+    table = html.split('id="events-h"')[1]
+    assert "Employer 007" in table and "Employer 008" not in table
+    assert 'href="/log/?of=Employer+007#events-h"' in big_log.get("/log/").get_data(as_text=True)
+
+
+def test_a_big_log_page_stays_small(big_log):
+    # 120 employers and 180 contacts: one page of each, not the whole log.
+    html = big_log.get("/log/").get_data(as_text=True)
+    assert len(_cards(html)) == 50 and len(_rows(html)) == 50
+    assert html.count("<option value=\"Employer") <= 50  # the add form's company list

@@ -132,23 +132,67 @@ def _error_text(exc: Exception) -> str:
     return str(exc)
 
 
+#: Employers (cards) and contacts (table rows) on one page of the log; the rest is paged, so
+#: the page costs the same with 60,000 contacts as with 60 (bench/bench_log_page.py).
+EMPLOYERS_PER_PAGE = 50
+EVENTS_PER_PAGE = 50
+
+
+def _page_number(name: str) -> int:
+    try:
+        return max(1, int(request.args.get(name, "1")))
+    except ValueError:
+        return 1
+
+
+def _pager(name: str, number: int, total: int, per_page: int) -> dict[str, Any]:
+    """Where this page is (``first``-``last`` of ``total``) and the links to its neighbours,
+    keeping the page's other query arguments."""
+    pages = max(1, -(-total // per_page))
+    number = min(number, pages)
+    args = {k: v for k, v in request.args.items() if k != name and v}
+
+    def link(n: int) -> str:
+        return url_for("log.index", **args, **({name: n} if n > 1 else {}))
+
+    return {"number": number, "pages": pages, "total": total,
+            "first": (number - 1) * per_page + 1 if total else 0,
+            "last": min(total, number * per_page),
+            "offset": (number - 1) * per_page,
+            "prev": link(number - 1) if number > 1 else None,
+            "next": link(number + 1) if number < pages else None}
+
+
 def _page(status: int = 200, form: dict[str, str] | None = None,
           errors: list[str] | None = None, import_errors: list[str] | None = None):
     conn = get_conn()
     today = dt.date.today()
-    events, employers = [], []
+    query = " ".join((request.args.get("q") or "").split())[:200]
+    of = " ".join((request.args.get("of") or "").split())[:200]
+    employers: list[dict[str, Any]] = []
+    events: list = []
+    emp_pager = _pager("page", _page_number("page"), 0, EMPLOYERS_PER_PAGE)
+    ev_pager = _pager("events", _page_number("events"), 0, EVENTS_PER_PAGE)
     if conn is not None:
-        events = db.list_events(conn)
-        for emp in db.list_employers(conn):
-            mine = [e for e in events if e.employer_id == emp.id]
+        emp_pager = _pager("page", _page_number("page"),
+                           db.count_employers_matching(conn, query), EMPLOYERS_PER_PAGE)
+        page = db.list_employers_page(conn, query=query, limit=EMPLOYERS_PER_PAGE,
+                                      offset=emp_pager["offset"])
+        stats = db.employer_event_stats(conn, [emp.id for emp in page])
+        for emp in page:
+            count, last = stats[emp.id]
             employers.append({
                 "company": emp.company, "person": emp.person, "role": emp.role,
-                "events": len(mine), "style": emp.style, "decision_date": emp.decision_date,
-                "last": mine[-1] if mine else None,
-                "next": next_step(conn, emp.company, today),
+                "events": count, "style": emp.style, "decision_date": emp.decision_date,
+                "last": last, "next": next_step(conn, emp.company, today),
             })
+        total = db.count_events_of(conn, of) if of else db.count_events(conn)
+        ev_pager = _pager("events", _page_number("events"), total, EVENTS_PER_PAGE)
+        events = db.list_events_page(conn, limit=EVENTS_PER_PAGE, offset=ev_pager["offset"],
+                                     company=of or None)
     form = form or _blank_form(request.args.get("company", ""))
-    return render_template("log.html", events=list(reversed(events)), employers=employers,
+    return render_template("log.html", events=events, employers=employers,
+                           emp_pager=emp_pager, ev_pager=ev_pager, query=query, of=of,
                            form=form, errors=errors or [], import_errors=import_errors or [],
                            today=today, styles=STYLES, **_form_options()), status
 

@@ -41,13 +41,37 @@ def add_arguments(p) -> None:
                    help="the role you interviewed for (default: the role logged for --to)")
 
 
-def _read(path: str) -> tuple[str, str]:
-    from ..errors import InputError
-    from ..textprep import decode
+def max_bytes() -> int:
+    """The most bytes a draft file may have: 4 bytes (UTF-8) a character of the size limit,
+    the cap ``followup batch`` puts on a text file."""
+    from ..textprep import max_chars
 
-    name, fh = open_input(path, folder_hint="use `followup batch` for many drafts", mode="rb")
-    with fh:
-        data = fh.read()
+    return max_chars() * 4
+
+
+def _read(path: str) -> tuple[str, str]:
+    """Read at most ``max_bytes() + 1`` bytes: a bigger input (``/dev/zero``, a huge stdin)
+    is refused as too long without being read to the end."""
+    from ..errors import InputError
+    from ..textprep import decode, max_chars
+
+    cap = max_bytes()
+    if path == "-":  # read here, not through open_input, which reads stdin whole
+        name = "<stdin>"
+        try:
+            data = sys.stdin.buffer.read(cap + 1)
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    else:
+        name, fh = open_input(path, folder_hint="use `followup batch` for many drafts", mode="rb")
+        try:
+            with fh:
+                data = fh.read(cap + 1)
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > cap:
+        raise UsageError(f"{name}: draft too long: more than {cap:,} bytes "
+                         f"(limit {max_chars():,} characters)")
     try:
         return name, decode(data)
     except InputError as exc:

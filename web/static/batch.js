@@ -95,3 +95,63 @@
   window.addEventListener("hashchange", openTarget);
   openTarget();
 })();
+
+// A review running as a job (/batch/jobs/<id>): poll its status, move the progress bar, and
+// open the report (the same address) when it is done.  Without JavaScript the page refreshes
+// itself; the cancel button is a plain form either way.
+(function () {
+  "use strict";
+  var box = document.getElementById("batch-job");
+  if (!box || !window.fetch) { return; }
+  var state = box.getAttribute("data-state");
+  if (state !== "queued" && state !== "running") { return; }
+  var url = box.getAttribute("data-status-url");
+  var done = document.getElementById("job-done");
+  var total = document.getElementById("job-total");
+  var bar = document.getElementById("job-progress");
+  var status = document.getElementById("job-status");
+  var cancel = document.getElementById("job-cancel");
+  var form = document.getElementById("job-cancel-form");
+  var failures = 0;
+
+  if (form && cancel) {
+    form.addEventListener("submit", function () {
+      cancel.disabled = true;
+      cancel.textContent = "Cancelling\u2026";
+    });
+  }
+
+  function show(data) {
+    done.textContent = String(data.done);
+    total.textContent = String(data.total);
+    bar.max = Math.max(1, data.total);
+    bar.value = data.done;
+    bar.textContent = data.done + " of " + data.total;
+    if (data.state === "running" && status.firstChild &&
+        status.firstChild.nodeType === 3) {
+      status.firstChild.nodeValue = "Checking the drafts: ";
+    }
+  }
+
+  function poll() {
+    fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+      .then(function (r) {
+        if (!r.ok) { throw new Error("status " + r.status); }
+        return r.json();
+      })
+      .then(function (data) {
+        failures = 0;
+        show(data);
+        if (data.state === "queued" || data.state === "running") {
+          window.setTimeout(poll, 1000);
+        } else {
+          window.location.replace(data.url);  // the report, or why it ended
+        }
+      })
+      .catch(function () {
+        failures += 1;
+        if (failures < 5) { window.setTimeout(poll, 2000); } else { window.location.reload(); }
+      });
+  }
+  window.setTimeout(poll, 500);
+})();
