@@ -89,6 +89,9 @@ def _date(text: str, fmt: str | None = None, what: str = "--date"):
 
 
 def run(args) -> int:
+    import sqlite3
+
+    from ..contacts.db import resolve_db_path, storage_error
     from ..contacts.model import ContactLogError
 
     if not getattr(args, "log_command", None):
@@ -99,6 +102,8 @@ def run(args) -> int:
                 "export": _export, "rm": _rm}[args.log_command](args)
     except ContactLogError as exc:
         raise UsageError(str(exc)) from None
+    except sqlite3.Error as exc:   # a fault met outside a transaction (a read): one line too
+        raise UsageError(str(storage_error(exc, resolve_db_path(args.db)))) from None
 
 
 def _connect(args, create: bool):

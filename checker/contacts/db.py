@@ -10,6 +10,11 @@ Nothing here ever deletes or recreates a file it cannot read.
 
 Writes run in ``BEGIN IMMEDIATE`` transactions (``transaction(conn)``), so concurrent writer
 processes queue on the lock (``busy_timeout``) instead of failing or losing rows.
+
+Storage faults (a read-only file or folder, a full disk, a lock held past the busy timeout, a
+damaged file) are one place's business: ``storage_error`` turns any ``sqlite3.Error`` into a
+one-line ``StorageFault`` naming the file and the fault; ``transaction`` and ``connect`` raise
+it, and the shells pass anything else they catch through it.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from typing import Iterator
 
 from .dates import check_range
 from .model import (CHANNELS, DIRECTIONS, KINDS, STYLES, ContactLogError, Employer, Event,
-                    NoDatabase, company_key, from_iso, iso)
+                    NoDatabase, StorageFault, company_key, from_iso, iso)
 
 APPLICATION_ID = 0x46555043          # "FUPC": marks a followup-checker contact log
 SCHEMA_VERSION = 3
@@ -93,6 +98,72 @@ def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(path).expanduser() if path else default_db_path()
 
 
+# --------------------------------------------------------------------------- storage faults
+
+# SQLite's primary result codes (sqlite3.h); an extended code carries one in its low byte.
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_FAULTS = {_BUSY: "busy", _LOCKED: "busy", _READONLY: "read-only", _CANTOPEN: "read-only",
+           _FULL: "full", _IOERR: "io", _CORRUPT: "damaged", _NOTADB: "damaged"}
+
+
+def fault_kind(exc: sqlite3.Error) -> str:
+    """The storage fault behind a ``sqlite3.Error``: "busy", "read-only", "full", "io",
+    "damaged", or "other".  Read from SQLite's result code (``sqlite_errorcode``, Python
+    3.11+), never from the message; on Python 3.10 it is "other" unless the class says
+    more (a ``DatabaseError`` that is not an ``OperationalError`` is a damaged file)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return _FAULTS.get(code & 0xFF, "other")
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+            exc, (sqlite3.OperationalError, sqlite3.IntegrityError, sqlite3.ProgrammingError)):
+        return "damaged"
+    return "other"
+
+
+_FAULT_TEXT = {
+    "busy": "is busy: another program has held it locked for longer than the wait; nothing "
+            "was changed, try again",
+    "read-only": "cannot be written (the file or its folder is read-only); nothing was changed",
+    "full": "cannot be written: the disk is full; nothing was changed, free some space and "
+            "try again",
+    "io": "cannot be read or written (a disk error, or the disk is full); nothing was changed",
+}
+
+
+def storage_error(exc: sqlite3.Error, path: str | os.PathLike[str] | None = None, *,
+                  what: str = "contact log",
+                  error: type[Exception] = StorageFault) -> Exception:
+    """The one-line error (``error``, by default ``StorageFault``) for a ``sqlite3.Error``
+    met on the store at ``path``; its ``fault`` is ``fault_kind(exc)``.  The class store
+    passes its own ``what`` and error class."""
+    kind = fault_kind(exc)
+    where = f"{path}: the {what}" if path else f"the {what}"
+    detail = " ".join(str(exc).split())[:100]
+    if kind == "damaged":
+        text = (f"{path or 'the file'}: not a readable {what}: the file is damaged or not a "
+                f"database ({detail}); the file was left untouched: restore it from a backup "
+                f"or use --db")
+    elif kind in _FAULT_TEXT:
+        text = f"{where} {_FAULT_TEXT[kind]}"
+    else:
+        text = f"{where} cannot be used ({detail})"
+    err = error(text)
+    err.fault = kind
+    return err
+
+
+class LogConnection(sqlite3.Connection):
+    """A connection that knows its file, so an error met anywhere can name it; ``transaction``
+    calls ``storage_error`` to translate what SQLite raises inside it."""
+
+    path: str | None = None
+    what = "contact log"
+    error: type[Exception] = StorageFault
+
+    def storage_error(self, exc: sqlite3.Error) -> Exception:
+        return storage_error(exc, self.path, what=self.what, error=self.error)
+
+
 def _create_file(p: Path) -> None:
     try:
         p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -124,9 +195,11 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
             raise NoDatabase(f"{p}: no contact log yet (add an event with `followup log add`)")
         _create_file(p)
     try:
-        conn = sqlite3.connect(str(p), timeout=timeout, isolation_level=None)
+        conn = sqlite3.connect(str(p), timeout=timeout, isolation_level=None,
+                               factory=LogConnection)
     except sqlite3.Error as exc:
-        raise ContactLogError(f"{p}: cannot open the contact log: {exc}") from None
+        raise storage_error(exc, p) from None
+    conn.path = str(p)
     try:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
@@ -138,17 +211,9 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
     except ContactLogError:
         conn.close()
         raise
-    except sqlite3.OperationalError as exc:
+    except sqlite3.Error as exc:
         conn.close()
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise ContactLogError(f"{p}: the contact log is busy (another program holds it); "
-                                  f"try again") from None
-        raise ContactLogError(f"{p}: cannot use the contact log: {exc}") from None
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        what = " ".join(str(exc).split())[:100]
-        raise ContactLogError(f"{p}: not a readable contact log ({what}); the file was left "
-                              f"untouched: restore it from a backup or use --db") from None
+        raise storage_error(exc, p) from None
     return conn
 
 
@@ -201,8 +266,10 @@ def _quick_check(conn: sqlite3.Connection, p: Path) -> None:
     rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
     if rows != ["ok"]:
         what = " ".join(rows[0].replace("*** in database main ***", "").split())[:100]
-        raise ContactLogError(f"{p}: the contact log is damaged ({what}); the file was left "
-                              f"untouched: restore it from a backup or use --db")
+        err = StorageFault(f"{p}: the contact log is damaged ({what}); the file was left "
+                           f"untouched: restore it from a backup or use --db")
+        err.fault = "damaged"
+        raise err
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -241,18 +308,34 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on any exception).
 
     Re-entrant: inside an open transaction it just joins it, so ``import_csv`` can run many
-    ``add_event`` calls as one all-or-nothing unit.
+    ``add_event`` calls as one all-or-nothing unit.  A ``sqlite3.Error`` (on BEGIN, inside,
+    or on COMMIT) rolls back; a storage fault (``fault_kind``) is raised as the connection's
+    one-line storage error (``LogConnection.storage_error``) when the connection has one.
     """
     if conn.in_transaction:
         yield conn
         return
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            _rollback(conn)
+            raise
+    except sqlite3.Error as exc:
+        translate = getattr(conn, "storage_error", None)
+        if translate is None or fault_kind(exc) == "other":   # a bug in our SQL stays loud
+            raise
+        raise translate(exc) from None
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite may already have rolled back (a full disk, an I/O error): ROLLBACK would then
+    # fail with "no transaction is active" and hide the error that matters.
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 # --------------------------------------------------------------------------- employers

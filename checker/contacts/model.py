@@ -27,6 +27,13 @@ class ContactLogError(ValueError):
     """A contact-log problem the user can fix; ``str(exc)`` is one line."""
 
 
+class StorageFault(ContactLogError):
+    """The log's file cannot be used: ``fault`` says why ("busy", "read-only", "full", "io",
+    "damaged", "other"; see ``db.storage_error``).  Nothing was written."""
+
+    fault = "other"
+
+
 class NoDatabase(ContactLogError):
     """The contact log does not exist yet (only raised when ``create=False``)."""
 
