@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..batch.summary import facts as report_facts
-from ..contacts.db import enable_wal, read_identity
+from ..contacts.db import LogConnection, enable_wal, read_identity, storage_error
 from ..contacts.db import resolve_db_path as contacts_db_path
 from ..contacts.db import transaction  # noqa: F401  (BEGIN IMMEDIATE; re-entrant; used here too)
 from . import tokens
@@ -127,6 +127,20 @@ def resolve_db_path(path: str | os.PathLike[str] | None = None, *,
 _CHECKED: set[str] = set()   # files this process has integrity-checked
 
 
+class StoreConnection(LogConnection):
+    """A connection to the class database: a storage fault met in ``transaction`` (a
+    read-only file or folder, a full disk, busy past the timeout, damage) is a one-line
+    ``StoreError`` naming the file (``checker.contacts.db.storage_error``)."""
+
+    what = "class database"
+    error = StoreError
+
+
+def fault(exc: sqlite3.Error, path: str | os.PathLike[str] | None = None) -> StoreError:
+    """The one-line ``StoreError`` for a ``sqlite3.Error`` met on the class database."""
+    return storage_error(exc, path, what="class database", error=StoreError)
+
+
 def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
             timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
     """Open (and create or migrate) the class database; an autocommit connection.
@@ -152,9 +166,11 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
             raise StoreError(f"{p}: cannot create the class database: "
                              f"{exc.strerror or exc}") from None
     try:
-        conn = sqlite3.connect(str(p), timeout=timeout, isolation_level=None)
+        conn = sqlite3.connect(str(p), timeout=timeout, isolation_level=None,
+                               factory=StoreConnection)
     except sqlite3.Error as exc:
-        raise StoreError(f"{p}: cannot open the class database: {exc}") from None
+        raise fault(exc, p) from None
+    conn.path = str(p)
     try:
         _setup(conn)
         _check_identity(conn, p)
@@ -171,15 +187,9 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
     except StoreError:
         conn.close()
         raise
-    except sqlite3.OperationalError as exc:
+    except sqlite3.Error as exc:
         conn.close()
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise StoreError(f"{p}: the class database is busy; try again") from None
-        raise StoreError(f"{p}: cannot use the class database: {exc}") from None
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise StoreError(f"{p}: not a readable class database ({' '.join(str(exc).split())[:100]});"
-                         " the file was left untouched") from None
+        raise fault(exc, p) from None
     return conn
 
 
@@ -430,6 +440,10 @@ def purge_expired(conn: sqlite3.Connection, now: dt.datetime | None = None) -> l
     moment = now or now_utc()
     today = local_date(moment)
     gone = [c for c in list_classes(conn) if today >= c.remove_on]
+    stale = conn.execute("SELECT 1 FROM rate_windows WHERE expires < ? LIMIT 1",
+                         (int(moment.timestamp()),)).fetchone()
+    if not gone and not stale:
+        return []             # nothing to write: reading a read-only store still works
     with transaction(conn):
         for c in gone:
             conn.execute("DELETE FROM rate_windows WHERE bucket LIKE ?", (f"class:{c.id}:%",))

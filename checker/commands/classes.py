@@ -151,7 +151,14 @@ def run(args) -> int:
     if not action:
         raise UsageError("give an action: create, list, export, handouts, close, reopen, "
                          "retention, new-links, delete-student, delete, purge")
-    return ACTIONS[action](args)
+    import sqlite3
+
+    try:
+        return ACTIONS[action](args)
+    except sqlite3.Error as exc:   # a fault met outside a transaction (a read): one line too
+        from ..classes import db
+
+        raise db.fault(exc, db.resolve_db_path(args.db)) from None
 
 
 def _create(args) -> int:
