@@ -36,19 +36,20 @@ import datetime as dt
 import hashlib
 import io
 import os
+import sqlite3
 import threading
 import time
 from typing import Any
 
 from flask import (Blueprint, Response, abort, current_app, flash, g, get_flashed_messages,
                    redirect, render_template, request, session, url_for)
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import InternalServerError, ServiceUnavailable, TooManyRequests
 
 from checker.batch.htmlreport import CSP as REPORT_CSP
 from checker.batch.htmlreport import render_card, render_summary
 from checker.classes import db, exports, tokens
 from checker.classes.compare import changes
-from checker.classes.model import ClassError, ClassInfo, local_date, now_utc
+from checker.classes.model import ClassError, ClassInfo, StoreError, local_date, now_utc
 from checker.classes.roster import read_roster
 from checker.contacts.dates import DateError, human, parse_date
 from checker.kinds import KINDS, NOUN, TITLE
@@ -146,12 +147,24 @@ def conn():
         try:
             c = db.connect(path)
         except ClassError as exc:
-            abort(500, description=exc.message)
+            abort(exc.status, description=exc.message)
         while len(cache) >= _KEEP:
             cache.pop(next(iter(cache))).close()
     cache[key] = c                      # most recently used last
     g.classes_conn = c
     return c
+
+
+@bp.errorhandler(StoreError)
+@bp.errorhandler(sqlite3.Error)
+def _storage_fault(exc: Exception):
+    """A fault of the class database (read-only, disk full, busy, damaged) where no form is
+    shown again: the error page, one line naming the file and the fault."""
+    if isinstance(exc, sqlite3.Error):
+        exc = db.fault(exc, current_app.config["CLASSES_DB"])
+    if exc.status == 503:
+        return current_app.handle_http_exception(ServiceUnavailable(exc.message, retry_after=5))
+    return current_app.handle_http_exception(InternalServerError(exc.message))
 
 
 @bp.teardown_app_request

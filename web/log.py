@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sqlite3
 from typing import Any
 
 from flask import (Blueprint, Response, abort, current_app, flash, g, redirect,
                    render_template, request, url_for)
+from werkzeug.exceptions import InternalServerError, ServiceUnavailable
 
 from checker.contacts import csvio, db
 from checker.contacts.dates import human, parse_date
@@ -34,9 +36,27 @@ def get_conn(create: bool = False):
     except NoDatabase:
         conn = None
     except ContactLogError as exc:
-        abort(500, description=str(exc))
+        abort(getattr(exc, "status", 500), description=str(exc))
     g.contacts_conn = conn
     return conn
+
+
+def _status(exc: Exception) -> int:
+    """400 for a mistake in the form; a storage fault's own (503 busy, else 500)."""
+    return getattr(exc, "status", 400)
+
+
+@bp.errorhandler(ContactLogError)
+@bp.errorhandler(sqlite3.Error)
+def _storage_fault(exc: Exception):
+    """A fault of the log's file met where no form is shown again: the error page, one line
+    naming the file and the fault (``checker.contacts.db.storage_error``)."""
+    if isinstance(exc, sqlite3.Error):
+        exc = db.storage_error(exc, current_app.config["DB"])
+    status = _status(exc)
+    if status == 503:
+        return current_app.handle_http_exception(ServiceUnavailable(str(exc), retry_after=5))
+    return current_app.handle_http_exception(InternalServerError(str(exc)))
 
 
 @bp.teardown_app_request
@@ -172,7 +192,7 @@ def add():
             event = db.add_event(conn, entry.company, entry.when, entry.channel,
                                  entry.direction, entry.kind, entry.note, entry.announced_call)
     except ContactLogError as exc:
-        return _page(400, form=form, errors=[_error_text(exc)])
+        return _page(_status(exc), form=form, errors=[_error_text(exc)])
     flash(f"Logged: {event.describe()} with {event.company} on {human(event.when)}.")
     return redirect(url_for("log.index"), code=303)
 
@@ -205,7 +225,7 @@ def update(event_id: int):
         new = db.update_event(get_conn(), event_id, entry.company, entry.when, entry.channel,
                               entry.direction, entry.kind, entry.note, entry.announced_call)
     except ContactLogError as exc:
-        return _edit_page(event, form, [_error_text(exc)], 400)
+        return _edit_page(event, form, [_error_text(exc)], _status(exc))
     if new is None:   # deleted meanwhile
         abort(404, description=f"No contact #{event_id} in the log.")
     flash(f"Saved: {new.describe()} with {new.company} on {human(new.when)}.")
@@ -259,7 +279,7 @@ def employer():
         emp = db.set_employer(conn, company, clear_decision=request.form.get("clear_decision") == "1",
                               **fields)
     except ContactLogError as exc:
-        return _page(400, errors=[str(exc)])
+        return _page(_status(exc), errors=[str(exc)])
     said = (f"they decide by {human(emp.decision_date)}" if emp.decision_date
             else "no decision date")
     flash(f"Saved {emp.company}: {said}" + (f", contact {emp.person}" if emp.person else "") + ".")
@@ -284,7 +304,7 @@ def record():
         event = record_sent(company, kind=kind, channel="email", announced_call=announced,
                             note="logged from the check page", conn=get_conn(create=True)).event
     except ContactLogError as exc:
-        abort(400, description=str(exc))
+        abort(_status(exc), description=str(exc))
     logged = (f"Logged: {event.describe()} to {event.company} on {human(event.day)}. "
               f"Your draft is still here to copy; it was not stored.")
     if "text" not in request.form:      # an older form without the draft: go to the log
@@ -316,7 +336,7 @@ def import_csv():
         return _page(400, import_errors=[f"{upload.filename}: import rejected, nothing was "
                                          "written."] + exc.details())
     except ContactLogError as exc:
-        return _page(400, import_errors=[str(exc)])
+        return _page(_status(exc), import_errors=[str(exc)])
     flash(f"Imported {result.added} event{'s' if result.added != 1 else ''} "
           f"({result.skipped} already in the log) for {len(result.companies)} "
           f"employer{'s' if len(result.companies) != 1 else ''}.")

@@ -135,19 +135,28 @@ class StoreConnection(LogConnection):
     what = "class database"
     error = StoreError
 
+    def storage_error(self, exc: sqlite3.Error) -> StoreError:
+        return fault(exc, self.path)
+
 
 def fault(exc: sqlite3.Error, path: str | os.PathLike[str] | None = None) -> StoreError:
-    """The one-line ``StoreError`` for a ``sqlite3.Error`` met on the class database."""
-    return storage_error(exc, path, what="class database", error=StoreError)
+    """The one-line ``StoreError`` for a ``sqlite3.Error`` met on the class database (its
+    ``status`` 503 while busy: try again)."""
+    err = storage_error(exc, path, what="class database", error=StoreError)
+    if err.fault == "busy":
+        err.status = 503
+    return err
 
 
 def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
-            timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+            timeout: float | None = None) -> sqlite3.Connection:
     """Open (and create or migrate) the class database; an autocommit connection.
 
     ``create=False`` raises ``StoreError`` when the file does not exist.  A foreign, newer or
     damaged file raises ``StoreError`` (one line) and is left as it was.
     """
+    if timeout is None:               # read when called, so a test can shorten it
+        timeout = BUSY_TIMEOUT_S
     if str(path) == ":memory:":
         conn = sqlite3.connect(":memory:", isolation_level=None)
         _setup(conn)

@@ -123,7 +123,8 @@ def fault_kind(exc: sqlite3.Error) -> str:
 _FAULT_TEXT = {
     "busy": "is busy: another program has held it locked for longer than the wait; nothing "
             "was changed, try again",
-    "read-only": "cannot be written (the file or its folder is read-only); nothing was changed",
+    "read-only": "is read-only (the file, or its folder, where SQLite keeps the -wal and -shm "
+                 "files it needs); nothing was changed",
     "full": "cannot be written: the disk is full; nothing was changed, free some space and "
             "try again",
     "io": "cannot be read or written (a disk error, or the disk is full); nothing was changed",
@@ -174,13 +175,15 @@ def _create_file(p: Path) -> None:
 
 
 def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
-            timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+            timeout: float | None = None) -> sqlite3.Connection:
     """Open (and create or migrate) the contact log; returns an autocommit connection.
 
     ``create=False`` raises ``NoDatabase`` when the file does not exist (readers such as the
     frequency check never create files).  Raises ``ContactLogError`` (one line) for a
     corrupt, foreign or newer file; the file is left as it was.
     """
+    if timeout is None:               # read when called, so a test can shorten it
+        timeout = BUSY_TIMEOUT_S
     if str(path) == ":memory:":                      # tests and throw-away logs
         conn = sqlite3.connect(":memory:", isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -226,11 +229,12 @@ def _check_identity(conn: sqlite3.Connection, p: Path) -> None:
     if app_id == 0 and version == 0 and n == 0:
         return                          # a new, empty file: migrate() creates the schema
     if app_id != APPLICATION_ID:
-        raise ContactLogError(f"{p}: not a followup-checker contact log (another program's "
-                              f"SQLite database); the file was left untouched, use --db")
+        raise StorageFault(f"{p}: not a followup-checker contact log (another program's "
+                           f"SQLite database); the file was left untouched, use --db", "foreign")
     if version > SCHEMA_VERSION:
-        raise ContactLogError(f"{p}: made by a newer followup-checker (schema {version}, this "
-                              f"version reads up to {SCHEMA_VERSION}); upgrade followup-checker")
+        raise StorageFault(f"{p}: made by a newer followup-checker (schema {version}, this "
+                           f"version reads up to {SCHEMA_VERSION}); upgrade followup-checker",
+                           "newer")
 
 
 def enable_wal(conn: sqlite3.Connection, timeout: float = BUSY_TIMEOUT_S) -> None:
@@ -266,10 +270,8 @@ def _quick_check(conn: sqlite3.Connection, p: Path) -> None:
     rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
     if rows != ["ok"]:
         what = " ".join(rows[0].replace("*** in database main ***", "").split())[:100]
-        err = StorageFault(f"{p}: the contact log is damaged ({what}); the file was left "
-                           f"untouched: restore it from a backup or use --db")
-        err.fault = "damaged"
-        raise err
+        raise StorageFault(f"{p}: the contact log is damaged ({what}); the file was left "
+                           f"untouched: restore it from a backup or use --db", "damaged")
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -29,9 +29,20 @@ class ContactLogError(ValueError):
 
 class StorageFault(ContactLogError):
     """The log's file cannot be used: ``fault`` says why ("busy", "read-only", "full", "io",
-    "damaged", "other"; see ``db.storage_error``).  Nothing was written."""
+    "damaged", "newer", "foreign", "other"; see ``db.storage_error``).  Nothing was
+    written."""
 
     fault = "other"
+
+    def __init__(self, message: str, fault: str | None = None):
+        super().__init__(message)
+        if fault:
+            self.fault = fault
+
+    @property
+    def status(self) -> int:
+        """The HTTP status a web shell answers: 503 while busy (try again), else 500."""
+        return 503 if self.fault == "busy" else 500
 
 
 class NoDatabase(ContactLogError):
