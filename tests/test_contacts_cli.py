@@ -179,3 +179,50 @@ def test_log_employer_role(tmp_path):
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "role Data Analyst" in out.stdout and "person Dana Whitfield" in out.stdout
+
+
+# -- control characters from imported notes --------------------------------------------------
+
+HOSTILE = "retitle \x1b]0;pwned\x07 clear \x1b[2J csi \x9b31m done"
+
+
+def _hostile_log(run, tmp_path):
+    dbp = str(tmp_path / "c.db")
+    src = tmp_path / "in.csv"
+    src.write_text("date,company,channel,direction,kind,note\n"
+                   f'2026-11-17,Acme\x1b[5m,email,sent,thank_you,"{HOSTILE}"\n', encoding="utf-8")
+    code, _, err = run("log", "--db", dbp, "import", str(src))
+    assert code == 0, err
+    return dbp
+
+
+def test_log_list_shows_control_characters_as_escapes(run, tmp_path):
+    dbp = _hostile_log(run, tmp_path)
+    code, out, _ = run("log", "--db", dbp, "list")
+    assert code == 0
+    assert not any(c in out for c in "\x1b\x07\x9b")
+    assert r"retitle \x1b]0;pwned\x07 clear \x1b[2J csi \x9b31m done" in out
+    assert r"Acme\x1b[5m" in out
+    code, out, _ = run("log", "--db", dbp, "list", "--format", "json")
+    assert not any(c in out for c in "\x1b\x07\x9b")
+    assert json.loads(out)[0]["note"] == HOSTILE          # the JSON still holds the data
+
+
+def test_log_export_is_faithful_when_piped_and_escaped_on_a_terminal(run, tmp_path, monkeypatch):
+    import io
+    import sys
+
+    from checker.contacts import csvio
+
+    dbp = _hostile_log(run, tmp_path)
+    code, out, _ = run("log", "--db", dbp, "export")          # captured: not a terminal
+    assert code == 0 and HOSTILE in out                          # imports back unchanged
+    conn = db.connect(tmp_path / "again.db")
+    csvio.import_csv(conn, io.StringIO(out, newline=""))
+    assert [e.note for e in db.list_events(conn)] == [HOSTILE]
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    code, out, _ = run("log", "--db", dbp, "export")
+    assert not any(c in out for c in "\x1b\x07\x9b") and r"\x1b]0;pwned\x07" in out
+    code, out, _ = run("log", "--db", dbp, "export", "--format", "json")
+    assert not any(c in out for c in "\x1b\x07\x9b")
+    assert json.loads(out)["events"][0]["note"] == HOSTILE

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import sys
 
@@ -215,8 +216,11 @@ def _list(args) -> int:
             events = db.list_events(conn, args.to)
         finally:
             conn.close()
+    from ..contacts.model import json_visible, visible
+
     if args.format == "json":
-        print(json.dumps([e.to_dict() for e in events], ensure_ascii=False, indent=2))
+        print(json_visible(json.dumps([e.to_dict() for e in events], ensure_ascii=False,
+                                      indent=2)))
         return 0
     if not events:
         who = f" with {args.to}" if args.to else ""
@@ -230,15 +234,18 @@ def _list(args) -> int:
     def announced(value: str) -> str:
         return value if value == "yes" else human(value, today)
 
-    rows = [(str(e.id), human(e.when, today), e.company, CHANNEL_LABELS[e.channel], e.direction,
-             KIND_LABELS[e.kind],
-             (e.note + (f" [call announced: {announced(e.announced_call)}]"
+    # Control characters from imported notes (an escape sequence could retitle or clear the
+    # terminal) are shown as escapes: \x1b.
+    rows = [(str(e.id), human(e.when, today), visible(e.company), CHANNEL_LABELS[e.channel],
+             e.direction, KIND_LABELS[e.kind],
+             visible(e.note.replace("\n", " ")
+                     + (f" [call announced: {announced(e.announced_call)}]"
                         if e.announced_call else "")))
             for e in events]
     head = ("ID", "DATE", "COMPANY", "CHANNEL", "DIR", "KIND", "NOTE")
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(6)]
     for r in [head] + rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r[:6], widths)) + "  " + r[6].replace("\n", " "))
+        print("  ".join(c.ljust(w) for c, w in zip(r[:6], widths)) + "  " + r[6])
     return 0
 
 
@@ -278,13 +285,27 @@ def _export(args) -> int:
                               "events": []}, indent=2))
         return 0
     try:
+        buf = io.StringIO()
         if args.format == "csv":
-            export_csv(conn, sys.stdout, args.to)
+            export_csv(conn, buf, args.to)
         else:
-            export_json(conn, sys.stdout, args.to)
+            export_json(conn, buf, args.to)
     finally:
         conn.close()
+    sys.stdout.write(_terminal_safe(buf.getvalue(), args.format))
     return 0
+
+
+def _terminal_safe(text: str, fmt: str) -> str:
+    """The export as written: JSON always with DEL and C1 as ``\\u00XX`` escapes (the same
+    data; json escapes C0 itself); CSV exactly as stored when redirected or piped (it imports
+    back unchanged), but with control characters other than tab and newline shown as ``\\x1b``
+    escapes when stdout is a terminal, where they would act."""
+    from ..contacts.model import json_visible, visible
+
+    if fmt == "json":
+        return json_visible(text)
+    return visible(text, keep="\t\n") if sys.stdout.isatty() else text
 
 
 def _rm(args) -> int:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -21,6 +22,25 @@ KIND_LABELS = {"interview": "interview", "thank_you": "thank-you note", "follow_
 DIRECTION_LABELS = {"sent": "sent", "received": "received"}
 # Channels that are a phone call (a voicemail is a call nobody answered).
 CALL_CHANNELS = ("call", "voicemail")
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")      # C0, DEL and C1: what a terminal obeys
+_JSON_UNESCAPED = re.compile("[\x7f-\x9f]")          # what json.dumps leaves as it is
+
+
+def visible(text: str, keep: str = "") -> str:
+    """``text`` safe to print on a terminal: each control character (C0, DEL, C1) but those in
+    ``keep`` is written as its escape, ``\\x1b``, so a note holding an escape sequence cannot
+    retitle, clear or recolour the terminal."""
+    return _CONTROL.sub(lambda m: m.group() if m.group() in keep else f"\\x{ord(m.group()):02x}",
+                        text)
+
+
+def json_visible(text: str) -> str:
+    """JSON text (``json.dumps(..., ensure_ascii=False)``) with DEL and C1 written as
+    ``\\u00XX`` escapes too (json escapes C0 itself): the same data, safe on a terminal.  Such
+    characters only occur inside strings, where the escape means the same character."""
+    return _JSON_UNESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class ContactLogError(ValueError):
