@@ -103,18 +103,6 @@ def _section(thresholds: dict[str, Any], section: str) -> Any:
     return over
 
 
-def _leaves(table: dict[str, Any], prefix: str = "") -> list[str]:
-    """The dotted paths of the tables in ``table`` that hold a value (not only tables)."""
-    out = []
-    for key, value in table.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
-            out += _leaves(value, path)
-        else:
-            out.append(path)
-    return out
-
-
 def _check_thresholds(thresholds: dict[str, Any], where: str) -> None:
     """Each override must be a known section holding known keys of the packaged types, so a
     config with ``threshold = "high"`` is a one-line error when it is read, not a crash
@@ -129,11 +117,26 @@ def _check_thresholds(thresholds: dict[str, Any], where: str) -> None:
         if not isinstance(over, dict):
             raise ConfigError(f"{where}: [thresholds.{section}] must be a table")
         _check_types(defaults, over, f"{where}: [thresholds.{section}]")
-    for path in _leaves(thresholds):
-        if not any(path == s or path.startswith(s + ".") or s.startswith(path + ".")
-                   for s in sections):
+    _check_tree(thresholds, sections, where)
+
+
+def _check_tree(table: dict[str, Any], sections: dict[str, Any], where: str,
+                prefix: str = "") -> None:
+    """Every key of ``[thresholds]`` leads to a known section through tables: ``length = 5``
+    (a value where the sections ``length.*`` are tables) is an error, not ignored."""
+    for key, value in table.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if path in sections:
+            continue                    # a section: its keys are checked by _check_types
+        if not any(s.startswith(path + ".") for s in sections):
             raise ConfigError(f"{where}: unknown threshold section [thresholds.{path}]; "
                               f"known: {', '.join(sorted(sections))}")
+        if not isinstance(value, dict):
+            head, _, name = path.rpartition(".")
+            table_name = f"thresholds.{head}" if head else "thresholds"
+            raise ConfigError(f"{where}: [{table_name}] {name} must be a table "
+                              f"([thresholds.{path}.<name>]), not {value!r}")
+        _check_tree(value, sections, where, path)
 
 
 def _check_rule_ids(table: dict[str, Any], where: str, name: str) -> None:
@@ -213,10 +216,13 @@ class Config:
         if not isinstance(thresholds, dict):
             raise ConfigError(f"{where}: [thresholds] must be a table")
         _check_thresholds(thresholds, where)
-        if cadence:
+        if "cadence" in data:
             from .contacts.policy import merged_policy
 
-            merged_policy(cadence)   # raises ConfigError naming the bad [cadence] value
+            try:
+                merged_policy(cadence)   # raises ConfigError naming the bad [cadence] value
+            except ConfigError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
         proofread = data.get("proofread", {})
         _check_proofread(proofread, where)
         return cls(rules=dict(rules), severity=dict(severity), thresholds=thresholds,

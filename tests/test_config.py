@@ -64,3 +64,46 @@ def test_unreadable_or_invalid_files_are_one_line_errors(tmp_path):
         Config.load(bad)
     with pytest.raises(ConfigError, match="not found"):
         Config.load(tmp_path / "missing.toml")
+
+
+@pytest.mark.parametrize("data,message", [
+    # A section given a scalar where the packaged sections are tables.
+    ({"thresholds": {"length": 5}}, "[thresholds] length must be a table"),
+    ({"thresholds": {"length": {"thank_you": 180}}}, "[thresholds.length.thank_you] must be a table"),
+    ({"thresholds": {"desperation": "high"}}, "[thresholds] desperation must be a table"),
+    ({"thresholds": {"lenght": 5}}, "unknown threshold section [thresholds.lenght]"),
+    # [cadence.style_channel]: a style of the log, a channel a note can go by.
+    ({"cadence": {"style_channel": {"modern": "fax"}}},
+     "[cadence.style_channel] modern must be one of email, text, letter, linkedin, not 'fax'"),
+    ({"cadence": {"style_channel": {"modern": 3}}}, "[cadence.style_channel] modern must be one of"),
+    ({"cadence": {"style_channel": {"retro": "letter"}}},
+     "[cadence.style_channel] has no setting 'retro'; known: modern, traditional, unknown"),
+    ({"cadence": {"style_channel": "letter"}}, "[cadence] style_channel must be a table"),
+    ({"cadence": {"thank_you_source": 5}}, "[cadence] thank_you_source must be a string"),
+    # Tables given as something else, even a value that reads as false.
+    ({"cadence": 0}, "[cadence] must be a table"),
+    ({"cadence": ""}, "[cadence] must be a table"),
+    ({"proofread": []}, "[proofread] must be a table"),
+    ({"rules": []}, "[rules] must map rule ids"),
+])
+def test_every_key_is_validated(data, message):
+    with pytest.raises(ConfigError) as err:
+        Config.from_dict(data, "my.toml")
+    text = str(err.value)
+    assert message in text and "\n" not in text and text.startswith("my.toml: "), text
+
+
+def test_a_valid_style_channel_override_is_used():
+    from checker.contacts.policy import load_policy
+
+    cfg = Config.from_dict({"cadence": {"style_channel": {"unknown": "email"}}})
+    p = load_policy(cfg)
+    assert p["style_channel"] == {"traditional": "letter", "modern": "email", "unknown": "email"}
+
+
+def test_a_scalar_threshold_section_in_a_file_is_a_one_line_error(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text("[thresholds]\nlength = 5\n")
+    with pytest.raises(ConfigError) as err:
+        Config.load(f)
+    assert str(err.value).startswith(f"{f}: [thresholds] length must be a table")

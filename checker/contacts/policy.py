@@ -30,7 +30,10 @@ from .. import calltime
 from ..config import ConfigError, deep_merge
 from ..rules import catalogue, load_toml
 from .dates import add_business_days, ago, ordinal, short
-from .model import CALL_CHANNELS, Employer, Event, day_of
+from .model import CALL_CHANNELS, CHANNELS, STYLES, Employer, Event, day_of
+
+#: The channels a thank-you note can go by (``[cadence.style_channel]`` values).
+NOTE_CHANNELS = tuple(c for c in CHANNELS if c not in CALL_CHANNELS and c != "in_person")
 
 PROPOSAL_CHANNELS = ("email", "call", "text")
 WORDS = {1: "once", 2: "twice"}
@@ -61,10 +64,14 @@ def merged_policy(over: Any) -> dict[str, Any]:
     for key in over:
         if key not in base:
             raise ConfigError(f"[cadence] has no setting {key!r}; known: {', '.join(sorted(base))}")
+    _check_style_channel(over.get("style_channel", {}))
     policy = deep_merge(base, over) if over else base
     for key, default in base.items():
         value = policy[key]
-        if isinstance(default, bool):
+        if isinstance(default, str):
+            if not isinstance(value, str):
+                raise ConfigError(f"[cadence] {key} must be a string, not {value!r}")
+        elif isinstance(default, bool):
             if not isinstance(value, bool):
                 raise ConfigError(f"[cadence] {key} must be true or false, not {value!r}")
         elif isinstance(default, int):
@@ -75,6 +82,21 @@ def merged_policy(over: Any) -> dict[str, Any]:
         if policy[key] < 1:
             raise ConfigError(f"[cadence] {key} must be at least 1")
     return policy
+
+
+def _check_style_channel(over: Any) -> None:
+    """``[cadence.style_channel]``: a style of the log (``STYLES``) to the channel a thank-you
+    note goes by (``NOTE_CHANNELS``)."""
+    if not isinstance(over, dict):
+        raise ConfigError(f"[cadence] style_channel must be a table ([cadence.style_channel]), "
+                          f"not {over!r}")
+    for style, channel in over.items():
+        if style not in STYLES:
+            raise ConfigError(f"[cadence.style_channel] has no setting {style!r}; known: "
+                              f"{', '.join(sorted(STYLES))}")
+        if channel not in NOTE_CHANNELS:
+            raise ConfigError(f"[cadence.style_channel] {style} must be one of "
+                              f"{', '.join(NOTE_CHANNELS)}, not {channel!r}")
 
 
 # --------------------------------------------------------------------------- results
