@@ -6,6 +6,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..errors import InputError
+
 STYLES = ("traditional", "modern", "unknown")
 CHANNELS = ("email", "call", "voicemail", "text", "letter", "linkedin", "in_person")
 DIRECTIONS = ("sent", "received")
@@ -47,11 +49,14 @@ class ContactLogError(ValueError):
     """A contact-log problem the user can fix; ``str(exc)`` is one line."""
 
 
-class StorageFault(ContactLogError):
+class StorageFault(ContactLogError, InputError):
     """The log's file cannot be used: ``fault`` says why ("busy", "read-only", "full", "io",
     "damaged", "newer", "foreign", "other"; see ``db.storage_error``).  Nothing was
-    written."""
+    written.  Also a ``checker.errors.InputError``, so every shell words it as one line
+    wherever it surfaces (``check --record``, ``next``, the web's check page): exit 2, or
+    ``status``."""
 
+    code = "contacts.storage"
     fault = "other"
 
     def __init__(self, message: str, fault: str | None = None):
