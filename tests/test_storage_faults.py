@@ -114,10 +114,28 @@ OPERATIONS = {
     ),
     "log rm": ("cli", ["log", "--db", "{d}/contacts.db", "rm", "1"], "contacts.db", True),
     "log list": ("cli", ["log", "--db", "{d}/contacts.db", "list"], "contacts.db", False),
-    "check --record": ("cli", ["check", "{d}/note.txt", "--to", "Acme", "--record", "--db",
-                               "{d}/contacts.db", "--fail-on", "never"], "contacts.db", True),
-    "next": ("cli", ["next", "--db", "{d}/contacts.db", "--today", "2026-11-20"], "contacts.db",
-             False),
+    "check --record": (
+        "cli",
+        [
+            "check",
+            "{d}/note.txt",
+            "--to",
+            "Acme",
+            "--record",
+            "--db",
+            "{d}/contacts.db",
+            "--fail-on",
+            "never",
+        ],
+        "contacts.db",
+        True,
+    ),
+    "next": (
+        "cli",
+        ["next", "--db", "{d}/contacts.db", "--today", "2026-11-20"],
+        "contacts.db",
+        False,
+    ),
     "class create": (
         "cli",
         [
