@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+import sys
 import time
 from pathlib import Path
 from typing import Iterator
@@ -102,22 +103,33 @@ def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
 
 # SQLite's primary result codes (sqlite3.h); an extended code carries one in its low byte.
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
-_FAULTS = {_BUSY: "busy", _LOCKED: "busy", _READONLY: "read-only", _CANTOPEN: "read-only",
+_FAULTS = {_BUSY: "busy", _LOCKED: "busy", _READONLY: "read-only", _CANTOPEN: "cannot-open",
            _FULL: "full", _IOERR: "io", _CORRUPT: "damaged", _NOTADB: "damaged"}
 
 
 def fault_kind(exc: sqlite3.Error) -> str:
-    """The storage fault behind a ``sqlite3.Error``: "busy", "read-only", "full", "io",
-    "damaged", or "other".  Read from SQLite's result code (``sqlite_errorcode``, Python
-    3.11+), never from the message; on Python 3.10 it is "other" unless the class says
-    more (a ``DatabaseError`` that is not an ``OperationalError`` is a damaged file)."""
+    """The storage fault behind a ``sqlite3.Error``: "busy", "read-only", "cannot-open",
+    "full", "io", "damaged", or "other" (a bug in our SQL, say).  Read from SQLite's result
+    code (``sqlite_errorcode``, Python 3.11+).  Python 3.10 has no code, and only there the
+    message's fixed SQLite wording is read instead."""
     code = getattr(exc, "sqlite_errorcode", None)
     if code is not None:
         return _FAULTS.get(code & 0xFF, "other")
+    if sys.version_info < (3, 11) and isinstance(exc, sqlite3.OperationalError):  # pragma: no cover
+        text = str(exc)
+        for phrase, kind in _MESSAGES_310:
+            if phrase in text:
+                return kind
+        return "other"
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
             exc, (sqlite3.OperationalError, sqlite3.IntegrityError, sqlite3.ProgrammingError)):
         return "damaged"
     return "other"
+
+
+# sqlite3ErrStr()'s texts for the codes above, for Python 3.10 only (no sqlite_errorcode).
+_MESSAGES_310 = (("locked", "busy"), ("readonly", "read-only"), ("unable to open", "cannot-open"),
+                 ("disk is full", "full"), ("disk I/O", "io"), ("malformed", "damaged"))
 
 
 _FAULT_TEXT = {
@@ -125,6 +137,8 @@ _FAULT_TEXT = {
             "was changed, try again",
     "read-only": "is read-only (the file, or its folder, where SQLite keeps the -wal and -shm "
                  "files it needs); nothing was changed",
+    "cannot-open": "cannot be opened (check that you may read and write the file and its "
+                   "folder); nothing was changed",
     "full": "cannot be written: the disk is full; nothing was changed, free some space and "
             "try again",
     "io": "cannot be read or written (a disk error, or the disk is full); nothing was changed",

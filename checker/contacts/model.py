@@ -50,7 +50,7 @@ class ContactLogError(ValueError):
 
 
 class StorageFault(ContactLogError, InputError):
-    """The log's file cannot be used: ``fault`` says why ("busy", "read-only", "full", "io",
+    """The log's file cannot be used: ``fault`` says why ("busy", "read-only", "cannot-open", "full", "io",
     "damaged", "newer", "foreign", "other"; see ``db.storage_error``).  Nothing was
     written.  Also a ``checker.errors.InputError``, so every shell words it as one line
     wherever it surfaces (``check --record``, ``next``, the web's check page): exit 2, or
