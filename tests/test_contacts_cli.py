@@ -151,8 +151,8 @@ def test_add_with_a_config_it_cannot_use_logs_and_says_so(run, tmp_path):
     code, out, err = run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "thank_you",
                          "--date", "2026-11-17")
     assert code == 0 and out.startswith("logged #2: sent thank-you note")
-    assert err.strip() == ("followup log: note: [cadence] max_calls must be at least 1; "
-                           "judged with the packaged cadence policy")
+    assert err.strip() == (f"followup log: note: {tmp_path / '.followup.toml'}: [cadence] "
+                           "max_calls must be at least 1; judged with the packaged cadence policy")
 
 
 def test_next_mentions_the_decision_date(run, tmp_path):
