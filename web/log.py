@@ -18,7 +18,8 @@ from werkzeug.exceptions import InternalServerError, ServiceUnavailable
 from checker.contacts import csvio, db
 from checker.contacts.dates import human, parse_date
 from checker.contacts.model import (CHANNEL_LABELS, CHANNELS, DIRECTIONS, KIND_LABELS, KINDS,
-                                    STYLES, ContactLogError, NoDatabase, iso)
+                                    STYLES, ContactLogError, NoDatabase, StorageFault,
+                                    iso)
 from checker.contacts.next import next_step as contacts_next_step
 from checker.contacts.service import parse_announced, parse_entry, record_sent
 from checker.kinds import KindError, parse_kind
@@ -36,14 +37,17 @@ def get_conn(create: bool = False):
     except NoDatabase:
         conn = None
     except ContactLogError as exc:
-        abort(getattr(exc, "status", 500), description=str(exc))
+        abort(_status(exc, 500), description=str(exc))
     g.contacts_conn = conn
     return conn
 
 
-def _status(exc: Exception) -> int:
-    """400 for a mistake in the form; a storage fault's own (503 busy, else 500)."""
-    return getattr(exc, "status", 400)
+def _status(exc: Exception, other: int = 400) -> int:
+    """A storage fault of the log's file: 503 while busy (try again), else 500; anything else
+    (a mistake in the form): ``other``."""
+    if isinstance(exc, StorageFault):
+        return 503 if exc.fault == "busy" else 500
+    return other
 
 
 @bp.errorhandler(ContactLogError)
@@ -53,7 +57,7 @@ def _storage_fault(exc: Exception):
     naming the file and the fault (``checker.contacts.db.storage_error``)."""
     if isinstance(exc, sqlite3.Error):
         exc = db.storage_error(exc, current_app.config["DB"])
-    status = _status(exc)
+    status = _status(exc, 500)
     if status == 503:
         return current_app.handle_http_exception(ServiceUnavailable(str(exc), retry_after=5))
     return current_app.handle_http_exception(InternalServerError(str(exc)))

@@ -66,8 +66,10 @@ class StorageFault(ContactLogError, InputError):
 
     @property
     def status(self) -> int:
-        """The HTTP status a web shell answers: 503 while busy (try again), else 500."""
-        return 503 if self.fault == "busy" else 500
+        """The HTTP status of the JSON API when a check meets it (``InputError.status``): 503
+        while busy (try again), else 400 as for any log the check cannot read.  The log's own
+        pages answer 500 / 503 (``web.log``)."""
+        return 503 if self.fault == "busy" else 400
 
 
 class NoDatabase(ContactLogError):
