@@ -4,6 +4,7 @@ All SQL lives in ``checker.contacts``; this module only adapts it to Flask: one 
 per request in ``g`` (closed on teardown), opened on the ``DB`` path of the app config.
 Pages that only read never create the database file.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,21 +12,39 @@ import io
 import sqlite3
 from typing import Any
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, redirect,
-                   render_template, request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.exceptions import InternalServerError, ServiceUnavailable
 
 from checker.contacts import csvio, db
 from checker.contacts.dates import human, parse_date
-from checker.contacts.model import (CHANNEL_LABELS, CHANNELS, DIRECTIONS, KIND_LABELS, KINDS,
-                                    STYLES, ContactLogError, NoDatabase, StorageFault,
-                                    iso)
+from checker.contacts.model import (
+    CHANNEL_LABELS,
+    CHANNELS,
+    DIRECTIONS,
+    KIND_LABELS,
+    KINDS,
+    STYLES,
+    ContactLogError,
+    NoDatabase,
+    StorageFault,
+    iso,
+)
 from checker.contacts.next import next_step as contacts_next_step
 from checker.contacts.service import parse_announced, parse_entry, record_sent
 from checker.kinds import KindError, parse_kind
 
 bp = Blueprint("log", __name__, url_prefix="/log")
-
 
 
 def get_conn(create: bool = False):
@@ -109,32 +128,54 @@ def _step_view(result: Any) -> dict[str, Any] | None:
     label = None
     if when:
         label = ("by " if due else "on or after ") + human(str(when))
-    return {"step": str(step), "date": str(when) if when else None, "date_label": label,
-            "why": str(why),
-            "action": result.get("action"), "channel": result.get("channel")}
+    return {
+        "step": str(step),
+        "date": str(when) if when else None,
+        "date_label": label,
+        "why": str(why),
+        "action": result.get("action"),
+        "channel": result.get("channel"),
+    }
 
 
 def _form_options():
-    return {"channels": CHANNELS, "directions": DIRECTIONS, "kinds": KINDS,
-            "channel_labels": CHANNEL_LABELS, "kind_labels": KIND_LABELS}
+    return {
+        "channels": CHANNELS,
+        "directions": DIRECTIONS,
+        "kinds": KINDS,
+        "channel_labels": CHANNEL_LABELS,
+        "kind_labels": KIND_LABELS,
+    }
 
 
-_FIELDS = ("company", "date", "channel", "direction", "kind", "note", "announced",
-           "announced_date")
+_FIELDS = ("company", "date", "channel", "direction", "kind", "note", "announced", "announced_date")
 
 
 def _blank_form(company: str = "") -> dict[str, str]:
-    return {"company": company, "date": dt.date.today().isoformat(), "channel": "email",
-            "direction": "sent", "kind": "thank_you", "note": "", "announced": "",
-            "announced_date": ""}
+    return {
+        "company": company,
+        "date": dt.date.today().isoformat(),
+        "channel": "email",
+        "direction": "sent",
+        "kind": "thank_you",
+        "note": "",
+        "announced": "",
+        "announced_date": "",
+    }
 
 
 def _event_form(event) -> dict[str, str]:
     announced = event.announced_call or ""
-    return {"company": event.company, "date": iso(event.when), "channel": event.channel,
-            "direction": event.direction, "kind": event.kind, "note": event.note,
-            "announced": "yes" if announced else "",
-            "announced_date": announced if announced not in ("", "yes") else ""}
+    return {
+        "company": event.company,
+        "date": iso(event.when),
+        "channel": event.channel,
+        "direction": event.direction,
+        "kind": event.kind,
+        "note": event.note,
+        "announced": "yes" if announced else "",
+        "announced_date": announced if announced not in ("", "yes") else "",
+    }
 
 
 def _posted() -> dict[str, str]:
@@ -145,8 +186,15 @@ def _entry(form: dict[str, str]):
     """The posted contact, checked as ``followup log add`` checks it
     (``checker.contacts.service.parse_entry``); raises ``ContactLogError``."""
     announced = form["announced_date"] or ("yes" if form["announced"] else None)
-    return parse_entry(form["company"], form["date"], form["channel"], form["direction"],
-                       form["kind"], form["note"], announced)
+    return parse_entry(
+        form["company"],
+        form["date"],
+        form["channel"],
+        form["direction"],
+        form["kind"],
+        form["note"],
+        announced,
+    )
 
 
 def _error_text(exc: Exception) -> str:
@@ -156,8 +204,12 @@ def _error_text(exc: Exception) -> str:
     return str(exc)
 
 
-def _page(status: int = 200, form: dict[str, str] | None = None,
-          errors: list[str] | None = None, import_errors: list[str] | None = None):
+def _page(
+    status: int = 200,
+    form: dict[str, str] | None = None,
+    errors: list[str] | None = None,
+    import_errors: list[str] | None = None,
+):
     conn = get_conn()
     today = dt.date.today()
     events, employers = [], []
@@ -165,16 +217,30 @@ def _page(status: int = 200, form: dict[str, str] | None = None,
         events = db.list_events(conn)
         for emp in db.list_employers(conn):
             mine = [e for e in events if e.employer_id == emp.id]
-            employers.append({
-                "company": emp.company, "person": emp.person, "role": emp.role,
-                "events": len(mine), "style": emp.style, "decision_date": emp.decision_date,
-                "last": mine[-1] if mine else None,
-                "next": next_step(conn, emp.company, today),
-            })
+            employers.append(
+                {
+                    "company": emp.company,
+                    "person": emp.person,
+                    "role": emp.role,
+                    "events": len(mine),
+                    "style": emp.style,
+                    "decision_date": emp.decision_date,
+                    "last": mine[-1] if mine else None,
+                    "next": next_step(conn, emp.company, today),
+                }
+            )
     form = form or _blank_form(request.args.get("company", ""))
-    return render_template("log.html", events=list(reversed(events)), employers=employers,
-                           form=form, errors=errors or [], import_errors=import_errors or [],
-                           today=today, styles=STYLES, **_form_options()), status
+    return render_template(
+        "log.html",
+        events=list(reversed(events)),
+        employers=employers,
+        form=form,
+        errors=errors or [],
+        import_errors=import_errors or [],
+        today=today,
+        styles=STYLES,
+        **_form_options(),
+    ), status
 
 
 @bp.get("/")
@@ -189,12 +255,26 @@ def add():
         entry = _entry(form)
         conn = get_conn(create=True)
         if entry.direction == "sent":
-            event = record_sent(entry.company, kind=entry.kind, when=entry.when,
-                                channel=entry.channel, announced_call=entry.announced_call,
-                                note=entry.note, conn=conn).event
+            event = record_sent(
+                entry.company,
+                kind=entry.kind,
+                when=entry.when,
+                channel=entry.channel,
+                announced_call=entry.announced_call,
+                note=entry.note,
+                conn=conn,
+            ).event
         else:
-            event = db.add_event(conn, entry.company, entry.when, entry.channel,
-                                 entry.direction, entry.kind, entry.note, entry.announced_call)
+            event = db.add_event(
+                conn,
+                entry.company,
+                entry.when,
+                entry.channel,
+                entry.direction,
+                entry.kind,
+                entry.note,
+                entry.announced_call,
+            )
     except ContactLogError as exc:
         return _page(_status(exc), form=form, errors=[_error_text(exc)])
     flash(f"Logged: {event.describe()} with {event.company} on {human(event.when)}.")
@@ -210,8 +290,9 @@ def _event_or_404(event_id: int):
 
 
 def _edit_page(event, form: dict[str, str], errors: list[str] | None = None, status: int = 200):
-    return render_template("log_edit.html", event=event, form=form, errors=errors or [],
-                           **_form_options()), status
+    return render_template(
+        "log_edit.html", event=event, form=form, errors=errors or [], **_form_options()
+    ), status
 
 
 @bp.get("/<int:event_id>/edit")
@@ -226,11 +307,20 @@ def update(event_id: int):
     form = _posted()
     try:
         entry = _entry(form)
-        new = db.update_event(get_conn(), event_id, entry.company, entry.when, entry.channel,
-                              entry.direction, entry.kind, entry.note, entry.announced_call)
+        new = db.update_event(
+            get_conn(),
+            event_id,
+            entry.company,
+            entry.when,
+            entry.channel,
+            entry.direction,
+            entry.kind,
+            entry.note,
+            entry.announced_call,
+        )
     except ContactLogError as exc:
         return _edit_page(event, form, [_error_text(exc)], _status(exc))
-    if new is None:   # deleted meanwhile
+    if new is None:  # deleted meanwhile
         abort(404, description=f"No contact #{event_id} in the log.")
     flash(f"Saved: {new.describe()} with {new.company} on {human(new.when)}.")
     return redirect(url_for("log.index") + f"#event-{new.id}", code=303)
@@ -280,12 +370,12 @@ def employer():
     if errors:
         return _page(400, errors=errors)
     try:
-        emp = db.set_employer(conn, company, clear_decision=request.form.get("clear_decision") == "1",
-                              **fields)
+        emp = db.set_employer(
+            conn, company, clear_decision=request.form.get("clear_decision") == "1", **fields
+        )
     except ContactLogError as exc:
         return _page(_status(exc), errors=[str(exc)])
-    said = (f"they decide by {human(emp.decision_date)}" if emp.decision_date
-            else "no decision date")
+    said = f"they decide by {human(emp.decision_date)}" if emp.decision_date else "no decision date"
     flash(f"Saved {emp.company}: {said}" + (f", contact {emp.person}" if emp.person else "") + ".")
     return redirect(url_for("log.index"), code=303)
 
@@ -300,25 +390,38 @@ def record():
     try:
         # From the check page's form: the kind the check read ("record_kind"); the form's own
         # "kind" is the selector, possibly "auto".
-        kind = parse_kind(request.form.get("record_kind") or request.form.get("kind")) or "follow_up"
+        kind = (
+            parse_kind(request.form.get("record_kind") or request.form.get("kind")) or "follow_up"
+        )
     except KindError as exc:
         abort(400, description=exc.message)
     try:
         announced = parse_announced((request.form.get("announced_call") or "").strip())
-        event = record_sent(company, kind=kind, channel="email", announced_call=announced,
-                            note="logged from the check page", conn=get_conn(create=True)).event
+        event = record_sent(
+            company,
+            kind=kind,
+            channel="email",
+            announced_call=announced,
+            note="logged from the check page",
+            conn=get_conn(create=True),
+        ).event
     except ContactLogError as exc:
         abort(_status(exc), description=str(exc))
-    logged = (f"Logged: {event.describe()} to {event.company} on {human(event.day)}. "
-              f"Your draft is still here to copy; it was not stored.")
-    if "text" not in request.form:      # an older form without the draft: go to the log
+    logged = (
+        f"Logged: {event.describe()} to {event.company} on {human(event.day)}. "
+        f"Your draft is still here to copy; it was not stored."
+    )
+    if "text" not in request.form:  # an older form without the draft: go to the log
         flash(logged)
         return redirect(url_for("log.index"), code=303)
     # The check page again, with the draft in the editor (it was posted, never stored).
     from .pages import page
 
-    form = {"text": request.form.get("text", ""), "kind": request.form.get("kind", "auto"),
-            "company": company}
+    form = {
+        "text": request.form.get("text", ""),
+        "kind": request.form.get("kind", "auto"),
+        "company": company,
+    }
     return page(form, notice=logged)
 
 
@@ -331,19 +434,30 @@ def import_csv():
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return _page(400, import_errors=[f"{upload.filename}: not UTF-8 text (byte {exc.start}); "
-                                         "save the file as CSV UTF-8 and try again."])
+        return _page(
+            400,
+            import_errors=[
+                f"{upload.filename}: not UTF-8 text (byte {exc.start}); "
+                "save the file as CSV UTF-8 and try again."
+            ],
+        )
     try:
-        result = csvio.import_csv(get_conn(create=True), io.StringIO(text, newline=""),
-                                  source=upload.filename)
+        result = csvio.import_csv(
+            get_conn(create=True), io.StringIO(text, newline=""), source=upload.filename
+        )
     except csvio.CSVImportError as exc:
-        return _page(400, import_errors=[f"{upload.filename}: import rejected, nothing was "
-                                         "written."] + exc.details())
+        return _page(
+            400,
+            import_errors=[f"{upload.filename}: import rejected, nothing was written."]
+            + exc.details(),
+        )
     except ContactLogError as exc:
         return _page(_status(exc), import_errors=[str(exc)])
-    flash(f"Imported {result.added} event{'s' if result.added != 1 else ''} "
-          f"({result.skipped} already in the log) for {len(result.companies)} "
-          f"employer{'s' if len(result.companies) != 1 else ''}.")
+    flash(
+        f"Imported {result.added} event{'s' if result.added != 1 else ''} "
+        f"({result.skipped} already in the log) for {len(result.companies)} "
+        f"employer{'s' if len(result.companies) != 1 else ''}."
+    )
     return redirect(url_for("log.index"), code=303)
 
 
@@ -355,16 +469,26 @@ def export_csv():
         buf.write(",".join(csvio.COLUMNS) + "\n")
     else:
         csvio.export_csv(conn, buf)
-    return Response(buf.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="contacts.csv"'})
+    return Response(
+        buf.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="contacts.csv"'},
+    )
 
 
 @bp.get("/export.json")
 def export_json():
     conn = get_conn()
-    data = (csvio.export_json(conn) if conn is not None else
-            {"schema": "followup-checker/contacts/1", "exported": dt.date.today().isoformat(),
-             "employers": [], "events": []})
+    data = (
+        csvio.export_json(conn)
+        if conn is not None
+        else {
+            "schema": "followup-checker/contacts/1",
+            "exported": dt.date.today().isoformat(),
+            "employers": [],
+            "events": [],
+        }
+    )
     response = current_app.json.response(data)
     response.headers["Content-Disposition"] = 'attachment; filename="contacts.json"'
     return response
