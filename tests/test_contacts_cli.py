@@ -388,3 +388,11 @@ def test_log_export_is_faithful_when_piped_and_escaped_on_a_terminal(run, tmp_pa
     code, out, _ = run("log", "--db", dbp, "export", "--format", "json")
     assert not any(c in out for c in "\x1b\x07\x9b")
     assert json.loads(out)["events"][0]["note"] == HOSTILE
+
+
+def test_log_rm_and_employer_name_an_imported_company_safely(run, tmp_path):
+    dbp = _hostile_log(run, tmp_path)
+    code, out, _ = run("log", "--db", dbp, "employer", "--to", "Acme\x1b[5m", "--style", "modern")
+    assert code == 0 and out.startswith(r"Acme\x1b[5m: style modern")
+    code, out, _ = run("log", "--db", dbp, "rm", "1")
+    assert code == 0 and r"with Acme\x1b[5m on" in out and "\x1b" not in out

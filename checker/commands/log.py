@@ -111,6 +111,14 @@ def _employer_options(p, styles) -> None:
     )
 
 
+def _shown(text: str) -> str:
+    """A name or note from the log as the terminal may print it (control characters as
+    ``\\x1b``; ``checker.contacts.model.visible``)."""
+    from ..contacts.model import visible
+
+    return visible(text)
+
+
 def _date(text: str, fmt: str | None = None, what: str = "--date"):
     from ..contacts.dates import DateError, parse_date
 
@@ -230,7 +238,7 @@ def _add(args) -> int:
     finally:
         conn.close()
     print(
-        f"logged #{event.id}: {event.describe()} with {event.company} on "
+        f"logged #{event.id}: {event.describe()} with {_shown(event.company)} on "
         f"{short(event.day, dt.date.today())}"
     )
     for note in notes:
@@ -285,7 +293,7 @@ def _employer(args) -> int:
         for k, v in emp.to_dict().items()
         if k not in ("id", "company") and v
     )
-    print(f"{emp.company}: {details or 'no details yet'}")
+    print(_shown(f"{emp.company}: {details or 'no details yet'}"))
     return 0
 
 
@@ -425,7 +433,7 @@ def _rm(args) -> int:
     finally:
         conn.close()
     print(
-        f"deleted #{event.id}: {event.describe()} with {event.company} on "
+        f"deleted #{event.id}: {event.describe()} with {_shown(event.company)} on "
         f"{short(event.day, dt.date.today())}"
     )
     return 0
