@@ -27,6 +27,7 @@ holds only ``words``, a list of strings.
 Search order when no ``--config`` is given (``resolve``): ``.followup.toml`` in the current
 folder or its parents, then ``$XDG_CONFIG_HOME/followup-checker/config.toml``.
 """
+
 from __future__ import annotations
 
 import copy
@@ -86,8 +87,9 @@ def _check_types(defaults: dict[str, Any], over: dict[str, Any], where: str) -> 
     (ints and floats are both numbers)."""
     for key, value in over.items():
         if key not in defaults:
-            raise ConfigError(f"{where} has no setting {key!r}; "
-                              f"known: {', '.join(sorted(defaults))}")
+            raise ConfigError(
+                f"{where} has no setting {key!r}; known: {', '.join(sorted(defaults))}"
+            )
         want, got = _kind(defaults[key]), _kind(value)
         if want != got:
             raise ConfigError(f"{where} {key} must be {want}, not {value!r}")
@@ -101,18 +103,6 @@ def _section(thresholds: dict[str, Any], section: str) -> Any:
     for part in section.split("."):
         over = over.get(part) if isinstance(over, dict) else None
     return over
-
-
-def _leaves(table: dict[str, Any], prefix: str = "") -> list[str]:
-    """The dotted paths of the tables in ``table`` that hold a value (not only tables)."""
-    out = []
-    for key, value in table.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
-            out += _leaves(value, path)
-        else:
-            out.append(path)
-    return out
 
 
 def _check_thresholds(thresholds: dict[str, Any], where: str) -> None:
@@ -129,11 +119,31 @@ def _check_thresholds(thresholds: dict[str, Any], where: str) -> None:
         if not isinstance(over, dict):
             raise ConfigError(f"{where}: [thresholds.{section}] must be a table")
         _check_types(defaults, over, f"{where}: [thresholds.{section}]")
-    for path in _leaves(thresholds):
-        if not any(path == s or path.startswith(s + ".") or s.startswith(path + ".")
-                   for s in sections):
-            raise ConfigError(f"{where}: unknown threshold section [thresholds.{path}]; "
-                              f"known: {', '.join(sorted(sections))}")
+    _check_tree(thresholds, sections, where)
+
+
+def _check_tree(
+    table: dict[str, Any], sections: dict[str, Any], where: str, prefix: str = ""
+) -> None:
+    """Every key of ``[thresholds]`` leads to a known section through tables: ``length = 5``
+    (a value where the sections ``length.*`` are tables) is an error, not ignored."""
+    for key, value in table.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if path in sections:
+            continue  # a section: its keys are checked by _check_types
+        if not any(s.startswith(path + ".") for s in sections):
+            raise ConfigError(
+                f"{where}: unknown threshold section [thresholds.{path}]; "
+                f"known: {', '.join(sorted(sections))}"
+            )
+        if not isinstance(value, dict):
+            head, _, name = path.rpartition(".")
+            table_name = f"thresholds.{head}" if head else "thresholds"
+            raise ConfigError(
+                f"{where}: [{table_name}] {name} must be a table "
+                f"([thresholds.{path}.<name>]), not {value!r}"
+            )
+        _check_tree(value, sections, where, path)
 
 
 def _check_rule_ids(table: dict[str, Any], where: str, name: str) -> None:
@@ -143,8 +153,10 @@ def _check_rule_ids(table: dict[str, Any], where: str, name: str) -> None:
     ids = catalogue()
     for key in table:
         if not any(rid == key or rid.startswith(key + ".") for rid in ids):
-            raise ConfigError(f"{where}: [{name}] {key!r} is not a rule id or a prefix of "
-                              "one (`followup rules` lists them)")
+            raise ConfigError(
+                f"{where}: [{name}] {key!r} is not a rule id or a prefix of "
+                "one (`followup rules` lists them)"
+            )
 
 
 def _check_proofread(table: Any, where: str) -> None:
@@ -154,10 +166,8 @@ def _check_proofread(table: Any, where: str) -> None:
     for key, value in table.items():
         if key != "words":
             raise ConfigError(f"{where}: [proofread] has no setting {key!r}; known: words")
-        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip()
-                                                  for w in value):
-            raise ConfigError(f"{where}: [proofread] words must be a list of words, "
-                              f"not {value!r}")
+        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+            raise ConfigError(f"{where}: [proofread] words must be a list of words, not {value!r}")
 
 
 @dataclass
@@ -190,12 +200,14 @@ class Config:
         return deep_merge(defaults, over) if isinstance(over, dict) and over else defaults
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], path: str | None = None) -> "Config":
+    def from_dict(cls, data: dict[str, Any], path: str | None = None) -> Config:
         where = path or "config"
         for key in data:
             if key not in cls.TABLES:
-                raise ConfigError(f"{where}: unknown table [{key}]; a config holds "
-                                  f"{', '.join(f'[{t}]' for t in cls.TABLES)}")
+                raise ConfigError(
+                    f"{where}: unknown table [{key}]; a config holds "
+                    f"{', '.join(f'[{t}]' for t in cls.TABLES)}"
+                )
         rules = data.get("rules", {})
         severity = data.get("severity", {})
         thresholds = data.get("thresholds", {})
@@ -208,22 +220,33 @@ class Config:
         _check_rule_ids(severity, where, "severity")
         for key, value in severity.items():
             if value not in SEVERITIES:
-                raise ConfigError(f"{where}: severity of {key!r} must be one of "
-                                  f"{', '.join(SEVERITIES)}, not {value!r}")
+                raise ConfigError(
+                    f"{where}: severity of {key!r} must be one of "
+                    f"{', '.join(SEVERITIES)}, not {value!r}"
+                )
         if not isinstance(thresholds, dict):
             raise ConfigError(f"{where}: [thresholds] must be a table")
         _check_thresholds(thresholds, where)
-        if cadence:
+        if "cadence" in data:
             from .contacts.policy import merged_policy
 
-            merged_policy(cadence)   # raises ConfigError naming the bad [cadence] value
+            try:
+                merged_policy(cadence)  # raises ConfigError naming the bad [cadence] value
+            except ConfigError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
         proofread = data.get("proofread", {})
         _check_proofread(proofread, where)
-        return cls(rules=dict(rules), severity=dict(severity), thresholds=thresholds,
-                   cadence=cadence, proofread=dict(proofread), path=path)
+        return cls(
+            rules=dict(rules),
+            severity=dict(severity),
+            thresholds=thresholds,
+            cadence=cadence,
+            proofread=dict(proofread),
+            path=path,
+        )
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> "Config":
+    def load(cls, path: str | os.PathLike[str]) -> Config:
         p = Path(path)
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
@@ -236,8 +259,9 @@ class Config:
         return cls.from_dict(data, str(p))
 
 
-def resolve(path: str | os.PathLike[str] | None = None,
-            start: str | os.PathLike[str] | None = None) -> Config:
+def resolve(
+    path: str | os.PathLike[str] | None = None, start: str | os.PathLike[str] | None = None
+) -> Config:
     """The config every shell uses: ``path`` when given (``--config``), else ``discover``."""
     return Config.load(path) if path else discover(start)
 

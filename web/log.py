@@ -4,25 +4,47 @@ All SQL lives in ``checker.contacts``; this module only adapts it to Flask: one 
 per request in ``g`` (closed on teardown), opened on the ``DB`` path of the app config.
 Pages that only read never create the database file.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import io
+import sqlite3
 from typing import Any
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, redirect,
-                   render_template, request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.exceptions import InternalServerError, ServiceUnavailable
 
 from checker.contacts import csvio, db
 from checker.contacts.dates import human, parse_date
-from checker.contacts.model import (CHANNEL_LABELS, CHANNELS, DIRECTIONS, KIND_LABELS, KINDS,
-                                    STYLES, ContactLogError, NoDatabase, iso)
+from checker.contacts.model import (
+    CHANNEL_LABELS,
+    CHANNELS,
+    DIRECTIONS,
+    KIND_LABELS,
+    KINDS,
+    STYLES,
+    ContactLogError,
+    NoDatabase,
+    StorageFault,
+    iso,
+)
 from checker.contacts.next import next_step as contacts_next_step
 from checker.contacts.service import parse_announced, parse_entry, record_sent
 from checker.kinds import KindError, parse_kind
 
 bp = Blueprint("log", __name__, url_prefix="/log")
-
 
 
 def get_conn(create: bool = False):
@@ -34,9 +56,30 @@ def get_conn(create: bool = False):
     except NoDatabase:
         conn = None
     except ContactLogError as exc:
-        abort(500, description=str(exc))
+        abort(_status(exc, 500), description=str(exc))
     g.contacts_conn = conn
     return conn
+
+
+def _status(exc: Exception, other: int = 400) -> int:
+    """A storage fault of the log's file: 503 while busy (try again), else 500; anything else
+    (a mistake in the form): ``other``."""
+    if isinstance(exc, StorageFault):
+        return 503 if exc.fault == "busy" else 500
+    return other
+
+
+@bp.errorhandler(ContactLogError)
+@bp.errorhandler(sqlite3.Error)
+def _storage_fault(exc: Exception):
+    """A fault of the log's file met where no form is shown again: the error page, one line
+    naming the file and the fault (``checker.contacts.db.storage_error``)."""
+    if isinstance(exc, sqlite3.Error):
+        exc = db.storage_error(exc, current_app.config["DB"])
+    status = _status(exc, 500)
+    if status == 503:
+        return current_app.handle_http_exception(ServiceUnavailable(str(exc), retry_after=5))
+    return current_app.handle_http_exception(InternalServerError(str(exc)))
 
 
 @bp.teardown_app_request
@@ -85,32 +128,54 @@ def _step_view(result: Any) -> dict[str, Any] | None:
     label = None
     if when:
         label = ("by " if due else "on or after ") + human(str(when))
-    return {"step": str(step), "date": str(when) if when else None, "date_label": label,
-            "why": str(why),
-            "action": result.get("action"), "channel": result.get("channel")}
+    return {
+        "step": str(step),
+        "date": str(when) if when else None,
+        "date_label": label,
+        "why": str(why),
+        "action": result.get("action"),
+        "channel": result.get("channel"),
+    }
 
 
 def _form_options():
-    return {"channels": CHANNELS, "directions": DIRECTIONS, "kinds": KINDS,
-            "channel_labels": CHANNEL_LABELS, "kind_labels": KIND_LABELS}
+    return {
+        "channels": CHANNELS,
+        "directions": DIRECTIONS,
+        "kinds": KINDS,
+        "channel_labels": CHANNEL_LABELS,
+        "kind_labels": KIND_LABELS,
+    }
 
 
-_FIELDS = ("company", "date", "channel", "direction", "kind", "note", "announced",
-           "announced_date")
+_FIELDS = ("company", "date", "channel", "direction", "kind", "note", "announced", "announced_date")
 
 
 def _blank_form(company: str = "") -> dict[str, str]:
-    return {"company": company, "date": dt.date.today().isoformat(), "channel": "email",
-            "direction": "sent", "kind": "thank_you", "note": "", "announced": "",
-            "announced_date": ""}
+    return {
+        "company": company,
+        "date": dt.date.today().isoformat(),
+        "channel": "email",
+        "direction": "sent",
+        "kind": "thank_you",
+        "note": "",
+        "announced": "",
+        "announced_date": "",
+    }
 
 
 def _event_form(event) -> dict[str, str]:
     announced = event.announced_call or ""
-    return {"company": event.company, "date": iso(event.when), "channel": event.channel,
-            "direction": event.direction, "kind": event.kind, "note": event.note,
-            "announced": "yes" if announced else "",
-            "announced_date": announced if announced not in ("", "yes") else ""}
+    return {
+        "company": event.company,
+        "date": iso(event.when),
+        "channel": event.channel,
+        "direction": event.direction,
+        "kind": event.kind,
+        "note": event.note,
+        "announced": "yes" if announced else "",
+        "announced_date": announced if announced not in ("", "yes") else "",
+    }
 
 
 def _posted() -> dict[str, str]:
@@ -121,8 +186,15 @@ def _entry(form: dict[str, str]):
     """The posted contact, checked as ``followup log add`` checks it
     (``checker.contacts.service.parse_entry``); raises ``ContactLogError``."""
     announced = form["announced_date"] or ("yes" if form["announced"] else None)
-    return parse_entry(form["company"], form["date"], form["channel"], form["direction"],
-                       form["kind"], form["note"], announced)
+    return parse_entry(
+        form["company"],
+        form["date"],
+        form["channel"],
+        form["direction"],
+        form["kind"],
+        form["note"],
+        announced,
+    )
 
 
 def _error_text(exc: Exception) -> str:
@@ -209,14 +281,28 @@ def add():
         entry = _entry(form)
         conn = get_conn(create=True)
         if entry.direction == "sent":
-            event = record_sent(entry.company, kind=entry.kind, when=entry.when,
-                                channel=entry.channel, announced_call=entry.announced_call,
-                                note=entry.note, conn=conn).event
+            event = record_sent(
+                entry.company,
+                kind=entry.kind,
+                when=entry.when,
+                channel=entry.channel,
+                announced_call=entry.announced_call,
+                note=entry.note,
+                conn=conn,
+            ).event
         else:
-            event = db.add_event(conn, entry.company, entry.when, entry.channel,
-                                 entry.direction, entry.kind, entry.note, entry.announced_call)
+            event = db.add_event(
+                conn,
+                entry.company,
+                entry.when,
+                entry.channel,
+                entry.direction,
+                entry.kind,
+                entry.note,
+                entry.announced_call,
+            )
     except ContactLogError as exc:
-        return _page(400, form=form, errors=[_error_text(exc)])
+        return _page(_status(exc), form=form, errors=[_error_text(exc)])
     flash(f"Logged: {event.describe()} with {event.company} on {human(event.when)}.")
     return redirect(url_for("log.index"), code=303)
 
@@ -230,8 +316,9 @@ def _event_or_404(event_id: int):
 
 
 def _edit_page(event, form: dict[str, str], errors: list[str] | None = None, status: int = 200):
-    return render_template("log_edit.html", event=event, form=form, errors=errors or [],
-                           **_form_options()), status
+    return render_template(
+        "log_edit.html", event=event, form=form, errors=errors or [], **_form_options()
+    ), status
 
 
 @bp.get("/<int:event_id>/edit")
@@ -246,11 +333,20 @@ def update(event_id: int):
     form = _posted()
     try:
         entry = _entry(form)
-        new = db.update_event(get_conn(), event_id, entry.company, entry.when, entry.channel,
-                              entry.direction, entry.kind, entry.note, entry.announced_call)
+        new = db.update_event(
+            get_conn(),
+            event_id,
+            entry.company,
+            entry.when,
+            entry.channel,
+            entry.direction,
+            entry.kind,
+            entry.note,
+            entry.announced_call,
+        )
     except ContactLogError as exc:
-        return _edit_page(event, form, [_error_text(exc)], 400)
-    if new is None:   # deleted meanwhile
+        return _edit_page(event, form, [_error_text(exc)], _status(exc))
+    if new is None:  # deleted meanwhile
         abort(404, description=f"No contact #{event_id} in the log.")
     flash(f"Saved: {new.describe()} with {new.company} on {human(new.when)}.")
     return redirect(url_for("log.index") + f"#event-{new.id}", code=303)
@@ -300,12 +396,12 @@ def employer():
     if errors:
         return _page(400, errors=errors)
     try:
-        emp = db.set_employer(conn, company, clear_decision=request.form.get("clear_decision") == "1",
-                              **fields)
+        emp = db.set_employer(
+            conn, company, clear_decision=request.form.get("clear_decision") == "1", **fields
+        )
     except ContactLogError as exc:
-        return _page(400, errors=[str(exc)])
-    said = (f"they decide by {human(emp.decision_date)}" if emp.decision_date
-            else "no decision date")
+        return _page(_status(exc), errors=[str(exc)])
+    said = f"they decide by {human(emp.decision_date)}" if emp.decision_date else "no decision date"
     flash(f"Saved {emp.company}: {said}" + (f", contact {emp.person}" if emp.person else "") + ".")
     return redirect(url_for("log.index"), code=303)
 
@@ -320,25 +416,38 @@ def record():
     try:
         # From the check page's form: the kind the check read ("record_kind"); the form's own
         # "kind" is the selector, possibly "auto".
-        kind = parse_kind(request.form.get("record_kind") or request.form.get("kind")) or "follow_up"
+        kind = (
+            parse_kind(request.form.get("record_kind") or request.form.get("kind")) or "follow_up"
+        )
     except KindError as exc:
         abort(400, description=exc.message)
     try:
         announced = parse_announced((request.form.get("announced_call") or "").strip())
-        event = record_sent(company, kind=kind, channel="email", announced_call=announced,
-                            note="logged from the check page", conn=get_conn(create=True)).event
+        event = record_sent(
+            company,
+            kind=kind,
+            channel="email",
+            announced_call=announced,
+            note="logged from the check page",
+            conn=get_conn(create=True),
+        ).event
     except ContactLogError as exc:
-        abort(400, description=str(exc))
-    logged = (f"Logged: {event.describe()} to {event.company} on {human(event.day)}. "
-              f"Your draft is still here to copy; it was not stored.")
-    if "text" not in request.form:      # an older form without the draft: go to the log
+        abort(_status(exc), description=str(exc))
+    logged = (
+        f"Logged: {event.describe()} to {event.company} on {human(event.day)}. "
+        f"Your draft is still here to copy; it was not stored."
+    )
+    if "text" not in request.form:  # an older form without the draft: go to the log
         flash(logged)
         return redirect(url_for("log.index"), code=303)
     # The check page again, with the draft in the editor (it was posted, never stored).
     from .pages import page
 
-    form = {"text": request.form.get("text", ""), "kind": request.form.get("kind", "auto"),
-            "company": company}
+    form = {
+        "text": request.form.get("text", ""),
+        "kind": request.form.get("kind", "auto"),
+        "company": company,
+    }
     return page(form, notice=logged)
 
 
@@ -351,19 +460,30 @@ def import_csv():
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return _page(400, import_errors=[f"{upload.filename}: not UTF-8 text (byte {exc.start}); "
-                                         "save the file as CSV UTF-8 and try again."])
+        return _page(
+            400,
+            import_errors=[
+                f"{upload.filename}: not UTF-8 text (byte {exc.start}); "
+                "save the file as CSV UTF-8 and try again."
+            ],
+        )
     try:
-        result = csvio.import_csv(get_conn(create=True), io.StringIO(text, newline=""),
-                                  source=upload.filename)
+        result = csvio.import_csv(
+            get_conn(create=True), io.StringIO(text, newline=""), source=upload.filename
+        )
     except csvio.CSVImportError as exc:
-        return _page(400, import_errors=[f"{upload.filename}: import rejected, nothing was "
-                                         "written."] + exc.details())
+        return _page(
+            400,
+            import_errors=[f"{upload.filename}: import rejected, nothing was written."]
+            + exc.details(),
+        )
     except ContactLogError as exc:
-        return _page(400, import_errors=[str(exc)])
-    flash(f"Imported {result.added} event{'s' if result.added != 1 else ''} "
-          f"({result.skipped} already in the log) for {len(result.companies)} "
-          f"employer{'s' if len(result.companies) != 1 else ''}.")
+        return _page(_status(exc), import_errors=[str(exc)])
+    flash(
+        f"Imported {result.added} event{'s' if result.added != 1 else ''} "
+        f"({result.skipped} already in the log) for {len(result.companies)} "
+        f"employer{'s' if len(result.companies) != 1 else ''}."
+    )
     return redirect(url_for("log.index"), code=303)
 
 
@@ -375,16 +495,26 @@ def export_csv():
         buf.write(",".join(csvio.COLUMNS) + "\n")
     else:
         csvio.export_csv(conn, buf)
-    return Response(buf.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="contacts.csv"'})
+    return Response(
+        buf.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="contacts.csv"'},
+    )
 
 
 @bp.get("/export.json")
 def export_json():
     conn = get_conn()
-    data = (csvio.export_json(conn) if conn is not None else
-            {"schema": "followup-checker/contacts/1", "exported": dt.date.today().isoformat(),
-             "employers": [], "events": []})
+    data = (
+        csvio.export_json(conn)
+        if conn is not None
+        else {
+            "schema": "followup-checker/contacts/1",
+            "exported": dt.date.today().isoformat(),
+            "employers": [],
+            "events": [],
+        }
+    )
     response = current_app.json.response(data)
     response.headers["Content-Disposition"] = 'attachment; filename="contacts.json"'
     return response

@@ -14,24 +14,41 @@ write is one short ``BEGIN IMMEDIATE`` transaction, writers queue on the lock
 (``busy_timeout``, 30 s), and what a write depends on (the next version number, whether the
 class is still open, whether a name is taken) is read inside that transaction.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..batch.summary import facts as report_facts
-from ..contacts.db import enable_wal, read_identity
+from ..contacts.db import (
+    LogConnection,
+    enable_wal,
+    read_identity,
+    storage_error,
+    transaction,  # noqa: F401  (BEGIN IMMEDIATE; re-entrant; used here too)
+)
 from ..contacts.db import resolve_db_path as contacts_db_path
-from ..contacts.db import transaction  # noqa: F401  (BEGIN IMMEDIATE; re-entrant; used here too)
 from . import tokens
-from .model import (ClassClosed, ClassError, ClassInfo, LimitReached, NameTaken, StoreError,
-                    Student, Submission, local_date, now_utc)
+from .model import (
+    ClassClosed,
+    ClassError,
+    ClassInfo,
+    LimitReached,
+    NameTaken,
+    StoreError,
+    Student,
+    Submission,
+    local_date,
+    now_utc,
+)
 
-APPLICATION_ID = 0x4655434C          # "FUCL": marks a followup-checker class database
+APPLICATION_ID = 0x4655434C  # "FUCL": marks a followup-checker class database
 SCHEMA_VERSION = 1
 ENV_VAR = "FOLLOWUP_CLASSES_DB"
 FILE_NAME = "classes.db"
@@ -105,6 +122,7 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 
 # --------------------------------------------------------------------------- opening
 
+
 def default_db_path() -> Path:
     """``$FOLLOWUP_CLASSES_DB``, else ``classes.db`` beside the contact log."""
     env = os.environ.get(ENV_VAR)
@@ -113,8 +131,9 @@ def default_db_path() -> Path:
     return contacts_db_path().parent / FILE_NAME
 
 
-def resolve_db_path(path: str | os.PathLike[str] | None = None, *,
-                    beside: str | os.PathLike[str] | None = None) -> Path:
+def resolve_db_path(
+    path: str | os.PathLike[str] | None = None, *, beside: str | os.PathLike[str] | None = None
+) -> Path:
     """``path`` (``--db``) if given; else ``$FOLLOWUP_CLASSES_DB``; else ``classes.db`` in the
     folder of ``beside`` (the web app's contact log) or of the default contact log."""
     if path:
@@ -124,16 +143,40 @@ def resolve_db_path(path: str | os.PathLike[str] | None = None, *,
     return default_db_path()
 
 
-_CHECKED: set[str] = set()   # files this process has integrity-checked
+_CHECKED: set[str] = set()  # files this process has integrity-checked
 
 
-def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
-            timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+class StoreConnection(LogConnection):
+    """A connection to the class database: a storage fault met in ``transaction`` (a
+    read-only file or folder, a full disk, busy past the timeout, damage) is a one-line
+    ``StoreError`` naming the file (``checker.contacts.db.storage_error``)."""
+
+    what = "class database"
+    error = StoreError
+
+    def storage_error(self, exc: sqlite3.Error) -> StoreError:
+        return fault(exc, self.path)
+
+
+def fault(exc: sqlite3.Error, path: str | os.PathLike[str] | None = None) -> StoreError:
+    """The one-line ``StoreError`` for a ``sqlite3.Error`` met on the class database (its
+    ``status`` 503 while busy: try again)."""
+    err = storage_error(exc, path, what="class database", error=StoreError)
+    if err.fault == "busy":
+        err.status = 503
+    return err
+
+
+def connect(
+    path: str | os.PathLike[str] | None = None, *, create: bool = True, timeout: float | None = None
+) -> sqlite3.Connection:
     """Open (and create or migrate) the class database; an autocommit connection.
 
     ``create=False`` raises ``StoreError`` when the file does not exist.  A foreign, newer or
     damaged file raises ``StoreError`` (one line) and is left as it was.
     """
+    if timeout is None:  # read when called, so a test can shorten it
+        timeout = BUSY_TIMEOUT_S
     if str(path) == ":memory:":
         conn = sqlite3.connect(":memory:", isolation_level=None)
         _setup(conn)
@@ -149,12 +192,16 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
             p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o600))
         except OSError as exc:
-            raise StoreError(f"{p}: cannot create the class database: "
-                             f"{exc.strerror or exc}") from None
+            raise StoreError(
+                f"{p}: cannot create the class database: {exc.strerror or exc}"
+            ) from None
     try:
-        conn = sqlite3.connect(str(p), timeout=timeout, isolation_level=None)
+        conn = sqlite3.connect(
+            str(p), timeout=timeout, isolation_level=None, factory=StoreConnection
+        )
     except sqlite3.Error as exc:
-        raise StoreError(f"{p}: cannot open the class database: {exc}") from None
+        raise fault(exc, p) from None
+    conn.path = str(p)
     try:
         _setup(conn)
         _check_identity(conn, p)
@@ -165,21 +212,17 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
         if key not in _CHECKED:
             rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
             if rows != ["ok"]:
-                raise StoreError(f"{p}: the class database is damaged ({rows[0][:100]}); the "
-                                 "file was left untouched: restore it from a backup")
+                raise StoreError(
+                    f"{p}: the class database is damaged ({rows[0][:100]}); the "
+                    "file was left untouched: restore it from a backup"
+                )
             _CHECKED.add(key)
     except StoreError:
         conn.close()
         raise
-    except sqlite3.OperationalError as exc:
+    except sqlite3.Error as exc:
         conn.close()
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise StoreError(f"{p}: the class database is busy; try again") from None
-        raise StoreError(f"{p}: cannot use the class database: {exc}") from None
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise StoreError(f"{p}: not a readable class database ({' '.join(str(exc).split())[:100]});"
-                         " the file was left untouched") from None
+        raise fault(exc, p) from None
     return conn
 
 
@@ -197,13 +240,17 @@ def _check_identity(conn: sqlite3.Connection, p: Path) -> None:
     # see another process's first-use migration half done.
     app_id, version, n = read_identity(conn)
     if app_id == 0 and version == 0 and n == 0:
-        return                          # a new, empty file: migrate() creates the schema
+        return  # a new, empty file: migrate() creates the schema
     if app_id != APPLICATION_ID:
-        raise StoreError(f"{p}: not a followup-checker class database (another program's "
-                         "SQLite file); the file was left untouched, use --db")
+        raise StoreError(
+            f"{p}: not a followup-checker class database (another program's "
+            "SQLite file); the file was left untouched, use --db"
+        )
     if version > SCHEMA_VERSION:
-        raise StoreError(f"{p}: made by a newer followup-checker (schema {version}, this "
-                         f"version reads up to {SCHEMA_VERSION}); upgrade followup-checker")
+        raise StoreError(
+            f"{p}: made by a newer followup-checker (schema {version}, this "
+            f"version reads up to {SCHEMA_VERSION}); upgrade followup-checker"
+        )
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -226,6 +273,7 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
 
 
 # --------------------------------------------------------------------------- values
+
 
 def clean_title(title: str) -> str:
     text = " ".join(str(title or "").split())
@@ -267,30 +315,47 @@ def _stamp(moment: dt.datetime | None) -> str:
 
 # --------------------------------------------------------------------------- classes
 
-_CLASS_BASE_COLS = ("c.id, c.title, c.kind, c.due, c.closed_at, c.retention_days, c.created_at, "
-                    "c.password_hash IS NOT NULL AS has_password")
-_CLASS_COLS = (f"{_CLASS_BASE_COLS}, "
-               "(SELECT count(*) FROM students s WHERE s.class_id = c.id) AS n_students, "
-               "(SELECT count(DISTINCT student_id) FROM submissions x WHERE x.class_id = c.id) "
-               "AS n_submitters, "
-               "(SELECT count(*) FROM submissions x WHERE x.class_id = c.id) AS n_submissions")
+_CLASS_BASE_COLS = (
+    "c.id, c.title, c.kind, c.due, c.closed_at, c.retention_days, c.created_at, "
+    "c.password_hash IS NOT NULL AS has_password"
+)
+_CLASS_COLS = (
+    f"{_CLASS_BASE_COLS}, "
+    "(SELECT count(*) FROM students s WHERE s.class_id = c.id) AS n_students, "
+    "(SELECT count(DISTINCT student_id) FROM submissions x WHERE x.class_id = c.id) "
+    "AS n_submitters, "
+    "(SELECT count(*) FROM submissions x WHERE x.class_id = c.id) AS n_submissions"
+)
 
 
 def _class(row: sqlite3.Row) -> ClassInfo:
     counted = "n_students" in row.keys()
-    return ClassInfo(id=row["id"], title=row["title"], kind=row["kind"],
-                     due=dt.date.fromisoformat(row["due"]), closed_at=row["closed_at"],
-                     retention_days=row["retention_days"], created_at=row["created_at"],
-                     has_password=bool(row["has_password"]),
-                     students=row["n_students"] if counted else 0,
-                     submitters=row["n_submitters"] if counted else 0,
-                     submissions=row["n_submissions"] if counted else 0)
+    return ClassInfo(
+        id=row["id"],
+        title=row["title"],
+        kind=row["kind"],
+        due=dt.date.fromisoformat(row["due"]),
+        closed_at=row["closed_at"],
+        retention_days=row["retention_days"],
+        created_at=row["created_at"],
+        has_password=bool(row["has_password"]),
+        students=row["n_students"] if counted else 0,
+        submitters=row["n_submitters"] if counted else 0,
+        submissions=row["n_submissions"] if counted else 0,
+    )
 
 
-def create_class(conn: sqlite3.Connection, title: str, kind: str, due: dt.date, *,
-                 retention_days: int = 30, password: str | None = None,
-                 roster: Iterable[tuple[str, str | None]] = (),
-                 now: dt.datetime | None = None) -> tuple[ClassInfo, str, str]:
+def create_class(
+    conn: sqlite3.Connection,
+    title: str,
+    kind: str,
+    due: dt.date,
+    *,
+    retention_days: int = 30,
+    password: str | None = None,
+    roster: Iterable[tuple[str, str | None]] = (),
+    now: dt.datetime | None = None,
+) -> tuple[ClassInfo, str, str]:
     """Create a class; returns it with its student token and facilitator token (shown once:
     only their hashes are stored)."""
     title = clean_title(title)
@@ -312,20 +377,32 @@ def create_class(conn: sqlite3.Connection, title: str, kind: str, due: dt.date, 
         cur = conn.execute(
             "INSERT INTO classes (title, kind, due, retention_days, student_token_hash, "
             "facilitator_token_hash, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (title, kind, due.isoformat(), retention_days, tokens.token_hash(student_token),
-             tokens.token_hash(facilitator_token), password_hash, stamp))
+            (
+                title,
+                kind,
+                due.isoformat(),
+                retention_days,
+                tokens.token_hash(student_token),
+                tokens.token_hash(facilitator_token),
+                password_hash,
+                stamp,
+            ),
+        )
         class_id = cur.lastrowid
-        conn.executemany("INSERT INTO students (class_id, name, name_key, email, on_roster, "
-                         "created_at) VALUES (?, ?, ?, ?, 1, ?)",
-                         [(class_id, n, k, e, stamp) for n, k, e in people])
+        conn.executemany(
+            "INSERT INTO students (class_id, name, name_key, email, on_roster, "
+            "created_at) VALUES (?, ?, ?, ?, 1, ?)",
+            [(class_id, n, k, e, stamp) for n, k, e in people],
+        )
     info = get_class(conn, class_id)
     assert info is not None
     return info, student_token, facilitator_token
 
 
 def get_class(conn: sqlite3.Connection, class_id: int) -> ClassInfo | None:
-    row = conn.execute(f"SELECT {_CLASS_COLS} FROM classes c WHERE c.id = ?",
-                       (class_id,)).fetchone()
+    row = conn.execute(
+        f"SELECT {_CLASS_COLS} FROM classes c WHERE c.id = ?", (class_id,)
+    ).fetchone()
     return _class(row) if row else None
 
 
@@ -333,18 +410,21 @@ def list_classes(conn: sqlite3.Connection) -> list[ClassInfo]:
     return [_class(r) for r in conn.execute(f"SELECT {_CLASS_COLS} FROM classes c ORDER BY c.id")]
 
 
-def _by_token(conn: sqlite3.Connection, column: str, token: str,
-              now: dt.datetime | None) -> ClassInfo | None:
+def _by_token(
+    conn: sqlite3.Connection, column: str, token: str, now: dt.datetime | None
+) -> ClassInfo | None:
     if not tokens.well_formed(token):
         return None
     # The counts are left out: this runs on every request that carries a link.
-    row = conn.execute(f"SELECT {_CLASS_BASE_COLS}, c.{column} AS token_hash FROM classes c "
-                       f"WHERE c.{column} = ?", (tokens.token_hash(token),)).fetchone()
+    row = conn.execute(
+        f"SELECT {_CLASS_BASE_COLS}, c.{column} AS token_hash FROM classes c WHERE c.{column} = ?",
+        (tokens.token_hash(token),),
+    ).fetchone()
     if row is None or not tokens.same_hash(row["token_hash"], token):
         return None
     info = _class(row)
     if local_date(now or now_utc()) >= info.remove_on:
-        return None                     # past its retention: gone, even before a purge runs
+        return None  # past its retention: gone, even before a purge runs
     return info
 
 
@@ -353,7 +433,9 @@ def class_for_student_link(conn, token: str, now: dt.datetime | None = None) -> 
     return _by_token(conn, "student_token_hash", token, now)
 
 
-def class_for_facilitator_link(conn, token: str, now: dt.datetime | None = None) -> ClassInfo | None:
+def class_for_facilitator_link(
+    conn, token: str, now: dt.datetime | None = None
+) -> ClassInfo | None:
     """The class whose facilitator link holds ``token``; None for any other token (a
     student link included)."""
     return _by_token(conn, "facilitator_token_hash", token, now)
@@ -368,8 +450,10 @@ def new_student_link(conn: sqlite3.Connection, class_id: int) -> str:
     """Replace the student link of a class (the old one stops working); returns the token."""
     student_token = tokens.new_token(tokens.STUDENT_LINK_BYTES)
     with transaction(conn):
-        n = conn.execute("UPDATE classes SET student_token_hash = ? WHERE id = ?",
-                         (tokens.token_hash(student_token), class_id)).rowcount
+        n = conn.execute(
+            "UPDATE classes SET student_token_hash = ? WHERE id = ?",
+            (tokens.token_hash(student_token), class_id),
+        ).rowcount
     if not n:
         raise ClassError(f"no class {class_id}")
     return student_token
@@ -380,24 +464,35 @@ def new_links(conn: sqlite3.Connection, class_id: int) -> tuple[str, str]:
     student_token = tokens.new_token(tokens.STUDENT_LINK_BYTES)
     facilitator_token = tokens.new_token(tokens.FACILITATOR_LINK_BYTES)
     with transaction(conn):
-        n = conn.execute("UPDATE classes SET student_token_hash = ?, facilitator_token_hash = ? "
-                         "WHERE id = ?", (tokens.token_hash(student_token),
-                                          tokens.token_hash(facilitator_token), class_id)).rowcount
+        n = conn.execute(
+            "UPDATE classes SET student_token_hash = ?, facilitator_token_hash = ? WHERE id = ?",
+            (tokens.token_hash(student_token), tokens.token_hash(facilitator_token), class_id),
+        ).rowcount
     if not n:
         raise ClassError(f"no class {class_id}")
     return student_token, facilitator_token
 
 
-def set_closed(conn: sqlite3.Connection, class_id: int, closed: bool, *,
-               due: dt.date | None = None, now: dt.datetime | None = None) -> ClassInfo:
+def set_closed(
+    conn: sqlite3.Connection,
+    class_id: int,
+    closed: bool,
+    *,
+    due: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> ClassInfo:
     """Close a class, or reopen it (optionally with a new due date)."""
     with transaction(conn):
         if closed:
-            conn.execute("UPDATE classes SET closed_at = coalesce(closed_at, ?) WHERE id = ?",
-                         (_stamp(now), class_id))
+            conn.execute(
+                "UPDATE classes SET closed_at = coalesce(closed_at, ?) WHERE id = ?",
+                (_stamp(now), class_id),
+            )
         else:
-            conn.execute("UPDATE classes SET closed_at = NULL, due = coalesce(?, due) WHERE id = ?",
-                         (due.isoformat() if due else None, class_id))
+            conn.execute(
+                "UPDATE classes SET closed_at = NULL, due = coalesce(?, due) WHERE id = ?",
+                (due.isoformat() if due else None, class_id),
+            )
     info = get_class(conn, class_id)
     if info is None:
         raise ClassError(f"no class {class_id}")
@@ -430,6 +525,11 @@ def purge_expired(conn: sqlite3.Connection, now: dt.datetime | None = None) -> l
     moment = now or now_utc()
     today = local_date(moment)
     gone = [c for c in list_classes(conn) if today >= c.remove_on]
+    stale = conn.execute(
+        "SELECT 1 FROM rate_windows WHERE expires < ? LIMIT 1", (int(moment.timestamp()),)
+    ).fetchone()
+    if not gone and not stale:
+        return []  # nothing to write: reading a read-only store still works
     with transaction(conn):
         for c in gone:
             conn.execute("DELETE FROM rate_windows WHERE bucket LIKE ?", (f"class:{c.id}:%",))
@@ -451,30 +551,45 @@ def _checkpoint(conn: sqlite3.Connection) -> None:
 
 # --------------------------------------------------------------------------- students
 
-_STUDENT_COLS = ("id, class_id, name, email, on_roster, key_hash IS NOT NULL AS claimed, "
-                 "created_at")
+_STUDENT_COLS = "id, class_id, name, email, on_roster, key_hash IS NOT NULL AS claimed, created_at"
 
 
 def _student(row: sqlite3.Row) -> Student:
-    return Student(id=row["id"], class_id=row["class_id"], name=row["name"], email=row["email"],
-                   on_roster=bool(row["on_roster"]), claimed=bool(row["claimed"]),
-                   created_at=row["created_at"])
+    return Student(
+        id=row["id"],
+        class_id=row["class_id"],
+        name=row["name"],
+        email=row["email"],
+        on_roster=bool(row["on_roster"]),
+        claimed=bool(row["claimed"]),
+        created_at=row["created_at"],
+    )
 
 
 def list_students(conn: sqlite3.Connection, class_id: int) -> list[Student]:
-    return [_student(r) for r in conn.execute(
-        f"SELECT {_STUDENT_COLS} FROM students WHERE class_id = ? ORDER BY name_key, id",
-        (class_id,))]
+    return [
+        _student(r)
+        for r in conn.execute(
+            f"SELECT {_STUDENT_COLS} FROM students WHERE class_id = ? ORDER BY name_key, id",
+            (class_id,),
+        )
+    ]
 
 
 def has_roster(conn: sqlite3.Connection, class_id: int) -> bool:
-    return conn.execute("SELECT 1 FROM students WHERE class_id = ? AND on_roster = 1 LIMIT 1",
-                        (class_id,)).fetchone() is not None
+    return (
+        conn.execute(
+            "SELECT 1 FROM students WHERE class_id = ? AND on_roster = 1 LIMIT 1", (class_id,)
+        ).fetchone()
+        is not None
+    )
 
 
 def get_student(conn: sqlite3.Connection, class_id: int, student_id: int) -> Student | None:
-    row = conn.execute(f"SELECT {_STUDENT_COLS} FROM students WHERE class_id = ? AND id = ?",
-                       (class_id, student_id)).fetchone()
+    row = conn.execute(
+        f"SELECT {_STUDENT_COLS} FROM students WHERE class_id = ? AND id = ?",
+        (class_id, student_id),
+    ).fetchone()
     return _student(row) if row else None
 
 
@@ -482,20 +597,24 @@ def student_for_key(conn: sqlite3.Connection, class_id: int, key: Any) -> Studen
     """The student of ``class_id`` whose key is ``key`` (constant-time compare), or None."""
     if not tokens.well_formed(key):
         return None
-    row = conn.execute(f"SELECT {_STUDENT_COLS}, key_hash FROM students WHERE class_id = ? "
-                       "AND key_hash = ?", (class_id, tokens.token_hash(key))).fetchone()
+    row = conn.execute(
+        f"SELECT {_STUDENT_COLS}, key_hash FROM students WHERE class_id = ? AND key_hash = ?",
+        (class_id, tokens.token_hash(key)),
+    ).fetchone()
     if row is None or not tokens.same_hash(row["key_hash"], key):
         return None
     return _student(row)
 
 
-def class_for_student_key(conn: sqlite3.Connection, key: Any,
-                          now: dt.datetime | None = None) -> tuple[ClassInfo, Student] | None:
+def class_for_student_key(
+    conn: sqlite3.Connection, key: Any, now: dt.datetime | None = None
+) -> tuple[ClassInfo, Student] | None:
     """The class and student of a personal link's key (constant-time compare), or None."""
     if not tokens.well_formed(key):
         return None
-    row = conn.execute("SELECT class_id, key_hash FROM students WHERE key_hash = ?",
-                       (tokens.token_hash(key),)).fetchone()
+    row = conn.execute(
+        "SELECT class_id, key_hash FROM students WHERE key_hash = ?", (tokens.token_hash(key),)
+    ).fetchone()
     if row is None or not tokens.same_hash(row["key_hash"], key):
         return None
     info = get_class(conn, row["class_id"])
@@ -505,38 +624,51 @@ def class_for_student_key(conn: sqlite3.Connection, key: Any,
     return (info, student) if student else None
 
 
-def claim_student(conn: sqlite3.Connection, class_id: int, name: str, *,
-                  roster_only: bool = False, max_students: int = 500,
-                  now: dt.datetime | None = None) -> tuple[Student, str]:
+def claim_student(
+    conn: sqlite3.Connection,
+    class_id: int,
+    name: str,
+    *,
+    roster_only: bool = False,
+    max_students: int = 500,
+    now: dt.datetime | None = None,
+) -> tuple[Student, str]:
     """The student ``name`` of the class, claimed for one browser: returns the student and a
     new key (only its hash is stored).  A name already claimed raises ``NameTaken``; with
     ``roster_only`` a name not on the roster is refused."""
     name = clean_name(name)
     key = tokens.new_token(tokens.STUDENT_KEY_BYTES)
     with transaction(conn):
-        row = conn.execute("SELECT id, name, key_hash FROM students WHERE class_id = ? AND "
-                           "name_key = ?", (class_id, name_key(name))).fetchone()
+        row = conn.execute(
+            "SELECT id, name, key_hash FROM students WHERE class_id = ? AND name_key = ?",
+            (class_id, name_key(name)),
+        ).fetchone()
         if row is not None:
             if row["key_hash"] is not None:
                 raise NameTaken(
                     f"Someone has already submitted as {row['name']} in this class, from another "
                     "browser. Open your personal link to continue here, or ask your "
-                    "facilitator for a new one.")
-            conn.execute("UPDATE students SET key_hash = ? WHERE id = ?",
-                         (tokens.token_hash(key), row["id"]))
+                    "facilitator for a new one."
+                )
+            conn.execute(
+                "UPDATE students SET key_hash = ? WHERE id = ?", (tokens.token_hash(key), row["id"])
+            )
             student_id = row["id"]
         else:
             if roster_only:
                 raise ClassError("Pick your name from the class list.")
-            n = conn.execute("SELECT count(*) FROM students WHERE class_id = ?",
-                             (class_id,)).fetchone()[0]
+            n = conn.execute(
+                "SELECT count(*) FROM students WHERE class_id = ?", (class_id,)
+            ).fetchone()[0]
             if n >= max_students:
-                raise LimitReached(f"This class is full ({max_students} students); ask your "
-                                   "facilitator.")
+                raise LimitReached(
+                    f"This class is full ({max_students} students); ask your facilitator."
+                )
             student_id = conn.execute(
                 "INSERT INTO students (class_id, name, name_key, key_hash, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (class_id, name, name_key(name), tokens.token_hash(key), _stamp(now))).lastrowid
+                (class_id, name, name_key(name), tokens.token_hash(key), _stamp(now)),
+            ).lastrowid
     student = get_student(conn, class_id, student_id)
     assert student is not None
     return student, key
@@ -546,8 +678,10 @@ def new_student_key(conn: sqlite3.Connection, class_id: int, student_id: int) ->
     """Give a student a new key (their old personal link and browsers stop working)."""
     key = tokens.new_token(tokens.STUDENT_KEY_BYTES)
     with transaction(conn):
-        n = conn.execute("UPDATE students SET key_hash = ? WHERE class_id = ? AND id = ?",
-                         (tokens.token_hash(key), class_id, student_id)).rowcount
+        n = conn.execute(
+            "UPDATE students SET key_hash = ? WHERE class_id = ? AND id = ?",
+            (tokens.token_hash(key), class_id, student_id),
+        ).rowcount
     if not n:
         raise ClassError("no such student in this class")
     return key
@@ -556,10 +690,15 @@ def new_student_key(conn: sqlite3.Connection, class_id: int, student_id: int) ->
 def delete_student(conn: sqlite3.Connection, class_id: int, student_id: int) -> bool:
     """Delete one student: their name, email and every version they submitted."""
     with transaction(conn):
-        gone = conn.execute("DELETE FROM students WHERE class_id = ? AND id = ?",
-                            (class_id, student_id)).rowcount > 0
-        conn.execute("DELETE FROM rate_windows WHERE bucket = ?",
-                     (f"class:{class_id}:student:{student_id}",))
+        gone = (
+            conn.execute(
+                "DELETE FROM students WHERE class_id = ? AND id = ?", (class_id, student_id)
+            ).rowcount
+            > 0
+        )
+        conn.execute(
+            "DELETE FROM rate_windows WHERE bucket = ?", (f"class:{class_id}:student:{student_id}",)
+        )
     if gone:
         _checkpoint(conn)
     return gone
@@ -567,23 +706,35 @@ def delete_student(conn: sqlite3.Connection, class_id: int, student_id: int) -> 
 
 # --------------------------------------------------------------------------- submissions
 
+
 def submission_facts(data: dict[str, Any]) -> dict[str, Any]:
     """The dashboard's columns of a report JSON (absent sections allowed: the hostility
     section is read defensively, as any section of stored data)."""
     f = report_facts(data)
-    missing = [key for key, el in (data.get("elements") or {}).items()
-               if isinstance(el, dict) and el.get("present") is False]
+    missing = [
+        key
+        for key, el in (data.get("elements") or {}).items()
+        if isinstance(el, dict) and el.get("present") is False
+    ]
     hostility = data.get("hostility")
     f["missing"] = missing
     f["hostility_level"] = hostility.get("level") if isinstance(hostility, dict) else None
-    f["hostility_signals"] = (len(hostility.get("signals") or [])
-                              if isinstance(hostility, dict) else None)
+    f["hostility_signals"] = (
+        len(hostility.get("signals") or []) if isinstance(hostility, dict) else None
+    )
     return f
 
 
-def add_submission(conn: sqlite3.Connection, class_id: int, student_id: int, draft: str,
-                   report, *, max_versions: int = 50,
-                   now: dt.datetime | None = None) -> Submission:
+def add_submission(
+    conn: sqlite3.Connection,
+    class_id: int,
+    student_id: int,
+    draft: str,
+    report,
+    *,
+    max_versions: int = 50,
+    now: dt.datetime | None = None,
+) -> Submission:
     """Store one version (the next number for this student) with its report.  The class
     must be open when the row is written (``ClassClosed`` otherwise)."""
     moment = now or now_utc()
@@ -592,8 +743,9 @@ def add_submission(conn: sqlite3.Connection, class_id: int, student_id: int, dra
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     checked = report.text if report.text != draft else None
     with transaction(conn):
-        row = conn.execute(f"SELECT {_CLASS_BASE_COLS} FROM classes c WHERE c.id = ?",
-                           (class_id,)).fetchone()
+        row = conn.execute(
+            f"SELECT {_CLASS_BASE_COLS} FROM classes c WHERE c.id = ?", (class_id,)
+        ).fetchone()
         info = _class(row) if row else None
         if info is None:
             raise ClassError("This class no longer exists.")
@@ -601,19 +753,36 @@ def add_submission(conn: sqlite3.Connection, class_id: int, student_id: int, dra
             raise ClassClosed(closed_message(info))
         if get_student(conn, class_id, student_id) is None:
             raise ClassError("Your entry was removed from this class; enter your name again.")
-        version = conn.execute("SELECT coalesce(max(version), 0) + 1 FROM submissions "
-                               "WHERE student_id = ?", (student_id,)).fetchone()[0]
+        version = conn.execute(
+            "SELECT coalesce(max(version), 0) + 1 FROM submissions WHERE student_id = ?",
+            (student_id,),
+        ).fetchone()[0]
         if version > max_versions:
-            raise LimitReached(f"You have sent {max_versions} versions, the most one student "
-                               "may send in a class.")
+            raise LimitReached(
+                f"You have sent {max_versions} versions, the most one student may send in a class."
+            )
         sub_id = conn.execute(
             "INSERT INTO submissions (class_id, student_id, version, draft, checked_text, report, "
             "verdict, errors, warnings, suggestions, missing, desperation, hostility, words, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (class_id, student_id, version, draft, checked, payload,
-             f["send_verdict"] or f["verdict"], f["errors"],
-             f["warnings"], f["suggestions"], " ".join(f["missing"]), f["desperation_level"],
-             f["hostility_level"], f["words"], _stamp(moment))).lastrowid
+            (
+                class_id,
+                student_id,
+                version,
+                draft,
+                checked,
+                payload,
+                f["send_verdict"] or f["verdict"],
+                f["errors"],
+                f["warnings"],
+                f["suggestions"],
+                " ".join(f["missing"]),
+                f["desperation_level"],
+                f["hostility_level"],
+                f["words"],
+                _stamp(moment),
+            ),
+        ).lastrowid
     sub = get_submission(conn, class_id, sub_id)
     assert sub is not None
     return sub
@@ -621,91 +790,146 @@ def add_submission(conn: sqlite3.Connection, class_id: int, student_id: int, dra
 
 def closed_message(info: ClassInfo) -> str:
     if info.closed_at is not None:
-        return (f"Submissions to {info.title} are closed: the facilitator closed the class. "
-                "You can still read your feedback.")
-    return (f"Submissions to {info.title} closed at the end of {info.due:%d %B %Y}, the due "
-            "date. You can still read your feedback.")
+        return (
+            f"Submissions to {info.title} are closed: the facilitator closed the class. "
+            "You can still read your feedback."
+        )
+    return (
+        f"Submissions to {info.title} closed at the end of {info.due:%d %B %Y}, the due "
+        "date. You can still read your feedback."
+    )
 
 
-_SUB_SELECT = ("SELECT x.id, x.class_id, x.student_id, s.name, x.version, x.draft, x.checked_text, "
-               "x.report, x.created_at FROM submissions x JOIN students s ON s.id = x.student_id")
+_SUB_SELECT = (
+    "SELECT x.id, x.class_id, x.student_id, s.name, x.version, x.draft, x.checked_text, "
+    "x.report, x.created_at FROM submissions x JOIN students s ON s.id = x.student_id"
+)
 
 
 def _submission(row: sqlite3.Row) -> Submission:
     data = json.loads(row["report"])
     text = row["checked_text"] if row["checked_text"] is not None else row["draft"]
-    return Submission(id=row["id"], class_id=row["class_id"], student_id=row["student_id"],
-                      student=row["name"], version=row["version"], draft=row["draft"],
-                      text=text, data=data, created_at=row["created_at"],
-                      facts=submission_facts(data))
+    return Submission(
+        id=row["id"],
+        class_id=row["class_id"],
+        student_id=row["student_id"],
+        student=row["name"],
+        version=row["version"],
+        draft=row["draft"],
+        text=text,
+        data=data,
+        created_at=row["created_at"],
+        facts=submission_facts(data),
+    )
 
 
-def get_submission(conn: sqlite3.Connection, class_id: int, submission_id: int) -> Submission | None:
-    row = conn.execute(f"{_SUB_SELECT} WHERE x.class_id = ? AND x.id = ?",
-                       (class_id, submission_id)).fetchone()
+def get_submission(
+    conn: sqlite3.Connection, class_id: int, submission_id: int
+) -> Submission | None:
+    row = conn.execute(
+        f"{_SUB_SELECT} WHERE x.class_id = ? AND x.id = ?", (class_id, submission_id)
+    ).fetchone()
     return _submission(row) if row else None
 
 
 def versions(conn: sqlite3.Connection, class_id: int, student_id: int) -> list[Submission]:
     """One student's versions, first to last."""
-    return [_submission(r) for r in conn.execute(
-        f"{_SUB_SELECT} WHERE x.class_id = ? AND x.student_id = ? ORDER BY x.version",
-        (class_id, student_id))]
+    return [
+        _submission(r)
+        for r in conn.execute(
+            f"{_SUB_SELECT} WHERE x.class_id = ? AND x.student_id = ? ORDER BY x.version",
+            (class_id, student_id),
+        )
+    ]
 
 
 def all_submissions(conn: sqlite3.Connection, class_id: int) -> Iterable[Submission]:
     """Every version of the class, by student name then version (streamed)."""
-    for row in conn.execute(f"{_SUB_SELECT} WHERE x.class_id = ? ORDER BY s.name_key, s.id, "
-                            "x.version", (class_id,)):
+    for row in conn.execute(
+        f"{_SUB_SELECT} WHERE x.class_id = ? ORDER BY s.name_key, s.id, x.version", (class_id,)
+    ):
         yield _submission(row)
 
 
-def first_and_latest(conn: sqlite3.Connection, class_id: int) -> Iterable[tuple[Submission, Submission]]:
+def first_and_latest(
+    conn: sqlite3.Connection, class_id: int
+) -> Iterable[tuple[Submission, Submission]]:
     """Per student who submitted (by name): their first and their latest version."""
     rows = conn.execute(
         "SELECT student_id, min(version) AS first, max(version) AS last FROM submissions "
-        "WHERE class_id = ? GROUP BY student_id", (class_id,)).fetchall()
+        "WHERE class_id = ? GROUP BY student_id",
+        (class_id,),
+    ).fetchall()
     wanted = {r["student_id"]: (r["first"], r["last"]) for r in rows}
     order = [s.id for s in list_students(conn, class_id) if s.id in wanted]
     for student_id in order:
         first_v, last_v = wanted[student_id]
-        got = {r["version"]: _submission(r) for r in conn.execute(
-            f"{_SUB_SELECT} WHERE x.student_id = ? AND x.version IN (?, ?)",
-            (student_id, first_v, last_v))}
+        got = {
+            r["version"]: _submission(r)
+            for r in conn.execute(
+                f"{_SUB_SELECT} WHERE x.student_id = ? AND x.version IN (?, ?)",
+                (student_id, first_v, last_v),
+            )
+        }
         yield got[first_v], got[last_v]
 
 
 def count_submissions(conn: sqlite3.Connection, class_id: int | None = None) -> int:
     if class_id is None:
         return conn.execute("SELECT count(*) FROM submissions").fetchone()[0]
-    return conn.execute("SELECT count(*) FROM submissions WHERE class_id = ?",
-                        (class_id,)).fetchone()[0]
+    return conn.execute(
+        "SELECT count(*) FROM submissions WHERE class_id = ?", (class_id,)
+    ).fetchone()[0]
 
 
 def roster(conn: sqlite3.Connection, class_id: int) -> list[dict[str, Any]]:
     """The dashboard's rows: every student with their latest version's facts and the number
     of versions (``versions`` 0: not submitted yet)."""
-    latest = {r["student_id"]: r for r in conn.execute(
-        "SELECT x.student_id, x.id, x.version, x.verdict, x.errors, x.warnings, x.suggestions, "
-        "x.missing, x.desperation, x.hostility, x.words, x.created_at, "
-        "(SELECT min(created_at) FROM submissions y WHERE y.student_id = x.student_id) AS first_at "
-        "FROM submissions x WHERE x.class_id = ? AND x.version = "
-        "(SELECT max(version) FROM submissions z WHERE z.student_id = x.student_id)",
-        (class_id,))}
+    latest = {
+        r["student_id"]: r
+        for r in conn.execute(
+            "SELECT x.student_id, x.id, x.version, x.verdict, x.errors, x.warnings, x.suggestions, "
+            "x.missing, x.desperation, x.hostility, x.words, x.created_at, "
+            "(SELECT min(created_at) FROM submissions y WHERE y.student_id = x.student_id) AS first_at "
+            "FROM submissions x WHERE x.class_id = ? AND x.version = "
+            "(SELECT max(version) FROM submissions z WHERE z.student_id = x.student_id)",
+            (class_id,),
+        )
+    }
     out = []
     for s in list_students(conn, class_id):
         r = latest.get(s.id)
-        row: dict[str, Any] = {"id": s.id, "name": s.name, "email": s.email,
-                               "on_roster": s.on_roster, "versions": 0, "verdict": None,
-                               "errors": None, "warnings": None, "suggestions": None,
-                               "missing": [], "desperation": None, "hostility": None,
-                               "words": None, "last_at": None, "first_at": None}
+        row: dict[str, Any] = {
+            "id": s.id,
+            "name": s.name,
+            "email": s.email,
+            "on_roster": s.on_roster,
+            "versions": 0,
+            "verdict": None,
+            "errors": None,
+            "warnings": None,
+            "suggestions": None,
+            "missing": [],
+            "desperation": None,
+            "hostility": None,
+            "words": None,
+            "last_at": None,
+            "first_at": None,
+        }
         if r is not None:
-            row.update(versions=r["version"], verdict=r["verdict"], errors=r["errors"],
-                       warnings=r["warnings"], suggestions=r["suggestions"],
-                       missing=r["missing"].split() if r["missing"] else [],
-                       desperation=r["desperation"], hostility=r["hostility"],
-                       words=r["words"], last_at=r["created_at"], first_at=r["first_at"])
+            row.update(
+                versions=r["version"],
+                verdict=r["verdict"],
+                errors=r["errors"],
+                warnings=r["warnings"],
+                suggestions=r["suggestions"],
+                missing=r["missing"].split() if r["missing"] else [],
+                desperation=r["desperation"],
+                hostility=r["hostility"],
+                words=r["words"],
+                last_at=r["created_at"],
+                first_at=r["first_at"],
+            )
         out.append(row)
     return out
 
@@ -716,24 +940,28 @@ def change_stamp(conn: sqlite3.Connection, class_id: int) -> str:
         "SELECT (SELECT coalesce(max(id), 0) || '.' || count(*) FROM submissions WHERE class_id = c.id), "
         "(SELECT coalesce(max(id), 0) || '.' || count(*) || '.' || count(key_hash) FROM students "
         "WHERE class_id = c.id), c.closed_at, c.due, c.retention_days FROM classes c WHERE c.id = ?",
-        (class_id,)).fetchone()
+        (class_id,),
+    ).fetchone()
     return "-".join(str(v) for v in row) if row else "gone"
 
 
 # --------------------------------------------------------------------------- rate limits
 
-def rate_hit(conn: sqlite3.Connection, bucket: str, limit: int, period: int,
-             now: float) -> int:
+
+def rate_hit(conn: sqlite3.Connection, bucket: str, limit: int, period: int, now: float) -> int:
     """Count one request in ``bucket``'s current window of ``period`` seconds; returns 0
     when it is within ``limit``, else the seconds until the window ends (Retry-After).
     The counters are in the database, so the limit holds across server processes."""
     start = int(now // period) * period
     with transaction(conn):
-        conn.execute("INSERT INTO rate_windows (bucket, start, expires, hits) VALUES (?, ?, ?, 1) "
-                     "ON CONFLICT (bucket, start) DO UPDATE SET hits = hits + 1",
-                     (bucket, start, start + period))
-        hits = conn.execute("SELECT hits FROM rate_windows WHERE bucket = ? AND start = ?",
-                            (bucket, start)).fetchone()[0]
+        conn.execute(
+            "INSERT INTO rate_windows (bucket, start, expires, hits) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT (bucket, start) DO UPDATE SET hits = hits + 1",
+            (bucket, start, start + period),
+        )
+        hits = conn.execute(
+            "SELECT hits FROM rate_windows WHERE bucket = ? AND start = ?", (bucket, start)
+        ).fetchone()[0]
         conn.execute("DELETE FROM rate_windows WHERE bucket = ? AND start < ?", (bucket, start))
     if hits > limit:
         return max(1, int(start + period - now + 0.999))

@@ -13,6 +13,7 @@ beside the contact log).  The links hold random tokens of which only hashes are 
 ``create`` and ``new-links`` are the only times they are printed.  Classes past their
 retention are removed whenever a ``followup class`` command runs (and by the web app).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,7 @@ import tempfile
 from ..cli import UsageError, open_input
 from ..contacts.dates import human
 
-DB_HELP = ("class database (default: $FOLLOWUP_CLASSES_DB, else classes.db beside the "
-           "contact log)")
+DB_HELP = "class database (default: $FOLLOWUP_CLASSES_DB, else classes.db beside the contact log)"
 URL_ENV = "FOLLOWUP_BASE_URL"
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -40,32 +40,57 @@ def add_arguments(p) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=DB_HELP)
     url = argparse.ArgumentParser(add_help=False)
-    url.add_argument("--url", metavar="BASE", default=None,
-                     help=f"the address students open, e.g. http://192.168.1.20:8000 "
-                          f"(default: ${URL_ENV}, else {DEFAULT_URL})")
+    url.add_argument(
+        "--url",
+        metavar="BASE",
+        default=None,
+        help=f"the address students open, e.g. http://192.168.1.20:8000 "
+        f"(default: ${URL_ENV}, else {DEFAULT_URL})",
+    )
     sub = p.add_subparsers(dest="class_command", metavar="ACTION")
 
     c = sub.add_parser("create", parents=[common, url], help="create a class; prints its two links")
     c.add_argument("--title", required=True)
     c.add_argument("--kind", choices=KINDS, required=True, help="what the students write")
-    c.add_argument("--due", required=True, metavar="DATE",
-                   help="last day for submissions (YYYY-MM-DD, 10 Dec 2026, tomorrow)")
-    c.add_argument("--roster", metavar="FILE.csv",
-                   help="CSV with a name column and an optional email column")
-    c.add_argument("--password", action="store_true",
-                   help="ask for a dashboard password (read from stdin when it is not a terminal)")
-    c.add_argument("--retention-days", type=int, default=30, metavar="N",
-                   help="delete the class N days after the due date (default 30)")
+    c.add_argument(
+        "--due",
+        required=True,
+        metavar="DATE",
+        help="last day for submissions (YYYY-MM-DD, 10 Dec 2026, tomorrow)",
+    )
+    c.add_argument(
+        "--roster", metavar="FILE.csv", help="CSV with a name column and an optional email column"
+    )
+    c.add_argument(
+        "--password",
+        action="store_true",
+        help="ask for a dashboard password (read from stdin when it is not a terminal)",
+    )
+    c.add_argument(
+        "--retention-days",
+        type=int,
+        default=30,
+        metavar="N",
+        help="delete the class N days after the due date (default 30)",
+    )
     c.add_argument("--format", choices=("text", "json"), default="text")
 
-    ls = sub.add_parser("list", parents=[common], help="every class: id, title, due date, submissions")
+    ls = sub.add_parser(
+        "list", parents=[common], help="every class: id, title, due date, submissions"
+    )
     ls.add_argument("--format", choices=("text", "json"), default="text")
 
-    ex = sub.add_parser("export", parents=[common], help="export a class (the batch review's formats)")
+    ex = sub.add_parser(
+        "export", parents=[common], help="export a class (the batch review's formats)"
+    )
     ex.add_argument("id", metavar="ID", type=int)
-    ex.add_argument("--format", choices=FORMATS, default=None,
-                    help="jsonl: every version; csv: the gradebook; html: the class report "
-                         "(default: from the --out suffix, else jsonl)")
+    ex.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="jsonl: every version; csv: the gradebook; html: the class report "
+        "(default: from the --out suffix, else jsonl)",
+    )
     ex.add_argument("--out", metavar="PATH", help="write here (default: stdout)")
 
     ho = sub.add_parser("handouts", parents=[common], help="a zip of one HTML page per student")
@@ -77,13 +102,18 @@ def add_arguments(p) -> None:
     ro = sub.add_parser("reopen", parents=[common], help="take submissions again")
     ro.add_argument("id", metavar="ID", type=int)
     ro.add_argument("--due", metavar="DATE", help="a new due date (needed when it has passed)")
-    rt = sub.add_parser("retention", parents=[common], help="days after the due date to keep the data")
+    rt = sub.add_parser(
+        "retention", parents=[common], help="days after the due date to keep the data"
+    )
     rt.add_argument("id", metavar="ID", type=int)
     rt.add_argument("days", metavar="DAYS", type=int)
-    nl = sub.add_parser("new-links", parents=[common, url],
-                        help="replace both links (the old ones stop working)")
+    nl = sub.add_parser(
+        "new-links", parents=[common, url], help="replace both links (the old ones stop working)"
+    )
     nl.add_argument("id", metavar="ID", type=int)
-    ds = sub.add_parser("delete-student", parents=[common], help="delete one student's name and versions")
+    ds = sub.add_parser(
+        "delete-student", parents=[common], help="delete one student's name and versions"
+    )
     ds.add_argument("id", metavar="ID", type=int)
     ds.add_argument("name", metavar="NAME")
     ds.add_argument("--yes", action="store_true", help="do it (required)")
@@ -94,7 +124,9 @@ def add_arguments(p) -> None:
 
 
 def _base_url(args) -> str:
-    base = (getattr(args, "url", None) or os.environ.get(URL_ENV) or DEFAULT_URL).strip().rstrip("/")
+    base = (
+        (getattr(args, "url", None) or os.environ.get(URL_ENV) or DEFAULT_URL).strip().rstrip("/")
+    )
     if not base.startswith(("http://", "https://")):
         raise UsageError(f"--url {base!r}: give the full address, e.g. http://192.168.1.20:8000")
     return base
@@ -132,8 +164,11 @@ def _open(args):
 
     conn = db.connect(args.db)
     for gone in db.purge_expired(conn):
-        print(f"followup class: removed class {gone.id} ({gone.title}): past its retention "
-              f"({gone.retention_days} days after {human(gone.due)})", file=sys.stderr)
+        print(
+            f"followup class: removed class {gone.id} ({gone.title}): past its retention "
+            f"({gone.retention_days} days after {human(gone.due)})",
+            file=sys.stderr,
+        )
     return conn
 
 
@@ -149,9 +184,18 @@ def _class(conn, class_id: int):
 def run(args) -> int:
     action = getattr(args, "class_command", None)
     if not action:
-        raise UsageError("give an action: create, list, export, handouts, close, reopen, "
-                         "retention, new-links, delete-student, delete, purge")
-    return ACTIONS[action](args)
+        raise UsageError(
+            "give an action: create, list, export, handouts, close, reopen, "
+            "retention, new-links, delete-student, delete, purge"
+        )
+    import sqlite3
+
+    try:
+        return ACTIONS[action](args)
+    except sqlite3.Error as exc:  # a fault met outside a transaction (a read): one line too
+        from ..classes import db
+
+        raise db.fault(exc, db.resolve_db_path(args.db)) from None
 
 
 def _create(args) -> int:
@@ -171,20 +215,35 @@ def _create(args) -> int:
     password = _password() if args.password else None
     conn = _open(args)
     info, student_token, facilitator_token = db.create_class(
-        conn, args.title, args.kind, due, retention_days=args.retention_days,
-        password=password, roster=roster)
+        conn,
+        args.title,
+        args.kind,
+        due,
+        retention_days=args.retention_days,
+        password=password,
+        roster=roster,
+    )
     student_url, facilitator_url = links(base, student_token, facilitator_token)
     if args.format == "json":
-        print(json.dumps({**info.to_dict(), "student_url": student_url,
-                          "facilitator_url": facilitator_url}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {**info.to_dict(), "student_url": student_url, "facilitator_url": facilitator_url},
+                ensure_ascii=False,
+            )
+        )
         return 0
     extra = f", {len(roster)} students on the roster" if roster else ""
-    print(f"Created class {info.id}: {info.title} ({NOUN.get(info.kind, info.kind)}), "
-          f"due {human(info.due)}{extra}")
+    print(
+        f"Created class {info.id}: {info.title} ({NOUN.get(info.kind, info.kind)}), "
+        f"due {human(info.due)}{extra}"
+    )
     print(f"Student link:     {student_url}")
     print(f"Facilitator link: {facilitator_url}")
-    print("Save both links now: only their hashes are stored, so they cannot be shown again "
-          "(`followup class new-links` replaces them).", file=sys.stderr)
+    print(
+        "Save both links now: only their hashes are stored, so they cannot be shown again "
+        "(`followup class new-links` replaces them).",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -201,13 +260,20 @@ def _list(args) -> int:
     print(f"{'ID':>4}  {'STATE':<8}  {'DUE':<11}  {'SUBMISSIONS':>11}  {'STUDENTS':>8}  TITLE")
     for c in classes:
         students = f"{c.submitters}/{c.students}"
-        print(f"{c.id:>4}  {c.state():<8}  {human(c.due):<11}  {c.submissions:>11}  "
-              f"{students:>8}  {c.title}")
+        print(
+            f"{c.id:>4}  {c.state():<8}  {human(c.due):<11}  {c.submissions:>11}  "
+            f"{students:>8}  {c.title}"
+        )
     return 0
 
 
-FORMAT_BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".html": "html",
-                    ".htm": "html"}
+FORMAT_BY_SUFFIX = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 def _write_atomically(path: str, mode: str, write, **open_kwargs) -> None:
@@ -221,7 +287,7 @@ def _write_atomically(path: str, mode: str, write, **open_kwargs) -> None:
     try:
         with open(fd, mode, **open_kwargs) as fh:
             write(fh)
-        os.chmod(tmp, 0o600)      # students' names and drafts: readable by you only
+        os.chmod(tmp, 0o600)  # students' names and drafts: readable by you only
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -232,15 +298,22 @@ def _write_atomically(path: str, mode: str, write, **open_kwargs) -> None:
 def _export(args) -> int:
     from ..classes import exports
 
-    fmt = args.format or (FORMAT_BY_SUFFIX.get(os.path.splitext(args.out)[1].lower(), "jsonl")
-                          if args.out else "jsonl")
+    fmt = args.format or (
+        FORMAT_BY_SUFFIX.get(os.path.splitext(args.out)[1].lower(), "jsonl")
+        if args.out
+        else "jsonl"
+    )
     conn = _open(args)
     info = _class(conn, args.id)
     if args.out:
         # A BOM lets spreadsheet programs see the gradebook is UTF-8 (as `followup batch`).
-        _write_atomically(args.out, "w", lambda fh: exports.export(conn, info, fmt, fh),
-                          encoding="utf-8-sig" if fmt == "csv" else "utf-8",
-                          newline="" if fmt == "csv" else None)
+        _write_atomically(
+            args.out,
+            "w",
+            lambda fh: exports.export(conn, info, fmt, fh),
+            encoding="utf-8-sig" if fmt == "csv" else "utf-8",
+            newline="" if fmt == "csv" else None,
+        )
     else:
         exports.export(conn, info, fmt, sys.stdout)
         sys.stdout.flush()
@@ -253,9 +326,13 @@ def _handouts(args) -> int:
     conn = _open(args)
     info = _class(conn, args.id)
     counted = []
-    _write_atomically(args.out, "wb", lambda fh: counted.append(exports.write_handouts(conn, info, fh)))
-    print(f"followup class: {counted[0]} handout{'s' if counted[0] != 1 else ''} -> {args.out}",
-          file=sys.stderr)
+    _write_atomically(
+        args.out, "wb", lambda fh: counted.append(exports.write_handouts(conn, info, fh))
+    )
+    print(
+        f"followup class: {counted[0]} handout{'s' if counted[0] != 1 else ''} -> {args.out}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -264,7 +341,9 @@ def _close(args) -> int:
 
     conn = _open(args)
     info = db.set_closed(conn, _class(conn, args.id).id, True)
-    print(f"Class {info.id} ({info.title}) is closed: students read their feedback but cannot submit.")
+    print(
+        f"Class {info.id} ({info.title}) is closed: students read their feedback but cannot submit."
+    )
     return 0
 
 
@@ -288,8 +367,10 @@ def _retention(args) -> int:
 
     conn = _open(args)
     info = db.set_retention(conn, _class(conn, args.id).id, args.days)
-    print(f"Class {info.id} ({info.title}) and all its data will be removed on "
-          f"{human(info.remove_on)}.")
+    print(
+        f"Class {info.id} ({info.title}) and all its data will be removed on "
+        f"{human(info.remove_on)}."
+    )
     return 0
 
 
@@ -329,18 +410,30 @@ def _delete(args) -> int:
     conn = _open(args)
     info = _class(conn, args.id)
     if not args.yes:
-        raise UsageError(f"this deletes class {info.id} ({info.title}) with its {info.students} "
-                         f"students and {info.submissions} versions; add --yes")
+        raise UsageError(
+            f"this deletes class {info.id} ({info.title}) with its {info.students} "
+            f"students and {info.submissions} versions; add --yes"
+        )
     db.delete_class(conn, info.id)
     print(f"Deleted class {info.id} ({info.title}) and all its data.")
     return 0
 
 
 def _purge(args) -> int:
-    _open(args)   # purges, and says what it removed
+    _open(args)  # purges, and says what it removed
     return 0
 
 
-ACTIONS = {"create": _create, "list": _list, "export": _export, "handouts": _handouts,
-           "close": _close, "reopen": _reopen, "retention": _retention, "new-links": _new_links,
-           "delete-student": _delete_student, "delete": _delete, "purge": _purge}
+ACTIONS = {
+    "create": _create,
+    "list": _list,
+    "export": _export,
+    "handouts": _handouts,
+    "close": _close,
+    "reopen": _reopen,
+    "retention": _retention,
+    "new-links": _new_links,
+    "delete-student": _delete_student,
+    "delete": _delete,
+    "purge": _purge,
+}

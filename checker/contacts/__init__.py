@@ -24,6 +24,7 @@ message and to judge a planned one)::
 Every error a user can cause (bad date, malformed CSV, corrupt or foreign database) is a
 ``ContactLogError`` (a ``ValueError``) whose message is one line.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -31,20 +32,70 @@ import importlib
 # The public names and the module each lives in.  They are imported on first use (PEP 562),
 # so the pre-send check, which needs only ``policy``, does not load SQLite and CSV code.
 _EXPORTS = {
-    **dict.fromkeys(("COLUMNS", "CSVImportError", "ImportResult", "export_csv", "export_json",
-                     "export_rows", "import_csv"), "csvio"),
+    **dict.fromkeys(
+        (
+            "COLUMNS",
+            "CSVImportError",
+            "ImportResult",
+            "export_csv",
+            "export_json",
+            "export_rows",
+            "import_csv",
+        ),
+        "csvio",
+    ),
     **dict.fromkeys(("DateError", "parse_date", "short"), "dates"),
-    **dict.fromkeys(("SCHEMA_VERSION", "add_employer", "add_event", "connect", "count_events",
-                     "default_db_path", "delete_event", "get_employer", "get_event",
-                     "list_employers", "list_events", "migrate", "resolve_db_path",
-                     "schema_version", "transaction"), "db"),
-    **dict.fromkeys(("CHANNELS", "DIRECTIONS", "KINDS", "STYLES", "ContactLogError", "Employer",
-                     "Event", "NoDatabase"), "model"),
+    **dict.fromkeys(
+        (
+            "SCHEMA_VERSION",
+            "add_employer",
+            "add_event",
+            "connect",
+            "count_events",
+            "default_db_path",
+            "delete_event",
+            "get_employer",
+            "get_event",
+            "list_employers",
+            "list_events",
+            "migrate",
+            "resolve_db_path",
+            "schema_version",
+            "storage_error",
+            "transaction",
+        ),
+        "db",
+    ),
+    **dict.fromkeys(
+        (
+            "CHANNELS",
+            "DIRECTIONS",
+            "KINDS",
+            "STYLES",
+            "ContactLogError",
+            "Employer",
+            "Event",
+            "NoDatabase",
+            "StorageFault",
+        ),
+        "model",
+    ),
     **dict.fromkeys(("check_contact", "next_step"), "next"),
     **dict.fromkeys(("NextStep", "Reason", "Verdict", "evaluate", "load_policy", "plan"), "policy"),
-    **dict.fromkeys(("Addressee", "Judgement", "Recorded", "addressee", "announced_by", "judge",
-                     "logged_kind",
-                     "parse_announced", "record_sent"), "service"),
+    **dict.fromkeys(
+        (
+            "Addressee",
+            "Judgement",
+            "Recorded",
+            "addressee",
+            "announced_by",
+            "judge",
+            "logged_kind",
+            "parse_announced",
+            "record_sent",
+        ),
+        "service",
+    ),
 }
 __all__ = sorted(_EXPORTS)
 

@@ -10,22 +10,41 @@ Nothing here ever deletes or recreates a file it cannot read.
 
 Writes run in ``BEGIN IMMEDIATE`` transactions (``transaction(conn)``), so concurrent writer
 processes queue on the lock (``busy_timeout``) instead of failing or losing rows.
+
+Storage faults (a read-only file or folder, a full disk, a lock held past the busy timeout, a
+damaged file) are one place's business: ``storage_error`` turns any ``sqlite3.Error`` into a
+one-line ``StorageFault`` naming the file and the fault; ``transaction`` and ``connect`` raise
+it, and the shells pass anything else they catch through it.
 """
+
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import os
 import sqlite3
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .dates import check_range
-from .model import (CHANNELS, DIRECTIONS, KINDS, STYLES, ContactLogError, Employer, Event,
-                    NoDatabase, company_key, from_iso, iso)
+from .model import (
+    CHANNELS,
+    DIRECTIONS,
+    KINDS,
+    STYLES,
+    ContactLogError,
+    Employer,
+    Event,
+    NoDatabase,
+    StorageFault,
+    company_key,
+    from_iso,
+    iso,
+)
 
-APPLICATION_ID = 0x46555043          # "FUPC": marks a followup-checker contact log
+APPLICATION_ID = 0x46555043  # "FUPC": marks a followup-checker contact log
 SCHEMA_VERSION = 3
 ENV_VAR = "FOLLOWUP_DB"
 BUSY_TIMEOUT_S = 30.0
@@ -79,12 +98,15 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 
 # --------------------------------------------------------------------------- opening
 
+
 def default_db_path() -> Path:
     """Where the log lives when no ``--db`` is given: ``$FOLLOWUP_DB`` or the XDG data dir."""
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    xdg = os.environ.get("XDG_DATA_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "share"
+    )
     return Path(xdg) / "followup-checker" / "contacts.db"
 
 
@@ -93,24 +115,130 @@ def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(path).expanduser() if path else default_db_path()
 
 
+# --------------------------------------------------------------------------- storage faults
+
+# SQLite's primary result codes (sqlite3.h); an extended code carries one in its low byte.
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_FAULTS = {
+    _BUSY: "busy",
+    _LOCKED: "busy",
+    _READONLY: "read-only",
+    _CANTOPEN: "cannot-open",
+    _FULL: "full",
+    _IOERR: "io",
+    _CORRUPT: "damaged",
+    _NOTADB: "damaged",
+}
+
+
+def fault_kind(exc: sqlite3.Error) -> str:
+    """The storage fault behind a ``sqlite3.Error``: "busy", "read-only", "cannot-open",
+    "full", "io", "damaged", or "other" (a bug in our SQL, say).  Read from SQLite's result
+    code (``sqlite_errorcode``, Python 3.11+).  Python 3.10 has no code, and only there the
+    message's fixed SQLite wording is read instead."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return _FAULTS.get(code & 0xFF, "other")
+    if sys.version_info < (3, 11) and isinstance(exc, sqlite3.OperationalError):  # pragma: no cover
+        text = str(exc)
+        for phrase, kind in _MESSAGES_310:
+            if phrase in text:
+                return kind
+        return "other"
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+        exc, (sqlite3.OperationalError, sqlite3.IntegrityError, sqlite3.ProgrammingError)
+    ):
+        return "damaged"
+    return "other"
+
+
+# sqlite3ErrStr()'s texts for the codes above, for Python 3.10 only (no sqlite_errorcode).
+_MESSAGES_310 = (
+    ("locked", "busy"),
+    ("readonly", "read-only"),
+    ("unable to open", "cannot-open"),
+    ("disk is full", "full"),
+    ("disk I/O", "io"),
+    ("malformed", "damaged"),
+)
+
+
+_FAULT_TEXT = {
+    "busy": "is busy: another program has held it locked for longer than the wait; nothing "
+    "was changed, try again",
+    "read-only": "is read-only (the file, or its folder, where SQLite keeps the -wal and -shm "
+    "files it needs); nothing was changed",
+    "cannot-open": "cannot be opened (check that you may read and write the file and its "
+    "folder); nothing was changed",
+    "full": "cannot be written: the disk is full; nothing was changed, free some space and "
+    "try again",
+    "io": "cannot be read or written (a disk error, or the disk is full); nothing was changed",
+}
+
+
+def storage_error(
+    exc: sqlite3.Error,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    what: str = "contact log",
+    error: type[Exception] = StorageFault,
+) -> Exception:
+    """The one-line error (``error``, by default ``StorageFault``) for a ``sqlite3.Error``
+    met on the store at ``path``; its ``fault`` is ``fault_kind(exc)``.  The class store
+    passes its own ``what`` and error class."""
+    kind = fault_kind(exc)
+    where = f"{path}: the {what}" if path else f"the {what}"
+    detail = " ".join(str(exc).split())[:100]
+    if kind == "damaged":
+        text = (
+            f"{path or 'the file'}: not a readable {what}: the file is damaged or not a "
+            f"database ({detail}); the file was left untouched: restore it from a backup "
+            f"or use --db"
+        )
+    elif kind in _FAULT_TEXT:
+        text = f"{where} {_FAULT_TEXT[kind]}"
+    else:
+        text = f"{where} cannot be used ({detail})"
+    err = error(text)
+    err.fault = kind
+    return err
+
+
+class LogConnection(sqlite3.Connection):
+    """A connection that knows its file, so an error met anywhere can name it; ``transaction``
+    calls ``storage_error`` to translate what SQLite raises inside it."""
+
+    path: str | None = None
+    what = "contact log"
+    error: type[Exception] = StorageFault
+
+    def storage_error(self, exc: sqlite3.Error) -> Exception:
+        return storage_error(exc, self.path, what=self.what, error=self.error)
+
+
 def _create_file(p: Path) -> None:
     try:
         p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)   # mode applies when it is created
+        fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)  # mode applies when it is created
         os.close(fd)
     except OSError as exc:
-        raise ContactLogError(f"{p}: cannot create the contact log: {exc.strerror or exc}") from None
+        raise ContactLogError(
+            f"{p}: cannot create the contact log: {exc.strerror or exc}"
+        ) from None
 
 
-def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
-            timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+def connect(
+    path: str | os.PathLike[str] | None = None, *, create: bool = True, timeout: float | None = None
+) -> sqlite3.Connection:
     """Open (and create or migrate) the contact log; returns an autocommit connection.
 
     ``create=False`` raises ``NoDatabase`` when the file does not exist (readers such as the
     frequency check never create files).  Raises ``ContactLogError`` (one line) for a
     corrupt, foreign or newer file; the file is left as it was.
     """
-    if str(path) == ":memory:":                      # tests and throw-away logs
+    if timeout is None:  # read when called, so a test can shorten it
+        timeout = BUSY_TIMEOUT_S
+    if str(path) == ":memory:":  # tests and throw-away logs
         conn = sqlite3.connect(":memory:", isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
@@ -124,9 +252,10 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
             raise NoDatabase(f"{p}: no contact log yet (add an event with `followup log add`)")
         _create_file(p)
     try:
-        conn = sqlite3.connect(str(p), timeout=timeout, isolation_level=None)
+        conn = sqlite3.connect(str(p), timeout=timeout, isolation_level=None, factory=LogConnection)
     except sqlite3.Error as exc:
-        raise ContactLogError(f"{p}: cannot open the contact log: {exc}") from None
+        raise storage_error(exc, p) from None
+    conn.path = str(p)
     try:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
@@ -138,17 +267,9 @@ def connect(path: str | os.PathLike[str] | None = None, *, create: bool = True,
     except ContactLogError:
         conn.close()
         raise
-    except sqlite3.OperationalError as exc:
+    except sqlite3.Error as exc:
         conn.close()
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise ContactLogError(f"{p}: the contact log is busy (another program holds it); "
-                                  f"try again") from None
-        raise ContactLogError(f"{p}: cannot use the contact log: {exc}") from None
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        what = " ".join(str(exc).split())[:100]
-        raise ContactLogError(f"{p}: not a readable contact log ({what}); the file was left "
-                              f"untouched: restore it from a backup or use --db") from None
+        raise storage_error(exc, p) from None
     return conn
 
 
@@ -159,13 +280,19 @@ def _check_identity(conn: sqlite3.Connection, p: Path) -> None:
     # The first read of the header: "file is not a database" surfaces here.
     app_id, version, n = read_identity(conn)
     if app_id == 0 and version == 0 and n == 0:
-        return                          # a new, empty file: migrate() creates the schema
+        return  # a new, empty file: migrate() creates the schema
     if app_id != APPLICATION_ID:
-        raise ContactLogError(f"{p}: not a followup-checker contact log (another program's "
-                              f"SQLite database); the file was left untouched, use --db")
+        raise StorageFault(
+            f"{p}: not a followup-checker contact log (another program's "
+            f"SQLite database); the file was left untouched, use --db",
+            "foreign",
+        )
     if version > SCHEMA_VERSION:
-        raise ContactLogError(f"{p}: made by a newer followup-checker (schema {version}, this "
-                              f"version reads up to {SCHEMA_VERSION}); upgrade followup-checker")
+        raise StorageFault(
+            f"{p}: made by a newer followup-checker (schema {version}, this "
+            f"version reads up to {SCHEMA_VERSION}); upgrade followup-checker",
+            "newer",
+        )
 
 
 def enable_wal(conn: sqlite3.Connection, timeout: float = BUSY_TIMEOUT_S) -> None:
@@ -191,9 +318,11 @@ def enable_wal(conn: sqlite3.Connection, timeout: float = BUSY_TIMEOUT_S) -> Non
 
 def read_identity(conn: sqlite3.Connection) -> tuple[int, int, int]:
     """(application_id, user_version, number of schema objects), read in one snapshot."""
-    row = conn.execute("SELECT (SELECT application_id FROM pragma_application_id()), "
-                       "(SELECT user_version FROM pragma_user_version()), "
-                       "(SELECT count(*) FROM sqlite_master)").fetchone()
+    row = conn.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id()), "
+        "(SELECT user_version FROM pragma_user_version()), "
+        "(SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
     return int(row[0]), int(row[1]), int(row[2])
 
 
@@ -201,8 +330,11 @@ def _quick_check(conn: sqlite3.Connection, p: Path) -> None:
     rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
     if rows != ["ok"]:
         what = " ".join(rows[0].replace("*** in database main ***", "").split())[:100]
-        raise ContactLogError(f"{p}: the contact log is damaged ({what}); the file was left "
-                              f"untouched: restore it from a backup or use --db")
+        raise StorageFault(
+            f"{p}: the contact log is damaged ({what}); the file was left "
+            f"untouched: restore it from a backup or use --db",
+            "damaged",
+        )
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -217,14 +349,16 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     while True:
         if schema_version(conn) >= target:
             return schema_version(conn)
-        with transaction(conn):         # BEGIN IMMEDIATE: one migrator at a time
+        with transaction(conn):  # BEGIN IMMEDIATE: one migrator at a time
             app_id, version, n = read_identity(conn)
             if version >= target:
                 continue
             if version == 0 and (app_id, n) != (0, 0) and app_id != APPLICATION_ID:
                 # Re-checked under the write lock: tables appeared that no migration of ours made.
-                raise ContactLogError("not a followup-checker contact log (another program's "
-                                      "SQLite database); the file was left untouched, use --db")
+                raise ContactLogError(
+                    "not a followup-checker contact log (another program's "
+                    "SQLite database); the file was left untouched, use --db"
+                )
             for statement in _statements(MIGRATIONS[version]):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
@@ -241,18 +375,34 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on any exception).
 
     Re-entrant: inside an open transaction it just joins it, so ``import_csv`` can run many
-    ``add_event`` calls as one all-or-nothing unit.
+    ``add_event`` calls as one all-or-nothing unit.  A ``sqlite3.Error`` (on BEGIN, inside,
+    or on COMMIT) rolls back; a storage fault (``fault_kind``) is raised as the connection's
+    one-line storage error (``LogConnection.storage_error``) when the connection has one.
     """
     if conn.in_transaction:
         yield conn
         return
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            _rollback(conn)
+            raise
+    except sqlite3.Error as exc:
+        translate = getattr(conn, "storage_error", None)
+        if translate is None or fault_kind(exc) == "other":  # a bug in our SQL stays loud
+            raise
+        raise translate(exc) from None
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite may already have rolled back (a full disk, an I/O error): ROLLBACK would then
+    # fail with "no transaction is active" and hide the error that matters.
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 # --------------------------------------------------------------------------- employers
@@ -261,22 +411,31 @@ _EMPLOYER_COLS = "id, company, person, email, phone, style, decision_date, role"
 
 
 def _employer(row: sqlite3.Row) -> Employer:
-    return Employer(id=row["id"], company=row["company"], person=row["person"],
-                    email=row["email"], phone=row["phone"], style=row["style"],
-                    decision_date=dt.date.fromisoformat(row["decision_date"])
-                    if row["decision_date"] else None, role=row["role"])
+    return Employer(
+        id=row["id"],
+        company=row["company"],
+        person=row["person"],
+        email=row["email"],
+        phone=row["phone"],
+        style=row["style"],
+        decision_date=dt.date.fromisoformat(row["decision_date"]) if row["decision_date"] else None,
+        role=row["role"],
+    )
 
 
 def get_employer(conn: sqlite3.Connection, company: str) -> Employer | None:
     """The employer named ``company`` (case and spacing ignored), or None."""
-    row = conn.execute(f"SELECT {_EMPLOYER_COLS} FROM employers WHERE company_key = ?",
-                       (company_key(company),)).fetchone()
+    row = conn.execute(
+        f"SELECT {_EMPLOYER_COLS} FROM employers WHERE company_key = ?", (company_key(company),)
+    ).fetchone()
     return _employer(row) if row else None
 
 
 def list_employers(conn: sqlite3.Connection) -> list[Employer]:
-    return [_employer(r) for r in conn.execute(
-        f"SELECT {_EMPLOYER_COLS} FROM employers ORDER BY company_key")]
+    return [
+        _employer(r)
+        for r in conn.execute(f"SELECT {_EMPLOYER_COLS} FROM employers ORDER BY company_key")
+    ]
 
 
 def _clean_company(company: str) -> str:
@@ -288,31 +447,50 @@ def _clean_company(company: str) -> str:
     return name
 
 
-def add_employer(conn: sqlite3.Connection, company: str, *, person: str | None = None,
-                 email: str | None = None, phone: str | None = None, style: str | None = None,
-                 decision_date: dt.date | None = None, role: str | None = None) -> Employer:
+def add_employer(
+    conn: sqlite3.Connection,
+    company: str,
+    *,
+    person: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    style: str | None = None,
+    decision_date: dt.date | None = None,
+    role: str | None = None,
+) -> Employer:
     """Create the employer, or update the fields given (not None) of an existing one."""
     name = _clean_company(company)
     if style is not None and style not in STYLES:
         raise ContactLogError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
-    fields = {"person": person, "email": email, "phone": phone, "style": style,
-              "decision_date": decision_date.isoformat() if decision_date else None,
-              "role": " ".join(role.split()) if role else None}
+    fields = {
+        "person": person,
+        "email": email,
+        "phone": phone,
+        "style": style,
+        "decision_date": decision_date.isoformat() if decision_date else None,
+        "role": " ".join(role.split()) if role else None,
+    }
     given = {k: v for k, v in fields.items() if v is not None}
     with transaction(conn):
-        conn.execute("INSERT INTO employers (company, company_key) VALUES (?, ?) "
-                     "ON CONFLICT (company_key) DO NOTHING", (name, company_key(name)))
+        conn.execute(
+            "INSERT INTO employers (company, company_key) VALUES (?, ?) "
+            "ON CONFLICT (company_key) DO NOTHING",
+            (name, company_key(name)),
+        )
         if given:
             sets = ", ".join(f"{k} = ?" for k in given)
-            conn.execute(f"UPDATE employers SET {sets} WHERE company_key = ?",
-                         (*given.values(), company_key(name)))
+            conn.execute(
+                f"UPDATE employers SET {sets} WHERE company_key = ?",
+                (*given.values(), company_key(name)),
+            )
         employer = get_employer(conn, name)
     assert employer is not None
     return employer
 
 
-def set_employer(conn: sqlite3.Connection, company: str, *, clear_decision: bool = False,
-                 **fields) -> Employer:
+def set_employer(
+    conn: sqlite3.Connection, company: str, *, clear_decision: bool = False, **fields
+) -> Employer:
     """``add_employer`` for an existing employer, and ``clear_decision`` forgets the decision
     date they gave (when they have decided, or it was a mistake)."""
     with transaction(conn):
@@ -326,29 +504,49 @@ def set_employer(conn: sqlite3.Connection, company: str, *, clear_decision: bool
 
 # --------------------------------------------------------------------------- events
 
-_EVENT_SELECT = ("SELECT e.id, e.employer_id, m.company, e.date, e.channel, e.direction, e.kind, "
-                 "e.note, e.announced_call, e.created_at FROM events e "
-                 "JOIN employers m ON m.id = e.employer_id")
+_EVENT_SELECT = (
+    "SELECT e.id, e.employer_id, m.company, e.date, e.channel, e.direction, e.kind, "
+    "e.note, e.announced_call, e.created_at FROM events e "
+    "JOIN employers m ON m.id = e.employer_id"
+)
 
 
 def _event(row: sqlite3.Row) -> Event:
-    return Event(id=row["id"], company=row["company"], when=from_iso(row["date"]),
-                 channel=row["channel"], direction=row["direction"], kind=row["kind"],
-                 note=row["note"], announced_call=row["announced_call"],
-                 employer_id=row["employer_id"], created_at=row["created_at"])
+    return Event(
+        id=row["id"],
+        company=row["company"],
+        when=from_iso(row["date"]),
+        channel=row["channel"],
+        direction=row["direction"],
+        kind=row["kind"],
+        note=row["note"],
+        announced_call=row["announced_call"],
+        employer_id=row["employer_id"],
+        created_at=row["created_at"],
+    )
 
 
 def validate_event(channel: str, direction: str, kind: str) -> None:
     """Raise ``ContactLogError`` naming the first field outside its allowed values."""
-    for name, value, allowed in (("channel", channel, CHANNELS),
-                                 ("direction", direction, DIRECTIONS), ("kind", kind, KINDS)):
+    for name, value, allowed in (
+        ("channel", channel, CHANNELS),
+        ("direction", direction, DIRECTIONS),
+        ("kind", kind, KINDS),
+    ):
         if value not in allowed:
             raise ContactLogError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
 
 
-def add_event(conn: sqlite3.Connection, company: str, when: dt.date | dt.datetime,
-              channel: str, direction: str, kind: str, note: str = "",
-              announced_call: str | None = None) -> Event:
+def add_event(
+    conn: sqlite3.Connection,
+    company: str,
+    when: dt.date | dt.datetime,
+    channel: str,
+    direction: str,
+    kind: str,
+    note: str = "",
+    announced_call: str | None = None,
+) -> Event:
     """Log one contact with ``company`` (created if new); returns the stored event."""
     validate_event(channel, direction, kind)
     if not isinstance(when, (dt.date, dt.datetime)):
@@ -363,19 +561,28 @@ def add_event(conn: sqlite3.Connection, company: str, when: dt.date | dt.datetim
         cur = conn.execute(
             "INSERT INTO events (employer_id, date, channel, direction, kind, note, "
             "announced_call, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (employer.id, iso(when), channel, direction, kind, note or "", announced_call, stamp))
+            (employer.id, iso(when), channel, direction, kind, note or "", announced_call, stamp),
+        )
         event = get_event(conn, cur.lastrowid)
     assert event is not None
     return event
 
 
-def event_exists(conn: sqlite3.Connection, company: str, when: dt.date | dt.datetime,
-                 channel: str, direction: str, kind: str, note: str = "") -> bool:
+def event_exists(
+    conn: sqlite3.Connection,
+    company: str,
+    when: dt.date | dt.datetime,
+    channel: str,
+    direction: str,
+    kind: str,
+    note: str = "",
+) -> bool:
     """True when an identical event is already logged (used to skip re-imported rows)."""
     row = conn.execute(
         "SELECT 1 FROM events e JOIN employers m ON m.id = e.employer_id WHERE m.company_key = ? "
         "AND e.date = ? AND e.channel = ? AND e.direction = ? AND e.kind = ? AND e.note = ?",
-        (company_key(company), iso(when), channel, direction, kind, note or "")).fetchone()
+        (company_key(company), iso(when), channel, direction, kind, note or ""),
+    ).fetchone()
     return row is not None
 
 
@@ -389,8 +596,10 @@ def list_events(conn: sqlite3.Connection, company: str | None = None) -> list[Ev
     if company is None:
         rows = conn.execute(f"{_EVENT_SELECT} ORDER BY e.date, e.id")
     else:
-        rows = conn.execute(f"{_EVENT_SELECT} WHERE m.company_key = ? ORDER BY e.date, e.id",
-                            (company_key(company),))
+        rows = conn.execute(
+            f"{_EVENT_SELECT} WHERE m.company_key = ? ORDER BY e.date, e.id",
+            (company_key(company),),
+        )
     return [_event(r) for r in rows]
 
 
@@ -398,9 +607,17 @@ def count_events(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM events").fetchone()[0]
 
 
-def update_event(conn: sqlite3.Connection, event_id: int, company: str,
-                 when: dt.date | dt.datetime, channel: str, direction: str, kind: str,
-                 note: str = "", announced_call: str | None = None) -> Event | None:
+def update_event(
+    conn: sqlite3.Connection,
+    event_id: int,
+    company: str,
+    when: dt.date | dt.datetime,
+    channel: str,
+    direction: str,
+    kind: str,
+    note: str = "",
+    announced_call: str | None = None,
+) -> Event | None:
     """Change every field of one logged contact (moving it to another employer, created if
     new); returns the stored event, or None when there is no such id.  Validated as
     ``add_event``."""
@@ -415,10 +632,20 @@ def update_event(conn: sqlite3.Connection, event_id: int, company: str,
         if get_event(conn, event_id) is None:
             return None
         employer = get_employer(conn, name) or add_employer(conn, name)
-        conn.execute("UPDATE events SET employer_id = ?, date = ?, channel = ?, direction = ?, "
-                     "kind = ?, note = ?, announced_call = ? WHERE id = ?",
-                     (employer.id, iso(when), channel, direction, kind, note or "",
-                      announced_call, event_id))
+        conn.execute(
+            "UPDATE events SET employer_id = ?, date = ?, channel = ?, direction = ?, "
+            "kind = ?, note = ?, announced_call = ? WHERE id = ?",
+            (
+                employer.id,
+                iso(when),
+                channel,
+                direction,
+                kind,
+                note or "",
+                announced_call,
+                event_id,
+            ),
+        )
         return get_event(conn, event_id)
 
 
