@@ -8,8 +8,9 @@ through Flask's test client, and prints the median and worst time and the size o
     .venv/bin/python bench/bench_log_page.py                        # 20,000/2,000 and 60,000/5,000
     .venv/bin/python bench/bench_log_page.py --sizes 60000:5000 --repeat 20
 
-Every request opens the log with ``checker.contacts.db.connect``, which runs SQLite's
-``PRAGMA quick_check`` over the whole file; the row "(db.connect alone)" shows that share.
+Every request opens the log with ``checker.contacts.db.connect``; its ``PRAGMA quick_check``
+over the whole file runs once per process while the file is unchanged on disk; the row
+"(db.connect alone)" shows what opening costs.
 
 Target: at most 200 ms a page with 60,000 events (issue 16).  No assertion here: the numbers
 are printed.

@@ -128,10 +128,12 @@ def test_migration_from_version_1_keeps_the_data(path):
     raw.commit()
     raw.close()
     conn = db.connect(path)
-    assert db.schema_version(conn) == db.SCHEMA_VERSION == 3
+    assert db.schema_version(conn) == db.SCHEMA_VERSION == 4
     emp = db.get_employer(conn, "ACME")
     assert emp.person == "Ms Lee" and emp.style == "unknown" and emp.decision_date is None
     assert emp.role is None
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "events_by_date" in indexes
     (ev,) = db.list_events(conn)
     assert ev.note == "panel" and ev.announced_call is None and ev.day == D
     db.add_employer(conn, "Acme", style="modern")
