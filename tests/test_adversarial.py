@@ -74,3 +74,20 @@ def test_batch_gives_the_draft_a_row_error():
     results = list(process([Item("a", NOTE), Item("b", BROKEN), Item("c", NOTE)]))
     assert [r.ok for r in results] == [True, False, True]
     assert "surrogate" in results[1].error
+
+
+# -- the call heads-up's `when` --------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence,pieces", [
+    ("I will call you tomorrow, and again next week, to follow up.", ["tomorrow", "next week"]),
+    ("I plan to call you next week or on Friday.", ["next week", "Friday"]),
+    ("I will give you a call tomorrow.", ["tomorrow"]),
+])
+def test_call_heads_up_when_span_covers_its_text(sentence, pieces):
+    text = NOTE.replace("quarterly reviews.", "quarterly reviews. " + sentence)
+    when = checker.check(text).to_dict()["elements"]["call_heads_up"]["when"]
+    assert when is not None
+    covered = text[when["start"]:when["end"]]
+    for piece in when["text"].split(", "):
+        assert piece in covered
+    assert [p for p in pieces if p in when["text"]] == pieces
