@@ -26,6 +26,12 @@ def max_chars() -> int:
     return int(_data()["input"]["max_chars"])
 
 
+def max_run() -> int:
+    """The longest run without whitespace the parser gets as spaCy tokenizes it
+    (``checker.nlp.BoundedTokenizer``)."""
+    return int(_data()["parse"]["max_run"])
+
+
 def problem(text: str) -> InputError | None:
     """Why the text cannot be checked (a typed error with a one-line message), or None."""
     if not text.strip():
