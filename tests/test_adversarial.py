@@ -91,3 +91,32 @@ def test_call_heads_up_when_span_covers_its_text(sentence, pieces):
     for piece in when["text"].split(", "):
         assert piece in covered
     assert [p for p in pieces if p in when["text"]] == pieces
+
+
+# -- long runs without spaces ----------------------------------------------------------------
+
+def test_long_runs_reach_the_parser_cut_and_the_text_is_unchanged():
+    from checker.nlp import get_nlp
+    from checker.textprep import max_run
+
+    limit = max_run()
+    text = "Thank you" + "!" * 1000 + " and (" + "\U0001F600" * 300 + ")\n" + "A-" * 400
+    doc = get_nlp()(text)
+    assert doc.text == text
+    assert max(len(t.text) for t in doc) == limit
+    assert len(doc) < 100                      # was one token a character
+    short = "Thank you!!!!!! See you (soon)."
+    assert [t.text for t in get_nlp()(short)] == [t.text for t in get_nlp().tokenizer.tokenizer(short)]
+
+
+def test_offsets_point_into_the_original_text_and_the_exclamations_are_seen():
+    run = "!" * 5000
+    text = NOTE.replace("quarterly reviews.", "quarterly reviews" + run)
+    report = checker.check(text)
+    marks = [f for f in report.findings if f.rule == "desperation.punctuation"]
+    assert marks and text[marks[0].start:marks[0].end] == run
+    for f in report.findings:
+        assert 0 <= f.start <= f.end <= len(text)
+    json.dumps(report.to_dict())
+    six = checker.check(NOTE.replace("quarterly reviews.", "quarterly reviews!!!!!!"))
+    assert any(f.rule == "desperation.punctuation" for f in six.findings)
