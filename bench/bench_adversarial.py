@@ -12,6 +12,7 @@ characters, nothing over 50 ms.
     .venv/bin/python bench/bench_adversarial.py --sizes 2000     # one length
     .venv/bin/python bench/bench_adversarial.py --only '!'       # cases whose name has '!'
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,13 @@ import checker  # noqa: E402
 from checker import textprep  # noqa: E402
 from checker.rules import audit, load_toml, rule_files  # noqa: E402
 
-EMOJI = ("\U0001F600", "\U0001F44D\U0001F3FD", "\u2764\ufe0f", "\U0001F1FA\U0001F1F8",
-         "\U0001F468\u200d\U0001F469\u200d\U0001F467")
+EMOJI = (
+    "\U0001f600",
+    "\U0001f44d\U0001f3fd",
+    "\u2764\ufe0f",
+    "\U0001f1fa\U0001f1f8",
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+)
 BRACKETS = ("()", "[]", "{}", "<>", ")(", "][", "\u201c\u201d", "\u00ab\u00bb")
 
 
@@ -49,22 +55,32 @@ def realistic(n: int) -> str:
 def cases() -> list[tuple[str, str, str]]:
     """(name, prefix, unit): the text is ``prefix`` then ``unit`` repeated."""
     out = [(f"issue {p!r}+{u!r}*", p, u) for p, u in audit.KNOWN]
-    out += [("issue CRLF lines", "", "Thank you for the interview.\r\n"),
-            ("issue U+2028 lines", "", "Thank you for the interview.\u2028"),
-            ("'<b ' then text", "", "<b Thank you ")]
+    out += [
+        ("issue CRLF lines", "", "Thank you for the interview.\r\n"),
+        ("issue U+2028 lines", "", "Thank you for the interview.\u2028"),
+        ("'<b ' then text", "", "<b Thank you "),
+    ]
     out += [(f"run {c!r}", "", c) for c in string.punctuation]
     out += [(f"emoji {e!r}", "", e) for e in EMOJI]
     out += [(f"brackets {b!r}", "", b) for b in BRACKETS]
     out += [(f"spaced {c!r}", "", c + " ") for c in "!?.(-*"]
     out += [("newlines", "Dear Ms. Lee,", "\n"), ("mixed newlines", "", "a\r\nb\rc\u2028d\n")]
     for concept, path in sorted(rule_files().items()):
-        alpha = "".join(sorted({c for p in audit.rule_patterns() if p.where.startswith(path)
-                                for c in audit.alphabet(p.regex.pattern)}))
+        alpha = "".join(
+            sorted(
+                {
+                    c
+                    for p in audit.rule_patterns()
+                    if p.where.startswith(path)
+                    for c in audit.alphabet(p.regex.pattern)
+                }
+            )
+        )
         if not alpha:
             continue
         out.append((f"alphabet {concept}", "", alpha))
         out.append((f"alphabet {concept} spaced", "", " ".join(alpha) + " "))
-    for p in audit.rule_patterns():   # placeholders and other patterns that start with a literal
+    for p in audit.rule_patterns():  # placeholders and other patterns that start with a literal
         lead = audit._lead(p.regex.pattern)
         if lead and not lead[0].isalnum():
             out.append((f"lead {lead!r} {p.where.split(': ')[-1]}", lead, "A-.'/ "))
@@ -90,12 +106,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default=f"200,2000,{textprep.max_chars()}")
     ap.add_argument("--only", default="", help="run only the cases whose name contains this")
-    ap.add_argument("--repeat", type=int, default=0,
-                    help="runs per case (median); default 5 at 200 chars, 3 at 2,000, 1 above")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=0,
+        help="runs per case (median); default 5 at 200 chars, 3 at 2,000, 1 above",
+    )
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     todo = [c for c in cases() if args.only in c[0]]
-    checker.check(realistic(2000))   # load the pipeline and the models
+    checker.check(realistic(2000))  # load the pipeline and the models
     ok = True
     for n in sizes:
         repeat = args.repeat or (5 if n <= 200 else 3 if n <= 2000 else 1)
@@ -105,14 +125,18 @@ def main(argv: list[str] | None = None) -> int:
             text = audit.build(prefix, unit, n)
             rows.append((timed(text, repeat), name))
         rows.sort(reverse=True)
-        print(f"\n== {n:,} characters: realistic note {base * 1e3:.1f} ms; "
-              f"{len(rows)} cases, slowest first ==")
+        print(
+            f"\n== {n:,} characters: realistic note {base * 1e3:.1f} ms; "
+            f"{len(rows)} cases, slowest first =="
+        )
         print(f"{'ms':>9}  {'x note':>6}  case")
         for t, name in rows:
             print(f"{t * 1e3:9.1f}  {t / base:6.2f}  {name}")
         worst_t, worst_name = rows[0]
-        print(f"worst at {n:,}: {worst_name} {worst_t * 1e3:.1f} ms = {worst_t / base:.2f}x "
-              f"the realistic note ({base * 1e3:.1f} ms)")
+        print(
+            f"worst at {n:,}: {worst_name} {worst_t * 1e3:.1f} ms = {worst_t / base:.2f}x "
+            f"the realistic note ({base * 1e3:.1f} ms)"
+        )
         if n >= textprep.max_chars() and worst_t > 3 * base:
             ok = False
             print(f"TARGET MISSED: worst case over 3x the realistic note at {n:,}")

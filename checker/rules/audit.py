@@ -7,6 +7,7 @@ audit of the compiled patterns the package's modules keep at module level (and t
 built by a function, such as the date patterns).  Each entry is a ``Pattern`` with where it
 comes from, so a slow one can be named.  Nothing here runs during a check.
 """
+
 from __future__ import annotations
 
 import functools
@@ -14,8 +15,9 @@ import importlib
 import pkgutil
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from . import load_toml, rule_files
 
@@ -25,19 +27,24 @@ PATTERN_KEYS = ("patterns", "strong", "phrases", "unless", "re", "pattern", "rep
 EXTRA_FILES = ("calltime.toml",)
 #: Module patterns the code only ever uses with ``match`` (anchored where the call says, on one
 #: value such as a date typed on the command line), so the test times them that way.
-MATCH_ONLY = ("checker.contacts.dates._ISO", "checker.contacts.dates._DMY_NAME",
-              "checker.contacts.dates._MDY_NAME", "checker.contacts.dates._NUMERIC",
-              "checker.rules.phrases._BOUND", "checker.checks.proofread.names.FIRST_LINE_NAME",
-              "checker.checks.proofread.names.GREETING")
+MATCH_ONLY = (
+    "checker.contacts.dates._ISO",
+    "checker.contacts.dates._DMY_NAME",
+    "checker.contacts.dates._MDY_NAME",
+    "checker.contacts.dates._NUMERIC",
+    "checker.rules.phrases._BOUND",
+    "checker.checks.proofread.names.FIRST_LINE_NAME",
+    "checker.checks.proofread.names.GREETING",
+)
 #: Modules the audit does not import: shells and training code (Flask, scikit-learn).
 SKIP_MODULES = ("checker.commands", "checker.classes", "checker.batch", "checker.__main__")
 
 
 @dataclass(frozen=True)
 class Pattern:
-    where: str            # "checks/hygiene/rules.toml: rules.hygiene.placeholder.patterns[0]"
+    where: str  # "checks/hygiene/rules.toml: rules.hygiene.placeholder.patterns[0]"
     regex: re.Pattern[str]
-    match_only: bool = False   # the code calls ``match``, never a search
+    match_only: bool = False  # the code calls ``match``, never a search
 
 
 def _walk(node: Any, path: str, key: str | None) -> Iterator[tuple[str, str]]:
@@ -66,11 +73,15 @@ def rule_patterns() -> list[Pattern]:
             words = meta.get("words")
             if not words:
                 continue
-            template = {"repetition": REPEAT_TEMPLATE,
-                        "substitution": WORD_TEMPLATE}.get(meta.get("engine"))
+            template = {"repetition": REPEAT_TEMPLATE, "substitution": WORD_TEMPLATE}.get(
+                meta.get("engine")
+            )
             if template:
-                out.append(Pattern(f"{path}: rules.{rule_id}.words",
-                                   word_alternation(tuple(words), template)))
+                out.append(
+                    Pattern(
+                        f"{path}: rules.{rule_id}.words", word_alternation(tuple(words), template)
+                    )
+                )
     return out
 
 
@@ -86,20 +97,23 @@ def module_patterns() -> list[Pattern]:
             continue
         try:
             module = importlib.import_module(info.name)
-        except ImportError:   # an optional dependency the audit can do without
+        except ImportError:  # an optional dependency the audit can do without
             continue
         for name, value in vars(module).items():
             candidates = value if isinstance(value, (tuple, list)) else (value,)
             for i, item in enumerate(candidates):
                 rx = item[1] if isinstance(item, tuple) and len(item) == 2 else item
-                if isinstance(rx, re.Pattern) and isinstance(rx.pattern, str) \
-                        and id(rx) not in seen:
+                if (
+                    isinstance(rx, re.Pattern)
+                    and isinstance(rx.pattern, str)
+                    and id(rx) not in seen
+                ):
                     seen.add(id(rx))
                     suffix = f"[{i}]" if candidates is value else ""
                     where = f"{info.name}.{name}{suffix}"
                     out.append(Pattern(where, rx, where in MATCH_ONLY))
-    from ..checks.proofread import dates
     from .. import textprep
+    from ..checks.proofread import dates
 
     for i, rx in enumerate(dates._patterns()):
         out.append(Pattern(f"checker.checks.proofread.dates._patterns()[{i}]", rx))
@@ -117,17 +131,31 @@ def all_patterns() -> list[Pattern]:
 # to start with ("[", "<", "thank you "), and the literal words it repeats ("really ").
 
 #: What a class escape stands for in the strings.
-ESCAPES = {"w": "a_1\u00e9", "W": "-", "s": " \n\t", "S": "x", "d": "1", "D": "x", "b": "",
-           "B": ""}
+ESCAPES = {"w": "a_1\u00e9", "W": "-", "s": " \n\t", "S": "x", "d": "1", "D": "x", "b": "", "B": ""}
 #: Always part of the alphabet: the characters of the runs the red team found.
 BASE = "aA1 .'-!?\n"
 #: Letters paired with each separator of the alphabet.
 PAIR_LETTERS = "aA1_"
 #: The runs found by the red team (issue 16), as (prefix, unit).
-KNOWN = (("[", "A-"), ("<", "A'"), ("Thank you [Name", "."), ("", "!"), ("", "?!"), ("", "("),
-         ("", '"'), ("", "_"), ("", "[]"), ("", "\U0001F600"), ("", "please, "),
-         ("", "well-"), ("", "I A "), ("", "a, "), ("", "<b "), ("", "line\r\n"),
-         ("", "line\u2028"))
+KNOWN = (
+    ("[", "A-"),
+    ("<", "A'"),
+    ("Thank you [Name", "."),
+    ("", "!"),
+    ("", "?!"),
+    ("", "("),
+    ("", '"'),
+    ("", "_"),
+    ("", "[]"),
+    ("", "\U0001f600"),
+    ("", "please, "),
+    ("", "well-"),
+    ("", "I A "),
+    ("", "a, "),
+    ("", "<b "),
+    ("", "line\r\n"),
+    ("", "line\u2028"),
+)
 
 
 def _class_chars(body: str) -> str:
@@ -138,7 +166,7 @@ def _class_chars(body: str) -> str:
             out.append(ESCAPES.get(body[i + 1], body[i + 1]))
             i += 2
             continue
-        if ch == "-" and out and i + 1 < len(body):   # a range: its ends
+        if ch == "-" and out and i + 1 < len(body):  # a range: its ends
             out.append(body[i + 1])
             i += 2
             continue
@@ -156,11 +184,11 @@ def alphabet(source: str) -> str:
             chars.append(ESCAPES.get(source[i + 1], source[i + 1]))
             i += 2
         elif ch == "[":
-            j = i + 1 + (source[i + 1:i + 2] == "^")
-            j += source[j:j + 1] == "]"
+            j = i + 1 + (source[i + 1 : i + 2] == "^")
+            j += source[j : j + 1] == "]"
             while j < len(source) and source[j] != "]":
                 j += 2 if source[j] == "\\" else 1
-            chars.append(_class_chars(source[i + 1:j].lstrip("^")))
+            chars.append(_class_chars(source[i + 1 : j].lstrip("^")))
             i = j + 1
         elif ch == ".":
             chars.append("x")
@@ -192,7 +220,7 @@ def _lead(source: str) -> str:
             i += 1
         else:
             break
-    if out and i < len(source) and source[i] in "?*{":   # the last one is optional
+    if out and i < len(source) and source[i] in "?*{":  # the last one is optional
         out.pop()
     return "".join(out)
 
@@ -225,9 +253,11 @@ def build(prefix: str, unit: str, n: int) -> str:
 
 
 #: Plain text for the baseline: what a note is made of.
-PLAIN = ("Thank you for taking the time to meet with me today about the analyst role. "
-         "I enjoyed learning how your team plans its quarterly reviews, and I would be glad "
-         "to send work samples. ")
+PLAIN = (
+    "Thank you for taking the time to meet with me today about the analyst role. "
+    "I enjoyed learning how your team plans its quarterly reviews, and I would be glad "
+    "to send work samples. "
+)
 #: The lengths a string grows through, so a blow-up shows before it takes long.
 STAGES = (60, 250)
 
@@ -250,7 +280,7 @@ def _best(rx: re.Pattern[str], text: str, repeat: int = 3, match_only: bool = Fa
 _SCAN = re.compile(r"\w+|\W")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def floor(n: int) -> float:
     """The time of a plain linear scan over ``n`` characters of ``PLAIN``: the baseline's
     floor (a pattern with a rare first character skips plain text faster than that)."""
@@ -274,7 +304,7 @@ def worst(pattern: Pattern, n: int = 2000, limit: float = 100.0) -> tuple[float,
         for k in (*STAGES, n):
             text = build(prefix, unit, k)
             ratio = _run(rx, text, mo) / base[k]
-            if ratio > limit:    # measure both again before believing it (a busy machine)
+            if ratio > limit:  # measure both again before believing it (a busy machine)
                 plain = build("", PLAIN, k)
                 again = max(_best(rx, plain, 5, mo), _best(_SCAN, plain, 5))
                 ratio = _best(rx, text, 5, mo) / again

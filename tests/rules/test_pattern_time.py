@@ -9,6 +9,7 @@ plain text of the same length (at least a plain linear scan's).  That bound is g
 linear pattern and far below any quadratic or exponential one (the old placeholder pattern
 took seconds on 121 characters), so this is no wall-clock test.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,9 +41,14 @@ def test_adversarial_strings_come_from_the_pattern():
 
 def test_the_old_placeholder_pattern_is_caught():
     """The check works: the pattern the red team broke fails it within milliseconds."""
-    old = audit.Pattern("old", re.compile(
-        r"\[\s*(?:[A-Z][\w'’.-]*|insert|your|name|company|title|date|role|position|job)"
-        r"(?:[ /'’.-]+[\w'’.-]+){0,5}\s*\]", re.IGNORECASE))
+    old = audit.Pattern(
+        "old",
+        re.compile(
+            r"\[\s*(?:[A-Z][\w'’.-]*|insert|your|name|company|title|date|role|position|job)"
+            r"(?:[ /'’.-]+[\w'’.-]+){0,5}\s*\]",
+            re.IGNORECASE,
+        ),
+    )
     ratio, what = audit.worst(old, N, LIMIT)
     assert ratio > LIMIT, what
 
@@ -50,5 +56,6 @@ def test_the_old_placeholder_pattern_is_caught():
 @pytest.mark.parametrize("pattern", PATTERNS, ids=[p.where for p in PATTERNS])
 def test_pattern_runs_in_linear_time(pattern):
     ratio, what = audit.worst(pattern, N, LIMIT)
-    assert ratio <= LIMIT, (f"{pattern.where}: {ratio:.0f}x a plain string on {what}: "
-                            f"{pattern.regex.pattern}")
+    assert ratio <= LIMIT, (
+        f"{pattern.where}: {ratio:.0f}x a plain string on {what}: {pattern.regex.pattern}"
+    )
