@@ -259,7 +259,7 @@ PLAIN = (
     "to send work samples. "
 )
 #: The lengths a string grows through, so a blow-up shows before it takes long.
-STAGES = (60, 250)
+STAGES = (16, 32, 64, 128, 256)
 
 
 def _run(rx: re.Pattern[str], text: str, match_only: bool = False) -> float:
