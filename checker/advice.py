@@ -28,7 +28,8 @@ from .rules import load_toml
 
 _DATE = r"\d{1,2} [A-Z][a-z]{2}(?: \d{4})?"
 _WAIT = re.compile(rf"(?P<lead>(?i:wait until|from|on or after)) (?P<date>{_DATE})")
-_WAIT_CLAUSE = re.compile(rf";?\s*(?i:wait until|from|on or after) {_DATE}")
+# Starts at a ";" or where a run of spaces starts (same matches as ";?\s*...", linear).
+_WAIT_CLAUSE = re.compile(rf"(?:;|(?<![;\s]))\s*(?i:wait until|from|on or after) {_DATE}")
 
 
 @functools.lru_cache(maxsize=1)

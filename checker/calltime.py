@@ -20,8 +20,8 @@ DAYNAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 @dataclass(frozen=True)
 class CallTime:
     text: str            # the time expression(s) found, joined by ", "
-    start: int           # span of the first (or repeating) expression in the searched text
-    end: int
+    start: int           # span of the searched text from the first expression to the end of
+    end: int             # the last, so it covers every one ``text`` names
     label: str           # "next week", "tomorrow", "repeatedly", "on {weekday}" ...
     days: int            # typical days after sending (weekday / day-of-month: resolved later)
     repeat: bool         # more than one call
@@ -101,7 +101,8 @@ def read(text: str, start: int = 0, end: int | None = None,
         day = int(next(g for g in m.groups() if g))
         label = label.format(day=ordinal(day))
     return CallTime(text=", ".join(text[f.start():f.end()] for f, _ in found),
-                    start=m.start(), end=m.end(), label=label, days=int(spec["days"]),
+                    start=found[0][0].start(), end=max(f.end() for f, _ in found),
+                    label=label, days=int(spec["days"]),
                     repeat=repeat, weekday=weekday, day_of_month=day,
                     next_weekday=next_weekday)
 

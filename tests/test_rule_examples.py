@@ -43,6 +43,8 @@ def _expand(text: str) -> str:
     if text.startswith("@repeat:"):
         unit = text[len("@repeat:"):]
         return unit * (max_chars() // len(unit) + 2)
+    if text.startswith("@surrogate:"):
+        return text[len("@surrogate:"):] + "\ud800"
     return text
 
 

@@ -196,11 +196,14 @@ def _emit_company(ctx, s: int, e: int, f: Facts, flagged: set) -> None:
              fix=Fix(s, e, f.company))
 
 
-GREETING = re.compile(r"[ \t]*(?:dear|hi|hello|hey|hiya|good (?:morning|afternoon|evening))\b[^\n]*",
+# Both are used with ``match`` at a line's start; the lookbehind keeps a search linear too.
+GREETING = re.compile(r"(?<![ \t])[ \t]*(?:dear|hi|hello|hey|hiya|good (?:morning|afternoon|evening))\b[^\n]*",
                       re.IGNORECASE)
 
 
-FIRST_LINE_NAME = re.compile(r"[ \t]*(?:[A-Z][\w'\u2019.-]*[ \t]*){1,3},[ \t]*(?=\n|$)")
+# One to three capitalised words, each after spaces (a word never splits two ways).
+FIRST_LINE_NAME = re.compile(
+    r"(?<![ \t])[ \t]*[A-Z][\w'\u2019.-]*(?:[ \t]+[A-Z][\w'\u2019.-]*){0,2}[ \t]*,[ \t]*(?=\n|$)")
 
 
 def greeting_span(ctx) -> tuple[int, int] | None:

@@ -14,12 +14,18 @@ from typing import Any
 
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 # Parts of a draft that are not prose: addresses, links, code, file names, placeholders.  Each
-# is looked for only when a character it needs is in the text.
+# is looked for only when a character it needs is in the text.  Each runs in linear time
+# (tests/rules/test_pattern_time.py): an address starts where its run of non-spaces starts
+# (the same match as "\S+@\S+", read once); a host name or path starts where its run of
+# "[\w.-]" starts, after at most three "." or "-" (``_RUN_START``), not at every "\b" inside
+# it ("1-1-1-..." was tried from each of its positions: quadratic).
+_RUN_START = (r"(?:(?<![\w.-])|(?<=(?<![\w.-])[.-])|(?<=(?<![\w.-])[.-][.-])"
+              r"|(?<=(?<![\w.-])[.-][.-][.-]))\b")
 SKIPS = (
-    ("@", re.compile(r"\S+@\S+")),                                         # e-mail addresses
-    ("/", re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*")),   # URLs, paths
+    ("@", re.compile(r"(?<!\S)\S[^\s@]*@\S+")),                              # e-mail addresses
+    ("/", re.compile(r"(?:https?://|www\.)\S+|" + _RUN_START + r"[\w-]+(?:\.[\w-]+)+/\S*")),  # URLs
     ("www", re.compile(r"www\.\S+")),
-    (".", re.compile(r"\b[\w-]+\.(?:com|org|net|io|co|uk|edu|gov|ai|dev|app|me|us|ca|au|de|fr|py|js"
+    (".", re.compile(_RUN_START + r"[\w-]+\.(?:com|org|net|io|co|uk|edu|gov|ai|dev|app|me|us|ca|au|de|fr|py|js"
                      r"|ts|md|txt|pdf|docx?|xlsx?|csv|html?)\b", re.IGNORECASE)),  # domains, files
     ("`", re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)),                  # code
     ("[", re.compile(r"\[[^\]\n]{0,60}\]")),                                # placeholders
