@@ -1,7 +1,8 @@
 """Honest figures on the real-message tuning set while tuning: k-fold by source page.
 
 The tone models are trained on the real tuning set, so scoring the check on that set with
-the shipped models is in-sample.  This script retrains both tone models k times, each time
+the shipped models is in-sample.  This script retrains the tone models (desperation and
+hostility sentences, the whole-message hostility model) k times, each time
 without one fold of the real tuning drafts (grouped by ``source_url``; the written tuning
 sets stay in the desperation model's data), scores the check on the left-out fold, and
 prints the pooled table.  The phrase rules are the same in every fold: figures for them are
@@ -42,6 +43,7 @@ def main() -> int:
     import checker.checks.hostility.tone as htone
     from models import tone
     from models.desperation.train import TASK as DTASK
+    from models.hostility.train import MESSAGE_TASK as MTASK
     from models.hostility.train import TASK as HTASK
 
     rows = read_jsonl(REAL)
@@ -53,12 +55,14 @@ def main() -> int:
         train_rows = {"real/tune": [r for r in rows if r["id"] not in ids]}
         d_model = tone.train(DTASK, d_written + tone.examples(DTASK, train_rows))
         h_model = tone.train(HTASK, tone.examples(HTASK, train_rows))
-        saved = dtone.load, htone.load
-        dtone.load, htone.load = (lambda m=d_model: m), (lambda m=h_model: m)
+        m_model = tone.train(MTASK, tone.message_examples(MTASK, train_rows))
+        saved = dtone.load, htone.load, htone.load_message
+        dtone.load, htone.load, htone.load_message = (
+            (lambda m=d_model: m), (lambda m=h_model: m), (lambda m=m_model: m))
         try:
             res = score(test, kind=args.kind)
         finally:
-            dtone.load, htone.load = saved
+            dtone.load, htone.load, htone.load_message = saved
         print(f"fold {i + 1}/{args.folds}: {len(test)} drafts", file=sys.stderr)
         total.n += res.n
         for key, t in res.tallies.items():
