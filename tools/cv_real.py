@@ -8,7 +8,11 @@ sets stay in the desperation model's data), scores the check on the left-out fol
 prints the pooled table.  The phrase rules are the same in every fold: figures for them are
 in-sample as far as the rules were tuned on these drafts.
 
-    python tools/cv_real.py [--folds 5] [--misses]
+    python tools/cv_real.py [--folds 5] [--misses] [--no-phrase-rules hostility]
+
+``--no-phrase-rules CONCEPT`` turns off the concept's phrase rules (the learned models stay):
+the rules are in-sample here, so this shows what the learned layer carries on its own, closer
+to messages whose wording no rule lists.
 """
 from __future__ import annotations
 
@@ -37,7 +41,17 @@ def main() -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--kind", choices=("given", "auto"), default="auto")
     ap.add_argument("--misses", action="store_true")
+    ap.add_argument("--no-phrase-rules", action="append", default=[], metavar="CONCEPT")
     args = ap.parse_args()
+
+    from checker.config import Config
+    from checker.rules import concept_data
+    from checker.rules.engine import PHRASE_ENGINES
+
+    off = {rule: False for concept in args.no_phrase_rules
+           for rule, meta in concept_data(concept)["rules"].items()
+           if meta["engine"] in PHRASE_ENGINES}
+    config = Config.from_dict({"rules": off}) if off else None
 
     import checker.checks.desperation.tone as dtone
     import checker.checks.hostility.tone as htone
@@ -60,7 +74,7 @@ def main() -> int:
         dtone.load, htone.load, htone.load_message = (
             (lambda m=d_model: m), (lambda m=h_model: m), (lambda m=m_model: m))
         try:
-            res = score(test, kind=args.kind)
+            res = score(test, kind=args.kind, config=config)
         finally:
             dtone.load, htone.load, htone.load_message = saved
         print(f"fold {i + 1}/{args.folds}: {len(test)} drafts", file=sys.stderr)
@@ -75,7 +89,9 @@ def main() -> int:
     if args.misses:
         for m in total.misses:
             print("  ", m)
-    print(table([(f"real/tune, {args.folds}-fold", total.summary())]))
+    name = f"real/tune, {args.folds}-fold" + "".join(
+        f", no {c} phrase rules" for c in args.no_phrase_rules)
+    print(table([(name, total.summary())]))
     return 0
 
 
