@@ -148,9 +148,9 @@ def examples(task: Task, sets: dict[str, list[dict]], config=None) -> list[Examp
 
 def message_examples(task: Task, sets: dict[str, list[dict]], config=None) -> list[Example]:
     """One example per draft: its body sentences' feature counts summed, as the check sums
-    them (``checker.checks.hostility.tone.sum_counts``); positive when the draft carries the
+    them (``checker.rules.signals.sum_counts``); positive when the draft carries the
     task's label."""
-    from checker.checks.hostility.tone import sum_counts
+    from checker.rules.signals import sum_counts
 
     by: dict[tuple[str, str], list[Example]] = {}
     for e in examples(task, sets, config or task.recipe["config"]):

@@ -2,7 +2,7 @@
 
 The tone models are trained on the real tuning set, so scoring the check on that set with
 the shipped models is in-sample.  This script retrains the tone models (desperation and
-hostility sentences, the whole-message hostility model) k times, each time
+hostility sentences, the whole-message models) k times, each time
 without one fold of the real tuning drafts (grouped by ``source_url``; the written tuning
 sets stay in the desperation model's data), scores the check on the left-out fold, and
 prints the pooled table.  The phrase rules are the same in every fold: figures for them are
@@ -56,6 +56,7 @@ def main() -> int:
     import checker.checks.desperation.tone as dtone
     import checker.checks.hostility.tone as htone
     from models import tone
+    from models.desperation.train import MESSAGE_TASK as DMTASK
     from models.desperation.train import TASK as DTASK
     from models.hostility.train import MESSAGE_TASK as MTASK
     from models.hostility.train import TASK as HTASK
@@ -63,6 +64,7 @@ def main() -> int:
     rows = read_jsonl(REAL)
     written = {n: r for n, r in tone.read_sets(DTASK).items() if not n.startswith("real/")}
     d_written = tone.examples(DTASK, written)
+    dm_written = tone.message_examples(DMTASK, written)
     total = Result()
     for i, test in enumerate(folds_of(rows, args.folds)):
         ids = {r["id"] for r in test}
@@ -70,13 +72,15 @@ def main() -> int:
         d_model = tone.train(DTASK, d_written + tone.examples(DTASK, train_rows))
         h_model = tone.train(HTASK, tone.examples(HTASK, train_rows))
         m_model = tone.train(MTASK, tone.message_examples(MTASK, train_rows))
-        saved = dtone.load, htone.load, htone.load_message
-        dtone.load, htone.load, htone.load_message = (
-            (lambda m=d_model: m), (lambda m=h_model: m), (lambda m=m_model: m))
+        dm_model = tone.train(DMTASK, dm_written + tone.message_examples(DMTASK, train_rows))
+        saved = dtone.load, htone.load, htone.load_message, dtone.load_message
+        dtone.load, htone.load, htone.load_message, dtone.load_message = (
+            (lambda m=d_model: m), (lambda m=h_model: m), (lambda m=m_model: m),
+            (lambda m=dm_model: m))
         try:
             res = score(test, kind=args.kind, config=config)
         finally:
-            dtone.load, htone.load, htone.load_message = saved
+            dtone.load, htone.load, htone.load_message, dtone.load_message = saved
         print(f"fold {i + 1}/{args.folds}: {len(test)} drafts", file=sys.stderr)
         total.n += res.n
         for key, t in res.tallies.items():

@@ -11,6 +11,7 @@ import functools
 from pathlib import Path
 
 from ...learned import Model, SentenceModel, load_shipped, packaged
+from ...rules.signals import sum_counts  # noqa: F401  (the models train with it)
 
 PACKAGE = "models.hostility"
 
@@ -48,12 +49,3 @@ def load_message() -> HostilityMessage:
     """The shipped whole-message model, read once per process."""
     return load_shipped(message_weights_path(), HostilityMessage)
 
-
-def sum_counts(per_sentence: list[dict[str, float]]) -> dict[str, float]:
-    """A draft's feature counts as the sum of its sentences' (binary blocks see the same
-    values as counting the sentences together)."""
-    out: dict[str, float] = {}
-    for counts in per_sentence:
-        for name, c in counts.items():
-            out[name] = out.get(name, 0.0) + c
-    return out

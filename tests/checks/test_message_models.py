@@ -1,6 +1,7 @@
-"""The whole-message hostility model (``hostility.message``): it stops drafts hostile as a
-whole that no phrase rule lists, leaves gracious and calm notes alone, scores in the check
-exactly as in training, and ships with a card that matches its weights.  Drafts written for
+"""The whole-message models (``hostility.message``, ``desperation.message``): they stop drafts
+hostile (or desperate) as a whole that no phrase rule lists, leave gracious and calm notes
+alone, score in the check exactly as in training, and ship with cards that match their
+weights.  Drafts written for
 these tests (not in any training set)."""
 from __future__ import annotations
 
@@ -97,3 +98,38 @@ def test_shipped_message_model_matches_its_card():
     assert cv["grouped_by"].startswith("source page") and cv["auc"] > 0.9
     model = htone.load_message()
     assert model.config["char_ngrams"] == [3, 5] and model.weights
+
+
+# The desperation check has the same whole-message model (``desperation.message``).
+ANXIOUS = ("Dear Ms. Lee,\n\nI hope you don't mind me writing again. I haven't been able to "
+           "think about anything else since Tuesday, and my family keeps asking whether I got "
+           "it. This role would mean the world to me. Is there any news at all?\n\nKind "
+           "regards,\nAnna")
+
+
+def test_a_draft_desperate_as_a_whole_gets_the_desperation_message_error():
+    report = checker.check(ANXIOUS)
+    found = [f for f in report.findings if f.rule == "desperation.message"]
+    assert len(found) == 1 and found[0].severity == "error"
+    sig = [s for s in report.sections["desperation"]["signals"] if s["rule"] == "desperation.message"]
+    assert sig and sig[0]["probability"] >= 0.65 and sig[0]["text"] in found[0].message
+    off = checker.check(ANXIOUS, config=Config.from_dict({"rules": {"desperation.message": False}}))
+    assert not [f for f in off.findings if f.rule == "desperation.message"]
+
+
+@pytest.mark.parametrize("text", GOOD)
+def test_gracious_and_calm_notes_get_no_desperation_message(text):
+    report = checker.check(text)
+    assert not [f for f in report.findings if f.rule == "desperation.message"]
+
+
+def test_shipped_desperation_message_model_matches_its_card():
+    from checker.checks.desperation import tone as dtone
+
+    card = json.loads((ROOT / "models" / "desperation" / "card.json").read_text())["message"]
+    weights = (ROOT / "models" / "desperation" / "message.json").read_bytes()
+    assert card["weights_sha256"] == hashlib.sha256(weights).hexdigest()
+    assert card["cross_validation"]["real"]["auc"] > 0.85
+    model = dtone.load_message()
+    # The same features as the sentence model: the check extracts them once for both.
+    assert model.config_key == dtone.load().config_key and model.weights
