@@ -129,8 +129,8 @@ def sum_counts(per_sentence: list[dict[str, float]]) -> dict[str, float]:
 def whole_message(ctx, concept: str, section: dict[str, Any], model) -> None:
     """The concept's whole-message model (rule ``<concept>.message``, threshold in
     ``[thresholds.message]``): a draft it scores at or above the threshold becomes one signal
-    on the sentence that, read alone, scores highest among those no signal covers (all of
-    them if every one is covered); its finding has the rule's severity and it adds the rule's
+    on the sentence that weighs most in the score (removing it lowers the score most), one no
+    signal covers if such a one weighs at least half as much; its finding has the rule's severity and it adds the rule's
     weight to the section's score and level."""
     rule = f"{concept}.message"
     if not ctx.config.enabled(rule):
@@ -152,8 +152,13 @@ def whole_message(ctx, concept: str, section: dict[str, Any], model) -> None:
         return
     spans = [trim(ctx.text, x.start_char, x.end_char) for x in sents]
     taken = [(g["start"], g["end"]) for g in section["signals"]]
-    free = [i for i, (s, e) in enumerate(spans) if not any(x < e and s < y for x, y in taken)]
-    k = max(free or range(len(sents)), key=lambda i: model.score_counts(per[i]))
+    # The sentence that weighs most: the one whose removal lowers the draft's score most.
+    weight = [p - model.score_counts(sum_counts(per[:i] + per[i + 1:])) for i in range(len(per))]
+    # Among those no signal covers if one weighs at least half as much as the heaviest.
+    k = max(range(len(per)), key=weight.__getitem__)
+    free = [i for i, (s, e) in enumerate(spans)
+            if weight[i] >= weight[k] / 2 and not any(x < e and s < y for x, y in taken)]
+    k = max(free, key=weight.__getitem__) if free else k
     s, e = spans[k]
     meta = concept_data(concept)["rules"][rule]
     ctx.emit(rule, s, e, text=ctx.text[s:e], score=p)
