@@ -5,7 +5,7 @@ what a change to the learned layer is worth is what it adds on top of them.  Thi
 
 1. splits ``data/eval/real/tune.jsonl`` into the folds of ``tools/cv_real.py`` (by page);
 2. runs the check on each left-out fold with the desperation tone model retrained without it
-   and the rule ``hostility.tone`` turned off (the "rules" decision: which drafts already get
+   and the rule ``hostility.tone`` (and the whole-message models) turned off (the "rules" decision: which drafts already get
    an error, which sentences a hostility phrase signal covers, the politeness label);
 3. gives every body sentence an out-of-fold hostility probability (model retrained per fold
    with the recipe under test);
@@ -50,7 +50,7 @@ def _key() -> str:
 def rules_pass(rows, folds, off: str = "hostility.tone"):
     """Per draft: the rules' decision with ``off`` (a rule id or a category) turned off, the
     desperation tone model out of fold."""
-    cache = Path(f"/tmp/followup_cv_tone_ops_{_key()}_{off}.pkl")
+    cache = Path(f"/tmp/followup_cv_tone_ops_{_key()}_{off}_nomsg.pkl")
     if cache.exists():
         return pickle.loads(cache.read_bytes())
     import checker.checks.desperation.tone as dtone
@@ -61,7 +61,10 @@ def rules_pass(rows, folds, off: str = "hostility.tone"):
 
     written = {n: r for n, r in tone.read_sets(DTASK).items() if not n.startswith("real/")}
     d_written = tone.examples(DTASK, written)
-    config = Config.from_dict({"rules": {off: False}})
+    # The whole-message models are off too (they would be in-sample here): this replays the
+    # sentence tone model over the rules and the desperation tone model.
+    config = Config.from_dict({"rules": {off: False, "hostility.message": False,
+                                         "desperation.message": False}})
     out = {}
     for test in folds:
         ids = {r["id"] for r in test}
