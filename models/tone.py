@@ -15,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -69,6 +70,9 @@ class Example:
     label: bool
     positive_draft: bool
     counts: dict
+    #: What cross-validation keeps together: the source page of a real message (pages give
+    #: several), else empty (the draft).
+    page: str = ""
 
 
 def set_names(task: Task, base: Path) -> list[str]:
@@ -137,8 +141,23 @@ def examples(task: Task, sets: dict[str, list[dict]], config=None) -> list[Examp
             a, b = sent.start_char, sent.end_char
             out.append(Example(name, str(row.get("id", "")), sent.text, a, b,
                                any(x < b and a < y for x, y in spans),
-                               bool(row.get(task.label)), extract([sent], config).counts))
+                               bool(row.get(task.label)), extract([sent], config).counts,
+                               str(row.get("source_url", ""))))
     return out
+
+
+def message_examples(task: Task, sets: dict[str, list[dict]], config=None) -> list[Example]:
+    """One example per draft: its body sentences' feature counts summed, as the check sums
+    them (``checker.rules.signals.sum_counts``); positive when the draft carries the
+    task's label."""
+    from checker.rules.signals import sum_counts
+
+    by: dict[tuple[str, str], list[Example]] = {}
+    for e in examples(task, sets, config or task.recipe["config"]):
+        by.setdefault((e.set, e.id), []).append(e)
+    return [Example(name, rid, "", 0, 0, ex[0].positive_draft, ex[0].positive_draft,
+                    sum_counts([x.counts for x in ex]), ex[0].page)
+            for (name, rid), ex in by.items()]
 
 
 def weights_of(task: Task, exs: list[Example]) -> np.ndarray:
@@ -173,10 +192,11 @@ def train(task: Task, exs: list[Example], recipe=None, meta=None):
 
 def cross_validate(task: Task, exs: list[Example], recipe=None, folds: int = 5,
                    seed: int = 0) -> np.ndarray:
-    """Out-of-fold probabilities, folds grouped by draft (a draft's sentences stay together)."""
+    """Out-of-fold probabilities, folds grouped by source page where a draft has one, else by
+    draft (a draft's sentences, and a page's drafts, stay together)."""
     from sklearn.model_selection import GroupKFold
 
-    groups = [f"{e.set}/{e.id}" for e in exs]
+    groups = [e.page or f"{e.set}/{e.id}" for e in exs]
     gid = {g: i for i, g in enumerate(dict.fromkeys(groups))}
     order = np.random.default_rng(seed).permutation(len(gid))
     g = np.array([order[gid[x]] for x in groups])
@@ -208,7 +228,8 @@ def cv_figures(task: Task, exs: list[Example], recipe=None, folds: int = 5) -> d
         return out
 
     real = np.array([e.set.startswith("real/") for e in exs])
-    result = {"folds": folds, "grouped_by": "draft", **figures(np.ones(len(y), bool))}
+    result = {"folds": folds, "grouped_by": "source page (written drafts: draft)",
+              **figures(np.ones(len(y), bool))}
     if real.any() and not real.all():
         result["real"] = figures(real)
         result["written"] = figures(~real)
@@ -248,8 +269,38 @@ def build(task: Task, data_dir=None, out_dir=None, sets=None, evaluate_too=True,
         "weights_bytes": weights.stat().st_size,
     }
     if evaluate_too:
-        say("5-fold cross-validation grouped by draft")
+        say("5-fold cross-validation grouped by page")
         card["cross_validation"] = cv_figures(task, exs)
     card_path = out / "card.json"
+    card_path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    return {"weights": weights, "card": card_path, "model": model}
+
+
+def build_message(task: Task, data_dir=None, out_dir=None, sets=None, evaluate_too=True,
+                  say: Callable[[str], None] = print) -> dict:
+    """Train the whole-message model of ``task`` (one example a draft), write
+    ``message.json`` and add its facts under ``message`` in ``card.json``."""
+    base = Path(data_dir) if data_dir else DATA
+    rows = read_sets(task, sets, base)
+    exs = message_examples(task, rows)
+    say(f"training the whole-message model on {len(exs)} drafts")
+    model = train(task, exs)
+    out = Path(out_dir) if out_dir else task.out_dir
+    out.mkdir(parents=True, exist_ok=True)
+    weights = out / "message.json"
+    model.save(weights)
+    card_path = out / "card.json"
+    card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
+    card["message"] = {
+        "task": f"P(draft is labelled {task.label} | its body sentences' features together)",
+        "drafts": len(exs), "positive": sum(e.label for e in exs),
+        "recipe": model.meta["recipe"],
+        "features": {"count": len(model.vectorizer.idf), "nonzero_weights": len(model.weights)},
+        "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),
+        "weights_bytes": weights.stat().st_size,
+    }
+    if evaluate_too:
+        say("5-fold cross-validation of the whole-message model, grouped by page")
+        card["message"]["cross_validation"] = cv_figures(task, exs)
     card_path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     return {"weights": weights, "card": card_path, "model": model}

@@ -1,13 +1,18 @@
 """Honest figures on the real-message tuning set while tuning: k-fold by source page.
 
 The tone models are trained on the real tuning set, so scoring the check on that set with
-the shipped models is in-sample.  This script retrains both tone models k times, each time
+the shipped models is in-sample.  This script retrains the tone models (desperation and
+hostility sentences, the whole-message models) k times, each time
 without one fold of the real tuning drafts (grouped by ``source_url``; the written tuning
 sets stay in the desperation model's data), scores the check on the left-out fold, and
 prints the pooled table.  The phrase rules are the same in every fold: figures for them are
 in-sample as far as the rules were tuned on these drafts.
 
-    python tools/cv_real.py [--folds 5] [--misses]
+    python tools/cv_real.py [--folds 5] [--misses] [--no-phrase-rules hostility]
+
+``--no-phrase-rules CONCEPT`` turns off the concept's phrase rules (the learned models stay):
+the rules are in-sample here, so this shows what the learned layer carries on its own, closer
+to messages whose wording no rule lists.
 """
 from __future__ import annotations
 
@@ -36,29 +41,46 @@ def main() -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--kind", choices=("given", "auto"), default="auto")
     ap.add_argument("--misses", action="store_true")
+    ap.add_argument("--no-phrase-rules", action="append", default=[], metavar="CONCEPT")
     args = ap.parse_args()
+
+    from checker.config import Config
+    from checker.rules import concept_data
+    from checker.rules.engine import PHRASE_ENGINES
+
+    off = {rule: False for concept in args.no_phrase_rules
+           for rule, meta in concept_data(concept)["rules"].items()
+           if meta["engine"] in PHRASE_ENGINES}
+    config = Config.from_dict({"rules": off}) if off else None
 
     import checker.checks.desperation.tone as dtone
     import checker.checks.hostility.tone as htone
     from models import tone
+    from models.desperation.train import MESSAGE_TASK as DMTASK
     from models.desperation.train import TASK as DTASK
+    from models.hostility.train import MESSAGE_TASK as MTASK
     from models.hostility.train import TASK as HTASK
 
     rows = read_jsonl(REAL)
     written = {n: r for n, r in tone.read_sets(DTASK).items() if not n.startswith("real/")}
     d_written = tone.examples(DTASK, written)
+    dm_written = tone.message_examples(DMTASK, written)
     total = Result()
     for i, test in enumerate(folds_of(rows, args.folds)):
         ids = {r["id"] for r in test}
         train_rows = {"real/tune": [r for r in rows if r["id"] not in ids]}
         d_model = tone.train(DTASK, d_written + tone.examples(DTASK, train_rows))
         h_model = tone.train(HTASK, tone.examples(HTASK, train_rows))
-        saved = dtone.load, htone.load
-        dtone.load, htone.load = (lambda m=d_model: m), (lambda m=h_model: m)
+        m_model = tone.train(MTASK, tone.message_examples(MTASK, train_rows))
+        dm_model = tone.train(DMTASK, dm_written + tone.message_examples(DMTASK, train_rows))
+        saved = dtone.load, htone.load, htone.load_message, dtone.load_message
+        dtone.load, htone.load, htone.load_message, dtone.load_message = (
+            (lambda m=d_model: m), (lambda m=h_model: m), (lambda m=m_model: m),
+            (lambda m=dm_model: m))
         try:
-            res = score(test, kind=args.kind)
+            res = score(test, kind=args.kind, config=config)
         finally:
-            dtone.load, htone.load = saved
+            dtone.load, htone.load, htone.load_message, dtone.load_message = saved
         print(f"fold {i + 1}/{args.folds}: {len(test)} drafts", file=sys.stderr)
         total.n += res.n
         for key, t in res.tallies.items():
@@ -71,7 +93,9 @@ def main() -> int:
     if args.misses:
         for m in total.misses:
             print("  ", m)
-    print(table([(f"real/tune, {args.folds}-fold", total.summary())]))
+    name = f"real/tune, {args.folds}-fold" + "".join(
+        f", no {c} phrase rules" for c in args.no_phrase_rules)
+    print(table([(name, total.summary())]))
     return 0
 
 

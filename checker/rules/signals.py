@@ -12,7 +12,8 @@ the level's severity when the data says so.  It returns the report section::
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import concept_data
 from .engine import PHRASE_ENGINES, find, scope_range
@@ -113,3 +114,59 @@ def run(ctx, concept: str, custom: dict[str, Custom],
             signal["probability"] = round(scored[(s, e)][0], 3)
         out.append(signal)
     return {"detected": bool(out), "level": level, "score": round(score, 2), "signals": out}
+
+
+def sum_counts(per_sentence: list[dict[str, float]]) -> dict[str, float]:
+    """A draft's feature counts as the sum of its sentences' (binary blocks see the same
+    values as counting the sentences together)."""
+    out: dict[str, float] = {}
+    for counts in per_sentence:
+        for name, c in counts.items():
+            out[name] = out.get(name, 0.0) + c
+    return out
+
+
+def whole_message(ctx, concept: str, section: dict[str, Any], model) -> None:
+    """The concept's whole-message model (rule ``<concept>.message``, threshold in
+    ``[thresholds.message]``): a draft it scores at or above the threshold becomes one signal
+    on the sentence that weighs most in the score (removing it lowers the score most), one no
+    signal covers if such a one weighs at least half as much; its finding has the rule's severity and it adds the rule's
+    weight to the section's score and level."""
+    rule = f"{concept}.message"
+    if not ctx.config.enabled(rule):
+        return
+    settings = ctx.config.threshold(f"{concept}.message")
+    sents = [s for s in tone_sentences(ctx)
+             if trim(ctx.text, s.start_char, s.end_char)[0] < s.end_char]
+    if not sents:
+        return
+    per = []
+    for sent in sents:
+        key = (sent.start_char, sent.end_char, model.config_key)
+        counts = ctx.cache.get(key)
+        if counts is None:
+            counts = ctx.cache[key] = model.extract([sent]).counts
+        per.append(counts)
+    p = model.score_counts(sum_counts(per))
+    if p < settings["threshold"]:
+        return
+    spans = [trim(ctx.text, x.start_char, x.end_char) for x in sents]
+    taken = [(g["start"], g["end"]) for g in section["signals"]]
+    # The sentence that weighs most: the one whose removal lowers the draft's score most.
+    weight = [p - model.score_counts(sum_counts(per[:i] + per[i + 1:])) for i in range(len(per))]
+    # Among those no signal covers if one weighs at least half as much as the heaviest.
+    k = max(range(len(per)), key=weight.__getitem__)
+    free = [i for i, (s, e) in enumerate(spans)
+            if weight[i] >= weight[k] / 2 and not any(x < e and s < y for x, y in taken)]
+    k = max(free, key=weight.__getitem__) if free else k
+    s, e = spans[k]
+    meta = concept_data(concept)["rules"][rule]
+    ctx.emit(rule, s, e, text=ctx.text[s:e], score=p)
+    section["signals"].append({"rule": rule, "start": s, "end": e, "text": ctx.text[s:e],
+                               "probability": round(p, 3)})
+    section["signals"].sort(key=lambda g: (g["start"], -g["end"]))
+    section["score"] = round(section["score"] + float(meta["weight"]), 2)
+    levels = ctx.config.threshold(f"{concept}.level")
+    section["level"] = ("high" if section["score"] >= levels["high"] else
+                        "some" if section["score"] >= levels["some"] else "none")
+    section["detected"] = True

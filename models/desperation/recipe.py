@@ -1,11 +1,15 @@
-"""Entry point behind ``followup train desperation``: train, then write ``weights.json`` and
-``card.json`` (with grouped cross-validation figures)."""
+"""Entry point behind ``followup train desperation``: train, then write ``weights.json``,
+``message.json`` and ``card.json`` (with grouped cross-validation figures)."""
 from __future__ import annotations
 
 from models import tone
 
-from .train import TASK
+from .train import MESSAGE_TASK, TASK
 
 
 def build(data_dir=None, out_dir=None, sets=None, evaluate_too=True, say=print) -> dict:
-    return tone.build(TASK, data_dir, out_dir, sets, evaluate_too, say)
+    """The sentence tone model (``weights.json``), then the whole-message model
+    (``message.json``); both described in ``card.json``."""
+    result = tone.build(TASK, data_dir, out_dir, sets, evaluate_too, say)
+    message = tone.build_message(MESSAGE_TASK, data_dir, out_dir, sets, evaluate_too, say)
+    return {**result, "message_weights": message["weights"], "message_model": message["model"]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checker.checks.desperation.tone import ToneModel
+from checker.checks.desperation.tone import DesperationMessage, ToneModel
 from models import tone
 from models.tone import DATA, DataError, Example  # noqa: F401  (the recipe's public names)
 
@@ -17,6 +17,15 @@ TASK = tone.Task(name="desperation", label="desperate",
                  globs=("real/tune*.jsonl", "tune*.jsonl"), model_class=ToneModel,
                  recipe=RECIPE, out_dir=HERE, set_weights={"real": 1.0, "tune": 0.5},
                  threshold_section="desperation.tone")
+
+#: The whole-message model: the same features as the sentence model (the check extracts them
+#: once for both) over all the body sentences of a draft; positive when the draft is labelled
+#: desperate; the same sets and set weights.
+MESSAGE_TASK = tone.Task(name="desperation", label="desperate",
+                         globs=("real/tune*.jsonl", "tune*.jsonl"),
+                         model_class=DesperationMessage, recipe=RECIPE, out_dir=HERE,
+                         set_weights={"real": 1.0, "tune": 0.5},
+                         threshold_section="desperation.message")
 
 
 def read_sets(names=None, data_dir=None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checker.checks.hostility.tone import HostilityTone
+from checker.checks.hostility.tone import HostilityMessage, HostilityTone
 from models import tone
 
 HERE = Path(__file__).resolve().parent
@@ -13,3 +13,16 @@ RECIPE = tone.RECIPE
 TASK = tone.Task(name="hostility", label="hostile", globs=("real/tune*.jsonl",),
                  model_class=HostilityTone, recipe=RECIPE, out_dir=HERE,
                  threshold_section="hostility.tone")
+
+#: The whole-message model: word 1-2-grams and character 3-5-grams inside words (the shape of
+#: "apparently", "'interview'", "clearly" however it is spelled), with the care-in-writing
+#: flags, over all the body sentences of a draft; positive when the draft is labelled hostile.
+MESSAGE_RECIPE = {
+    "config": {**RECIPE["config"], "char_ngrams": [3, 5]},
+    "blocks": {**RECIPE["blocks"], "c": {"weight": 1.0, "sublinear": True, "norm": "l2"}},
+    "min_df": 2,
+    "C": 3.0,
+}
+MESSAGE_TASK = tone.Task(name="hostility", label="hostile", globs=("real/tune*.jsonl",),
+                         model_class=HostilityMessage, recipe=MESSAGE_RECIPE, out_dir=HERE,
+                         threshold_section="hostility.message")

@@ -53,11 +53,18 @@ def _ordinary(word: str, meta: dict, acronyms: set[str]) -> bool:
             or len(word) >= meta["min_word_letters"])
 
 
+def _message(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
+    return []   # scored after the signals (``signals.whole_message``): it reads the whole draft
+
+
 # Rules data cannot express: name (the rule's ``check``) -> function(text, lo, hi, meta).
-CUSTOM = {"shouting": _shouting}
+CUSTOM = {"shouting": _shouting, "message": _message}
 
 
 def run(ctx):
-    from .tone import load
+    from .tone import load, load_message
 
-    return signals.run(ctx, "desperation", CUSTOM, tone=load)
+    section = signals.run(ctx, "desperation", CUSTOM, tone=load)
+    if ctx.config.enabled("desperation.message"):
+        signals.whole_message(ctx, "desperation", section, load_message())
+    return section

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from ...learned import SentenceModel, extract, load_shipped, packaged
+from ...learned import Model, SentenceModel, extract, load_shipped, packaged
 
 PACKAGE = "models.desperation"
 
@@ -36,3 +36,21 @@ def weights_path() -> Path:
 def load() -> ToneModel:
     """The shipped model, read once per process."""
     return load_shipped(weights_path(), ToneModel)
+
+
+class DesperationMessage(Model):
+    """The whole-message desperation model: the probability that a draft reads desperate,
+    from the features of all its body sentences together (``models/desperation/card.md``)."""
+    FORMAT = "followup-checker/desperation-message-model/1"
+    KIND = "desperation message"
+    REBUILD = "rebuild it with `followup train desperation`"
+
+
+def message_weights_path() -> Path:
+    return packaged(PACKAGE, "message.json")
+
+
+@functools.lru_cache(maxsize=1)
+def load_message() -> DesperationMessage:
+    """The shipped whole-message model, read once per process."""
+    return load_shipped(message_weights_path(), DesperationMessage)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from ...learned import SentenceModel, load_shipped, packaged
+from ...learned import Model, SentenceModel, load_shipped, packaged
+from ...rules.signals import sum_counts  # noqa: F401  (the models train with it)
 
 PACKAGE = "models.hostility"
 
@@ -29,3 +30,22 @@ def weights_path() -> Path:
 def load() -> HostilityTone:
     """The shipped model, read once per process."""
     return load_shipped(weights_path(), HostilityTone)
+
+
+class HostilityMessage(Model):
+    """The whole-message hostility model: the probability that a draft reads hostile, from the
+    features of all its body sentences together (``models/hostility/card.md``)."""
+    FORMAT = "followup-checker/hostility-message-model/1"
+    KIND = "hostility message"
+    REBUILD = "rebuild it with `followup train hostility`"
+
+
+def message_weights_path() -> Path:
+    return packaged(PACKAGE, "message.json")
+
+
+@functools.lru_cache(maxsize=1)
+def load_message() -> HostilityMessage:
+    """The shipped whole-message model, read once per process."""
+    return load_shipped(message_weights_path(), HostilityMessage)
+

@@ -240,12 +240,13 @@ def _pulls(ctx, labels: dict) -> list[dict]:
     (``impolite_signals``: rule ids or whole categories), hostile ones first."""
     wanted = tuple(labels.get("impolite_signals", ()))
     sure = float(labels.get("min_model_probability", 0.0))
+    whole = tuple(labels.get("whole_message_rules", ()))
     out = []
     for section in ("hostility", "desperation"):
         for sig in (ctx.sections.get(section) or {}).get("signals", []):
             rule = sig["rule"]
             if any(rule == w or rule.startswith(w + ".") for w in wanted) and (
-                    sig.get("probability", 1.0) >= sure):
+                    rule in whole or sig.get("probability", 1.0) >= sure):
                 out.append(sig)
     return out
 
