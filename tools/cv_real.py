@@ -42,6 +42,8 @@ def main() -> int:
     ap.add_argument("--kind", choices=("given", "auto"), default="auto")
     ap.add_argument("--misses", action="store_true")
     ap.add_argument("--no-phrase-rules", action="append", default=[], metavar="CONCEPT")
+    ap.add_argument("--real", action="append", default=[], metavar="FILE",
+                    help="real-message files pooled for the folds (default: real/tune.jsonl)")
     args = ap.parse_args()
 
     from checker.config import Config
@@ -61,7 +63,7 @@ def main() -> int:
     from models.hostility.train import MESSAGE_TASK as MTASK
     from models.hostility.train import TASK as HTASK
 
-    rows = read_jsonl(REAL)
+    rows = [r for f in (args.real or [REAL]) for r in read_jsonl(f)]
     written = {n: r for n, r in tone.read_sets(DTASK).items() if not n.startswith("real/")}
     d_written = tone.examples(DTASK, written)
     dm_written = tone.message_examples(DMTASK, written)
