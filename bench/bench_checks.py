@@ -8,8 +8,11 @@ check that fills the cache (desperation's tone features) pays for it and the nex
 (hostility) reuses it.  Times are CPU time (``time.process_time``: other processes on a
 shared machine do not count), the minimum of --rounds rounds per check.
 
-Usage: python bench/bench_checks.py [--rounds 5] [--profile CHECK] [--json]
+Usage: python bench/bench_checks.py [--rounds 5] [--profile CHECK] [--json] [--ratio N]
   --profile CHECK: also print a cProfile of one round of that check (top 30 by cumulative).
+  --ratio N: instead, ``bench_check.py``'s throughput ratio in CPU time: ``check_many`` and
+  a bare full-pipeline ``nlp.pipe`` over the first N bench drafts, alternated, minimum of
+  --rounds rounds each (wall time on a shared machine swings by a third).
 """
 from __future__ import annotations
 
@@ -31,7 +34,11 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--profile", metavar="CHECK")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--ratio", type=int, metavar="N")
     args = ap.parse_args()
+    if args.ratio:
+        ratio(args.ratio, args.rounds, args.json)
+        return
 
     from checker import api, textprep
     from checker.config import Config
@@ -89,6 +96,36 @@ def main() -> None:
             one_round(module)
             prof.disable()
         pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
+
+
+def ratio(n: int, rounds: int, as_json: bool) -> None:
+    import spacy
+
+    import checker
+    from checker.nlp import MODEL
+
+    texts = drafts(n)
+    full = spacy.load(MODEL)
+    list(full.pipe(texts[:50]))
+    list(checker.check_many(texts[:50]))
+    bare, ours = [], []
+    for _ in range(rounds):
+        t0 = time.process_time()
+        for _ in full.pipe(texts, batch_size=64):
+            pass
+        bare.append((time.process_time() - t0) * 1000 / n)
+        t0 = time.process_time()
+        for _ in checker.check_many(texts):
+            pass
+        ours.append((time.process_time() - t0) * 1000 / n)
+    result = {"bare_nlp_pipe_cpu_ms": round(min(bare), 3), "check_many_cpu_ms": round(min(ours), 3),
+              "throughput_ratio": round(min(bare) / min(ours), 3)}
+    if as_json:
+        print(json.dumps(result))
+    else:
+        print(f"{n} drafts, min of {rounds} alternated rounds, CPU ms a draft: bare full nlp.pipe "
+              f"{min(bare):.3f}, check_many {min(ours):.3f}; throughput ratio "
+              f"{min(bare) / min(ours):.2f}x")
 
 
 if __name__ == "__main__":

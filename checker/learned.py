@@ -483,8 +483,21 @@ class SentenceModel(Model):
         under this model's configuration (models with the same configuration share them)."""
         if counts is None:
             counts = self.extract([sent]).counts
-        values = self.vectorizer.transform(counts)
-        return sigmoid(self.logit_from_raw(self.raw_from_values(values))), values
+        if len(self.weights) != len(self.vectorizer.idf):   # not a loaded model: the formula
+            values = self.vectorizer.transform(counts)
+            return sigmoid(self.logit_from_raw(self.raw_from_values(values))), values
+        table = self.table
+        names: list[str] = []
+        vals: list[float] = []
+        wts: list[float] = []
+        for n, v, e in self.vectorizer.weighted_blocks(self.vectorizer.group(counts, table),
+                                                       table):
+            names += n
+            vals += v
+            wts += e
+        # = raw_from_values(transform(counts)): the same products summed in the same order
+        raw = self.bias + sum(map(mul, vals, wts))
+        return sigmoid(self.logit_from_raw(raw)), dict(zip(names, vals))
 
     def telling_words(self, values: dict[str, float], n: int = 3) -> list[str]:
         """The word n-grams that raised the score most (up to ``n``, best first, none inside

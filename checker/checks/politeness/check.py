@@ -15,7 +15,8 @@ from __future__ import annotations
 import bisect
 import functools
 from collections import Counter
-from operator import itemgetter
+from itertools import repeat
+from operator import itemgetter, mul, truediv
 
 from ...learned import Model, char_grams, norm, sigmoid
 from ...report import clip
@@ -93,10 +94,14 @@ def _units(scored, weight: float, text: str) -> dict[tuple, float]:
     contrib = scored.contributions
     occ = ex.occurrences
     n_occ = Counter(map(itemgetter(0), occ))
-    share = {name: contrib.get(name, 0.0) * weight / n for name, n in n_occ.items()}
+    # A feature the model does not know contributes nothing: it makes no unit.
+    names = list(filter(contrib.__contains__, n_occ))
+    share = dict(zip(names, map(truediv, map(mul, map(contrib.__getitem__, names), repeat(weight)),
+                                map(n_occ.__getitem__, names))))
     get = units.get
+    sget = share.get
     for name, a, b in occ:
-        v = share[name]
+        v = sget(name)
         if not v:
             continue
         kind = name[0]
@@ -107,13 +112,21 @@ def _units(scored, weight: float, text: str) -> dict[tuple, float]:
         else:
             key = ("word", a, b)   # "starts with Why" is told as the word "Why"
         units[key] = get(key, 0.0) + v
-    char_share = {name: c * weight / ex.counts[name]
-                  for name, c in contrib.items() if c and name[0] == "c"}
+    # A word's character n-grams: their contributions (zero ones add nothing to the sum).
+    if ex.blocks is not None:
+        counts = ex.blocks.get("c", {})
+        cnames = list(counts)
+        char_share = dict(zip(cnames, map(truediv, map(mul, map(contrib.__getitem__, cnames),
+                                                       repeat(weight)), counts.values())))
+    else:
+        char_share = {name: c * weight / ex.counts[name]
+                      for name, c in contrib.items() if c and name[0] == "c"}
     if char_share:
         lo, hi = ex.char_range
         cget = char_share.get
+        zero = repeat(0.0)
         for word, spans in ex.word_spans.items():
-            v = sum(cget(g, 0.0) for g in char_grams(word, lo, hi))
+            v = sum(map(cget, char_grams(word, lo, hi), zero))
             if v:
                 for a, b in spans:
                     units[("word", a, b)] = get(("word", a, b), 0.0) + v
@@ -126,20 +139,25 @@ def _merge_same_span(units: dict[tuple, float]) -> dict[tuple, float]:
     (then the earliest, then the name).  Strategies are looked up by start (bisection over
     the few that can contain a unit), so the work grows with the units, not units times
     strategies."""
-    strat = sorted((key for key in units if key[0].startswith("strategy:")),
+    strat = sorted((key for key in units if key[0][0] == "s"),   # "strategy:..."
                    key=lambda k: (k[1], k[2], k[0]))
+    if not strat:
+        return dict(units)
     starts = [k[1] for k in strat]
-    longest = max((k[2] - k[1] for k in strat), default=0)
+    longest = max(k[2] - k[1] for k in strat)
     rank = {k: (k[2] - k[1], k[1], k[0]) for k in strat}
+    left, right = bisect.bisect_left, bisect.bisect_right
     out: dict[tuple, float] = {}
+    get = out.get
+    first = starts[0]
     for key, w in units.items():
-        if strat and not key[0].startswith("strategy:"):
-            lo = bisect.bisect_left(starts, key[1] - longest)
-            hi = bisect.bisect_right(starts, key[1])
-            hosts = [k for k in strat[lo:hi] if key[2] <= k[2]]
+        a = key[1]
+        if a >= first and key[0][0] != "s":
+            hosts = [k for k in strat[left(starts, a - longest):right(starts, a)]
+                     if key[2] <= k[2]]
             if hosts:
-                key = min(hosts, key=rank.__getitem__)
-        out[key] = out.get(key, 0.0) + w
+                key = min(hosts, key=rank.__getitem__) if len(hosts) > 1 else hosts[0]
+        out[key] = get(key, 0.0) + w
     return out
 
 
@@ -176,7 +194,11 @@ def explain(units: dict[tuple, float], text: str, limit: int, min_weight: float)
     units = _merge_same_span(units)
     out = []
     told: set[str] = set()
-    for (feature, a, b), w in sorted(units.items(), key=lambda kv: -abs(kv[1])):
+    items = list(units.items())
+    # Largest |weight| first, ties in insertion order (a stable sort, reversed stably).
+    weights = list(map(abs, units.values()))
+    for k in sorted(range(len(items)), key=weights.__getitem__, reverse=True):
+        (feature, a, b), w = items[k]
         if len(out) >= limit or abs(w) < min_weight:
             break
         words = text[a:b]
