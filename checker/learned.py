@@ -50,6 +50,25 @@ def _tok_text(tok) -> str:
     return "<num>" if tok.like_num else t
 
 
+_COLUMNS = "followup.learned.columns"
+
+
+def doc_columns(doc) -> tuple[list[str], list[str], list[str]]:
+    """Per token of ``doc`` (by ``token.i``): ``norm(tok)``, its word-feature text
+    (``<num>`` for a number) and its lemma in lower case.  Computed once per Doc and kept in
+    ``doc.user_data``: every model and the politeness strategies read them, and spaCy's
+    string properties cost a lookup per call."""
+    cols = doc.user_data.get(_COLUMNS)
+    if cols is None:
+        norms = [t.lower_ for t in doc]
+        norms = [x.replace("\u2019", "'").replace("\u2018", "'") if "\u2019" in x or "\u2018" in x
+                 else x for x in norms]
+        words = ["<num>" if t.like_num else x for t, x in zip(doc, norms)]
+        lemmas = [t.lemma_.lower() for t in doc]
+        cols = doc.user_data[_COLUMNS] = (norms, words, lemmas)
+    return cols
+
+
 @functools.lru_cache(maxsize=65536)
 def char_grams(word: str, lo: int, hi: int) -> tuple[str, ...]:
     """``c:`` feature names of the character n-grams of a space-padded word (cached: the
@@ -143,10 +162,16 @@ def extract(sents: Iterable, config: dict, keep: frozenset[str] = frozenset(),
         texts = [t.text for t in toks]
         starts = [t.idx for t in toks]
         ends = [a + len(x) for a, x in zip(starts, texts)]
-        words = ["<s>"] + [_tok_text(t) for t in toks]
+        norms, wtexts, _ = doc_columns(toks[0].doc)
+        idxs = [t.i for t in toks]
+        words = ["<s>"]
+        words += map(wtexts.__getitem__, idxs)   # = _tok_text(t) for each token
         _ngrams("w:", words, w_lo, w_hi, starts, ends, cw, occ, known)
         if p_hi >= p_lo > 0:
-            pats = ["<s>"] + [_pattern(t, keep) for t in toks]
+            # = _pattern(t, keep) for each token
+            pats = ["<s>"]
+            pats += [x if (t.pos_ in CLOSED_POS or t.tag_ in KEEP_TAGS or x in keep)
+                     else (t.pos_ or "X") for t, x in zip(toks, map(norms.__getitem__, idxs))]
             _ngrams("p:", pats, p_lo, p_hi, starts, ends, cp, occ, known)
         if c_hi >= c_lo > 0:
             # Character n-grams are counted once per word type below, times its frequency.
@@ -192,10 +217,10 @@ def extract(sents: Iterable, config: dict, keep: frozenset[str] = frozenset(),
     cc: Counter = Counter()
     if word_count:
         grams_of = known_grams or (lambda w: tuple(filter(known, char_grams(w, c_lo, c_hi))))
+        every: list[str] = []
         for w, m in word_count.items():
-            grams = grams_of(w)
-            for _ in range(m):
-                cc.update(grams)
+            every += grams_of(w) * m   # one update in the order of one per occurrence
+        cc.update(every)
     blocks = {b: {"w": cw, "p": cp, "s": cs}[b] for b in order}
     if cc:
         blocks["c"] = cc

@@ -18,7 +18,7 @@ from collections import Counter
 from itertools import repeat
 from operator import itemgetter, mul, truediv
 
-from ...learned import Model, char_grams, norm, sigmoid
+from ...learned import Model, char_grams, doc_columns, sigmoid
 from ...report import clip
 from ...rules import concept_data
 from .model import load
@@ -40,7 +40,8 @@ def _trim(span, greetings: list[tuple[str, ...]]):
     toks = [t for t in span if not t.is_space]
     if not toks:
         return None
-    norms = [norm(t) for t in toks]
+    doc_norms = doc_columns(span.doc)[0]
+    norms = [doc_norms[t.i] for t in toks]
     for g in greetings:
         if tuple(norms[:len(g)]) == g:
             for k in range(len(g), min(len(toks), len(g) + 5)):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from ...learned import norm
+from ...learned import doc_columns
 from ...rules import concept_data, read_text
 
 
@@ -136,7 +136,9 @@ def sentence_strategies(sent, lex: Lexicon | None = None) -> list[Match]:
     toks = [t for t in sent if not t.is_space]
     if not toks:
         return []
-    norms = [norm(t) for t in toks]
+    doc_norms, _, doc_lemmas = doc_columns(toks[0].doc)
+    idxs = [t.i for t in toks]
+    norms = list(map(doc_norms.__getitem__, idxs))   # = norm(t) for each token
     start = sentence_start(toks, norms, lex)
     out: list[Match] = []
     # Phrase strategies: the positions where a phrase of each strategy could start, found in
@@ -165,7 +167,7 @@ def sentence_strategies(sent, lex: Lexicon | None = None) -> list[Match]:
             after = k + len(hit)
     # Sentiment words with negation scope.
     for k, w in enumerate(norms):
-        lemma = toks[k].lemma_.lower()
+        lemma = doc_lemmas[idxs[k]]
         pol = 1 if (w in lex.positive or lemma in lex.positive) else \
             -1 if (w in lex.negative or lemma in lex.negative) else 0
         if not pol:
@@ -210,5 +212,6 @@ def strategies(doc_or_span, lex: Lexicon | None = None) -> list[Match]:
 def softened(sent, lex: Lexicon | None = None) -> bool:
     """True when a sentence carries a softener (please, when you have a chance ...)."""
     lex = lex or lexicon()
-    norms = [norm(t) for t in sent if not t.is_space]
+    doc_norms = doc_columns(getattr(sent, "doc", sent))[0]
+    norms = [doc_norms[t.i] for t in sent if not t.is_space]
     return any(_seq_at(norms, k, seq) for seq in lex.softeners for k in range(len(norms)))
