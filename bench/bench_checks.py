@@ -4,8 +4,8 @@ The drafts are the 1,000 generated bench drafts plus the real tuning messages
 (``data/eval/real/tune.jsonl``); each is parsed once, then every check module runs over all
 of them in turn (checks that read earlier sections get them from a first full pass).  Each
 round starts with empty per-draft caches (``ctx.cache``), as a fresh ``check`` does, so a
-check that fills the cache (desperation's tone features) pays for it and the next
-(hostility) reuses it.  Times are CPU time (``time.process_time``: other processes on a
+check that fills the cache (desperation's tone features, the token columns of
+``checker.learned.doc_columns``) pays for it and the next (hostility) reuses it.  Times are CPU time (``time.process_time``: other processes on a
 shared machine do not count), the minimum of --rounds rounds per check.
 
 Usage: python bench/bench_checks.py [--rounds 5] [--profile CHECK] [--json] [--ratio N]
@@ -72,6 +72,7 @@ def main() -> None:
     for _ in range(args.rounds):
         for ctx in contexts:
             ctx.cache.clear()
+            ctx.doc.user_data.pop("followup.learned.columns", None)
         for module in checks:
             timings.setdefault(module.__name__.split(".")[-2], []).append(one_round(module))
     best = {name: min(values) for name, values in timings.items()}
@@ -89,6 +90,7 @@ def main() -> None:
 
         for ctx in contexts:
             ctx.cache.clear()
+            ctx.doc.user_data.pop("followup.learned.columns", None)
         prof = cProfile.Profile()
         for module in checks:
             if module.__name__.split(".")[-2] == args.profile:
