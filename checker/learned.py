@@ -268,20 +268,22 @@ class Vectorizer:
         groups = {b: list(g) for b, g in groupby(sorted(names, key=first), key=first)}
         return {b: dict(zip(groups[b], map(counts.__getitem__, groups[b]))) for b in order}
 
-    def weighted_blocks(self, blocks: dict[str, dict[str, float]], table: dict[str, Any]
+    def weighted_blocks(self, blocks: dict[str, dict[str, float]], table: dict[str, Any],
+                        tables: dict[str, dict[str, Any]] | None = None
                         ) -> list[tuple[list[str], list[float], Any]]:
         """Per block (in the given order): its feature names, their values and their
         ``extra`` (``None`` unless ``table`` maps to pairs); ``blocks`` as ``group`` gives
         them.  The arithmetic, and its order, is the one of the per-feature formula:
         ``tf * idf`` (tf: ``1 + log(count)``, sublinear; 1 or 0, binary; else the count),
         divided by the block's L2 norm (the square root of the sum of squares in feature
-        order), times the block weight."""
+        order), times the block weight.  ``tables``: a block's features looked up in a
+        smaller table with the same entries."""
         out: list[tuple[list[str], list[float], Any]] = []
         pair = table is not self.idf
         for b, counts in blocks.items():
             spec = self.blocks[b]
             names = list(counts)
-            entries = list(map(table.__getitem__, names))
+            entries = list(map((tables.get(b, table) if tables else table).__getitem__, names))
             if pair:
                 idfs: list = list(map(_first, entries))
                 extras: Any = list(map(_second, entries))
@@ -402,15 +404,20 @@ class Model:
         (cached per word: the same words recur in every draft)."""
         got = self._grams.get(word)
         if got is None:
-            if len(self._grams) >= 65536:
-                self._grams.clear()
             lo, hi = self.config["char_ngrams"]
-            got = self._grams[word] = tuple(filter(self.table.__contains__,
-                                                   char_grams(word, lo, hi)))
+            table = self.table
+            got = self._grams[word] = tuple(filter(table.__contains__, char_grams(word, lo, hi)))
+            self._gram_table.update(zip(got, map(table.__getitem__, got)))
         return got
 
     @functools.cached_property
     def _grams(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
+    @functools.cached_property
+    def _gram_table(self) -> dict[str, tuple[float, float]]:
+        """The ``table`` entries of the character n-grams of the cached words: a small dict
+        that stays in the CPU cache, where a lookup in the whole table misses it."""
         return {}
 
     def score_sents(self, sents, spans: bool = True) -> Scored:
@@ -418,13 +425,18 @@ class Model:
         model knows (``extract(..., vocab=...)``); the sums run in the order of
         ``Vectorizer.weighted``."""
         table = self.table
+        if len(self._grams) >= 65536:   # bounded; emptied between texts, never within one
+            self._grams.clear()
+            self._gram_table.clear()
         ex = extract(sents, self.config, self.keep_words(), self.find_strategies, spans=spans,
                      vocab=table, known_grams=self._known_grams if self.config.get(
                          "char_ngrams") else None)
         names: list[str] = []
         vals: list[float] = []
         wts: list[float] = []
-        for n, v, e in self.vectorizer.weighted_blocks(ex.blocks or {}, table):
+        for n, v, e in self.vectorizer.weighted_blocks(
+                ex.blocks or {}, table, {"c": self._gram_table} if self.config.get(
+                    "char_ngrams") else None):
             names += n
             vals += v
             wts += e
