@@ -14,6 +14,7 @@ Usage: python bench/bench_checks.py [--rounds 5] [--profile CHECK] [--json] [--r
   a bare full-pipeline ``nlp.pipe`` over the first N bench drafts, alternated, minimum of
   --rounds rounds each (wall time on a shared machine swings by a third).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,18 +45,27 @@ def main() -> None:
     from checker.config import Config
     from checker.nlp import get_nlp
 
-    texts = drafts(1000) + [json.loads(line)["text"] for line in
-                            (ROOT / "data" / "eval" / "real" / "tune.jsonl").read_text(
-                                encoding="utf-8").splitlines() if line.strip()]
+    texts = drafts(1000) + [
+        json.loads(line)["text"]
+        for line in (ROOT / "data" / "eval" / "real" / "tune.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip()
+    ]
     nlp = get_nlp()
     docs = list(nlp.pipe(api.for_parser(t) for t in texts))
     config = Config()
     checks = api._checks()
     contexts = []
     for text, doc in zip(texts, docs):
-        ctx = api.Context(text=text, doc=doc, kind=textprep.infer_kind(text), config=config,
-                          layout=textprep.layout(text))
-        for module in checks:   # a first full pass: sections later checks read, warm caches
+        ctx = api.Context(
+            text=text,
+            doc=doc,
+            kind=textprep.infer_kind(text),
+            config=config,
+            layout=textprep.layout(text),
+        )
+        for module in checks:  # a first full pass: sections later checks read, warm caches
             section = module.run(ctx)
             if section is not None:
                 ctx.sections[module.__name__.split(".")[-2]] = section
@@ -79,8 +89,10 @@ def main() -> None:
     if args.json:
         print(json.dumps({k: round(v, 3) for k, v in best.items()}))
     else:
-        print(f"{len(texts)} drafts ({len(texts) - 1000} real), min of {args.rounds} rounds, "
-              "CPU ms a draft:")
+        print(
+            f"{len(texts)} drafts ({len(texts) - 1000} real), min of {args.rounds} rounds, "
+            "CPU ms a draft:"
+        )
         for name, value in best.items():
             print(f"  {name:12s} {value:6.3f}")
         print(f"  {'all checks':12s} {sum(best.values()):6.3f}")
@@ -120,14 +132,19 @@ def ratio(n: int, rounds: int, as_json: bool) -> None:
         for _ in checker.check_many(texts):
             pass
         ours.append((time.process_time() - t0) * 1000 / n)
-    result = {"bare_nlp_pipe_cpu_ms": round(min(bare), 3), "check_many_cpu_ms": round(min(ours), 3),
-              "throughput_ratio": round(min(bare) / min(ours), 3)}
+    result = {
+        "bare_nlp_pipe_cpu_ms": round(min(bare), 3),
+        "check_many_cpu_ms": round(min(ours), 3),
+        "throughput_ratio": round(min(bare) / min(ours), 3),
+    }
     if as_json:
         print(json.dumps(result))
     else:
-        print(f"{n} drafts, min of {rounds} alternated rounds, CPU ms a draft: bare full nlp.pipe "
-              f"{min(bare):.3f}, check_many {min(ours):.3f}; throughput ratio "
-              f"{min(bare) / min(ours):.2f}x")
+        print(
+            f"{n} drafts, min of {rounds} alternated rounds, CPU ms a draft: bare full nlp.pipe "
+            f"{min(bare):.3f}, check_many {min(ours):.3f}; throughput ratio "
+            f"{min(bare) / min(ours):.2f}x"
+        )
 
 
 if __name__ == "__main__":

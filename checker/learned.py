@@ -15,17 +15,19 @@ training and in the check, so the two give identical scores.
 A concept's model subclasses ``Model``: class attributes name its file format and how to
 rebuild it, and ``keep_words`` / ``find_strategies`` plug in concept knowledge.
 """
+
 from __future__ import annotations
 
 import functools
 import json
 import math
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import groupby, repeat
+from itertools import compress, groupby, repeat
 from operator import itemgetter, mul, truediv
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 CLOSED_POS = frozenset({"PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "INTJ", "PUNCT"})
 KEEP_TAGS = frozenset({"MD", "WDT", "WP", "WP$", "WRB", "UH"})
@@ -61,8 +63,10 @@ def doc_columns(doc) -> tuple[list[str], list[str], list[str]]:
     cols = doc.user_data.get(_COLUMNS)
     if cols is None:
         norms = [t.lower_ for t in doc]
-        norms = [x.replace("\u2019", "'").replace("\u2018", "'") if "\u2019" in x or "\u2018" in x
-                 else x for x in norms]
+        norms = [
+            x.replace("\u2019", "'").replace("\u2018", "'") if "\u2019" in x or "\u2018" in x else x
+            for x in norms
+        ]
         words = ["<num>" if t.like_num else x for t, x in zip(doc, norms)]
         lemmas = [t.lemma_.lower() for t in doc]
         cols = doc.user_data[_COLUMNS] = (norms, words, lemmas)
@@ -74,8 +78,9 @@ def char_grams(word: str, lo: int, hi: int) -> tuple[str, ...]:
     """``c:`` feature names of the character n-grams of a space-padded word (cached: the
     same words recur in every draft)."""
     padded = f" {word} "
-    return tuple("c:" + padded[k:k + n] for n in range(lo, hi + 1)
-                 for k in range(0, len(padded) - n + 1))
+    return tuple(
+        "c:" + padded[k : k + n] for n in range(lo, hi + 1) for k in range(0, len(padded) - n + 1)
+    )
 
 
 def sentence_tokens(sent) -> list:
@@ -85,8 +90,9 @@ def sentence_tokens(sent) -> list:
 @dataclass
 class Extracted:
     """Counts of named features plus where they came from (for explanations)."""
+
     counts: dict[str, float]
-    tokens: list = field(default_factory=list)          # all tokens, in order
+    tokens: list = field(default_factory=list)  # all tokens, in order
     strategies: list[Any] = field(default_factory=list)
     # (feature, start_char, end_char) for every occurrence of every feature except the
     # character n-grams, which are told per word: word -> its token spans, and the n-gram range
@@ -100,32 +106,53 @@ class Extracted:
     blocks: dict[str, dict[str, float]] | None = None
 
 
-def _ngrams(prefix: str, items: list[str], lo: int, hi: int, starts: list[int],
-            ends: list[int], counts: Counter, occ: list | None,
-            known: Callable[[str], bool] | None = None) -> None:
+def _ngrams(
+    prefix: str,
+    items: list[str],
+    lo: int,
+    hi: int,
+    starts: list[int],
+    ends: list[int],
+    counts: Counter,
+    occ: list | None,
+    known: Callable[[str], bool] | None = None,
+) -> None:
     """Count the ``lo``..``hi``-grams of ``items`` (``items[0]`` is the ``<s>`` marker, which
     only opens n-grams of two or more); ``starts`` / ``ends`` are the character offsets of
-    ``items[1:]``.  ``known``: count only the names it accepts (occurrences keep them all)."""
+    ``items[1:]``.  ``known``: count only the names it accepts, and keep only their
+    occurrences (a feature the model does not know explains nothing)."""
+    size = len(items)
     for n in range(lo, hi + 1):
-        k0 = 0 if n > 1 else 1
         if n == 1:
             names = [prefix + x for x in items[1:]]
+            at = starts[: size - 1]
         else:
-            names = [prefix + " ".join(items[k:k + n]) for k in range(k0, len(items) - n + 1)]
-        counts.update(names if known is None else filter(known, names))
-        if occ is not None:
-            occ.extend(zip(names, [starts[k - 1] if k else starts[0]
-                                   for k in range(k0, len(items) - n + 1)],
-                           ends[k0 + n - 2:len(items) - 1]))
+            names = [prefix + " ".join(items[k : k + n]) for k in range(size - n + 1)]
+            at = starts[:1] + starts[: size - n]  # "<s> ..." starts at the first word
+        spans = zip(names, at, ends[n - 2 if n > 1 else 0 : size - 1])
+        if known is None:
+            counts.update(names)
+            if occ is not None:
+                occ.extend(spans)
+        else:
+            flags = list(map(known, names))
+            counts.update(compress(names, flags))
+            if occ is not None:
+                occ.extend(compress(spans, flags))
 
 
 StrategyFinder = Callable[[Any], list]
 
 
-def extract(sents: Iterable, config: dict, keep: frozenset[str] = frozenset(),
-            find_strategies: StrategyFinder | None = None, spans: bool = False,
-            vocab: dict | None = None,
-            known_grams: Callable[[str], tuple[str, ...]] | None = None) -> Extracted:
+def extract(
+    sents: Iterable,
+    config: dict,
+    keep: frozenset[str] = frozenset(),
+    find_strategies: StrategyFinder | None = None,
+    spans: bool = False,
+    vocab: dict | None = None,
+    known_grams: Callable[[str], tuple[str, ...]] | None = None,
+) -> Extracted:
     """Feature counts of ``sents``.  ``keep``: words pattern n-grams keep as words;
     ``find_strategies(sent)``: the strategy matches (``.name``, ``.start``, ``.end``) of a
     sentence, counted as binary ``s:`` features when ``config["strategies"]`` is on.
@@ -165,13 +192,15 @@ def extract(sents: Iterable, config: dict, keep: frozenset[str] = frozenset(),
         norms, wtexts, _ = doc_columns(toks[0].doc)
         idxs = [t.i for t in toks]
         words = ["<s>"]
-        words += map(wtexts.__getitem__, idxs)   # = _tok_text(t) for each token
+        words += map(wtexts.__getitem__, idxs)  # = _tok_text(t) for each token
         _ngrams("w:", words, w_lo, w_hi, starts, ends, cw, occ, known)
         if p_hi >= p_lo > 0:
             # = _pattern(t, keep) for each token
             pats = ["<s>"]
-            pats += [x if (t.pos_ in CLOSED_POS or t.tag_ in KEEP_TAGS or x in keep)
-                     else (t.pos_ or "X") for t, x in zip(toks, map(norms.__getitem__, idxs))]
+            pats += [
+                x if (t.pos_ in CLOSED_POS or t.tag_ in KEEP_TAGS or x in keep) else (t.pos_ or "X")
+                for t, x in zip(toks, map(norms.__getitem__, idxs))
+            ]
             _ngrams("p:", pats, p_lo, p_hi, starts, ends, cp, occ, known)
         if c_hi >= c_lo > 0:
             # Character n-grams are counted once per word type below, times its frequency.
@@ -219,7 +248,7 @@ def extract(sents: Iterable, config: dict, keep: frozenset[str] = frozenset(),
         grams_of = known_grams or (lambda w: tuple(filter(known, char_grams(w, c_lo, c_hi))))
         every: list[str] = []
         for w, m in word_count.items():
-            every += grams_of(w) * m   # one update in the order of one per occurrence
+            every += grams_of(w) * m  # one update in the order of one per occurrence
         cc.update(every)
     blocks = {b: {"w": cw, "p": cp, "s": cs}[b] for b in order}
     if cc:
@@ -241,6 +270,7 @@ class Vectorizer:
     ``idf`` holds the vocabulary; features outside it are ignored.  Strategy features
     (block ``s``) are binary, unnormalised, and use their block weight only.
     """
+
     idf: dict[str, float]
     blocks: dict[str, dict]
 
@@ -268,9 +298,12 @@ class Vectorizer:
         groups = {b: list(g) for b, g in groupby(sorted(names, key=first), key=first)}
         return {b: dict(zip(groups[b], map(counts.__getitem__, groups[b]))) for b in order}
 
-    def weighted_blocks(self, blocks: dict[str, dict[str, float]], table: dict[str, Any],
-                        tables: dict[str, dict[str, Any]] | None = None
-                        ) -> list[tuple[list[str], list[float], Any]]:
+    def weighted_blocks(
+        self,
+        blocks: dict[str, dict[str, float]],
+        table: dict[str, Any],
+        tables: dict[str, dict[str, Any]] | None = None,
+    ) -> list[tuple[list[str], list[float], Any]]:
         """Per block (in the given order): its feature names, their values and their
         ``extra`` (``None`` unless ``table`` maps to pairs); ``blocks`` as ``group`` gives
         them.  The arithmetic, and its order, is the one of the per-feature formula:
@@ -301,8 +334,9 @@ class Vectorizer:
                 z = math.sqrt(sum(map(mul, vals, vals))) or 1.0
             else:
                 z = 1.0
-            out.append((names, list(map(mul, map(truediv, vals, repeat(z)), repeat(weight))),
-                        extras))
+            out.append(
+                (names, list(map(mul, map(truediv, vals, repeat(z)), repeat(weight))), extras)
+            )
         return out
 
 
@@ -323,6 +357,7 @@ M = TypeVar("M", bound="Model")
 
 # ---- the model ----------------------------------------------------------------------
 
+
 class ModelError(OSError):
     """A model's weights are missing or unreadable (an OSError, so the CLI reports it as one
     line with exit 2, like any other unreadable input)."""
@@ -339,8 +374,8 @@ def sigmoid(x: float) -> float:
 class Scored:
     probability: float
     logit: float
-    values: dict[str, float]          # vectorised feature values
-    contributions: dict[str, float]   # feature -> contribution to the logit
+    values: dict[str, float]  # vectorised feature values
+    contributions: dict[str, float]  # feature -> contribution to the logit
     extracted: Extracted
 
 
@@ -350,6 +385,7 @@ class Model:
     name the kind of model in its file and in errors, and the two hooks below plug in what
     the concept knows (the politeness lexicon and strategies; the tone model needs neither).
     """
+
     FORMAT = "followup-checker/linear-model/1"
     KIND = "linear"
     REBUILD = "retrain it"
@@ -358,7 +394,7 @@ class Model:
     vectorizer: Vectorizer
     weights: dict[str, float]
     bias: float
-    calibration: tuple[float, float]   # logit = a * raw + b
+    calibration: tuple[float, float]  # logit = a * raw + b
     meta: dict
 
     @functools.cached_property
@@ -425,24 +461,32 @@ class Model:
         model knows (``extract(..., vocab=...)``); the sums run in the order of
         ``Vectorizer.weighted``."""
         table = self.table
-        if len(self._grams) >= 65536:   # bounded; emptied between texts, never within one
+        if len(self._grams) >= 65536:  # bounded; emptied between texts, never within one
             self._grams.clear()
             self._gram_table.clear()
-        ex = extract(sents, self.config, self.keep_words(), self.find_strategies, spans=spans,
-                     vocab=table, known_grams=self._known_grams if self.config.get(
-                         "char_ngrams") else None)
+        ex = extract(
+            sents,
+            self.config,
+            self.keep_words(),
+            self.find_strategies,
+            spans=spans,
+            vocab=table,
+            known_grams=self._known_grams if self.config.get("char_ngrams") else None,
+        )
         names: list[str] = []
         vals: list[float] = []
         wts: list[float] = []
         for n, v, e in self.vectorizer.weighted_blocks(
-                ex.blocks or {}, table, {"c": self._gram_table} if self.config.get(
-                    "char_ngrams") else None):
+            ex.blocks or {},
+            table,
+            {"c": self._gram_table} if self.config.get("char_ngrams") else None,
+        ):
             names += n
             vals += v
             wts += e
         values = dict(zip(names, vals))
         products = list(map(mul, vals, wts))
-        raw = self.bias + sum(products)   # = raw_from_values(values)
+        raw = self.bias + sum(products)  # = raw_from_values(values)
         logit = self.logit_from_raw(raw)
         a = self.calibration[0]
         contrib = dict(zip(names, map(mul, repeat(a), products)))
@@ -461,9 +505,11 @@ class Model:
             # Parallel lists (fast to parse): feature name, its idf and its weight.  Training
             # rounds the values before it builds the model, so the loaded model is the
             # trained one exactly.
-            "features": {"names": names,
-                         "idf": [self.vectorizer.idf[n] for n in names],
-                         "weight": [self.weights.get(n, 0.0) for n in names]},
+            "features": {
+                "names": names,
+                "idf": [self.vectorizer.idf[n] for n in names],
+                "weight": [self.weights.get(n, 0.0) for n in names],
+            },
         }
 
     @classmethod
@@ -482,15 +528,24 @@ class Model:
             idf = dict(zip(names, idfs))
             weights = dict(zip(names, ws))
             a, b = data["calibration"]
-            return cls(config=data["config"], vectorizer=Vectorizer(idf, data["blocks"]),
-                       weights=weights, bias=float(data["bias"]),
-                       calibration=(float(a), float(b)), meta=data.get("meta", {}))
+            return cls(
+                config=data["config"],
+                vectorizer=Vectorizer(idf, data["blocks"]),
+                weights=weights,
+                bias=float(data["bias"]),
+                calibration=(float(a), float(b)),
+                meta=data.get("meta", {}),
+            )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise ModelError(f"{where}: corrupt {cls.KIND} model ({exc!r}); {cls.REBUILD}") from None
+            raise ModelError(
+                f"{where}: corrupt {cls.KIND} model ({exc!r}); {cls.REBUILD}"
+            ) from None
 
     def save(self, path: Path | str) -> None:
-        Path(path).write_text(json.dumps(self.to_json(), separators=(",", ":"),
-                                         ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        Path(path).write_text(
+            json.dumps(self.to_json(), separators=(",", ":"), ensure_ascii=False, sort_keys=True),
+            encoding="utf-8",
+        )
 
 
 def load_path(path: Path | str, cls: type[M]) -> M:
@@ -505,7 +560,9 @@ def load_path(path: Path | str, cls: type[M]) -> M:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ModelError(f"{what} are corrupt ({exc.msg} at line {exc.lineno}); {rebuild}") from None
+        raise ModelError(
+            f"{what} are corrupt ({exc.msg} at line {exc.lineno}); {rebuild}"
+        ) from None
     return cls.from_json(data, str(path))
 
 
@@ -513,22 +570,22 @@ class SentenceModel(Model):
     """A linear model that scores one sentence at a time (the tone models): the probability
     and the words that raised it, for a message that says why."""
 
-    def sentence_score(self, sent, counts: dict[str, float] | None = None
-                       ) -> tuple[float, dict[str, float]]:
+    def sentence_score(
+        self, sent, counts: dict[str, float] | None = None
+    ) -> tuple[float, dict[str, float]]:
         """The probability for one sentence span, and its vectorised features (for
         ``telling_words``).  ``counts``: the sentence's features, when already extracted
         under this model's configuration (models with the same configuration share them)."""
         if counts is None:
             counts = self.extract([sent]).counts
-        if len(self.weights) != len(self.vectorizer.idf):   # not a loaded model: the formula
+        if len(self.weights) != len(self.vectorizer.idf):  # not a loaded model: the formula
             values = self.vectorizer.transform(counts)
             return sigmoid(self.logit_from_raw(self.raw_from_values(values))), values
         table = self.table
         names: list[str] = []
         vals: list[float] = []
         wts: list[float] = []
-        for n, v, e in self.vectorizer.weighted_blocks(self.vectorizer.group(counts, table),
-                                                       table):
+        for n, v, e in self.vectorizer.weighted_blocks(self.vectorizer.group(counts, table), table):
             names += n
             vals += v
             wts += e
@@ -540,8 +597,14 @@ class SentenceModel(Model):
         """The word n-grams that raised the score most (up to ``n``, best first, none inside
         another, each with a content word), from a sentence's vectorised features."""
         w = self.weights
-        words = sorted(((v * w.get(name, 0.0), name[2:]) for name, v in values.items()
-                        if name.startswith("w:") and _telling(name[2:])), reverse=True)
+        words = sorted(
+            (
+                (v * w.get(name, 0.0), name[2:])
+                for name, v in values.items()
+                if name.startswith("w:") and _telling(name[2:])
+            ),
+            reverse=True,
+        )
         chosen: list[str] = []
         for c, ngram in words:
             if c <= 0 or len(chosen) == n:
