@@ -62,13 +62,17 @@ def doc_columns(doc) -> tuple[list[str], list[str], list[str]]:
     string properties cost a lookup per call."""
     cols = doc.user_data.get(_COLUMNS)
     if cols is None:
-        norms = [t.lower_ for t in doc]
+        from spacy.attrs import LEMMA, LIKE_NUM, LOWER
+
+        # One array read, no Token objects: the strings of token.lower_ and token.lemma_.
+        lower, lemma, like_num = doc.to_array([LOWER, LEMMA, LIKE_NUM]).T.tolist()
+        strings = doc.vocab.strings.__getitem__
         norms = [
             x.replace("\u2019", "'").replace("\u2018", "'") if "\u2019" in x or "\u2018" in x else x
-            for x in norms
+            for x in map(strings, lower)
         ]
-        words = ["<num>" if t.like_num else x for t, x in zip(doc, norms)]
-        lemmas = [t.lemma_.lower() for t in doc]
+        words = ["<num>" if n else x for n, x in zip(like_num, norms)]
+        lemmas = [x.lower() for x in map(strings, lemma)]
         cols = doc.user_data[_COLUMNS] = (norms, words, lemmas)
     return cols
 
