@@ -323,8 +323,7 @@ def _pulls(ctx, labels: dict) -> list[dict]:
         for sig in (ctx.sections.get(section) or {}).get("signals", []):
             rule = sig["rule"]
             if any(rule == w or rule.startswith(w + ".") for w in wanted) and (
-                sig.get("probability", 1.0) >= sure
-            ):
+                    sig.get("probability", 1.0) >= sure):
                 out.append(sig)
     return out
 
