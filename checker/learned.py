@@ -15,15 +15,19 @@ training and in the check, so the two give identical scores.
 A concept's model subclasses ``Model``: class attributes name its file format and how to
 rebuild it, and ``keep_words`` / ``find_strategies`` plug in concept knowledge.
 """
+
 from __future__ import annotations
 
 import functools
 import json
 import math
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import compress, groupby, repeat
+from operator import itemgetter, mul, truediv
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 CLOSED_POS = frozenset({"PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "INTJ", "PUNCT"})
 KEEP_TAGS = frozenset({"MD", "WDT", "WP", "WP$", "WRB", "UH"})
@@ -48,13 +52,39 @@ def _tok_text(tok) -> str:
     return "<num>" if tok.like_num else t
 
 
+_COLUMNS = "followup.learned.columns"
+
+
+def doc_columns(doc) -> tuple[list[str], list[str], list[str]]:
+    """Per token of ``doc`` (by ``token.i``): ``norm(tok)``, its word-feature text
+    (``<num>`` for a number) and its lemma in lower case.  Computed once per Doc and kept in
+    ``doc.user_data``: every model and the politeness strategies read them, and spaCy's
+    string properties cost a lookup per call."""
+    cols = doc.user_data.get(_COLUMNS)
+    if cols is None:
+        from spacy.attrs import LEMMA, LIKE_NUM, LOWER
+
+        # One array read, no Token objects: the strings of token.lower_ and token.lemma_.
+        lower, lemma, like_num = doc.to_array([LOWER, LEMMA, LIKE_NUM]).T.tolist()
+        strings = doc.vocab.strings.__getitem__
+        norms = [
+            x.replace("\u2019", "'").replace("\u2018", "'") if "\u2019" in x or "\u2018" in x else x
+            for x in map(strings, lower)
+        ]
+        words = ["<num>" if n else x for n, x in zip(like_num, norms)]
+        lemmas = [x.lower() for x in map(strings, lemma)]
+        cols = doc.user_data[_COLUMNS] = (norms, words, lemmas)
+    return cols
+
+
 @functools.lru_cache(maxsize=65536)
 def char_grams(word: str, lo: int, hi: int) -> tuple[str, ...]:
     """``c:`` feature names of the character n-grams of a space-padded word (cached: the
     same words recur in every draft)."""
     padded = f" {word} "
-    return tuple("c:" + padded[k:k + n] for n in range(lo, hi + 1)
-                 for k in range(0, len(padded) - n + 1))
+    return tuple(
+        "c:" + padded[k : k + n] for n in range(lo, hi + 1) for k in range(0, len(padded) - n + 1)
+    )
 
 
 def sentence_tokens(sent) -> list:
@@ -64,39 +94,78 @@ def sentence_tokens(sent) -> list:
 @dataclass
 class Extracted:
     """Counts of named features plus where they came from (for explanations)."""
+
     counts: dict[str, float]
-    tokens: list = field(default_factory=list)          # all tokens, in order
+    tokens: list = field(default_factory=list)  # all tokens, in order
     strategies: list[Any] = field(default_factory=list)
     # (feature, start_char, end_char) for every occurrence of every feature except the
     # character n-grams, which are told per word: word -> its token spans, and the n-gram range
     occurrences: list[tuple[str, int, int]] = field(default_factory=list)
     word_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     char_range: tuple[int, int] = (0, -1)
+    # Only when extracted against a vocabulary (``extract(..., vocab=...)``): the counts of
+    # the features in it, one dict per block, blocks in the order their first feature is
+    # seen (the order ``Vectorizer.weighted`` sums them in); ``counts`` then holds the same
+    # features, grouped by block.
+    blocks: dict[str, dict[str, float]] | None = None
 
 
-def _ngrams(prefix: str, items: list[str], lo: int, hi: int, starts: list[int],
-            ends: list[int], counts: Counter, occ: list | None) -> None:
+def _ngrams(
+    prefix: str,
+    items: list[str],
+    lo: int,
+    hi: int,
+    starts: list[int],
+    ends: list[int],
+    counts: Counter,
+    occ: list | None,
+    known: Callable[[str], bool] | None = None,
+) -> None:
     """Count the ``lo``..``hi``-grams of ``items`` (``items[0]`` is the ``<s>`` marker, which
     only opens n-grams of two or more); ``starts`` / ``ends`` are the character offsets of
-    ``items[1:]``."""
+    ``items[1:]``.  ``known``: count only the names it accepts, and keep only their
+    occurrences (a feature the model does not know explains nothing)."""
+    size = len(items)
     for n in range(lo, hi + 1):
-        k0 = 0 if n > 1 else 1
-        names = [prefix + " ".join(items[k:k + n]) for k in range(k0, len(items) - n + 1)]
-        counts.update(names)
-        if occ is not None:
-            occ.extend(zip(names, [starts[k - 1] if k else starts[0]
-                                   for k in range(k0, len(items) - n + 1)],
-                           ends[k0 + n - 2:len(items) - 1]))
+        if n == 1:
+            names = [prefix + x for x in items[1:]]
+            at = starts[: size - 1]
+        else:
+            names = [prefix + " ".join(items[k : k + n]) for k in range(size - n + 1)]
+            at = starts[:1] + starts[: size - n]  # "<s> ..." starts at the first word
+        spans = zip(names, at, ends[n - 2 if n > 1 else 0 : size - 1])
+        if known is None:
+            counts.update(names)
+            if occ is not None:
+                occ.extend(spans)
+        else:
+            flags = list(map(known, names))
+            counts.update(compress(names, flags))
+            if occ is not None:
+                occ.extend(compress(spans, flags))
 
 
 StrategyFinder = Callable[[Any], list]
 
 
-def extract(sents: Iterable, config: dict, keep: frozenset[str] = frozenset(),
-            find_strategies: StrategyFinder | None = None, spans: bool = False) -> Extracted:
+def extract(
+    sents: Iterable,
+    config: dict,
+    keep: frozenset[str] = frozenset(),
+    find_strategies: StrategyFinder | None = None,
+    spans: bool = False,
+    vocab: dict | None = None,
+    known_grams: Callable[[str], tuple[str, ...]] | None = None,
+) -> Extracted:
     """Feature counts of ``sents``.  ``keep``: words pattern n-grams keep as words;
     ``find_strategies(sent)``: the strategy matches (``.name``, ``.start``, ``.end``) of a
-    sentence, counted as binary ``s:`` features when ``config["strategies"]`` is on."""
+    sentence, counted as binary ``s:`` features when ``config["strategies"]`` is on.
+
+    ``vocab`` (a model's feature table): count only the features in it, per block
+    (``Extracted.blocks``), with ``known_grams(word)``, the word's character n-grams in the
+    vocabulary, in ``char_grams`` order.  The counts of those features, their order within a
+    block and the order of the blocks are what the full extraction gives, so a model scores
+    the same; occurrences and word spans are kept whole."""
     # Counter.update counts a list of names in C; insertion order (and so the order of every
     # later sum) is the order the features are first seen, as with a plain dict.
     counts: Counter = Counter()
@@ -109,6 +178,12 @@ def extract(sents: Iterable, config: dict, keep: frozenset[str] = frozenset(),
     found: list[Any] = []
     word_count: dict[str, int] = {}
     word_spans: dict[str, list[tuple[int, int]]] = {}
+    known = None if vocab is None else vocab.__contains__
+    # One counter per block when filtering (the blocks are told apart by their first letter).
+    cw = cp = cs = counts
+    order: dict[str, None] = {}
+    if vocab is not None:
+        cw, cp, cs = Counter(), Counter(), Counter()
 
     for sent in sents:
         toks = sentence_tokens(sent)
@@ -118,31 +193,40 @@ def extract(sents: Iterable, config: dict, keep: frozenset[str] = frozenset(),
         texts = [t.text for t in toks]
         starts = [t.idx for t in toks]
         ends = [a + len(x) for a, x in zip(starts, texts)]
-        words = ["<s>"] + [_tok_text(t) for t in toks]
-        _ngrams("w:", words, w_lo, w_hi, starts, ends, counts, occ)
+        norms, wtexts, _ = doc_columns(toks[0].doc)
+        idxs = [t.i for t in toks]
+        words = ["<s>"]
+        words += map(wtexts.__getitem__, idxs)  # = _tok_text(t) for each token
+        _ngrams("w:", words, w_lo, w_hi, starts, ends, cw, occ, known)
         if p_hi >= p_lo > 0:
-            pats = ["<s>"] + [_pattern(t, keep) for t in toks]
-            _ngrams("p:", pats, p_lo, p_hi, starts, ends, counts, occ)
+            # = _pattern(t, keep) for each token
+            pats = ["<s>"]
+            pats += [
+                x if (t.pos_ in CLOSED_POS or t.tag_ in KEEP_TAGS or x in keep) else (t.pos_ or "X")
+                for t, x in zip(toks, map(norms.__getitem__, idxs))
+            ]
+            _ngrams("p:", pats, p_lo, p_hi, starts, ends, cp, occ, known)
         if c_hi >= c_lo > 0:
             # Character n-grams are counted once per word type below, times its frequency.
             for k, w in enumerate(words[1:]):
                 word_count[w] = word_count.get(w, 0) + 1
                 if spans:
                     word_spans.setdefault(w, []).append((starts[k], ends[k]))
+        form: list[str] = []
         if config.get("form"):
             # Care in writing: lower-case "i" / sentence start, no final punctuation,
             # shouting, doubled "??" / "!!".
             words_only = [t for t in toks if t.is_alpha]
             if "i" in texts:
-                counts["s:form_lower_i"] = 1
+                form.append("s:form_lower_i")
             if words_only and words_only[0].text[:1].islower() and words_only[0].i == toks[0].i:
-                counts["s:form_lower_start"] = 1
+                form.append("s:form_lower_start")
             if not toks[-1].is_punct:
-                counts["s:form_no_end_punct"] = 1
+                form.append("s:form_no_end_punct")
             if any(len(t.text) >= 3 and t.text.isupper() for t in words_only):
-                counts["s:form_caps"] = 1
+                form.append("s:form_caps")
             if any(x.count("?") + x.count("!") >= 2 for x in texts):
-                counts["s:form_multi_punct"] = 1
+                form.append("s:form_multi_punct")
         if config.get("strategies", True) and find_strategies is not None:
             matched = find_strategies(sent)
             found.extend(matched)
@@ -150,12 +234,33 @@ def extract(sents: Iterable, config: dict, keep: frozenset[str] = frozenset(),
                 name = "s:" + m.name
                 if occ is not None:
                     occ.append((name, m.start, m.end))
-                counts[name] = 1
-    for w, m in word_count.items():
-        grams = char_grams(w, c_lo, c_hi)
-        for _ in range(m):
-            counts.update(grams)
-    return Extracted(dict(counts), all_toks, found, occ or [], word_spans, (c_lo, c_hi))
+                form.append(name)
+        for name in form if known is None else filter(known, form):
+            cs[name] = 1
+        if vocab is not None:
+            for b, c in (("w", cw), ("p", cp), ("s", cs)):
+                if c and b not in order:
+                    order[b] = None
+    if vocab is None:
+        for w, m in word_count.items():
+            grams = char_grams(w, c_lo, c_hi)
+            for _ in range(m):
+                counts.update(grams)
+        return Extracted(dict(counts), all_toks, found, occ or [], word_spans, (c_lo, c_hi))
+    cc: Counter = Counter()
+    if word_count:
+        grams_of = known_grams or (lambda w: tuple(filter(known, char_grams(w, c_lo, c_hi))))
+        every: list[str] = []
+        for w, m in word_count.items():
+            every += grams_of(w) * m  # one update in the order of one per occurrence
+        cc.update(every)
+    blocks = {b: {"w": cw, "p": cp, "s": cs}[b] for b in order}
+    if cc:
+        blocks["c"] = cc
+    merged: dict[str, float] = {}
+    for c in blocks.values():
+        merged.update(c)
+    return Extracted(merged, all_toks, found, occ or [], word_spans, (c_lo, c_hi), blocks)
 
 
 def block_of(name: str) -> str:
@@ -169,6 +274,7 @@ class Vectorizer:
     ``idf`` holds the vocabulary; features outside it are ignored.  Strategy features
     (block ``s``) are binary, unnormalised, and use their block weight only.
     """
+
     idf: dict[str, float]
     blocks: dict[str, dict]
 
@@ -179,41 +285,82 @@ class Vectorizer:
         """``(name, value, extra)`` for every feature of ``counts`` in the vocabulary, in
         block order (the order every sum over them keeps).  ``table`` maps a feature to its
         idf, or to ``(idf, extra)`` (a model passes its weights along: one lookup each)."""
-        per: dict[str, list[tuple]] = {}
-        get = table.get
-        for name, c in counts.items():
-            entry = get(name)
-            if entry is not None:
-                per.setdefault(name[0], []).append((name, c, entry))
         out: list[tuple] = []
-        log = math.log
+        for names, values, extras in self.weighted_blocks(self.group(counts, table), table):
+            out += zip(names, values, extras)
+        return out
+
+    @staticmethod
+    def group(counts: dict[str, float], table: dict[str, Any]) -> dict[str, dict[str, float]]:
+        """The features of ``counts`` in ``table``, one dict per block, blocks in the order
+        their first feature comes in ``counts`` (features keep their order)."""
+        names = list(filter(table.__contains__, counts))
+        first = itemgetter(0)
+        order = dict.fromkeys(map(first, names))
+        if len(order) == 1:
+            return {b: {n: counts[n] for n in names} for b in order}
+        groups = {b: list(g) for b, g in groupby(sorted(names, key=first), key=first)}
+        return {b: dict(zip(groups[b], map(counts.__getitem__, groups[b]))) for b in order}
+
+    def weighted_blocks(
+        self,
+        blocks: dict[str, dict[str, float]],
+        table: dict[str, Any],
+        tables: dict[str, dict[str, Any]] | None = None,
+    ) -> list[tuple[list[str], list[float], Any]]:
+        """Per block (in the given order): its feature names, their values and their
+        ``extra`` (``None`` unless ``table`` maps to pairs); ``blocks`` as ``group`` gives
+        them.  The arithmetic, and its order, is the one of the per-feature formula:
+        ``tf * idf`` (tf: ``1 + log(count)``, sublinear; 1 or 0, binary; else the count),
+        divided by the block's L2 norm (the square root of the sum of squares in feature
+        order), times the block weight.  ``tables``: a block's features looked up in a
+        smaller table with the same entries."""
+        out: list[tuple[list[str], list[float], Any]] = []
         pair = table is not self.idf
-        for b, items in per.items():
+        for b, counts in blocks.items():
             spec = self.blocks[b]
-            idfs = [e[0] for _, _, e in items] if pair else [e for _, _, e in items]
-            if spec.get("binary"):
-                vals = [(1.0 if c > 0 else 0.0) * idf for (_, c, _), idf in zip(items, idfs)]
-            elif spec.get("sublinear", True):
-                vals = [((1.0 + log(c)) if c > 0 else c) * idf
-                        for (_, c, _), idf in zip(items, idfs)]
+            names = list(counts)
+            entries = list(map((tables.get(b, table) if tables else table).__getitem__, names))
+            if pair:
+                idfs: list = list(map(_first, entries))
+                extras: Any = list(map(_second, entries))
             else:
-                vals = [c * idf for (_, c, _), idf in zip(items, idfs)]
+                idfs, extras = entries, repeat(None)
+            cs = counts.values()
+            if spec.get("binary"):
+                vals = [(1.0 if c > 0 else 0.0) * idf for c, idf in zip(cs, idfs)]
+            elif spec.get("sublinear", True):
+                vals = list(map(mul, map(_SUBLINEAR.__getitem__, cs), idfs))
+            else:
+                vals = list(map(mul, cs, idfs))
             weight = float(spec.get("weight", 1.0))
             if spec.get("norm", "l2") == "l2":
-                z = math.sqrt(sum(v * v for v in vals)) or 1.0
+                z = math.sqrt(sum(map(mul, vals, vals))) or 1.0
             else:
                 z = 1.0
-            if pair:
-                out += [(n, v / z * weight, e[1]) for (n, _, e), v in zip(items, vals)]
-            else:
-                out += [(n, v / z * weight, None) for (n, _, _), v in zip(items, vals)]
+            out.append(
+                (names, list(map(mul, map(truediv, vals, repeat(z)), repeat(weight))), extras)
+            )
         return out
+
+
+class _Sublinear(dict):
+    """count -> ``1 + log(count)`` (the count itself when not positive), filled on demand."""
+
+    def __missing__(self, c: float) -> float:
+        v = self[c] = (1.0 + math.log(c)) if c > 0 else c
+        return v
+
+
+_SUBLINEAR = _Sublinear()
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 M = TypeVar("M", bound="Model")
 
 
 # ---- the model ----------------------------------------------------------------------
+
 
 class ModelError(OSError):
     """A model's weights are missing or unreadable (an OSError, so the CLI reports it as one
@@ -231,8 +378,8 @@ def sigmoid(x: float) -> float:
 class Scored:
     probability: float
     logit: float
-    values: dict[str, float]          # vectorised feature values
-    contributions: dict[str, float]   # feature -> contribution to the logit
+    values: dict[str, float]  # vectorised feature values
+    contributions: dict[str, float]  # feature -> contribution to the logit
     extracted: Extracted
 
 
@@ -242,6 +389,7 @@ class Model:
     name the kind of model in its file and in errors, and the two hooks below plug in what
     the concept knows (the politeness lexicon and strategies; the tone model needs neither).
     """
+
     FORMAT = "followup-checker/linear-model/1"
     KIND = "linear"
     REBUILD = "retrain it"
@@ -250,7 +398,7 @@ class Model:
     vectorizer: Vectorizer
     weights: dict[str, float]
     bias: float
-    calibration: tuple[float, float]   # logit = a * raw + b
+    calibration: tuple[float, float]  # logit = a * raw + b
     meta: dict
 
     @functools.cached_property
@@ -291,15 +439,61 @@ class Model:
         w = self.weights
         return dict(zip(w, zip(map(self.vectorizer.idf.__getitem__, w), w.values())))
 
+    def _known_grams(self, word: str) -> tuple[str, ...]:
+        """The character n-grams of ``word`` in the vocabulary, in ``char_grams`` order
+        (cached per word: the same words recur in every draft)."""
+        got = self._grams.get(word)
+        if got is None:
+            lo, hi = self.config["char_ngrams"]
+            table = self.table
+            got = self._grams[word] = tuple(filter(table.__contains__, char_grams(word, lo, hi)))
+            self._gram_table.update(zip(got, map(table.__getitem__, got)))
+        return got
+
+    @functools.cached_property
+    def _grams(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
+    @functools.cached_property
+    def _gram_table(self) -> dict[str, tuple[float, float]]:
+        """The ``table`` entries of the character n-grams of the cached words: a small dict
+        that stays in the CPU cache, where a lookup in the whole table misses it."""
+        return {}
+
     def score_sents(self, sents, spans: bool = True) -> Scored:
-        ex = self.extract(sents, spans=spans)
-        weighted = self.vectorizer.weighted(ex.counts, self.table)
-        values = {n: v for n, v, _ in weighted}
-        products = [(n, v * wt) for n, v, wt in weighted]
-        raw = self.bias + sum(p for _, p in products)   # = raw_from_values(values)
+        """The score of ``sents`` as one text.  ``Scored.extracted`` holds the features the
+        model knows (``extract(..., vocab=...)``); the sums run in the order of
+        ``Vectorizer.weighted``."""
+        table = self.table
+        if len(self._grams) >= 65536:  # bounded; emptied between texts, never within one
+            self._grams.clear()
+            self._gram_table.clear()
+        ex = extract(
+            sents,
+            self.config,
+            self.keep_words(),
+            self.find_strategies,
+            spans=spans,
+            vocab=table,
+            known_grams=self._known_grams if self.config.get("char_ngrams") else None,
+        )
+        names: list[str] = []
+        vals: list[float] = []
+        wts: list[float] = []
+        for n, v, e in self.vectorizer.weighted_blocks(
+            ex.blocks or {},
+            table,
+            {"c": self._gram_table} if self.config.get("char_ngrams") else None,
+        ):
+            names += n
+            vals += v
+            wts += e
+        values = dict(zip(names, vals))
+        products = list(map(mul, vals, wts))
+        raw = self.bias + sum(products)  # = raw_from_values(values)
         logit = self.logit_from_raw(raw)
         a = self.calibration[0]
-        contrib = {n: a * p for n, p in products}
+        contrib = dict(zip(names, map(mul, repeat(a), products)))
         return Scored(sigmoid(logit), logit, values, contrib, ex)
 
     # -- persistence ---------------------------------------------------------------------
@@ -315,9 +509,11 @@ class Model:
             # Parallel lists (fast to parse): feature name, its idf and its weight.  Training
             # rounds the values before it builds the model, so the loaded model is the
             # trained one exactly.
-            "features": {"names": names,
-                         "idf": [self.vectorizer.idf[n] for n in names],
-                         "weight": [self.weights.get(n, 0.0) for n in names]},
+            "features": {
+                "names": names,
+                "idf": [self.vectorizer.idf[n] for n in names],
+                "weight": [self.weights.get(n, 0.0) for n in names],
+            },
         }
 
     @classmethod
@@ -336,15 +532,24 @@ class Model:
             idf = dict(zip(names, idfs))
             weights = dict(zip(names, ws))
             a, b = data["calibration"]
-            return cls(config=data["config"], vectorizer=Vectorizer(idf, data["blocks"]),
-                       weights=weights, bias=float(data["bias"]),
-                       calibration=(float(a), float(b)), meta=data.get("meta", {}))
+            return cls(
+                config=data["config"],
+                vectorizer=Vectorizer(idf, data["blocks"]),
+                weights=weights,
+                bias=float(data["bias"]),
+                calibration=(float(a), float(b)),
+                meta=data.get("meta", {}),
+            )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise ModelError(f"{where}: corrupt {cls.KIND} model ({exc!r}); {cls.REBUILD}") from None
+            raise ModelError(
+                f"{where}: corrupt {cls.KIND} model ({exc!r}); {cls.REBUILD}"
+            ) from None
 
     def save(self, path: Path | str) -> None:
-        Path(path).write_text(json.dumps(self.to_json(), separators=(",", ":"),
-                                         ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        Path(path).write_text(
+            json.dumps(self.to_json(), separators=(",", ":"), ensure_ascii=False, sort_keys=True),
+            encoding="utf-8",
+        )
 
 
 def load_path(path: Path | str, cls: type[M]) -> M:
@@ -359,7 +564,9 @@ def load_path(path: Path | str, cls: type[M]) -> M:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ModelError(f"{what} are corrupt ({exc.msg} at line {exc.lineno}); {rebuild}") from None
+        raise ModelError(
+            f"{what} are corrupt ({exc.msg} at line {exc.lineno}); {rebuild}"
+        ) from None
     return cls.from_json(data, str(path))
 
 
@@ -367,22 +574,41 @@ class SentenceModel(Model):
     """A linear model that scores one sentence at a time (the tone models): the probability
     and the words that raised it, for a message that says why."""
 
-    def sentence_score(self, sent, counts: dict[str, float] | None = None
-                       ) -> tuple[float, dict[str, float]]:
+    def sentence_score(
+        self, sent, counts: dict[str, float] | None = None
+    ) -> tuple[float, dict[str, float]]:
         """The probability for one sentence span, and its vectorised features (for
         ``telling_words``).  ``counts``: the sentence's features, when already extracted
         under this model's configuration (models with the same configuration share them)."""
         if counts is None:
             counts = self.extract([sent]).counts
-        values = self.vectorizer.transform(counts)
-        return sigmoid(self.logit_from_raw(self.raw_from_values(values))), values
+        if len(self.weights) != len(self.vectorizer.idf):  # not a loaded model: the formula
+            values = self.vectorizer.transform(counts)
+            return sigmoid(self.logit_from_raw(self.raw_from_values(values))), values
+        table = self.table
+        names: list[str] = []
+        vals: list[float] = []
+        wts: list[float] = []
+        for n, v, e in self.vectorizer.weighted_blocks(self.vectorizer.group(counts, table), table):
+            names += n
+            vals += v
+            wts += e
+        # = raw_from_values(transform(counts)): the same products summed in the same order
+        raw = self.bias + sum(map(mul, vals, wts))
+        return sigmoid(self.logit_from_raw(raw)), dict(zip(names, vals))
 
     def telling_words(self, values: dict[str, float], n: int = 3) -> list[str]:
         """The word n-grams that raised the score most (up to ``n``, best first, none inside
         another, each with a content word), from a sentence's vectorised features."""
         w = self.weights
-        words = sorted(((v * w.get(name, 0.0), name[2:]) for name, v in values.items()
-                        if name.startswith("w:") and _telling(name[2:])), reverse=True)
+        words = sorted(
+            (
+                (v * w.get(name, 0.0), name[2:])
+                for name, v in values.items()
+                if name.startswith("w:") and _telling(name[2:])
+            ),
+            reverse=True,
+        )
         chosen: list[str] = []
         for c, ngram in words:
             if c <= 0 or len(chosen) == n:

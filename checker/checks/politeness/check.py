@@ -10,19 +10,20 @@ combined ("mean", "min", "mean_min"); the model card compares them on the develo
 drafts.  Labels come from thresholds in data.  Explanations group the feature contributions
 (to the log-odds) by the words they came from.
 """
+
 from __future__ import annotations
 
 import bisect
 import functools
 from collections import Counter
-from operator import itemgetter
+from itertools import repeat
+from operator import itemgetter, mul, truediv
 
-from ...learned import Model, char_grams, norm, sigmoid
+from ...learned import Model, char_grams, doc_columns, sigmoid
 from ...report import clip
 from ...rules import concept_data
 from .model import load
 from .strategies import lexicon, softened, tokenize_phrase
-
 
 
 def _data() -> dict:
@@ -39,22 +40,25 @@ def _trim(span, greetings: list[tuple[str, ...]]):
     toks = [t for t in span if not t.is_space]
     if not toks:
         return None
-    norms = [norm(t) for t in toks]
+    doc_norms = doc_columns(span.doc)[0]
+    norms = [doc_norms[t.i] for t in toks]
     for g in greetings:
-        if tuple(norms[:len(g)]) == g:
+        if tuple(norms[: len(g)]) == g:
             for k in range(len(g), min(len(toks), len(g) + 5)):
                 if norms[k] in (",", ":", "!", "-", "\u2014"):
                     if k + 1 >= len(toks):
                         return None
-                    return span.doc[toks[k + 1].i:toks[-1].i + 1]
+                    return span.doc[toks[k + 1].i : toks[-1].i + 1]
             break
-    return span.doc[toks[0].i:toks[-1].i + 1]
+    return span.doc[toks[0].i : toks[-1].i + 1]
 
 
 def scoring_spans(ctx) -> list:
     """Body sentences, clipped to the body, without inline greetings; words only."""
     data = _data()["scoring"]
-    greetings = sorted((tokenize_phrase(g) for g in data["inline_greetings"]), key=len, reverse=True)
+    greetings = sorted(
+        (tokenize_phrase(g) for g in data["inline_greetings"]), key=len, reverse=True
+    )
     bs, be = ctx.body
     out = []
     for s in ctx.body_sents():
@@ -81,7 +85,7 @@ def combine(logits: list[float], method: str, min_weight: float) -> tuple[float,
         lam[min(range(n), key=logits.__getitem__)] += min_weight
     else:
         raise ValueError(f"unknown politeness scoring method {method!r}")
-    return sum(l * w for l, w in zip(logits, lam)), lam
+    return sum(x * w for x, w in zip(logits, lam)), lam
 
 
 def _units(scored, weight: float, text: str) -> dict[tuple, float]:
@@ -93,10 +97,22 @@ def _units(scored, weight: float, text: str) -> dict[tuple, float]:
     contrib = scored.contributions
     occ = ex.occurrences
     n_occ = Counter(map(itemgetter(0), occ))
-    share = {name: contrib.get(name, 0.0) * weight / n for name, n in n_occ.items()}
+    # A feature the model does not know contributes nothing: it makes no unit.
+    names = list(filter(contrib.__contains__, n_occ))
+    share = dict(
+        zip(
+            names,
+            map(
+                truediv,
+                map(mul, map(contrib.__getitem__, names), repeat(weight)),
+                map(n_occ.__getitem__, names),
+            ),
+        )
+    )
     get = units.get
+    sget = share.get
     for name, a, b in occ:
-        v = share[name]
+        v = sget(name)
         if not v:
             continue
         kind = name[0]
@@ -105,15 +121,34 @@ def _units(scored, weight: float, text: str) -> dict[tuple, float]:
         elif " " in name and not name.startswith(("w:<s> ", "p:<s> ")):
             key = ("words", a, b)
         else:
-            key = ("word", a, b)   # "starts with Why" is told as the word "Why"
+            key = ("word", a, b)  # "starts with Why" is told as the word "Why"
         units[key] = get(key, 0.0) + v
-    char_share = {name: c * weight / ex.counts[name]
-                  for name, c in contrib.items() if c and name[0] == "c"}
+    # A word's character n-grams: their contributions (zero ones add nothing to the sum).
+    if ex.blocks is not None:
+        counts = ex.blocks.get("c", {})
+        cnames = list(counts)
+        char_share = dict(
+            zip(
+                cnames,
+                map(
+                    truediv,
+                    map(mul, map(contrib.__getitem__, cnames), repeat(weight)),
+                    counts.values(),
+                ),
+            )
+        )
+    else:
+        char_share = {
+            name: c * weight / ex.counts[name]
+            for name, c in contrib.items()
+            if c and name[0] == "c"
+        }
     if char_share:
         lo, hi = ex.char_range
         cget = char_share.get
+        zero = repeat(0.0)
         for word, spans in ex.word_spans.items():
-            v = sum(cget(g, 0.0) for g in char_grams(word, lo, hi))
+            v = sum(map(cget, char_grams(word, lo, hi), zero))
             if v:
                 for a, b in spans:
                     units[("word", a, b)] = get(("word", a, b), 0.0) + v
@@ -126,20 +161,28 @@ def _merge_same_span(units: dict[tuple, float]) -> dict[tuple, float]:
     (then the earliest, then the name).  Strategies are looked up by start (bisection over
     the few that can contain a unit), so the work grows with the units, not units times
     strategies."""
-    strat = sorted((key for key in units if key[0].startswith("strategy:")),
-                   key=lambda k: (k[1], k[2], k[0]))
+    strat = sorted(
+        (key for key in units if key[0][0] == "s"),  # "strategy:..."
+        key=lambda k: (k[1], k[2], k[0]),
+    )
+    if not strat:
+        return dict(units)
     starts = [k[1] for k in strat]
-    longest = max((k[2] - k[1] for k in strat), default=0)
+    longest = max(k[2] - k[1] for k in strat)
     rank = {k: (k[2] - k[1], k[1], k[0]) for k in strat}
+    left, right = bisect.bisect_left, bisect.bisect_right
     out: dict[tuple, float] = {}
+    get = out.get
+    first = starts[0]
     for key, w in units.items():
-        if strat and not key[0].startswith("strategy:"):
-            lo = bisect.bisect_left(starts, key[1] - longest)
-            hi = bisect.bisect_right(starts, key[1])
-            hosts = [k for k in strat[lo:hi] if key[2] <= k[2]]
+        a = key[1]
+        if a >= first and key[0][0] != "s":
+            hosts = [
+                k for k in strat[left(starts, a - longest) : right(starts, a)] if key[2] <= k[2]
+            ]
             if hosts:
-                key = min(hosts, key=rank.__getitem__)
-        out[key] = out.get(key, 0.0) + w
+                key = min(hosts, key=rank.__getitem__) if len(hosts) > 1 else hosts[0]
+        out[key] = get(key, 0.0) + w
     return out
 
 
@@ -150,9 +193,17 @@ def _reason_vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]
     from spacy.lang.en.stop_words import STOP_WORDS
 
     lex = lexicon()
-    words = lex.positive | lex.negative | frozenset(
-        seq[0] for index in lex.phrases.values() for seqs in index.values() for seq in seqs
-        if len(seq) == 1)
+    words = (
+        lex.positive
+        | lex.negative
+        | frozenset(
+            seq[0]
+            for index in lex.phrases.values()
+            for seqs in index.values()
+            for seq in seqs
+            if len(seq) == 1
+        )
+    )
     text_speak = frozenset(concept_data("hygiene")["rules"]["hygiene.text_speak"]["words"])
     return words, text_speak, frozenset(STOP_WORDS)
 
@@ -176,7 +227,11 @@ def explain(units: dict[tuple, float], text: str, limit: int, min_weight: float)
     units = _merge_same_span(units)
     out = []
     told: set[str] = set()
-    for (feature, a, b), w in sorted(units.items(), key=lambda kv: -abs(kv[1])):
+    items = list(units.items())
+    # Largest |weight| first, ties in insertion order (a stable sort, reversed stably).
+    weights = list(map(abs, units.values()))
+    for k in sorted(range(len(items)), key=weights.__getitem__, reverse=True):
+        (feature, a, b), w = items[k]
         if len(out) >= limit or abs(w) < min_weight:
             break
         words = text[a:b]
@@ -191,10 +246,20 @@ def explain(units: dict[tuple, float], text: str, limit: int, min_weight: float)
         elif feature == "start":
             feature = "start:" + words.lower()
         direction = "more_polite" if w > 0 else "less_polite"
-        what = f"starting a sentence with '{words}'" if feature.startswith("start:") else f"'{words}'"
-        out.append({"feature": feature, "start": a, "end": b, "text": words,
-                    "weight": round(w, 3), "direction": direction,
-                    "explanation": f"{what} makes this {'more' if w > 0 else 'less'} polite"})
+        what = (
+            f"starting a sentence with '{words}'" if feature.startswith("start:") else f"'{words}'"
+        )
+        out.append(
+            {
+                "feature": feature,
+                "start": a,
+                "end": b,
+                "text": words,
+                "weight": round(w, 3),
+                "direction": direction,
+                "explanation": f"{what} makes this {'more' if w > 0 else 'less'} polite",
+            }
+        )
     return out
 
 
@@ -210,21 +275,34 @@ def score_body(ctx, model: Model | None = None, method: str | None = None) -> di
     if method == "body":
         whole = model.score_sents(spans)
         scored, lam, logit = [whole], [1.0], whole.logit
-        sent_info = [{"start": spans[0].start_char, "end": spans[-1].end_char,
-                      "score": round(whole.probability, 3)}]
+        sent_info = [
+            {
+                "start": spans[0].start_char,
+                "end": spans[-1].end_char,
+                "score": round(whole.probability, 3),
+            }
+        ]
     else:
         scored = [model.score_sents([s]) for s in spans]
         logit, lam = combine([s.logit for s in scored], method, float(cfg["min_weight"]))
-        sent_info = [{"start": sp.start_char, "end": sp.end_char, "score": round(s.probability, 3)}
-                     for sp, s in zip(spans, scored)]
+        sent_info = [
+            {"start": sp.start_char, "end": sp.end_char, "score": round(s.probability, 3)}
+            for sp, s in zip(spans, scored)
+        ]
     units: dict[tuple, float] = {}
     strategies = []
     for s, w in zip(scored, lam):
         for key, v in _units(s, w, ctx.text).items():
             units[key] = units.get(key, 0.0) + v
         strategies.extend(s.extracted.strategies)
-    return {"score": sigmoid(logit), "logit": logit, "sentences": sent_info, "units": units,
-            "strategies": strategies, "spans": spans}
+    return {
+        "score": sigmoid(logit),
+        "logit": logit,
+        "sentences": sent_info,
+        "units": units,
+        "strategies": strategies,
+        "spans": spans,
+    }
 
 
 def label_for(score: float, labels: dict) -> str:
@@ -256,7 +334,7 @@ def run(ctx):
     labels = ctx.config.threshold("politeness.labels")
     model = load()
     res = score_body(ctx)
-    score = round(res["score"], 3)   # the report's number; messages and label agree with it
+    score = round(res["score"], 3)  # the report's number; messages and label agree with it
     label = label_for(score, labels)
     # An email-level label: hostility and pressure make a draft impolite, and begging (a
     # desperation level in ``never_polite_levels``) keeps it from reading as polite.
@@ -266,8 +344,12 @@ def run(ctx):
     level = (ctx.sections.get("desperation") or {}).get("level")
     if label == "polite" and level in labels.get("never_polite_levels", ()):
         label = "neutral"
-    top = explain(res["units"], ctx.text, int(data["scoring"]["top_features"]),
-                  float(data["scoring"]["min_feature_weight"]))
+    top = explain(
+        res["units"],
+        ctx.text,
+        int(data["scoring"]["top_features"]),
+        float(data["scoring"]["min_feature_weight"]),
+    )
     bs, be = ctx.body
     body = ctx.text[bs:be]
     span = (bs + len(body) - len(body.lstrip()), bs + len(body.rstrip()))
@@ -275,8 +357,9 @@ def run(ctx):
         worst, seen = [], []
         for f in top:
             if f["direction"] == "less_polite" and not any(
-                    a <= f["start"] and f["end"] <= b or f["start"] <= a and b <= f["end"]
-                    for a, b in seen):
+                a <= f["start"] and f["end"] <= b or f["start"] <= a and b <= f["end"]
+                for a, b in seen
+            ):
                 seen.append((f["start"], f["end"]))
                 worst.append(f"'{clip(f['text'], 40)}'")
         worst = worst[:3]
@@ -284,41 +367,51 @@ def run(ctx):
         if pressure:
             worst = [f"'{clip(sig['text'], 40)}'" for sig in pressure][:2]
             message = concept_data("politeness")["rules"]["politeness.impolite"]["message_pressure"]
-        reasons = (" and ".join([", ".join(worst[:-1]), worst[-1]] if len(worst) > 1 else worst)
-                   + (" makes" if len(worst) == 1 else " make") + " it less polite") if worst else (
-            "no word of thanks or request")
+        reasons = (
+            (
+                " and ".join([", ".join(worst[:-1]), worst[-1]] if len(worst) > 1 else worst)
+                + (" makes" if len(worst) == 1 else " make")
+                + " it less polite"
+            )
+            if worst
+            else ("no word of thanks or request")
+        )
         where = (pressure[0]["start"], pressure[0]["end"]) if pressure else span
         ctx.emit("politeness.impolite", *where, message=message, score=score, reasons=reasons)
     elif label == "neutral":
         ctx.emit("politeness.neutral", *span, score=score)
     lex = lexicon()
     hints = _hints()
-    call = ((ctx.sections.get("elements") or {}).get("call_heads_up") or {})
+    call = (ctx.sections.get("elements") or {}).get("call_heads_up") or {}
     for m in res["strategies"]:
         rule = hints.get(m.name)
         if not rule:
             continue
         if call.get("present") and call["start"] <= m.start and m.end <= call["end"]:
-            continue   # "Expect a call from me around the 14th" is the heads-up, not an order
+            continue  # "Expect a call from me around the 14th" is the heads-up, not an order
         if m.name == "bare_command":
-            sent = ctx.doc[m.i:m.j].sent
+            sent = ctx.doc[m.i : m.j].sent
             if softened(sent, lex):
                 continue
-            ctx.emit(rule, m.start, m.end, text=ctx.text[m.start:m.end],
-                     verb=ctx.doc[m.i].lower_)
+            ctx.emit(rule, m.start, m.end, text=ctx.text[m.start : m.end], verb=ctx.doc[m.i].lower_)
         else:
-            ctx.emit(rule, m.start, m.end, text=ctx.text[m.start:m.end])
+            ctx.emit(rule, m.start, m.end, text=ctx.text[m.start : m.end])
     return {
         "score": score,
         "label": label,
         # Offsets index ctx.text (the parse may see normalised quotes; the words come
         # from the exact input).
-        "strategies": [{"name": m.name, "start": m.start, "end": m.end,
-                        "text": ctx.text[m.start:m.end]} for m in res["strategies"]],
+        "strategies": [
+            {"name": m.name, "start": m.start, "end": m.end, "text": ctx.text[m.start : m.end]}
+            for m in res["strategies"]
+        ],
         "top_features": top,
         "sentences": res["sentences"],
         "method": data["scoring"]["method"],
         "thresholds": {"polite_min": labels["polite_min"], "impolite_max": labels["impolite_max"]},
-        "model": {"name": "politeness-linear", "trained": model.meta.get("trained"),
-                  "card": "models/politeness/card.md"},
+        "model": {
+            "name": "politeness-linear",
+            "trained": model.meta.get("trained"),
+            "card": "models/politeness/card.md",
+        },
     }

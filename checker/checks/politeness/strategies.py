@@ -7,22 +7,23 @@ of match: a phrase anywhere, a phrase at a sentence start, a phrase anywhere but
 a sentiment word with negation scope, a bare command (base-form verb root without a subject
 at the start), and a demanding direct question.
 """
+
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
 
-from ...learned import norm
+from ...learned import doc_columns
 from ...rules import concept_data, read_text
 
 
 @dataclass(frozen=True)
 class Match:
     name: str
-    start: int      # character offsets into the Doc's text
+    start: int  # character offsets into the Doc's text
     end: int
     text: str
-    i: int = 0      # token indices in the Doc
+    i: int = 0  # token indices in the Doc
     j: int = 0
 
 
@@ -43,13 +44,16 @@ def tokenize_phrase(phrase: str) -> tuple[str, ...]:
 
 
 def _words(name: str) -> frozenset[str]:
-    return frozenset(line.strip().lower() for line in read_text(name).splitlines()
-                     if line.strip() and not line.startswith("#"))
+    return frozenset(
+        line.strip().lower()
+        for line in read_text(name).splitlines()
+        if line.strip() and not line.startswith("#")
+    )
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    phrases: dict            # name -> {first token: [token tuples, longest first]}
+    phrases: dict  # name -> {first token: [token tuples, longest first]}
     start_only: frozenset
     not_start: frozenset
     skip: frozenset
@@ -62,7 +66,7 @@ class Lexicon:
     scope: int
     positive: frozenset
     negative: frozenset
-    words: frozenset = frozenset()   # every word of every list (kept in pattern n-grams)
+    words: frozenset = frozenset()  # every word of every list (kept in pattern n-grams)
     # first token -> the strategy names with a phrase starting with it (one pass per sentence)
     first_words: dict = field(default_factory=dict)
 
@@ -82,29 +86,36 @@ def lexicon() -> Lexicon:
             index[first].sort(key=len, reverse=True)
     start = data["start_words"]
     deference_words = frozenset(tokenize_phrase(p)[0] for p in data["strategies"]["deference"])
-    words = {w for index in phrases.values() for seqs in index.values() for seq in seqs
-             for w in seq}
+    words = {
+        w for index in phrases.values() for seqs in index.values() for seq in seqs for w in seq
+    }
     first_words: dict[str, tuple[str, ...]] = {}
     for name, index in phrases.items():
         for first in index:
             first_words[first] = first_words.get(first, ()) + (name,)
-    return Lexicon(
-        first_words=first_words,
-        words=frozenset(words) | _words("checks/politeness/positive.txt") | _words("checks/politeness/negative.txt"),
-        phrases=phrases,
-        start_only=frozenset(start["start_only"]),
-        not_start=frozenset(start["not_start"]),
-        skip=frozenset(start["skip"]),
-        exempt_verbs=frozenset(data["commands"]["exempt_verbs"]),
-        command_leads=frozenset(data["commands"]["lead_words"]),
-        deference_not_before=frozenset(start["deference_not_before"]),
-        softeners=tuple(tokenize_phrase(p) for p in data["commands"]["softeners"]),
-        demanding=tuple(tuple(q) for q in data["questions"]["demanding"]),
-        negators=frozenset(data["sentiment"]["negators"]),
-        scope=int(data["sentiment"]["scope"]),
-        positive=_words("checks/politeness/positive.txt"),
-        negative=_words("checks/politeness/negative.txt"),
-    ) if deference_words is not None else None  # pragma: no branch
+    return (
+        Lexicon(
+            first_words=first_words,
+            words=frozenset(words)
+            | _words("checks/politeness/positive.txt")
+            | _words("checks/politeness/negative.txt"),
+            phrases=phrases,
+            start_only=frozenset(start["start_only"]),
+            not_start=frozenset(start["not_start"]),
+            skip=frozenset(start["skip"]),
+            exempt_verbs=frozenset(data["commands"]["exempt_verbs"]),
+            command_leads=frozenset(data["commands"]["lead_words"]),
+            deference_not_before=frozenset(start["deference_not_before"]),
+            softeners=tuple(tokenize_phrase(p) for p in data["commands"]["softeners"]),
+            demanding=tuple(tuple(q) for q in data["questions"]["demanding"]),
+            negators=frozenset(data["sentiment"]["negators"]),
+            scope=int(data["sentiment"]["scope"]),
+            positive=_words("checks/politeness/positive.txt"),
+            negative=_words("checks/politeness/negative.txt"),
+        )
+        if deference_words is not None
+        else None
+    )  # pragma: no branch
 
 
 def _is_word(tok) -> bool:
@@ -120,14 +131,20 @@ def sentence_start(toks: list, norms: list[str], lex: Lexicon) -> int:
 
 
 def _seq_at(norms: list[str], k: int, seq: tuple[str, ...]) -> bool:
-    return tuple(norms[k:k + len(seq)]) == seq
+    return tuple(norms[k : k + len(seq)]) == seq
 
 
 def _span_match(name: str, toks: list, a: int, b: int) -> Match:
     first, last = toks[a], toks[b - 1]
     # Span.text joins just these tokens; Doc.text would rebuild the whole text every call.
-    return Match(name, first.idx, last.idx + len(last.text),
-                 first.doc[first.i:last.i + 1].text, first.i, last.i + 1)
+    return Match(
+        name,
+        first.idx,
+        last.idx + len(last.text),
+        first.doc[first.i : last.i + 1].text,
+        first.i,
+        last.i + 1,
+    )
 
 
 def sentence_strategies(sent, lex: Lexicon | None = None) -> list[Match]:
@@ -136,7 +153,9 @@ def sentence_strategies(sent, lex: Lexicon | None = None) -> list[Match]:
     toks = [t for t in sent if not t.is_space]
     if not toks:
         return []
-    norms = [norm(t) for t in toks]
+    doc_norms, _, doc_lemmas = doc_columns(toks[0].doc)
+    idxs = [t.i for t in toks]
+    norms = list(map(doc_norms.__getitem__, idxs))  # = norm(t) for each token
     start = sentence_start(toks, norms, lex)
     out: list[Match] = []
     # Phrase strategies: the positions where a phrase of each strategy could start, found in
@@ -155,19 +174,29 @@ def sentence_strategies(sent, lex: Lexicon | None = None) -> list[Match]:
                 continue
             at_start = k == start
             multi_deference = name == "deference" and len(hit) > 1  # "good point" anywhere
-            if (name in lex.start_only and not at_start and not multi_deference) or \
-                    (name in lex.not_start and at_start):
+            if (name in lex.start_only and not at_start and not multi_deference) or (
+                name in lex.not_start and at_start
+            ):
                 continue
-            if name == "deference" and len(hit) == 1 and k + 1 < len(toks) and \
-                    norms[k + 1] in lex.deference_not_before:
+            if (
+                name == "deference"
+                and len(hit) == 1
+                and k + 1 < len(toks)
+                and norms[k + 1] in lex.deference_not_before
+            ):
                 continue
             out.append(_span_match(name, toks, k, k + len(hit)))
             after = k + len(hit)
     # Sentiment words with negation scope.
     for k, w in enumerate(norms):
-        lemma = toks[k].lemma_.lower()
-        pol = 1 if (w in lex.positive or lemma in lex.positive) else \
-            -1 if (w in lex.negative or lemma in lex.negative) else 0
+        lemma = doc_lemmas[idxs[k]]
+        pol = (
+            1
+            if (w in lex.positive or lemma in lex.positive)
+            else -1
+            if (w in lex.negative or lemma in lex.negative)
+            else 0
+        )
         if not pol:
             continue
         if any(norms[m] in lex.negators for m in range(max(0, k - lex.scope), k)):
@@ -179,10 +208,14 @@ def sentence_strategies(sent, lex: Lexicon | None = None) -> list[Match]:
         k += 1
     if k < len(toks):
         verb = toks[k]
-        if (verb.tag_ == "VB" and verb.dep_ == "ROOT" and norms[k] not in lex.exempt_verbs
-                and verb.lemma_.lower() not in lex.exempt_verbs
-                and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
-                and norms[-1] != "?"):
+        if (
+            verb.tag_ == "VB"
+            and verb.dep_ == "ROOT"
+            and norms[k] not in lex.exempt_verbs
+            and verb.lemma_.lower() not in lex.exempt_verbs
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
+            and norms[-1] != "?"
+        ):
             end = len(toks)
             while end > k + 1 and not _is_word(toks[end - 1]):
                 end -= 1
@@ -210,5 +243,6 @@ def strategies(doc_or_span, lex: Lexicon | None = None) -> list[Match]:
 def softened(sent, lex: Lexicon | None = None) -> bool:
     """True when a sentence carries a softener (please, when you have a chance ...)."""
     lex = lex or lexicon()
-    norms = [norm(t) for t in sent if not t.is_space]
+    doc_norms = doc_columns(getattr(sent, "doc", sent))[0]
+    norms = [doc_norms[t.i] for t in sent if not t.is_space]
     return any(_seq_at(norms, k, seq) for seq in lex.softeners for k in range(len(norms)))
