@@ -11,10 +11,11 @@ from models.tone import DATA, DataError, Example  # noqa: F401  (the recipe's pu
 
 HERE = Path(__file__).resolve().parent
 RECIPE = tone.RECIPE
-# The real-message tuning set, and the written tuning sets as a supplement; holdout*.jsonl
+# The real-message tuning set and the three fresh real collections, and the written tuning
+# sets as a supplement; holdout*.jsonl
 # and real/holdout.jsonl are never trained on.
 TASK = tone.Task(name="desperation", label="desperate",
-                 globs=("real/tune*.jsonl", "tune*.jsonl"), model_class=ToneModel,
+                 globs=("real/tune*.jsonl", "real/fresh_*.jsonl", "tune*.jsonl"), model_class=ToneModel,
                  recipe=RECIPE, out_dir=HERE, set_weights={"real": 1.0, "tune": 0.5},
                  threshold_section="desperation.tone")
 
@@ -22,7 +23,7 @@ TASK = tone.Task(name="desperation", label="desperate",
 #: once for both) over all the body sentences of a draft; positive when the draft is labelled
 #: desperate; the same sets and set weights.
 MESSAGE_TASK = tone.Task(name="desperation", label="desperate",
-                         globs=("real/tune*.jsonl", "tune*.jsonl"),
+                         globs=("real/tune*.jsonl", "real/fresh_*.jsonl", "tune*.jsonl"),
                          model_class=DesperationMessage, recipe=RECIPE, out_dir=HERE,
                          set_weights={"real": 1.0, "tune": 0.5},
                          threshold_section="desperation.message")

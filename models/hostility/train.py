@@ -10,7 +10,7 @@ from models import tone
 
 HERE = Path(__file__).resolve().parent
 RECIPE = tone.RECIPE
-TASK = tone.Task(name="hostility", label="hostile", globs=("real/tune*.jsonl",),
+TASK = tone.Task(name="hostility", label="hostile", globs=("real/tune*.jsonl", "real/fresh_*.jsonl"),
                  model_class=HostilityTone, recipe=RECIPE, out_dir=HERE,
                  threshold_section="hostility.tone")
 
@@ -23,6 +23,6 @@ MESSAGE_RECIPE = {
     "min_df": 2,
     "C": 3.0,
 }
-MESSAGE_TASK = tone.Task(name="hostility", label="hostile", globs=("real/tune*.jsonl",),
+MESSAGE_TASK = tone.Task(name="hostility", label="hostile", globs=("real/tune*.jsonl", "real/fresh_*.jsonl"),
                          model_class=HostilityMessage, recipe=MESSAGE_RECIPE, out_dir=HERE,
                          threshold_section="hostility.message")
