@@ -100,7 +100,7 @@ def main() -> int:
     )
     ap.add_argument("--repeat", type=int, default=10)
     args = ap.parse_args()
-    from web import create_app
+    from checker.web import create_app
 
     print(f"contact-log page benchmark: python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     head = (

@@ -169,7 +169,7 @@ def fit(task: Task, exs: list[Example], recipe=None):
     """Fit on examples; returns (featurizer, coef, bias)."""
     from sklearn.linear_model import LogisticRegression
 
-    from models.politeness.train import CountMatrix, Featurizer
+    from checker.models.politeness.train import CountMatrix, Featurizer
 
     recipe = recipe or task.recipe
     cm = CountMatrix.build([e.counts for e in exs])
@@ -182,7 +182,7 @@ def fit(task: Task, exs: list[Example], recipe=None):
 
 
 def train(task: Task, exs: list[Example], recipe=None, meta=None):
-    from models.politeness.train import export
+    from checker.models.politeness.train import export
 
     recipe = recipe or task.recipe
     fz, coef, bias = fit(task, exs, recipe)

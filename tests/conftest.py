@@ -2,6 +2,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def served(config: dict, threads: int = 4):
     yields its base URL and closes the server afterwards."""
     from waitress.server import create_server
 
-    from web import create_app
+    from checker.web import create_app
 
     server = create_server(create_app(config), host="127.0.0.1", port=0, threads=threads)
     threading.Thread(target=server.run, daemon=True).start()
@@ -97,3 +98,14 @@ def interview_log(tmp_path):
         conn.close()
         return path
     return make
+
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_repository_names():
+    """`web/` and `models/` install as `checker.web` and `checker.models`; from a checkout the
+    bare names would still import, as second copies of the modules (a monkeypatch on one
+    would miss the other). The run fails if any test or module imported them."""
+    yield
+    stray = sorted(m for m in sys.modules if m.split(".")[0] in ("web", "models"))
+    assert not stray, f"imported by their repository names instead of checker.*: {stray[:5]}"

@@ -64,7 +64,7 @@ def test_cli_exit_2_one_line_for_a_utf16_file_with_a_lone_surrogate(tmp_path, ca
 
 
 def test_web_api_answers_400_with_the_plain_message(tmp_path):
-    from web import create_app
+    from checker.web import create_app
 
     app = create_app(
         {

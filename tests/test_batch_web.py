@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from web import create_app
+from checker.web import create_app
 
 FIX = Path(__file__).parent / "fixtures" / "batch"
 GOOD = ("Dear Ms. Lee,\n\nThank you for your time today. I enjoyed meeting the team and learning "
@@ -196,7 +196,7 @@ def test_too_many_drafts(app, client):
 
 def test_upload_errors_are_typed_input_errors():
     from checker.errors import InputError
-    from web.batch import TooManyDrafts, UploadError
+    from checker.web.batch import TooManyDrafts, UploadError
 
     assert issubclass(UploadError, InputError) and issubclass(TooManyDrafts, UploadError)
     assert (UploadError("x").status, TooManyDrafts("x").status) == (400, 413)
@@ -456,12 +456,12 @@ def test_finished_jobs_expire(app, client):
 
 
 def test_a_failing_job_says_so_in_one_line(client, monkeypatch):
-    import web.batch
+    from checker.web import batch as web_batch
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire\nsecond line")
 
-    monkeypatch.setattr(web.batch, "run_review", boom)
+    monkeypatch.setattr(web_batch, "run_review", boom)
     url = start(client, [(FIVE, "five.jsonl")]).headers["Location"]
     st = wait(client, url)
     assert st["state"] == "failed" and st["error"] == "The review failed: RuntimeError."

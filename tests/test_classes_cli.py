@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from checker.cli import main
-from web import create_app
+from checker.web import create_app
 
 FAR = (date.today() + timedelta(days=20)).isoformat()
 GOOD = ("Dear Ms Lee,\n\nThank you for meeting with me yesterday. I enjoyed hearing about the "

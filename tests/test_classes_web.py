@@ -16,7 +16,7 @@ import pytest
 
 from checker.classes import db
 from checker.classes.model import report_from_dict
-from web import create_app
+from checker.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 NEEDY = (ROOT / "data" / "examples" / "needy-follow-up.txt").read_text(encoding="utf-8")

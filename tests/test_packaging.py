@@ -19,11 +19,30 @@ def test_wheel_carries_rule_data_and_weights(tmp_path):
     assert len(data) >= 10   # every concept's rules.toml, the lexicons, textprep and calltime
     for rule_file in data:
         assert rule_file.relative_to(ROOT).as_posix() in names, rule_file
-    for asset in list((ROOT / "web" / "templates").rglob("*.html")) + list((ROOT / "web" / "static").glob("*")):
-        assert asset.relative_to(ROOT).as_posix() in names, asset
+    # web/ and models/ install as checker/web and checker/models
+    for asset in [f for f in (ROOT / "web").rglob("*") if f.is_file() and "__pycache__" not in f.parts]:
+        assert "checker/" + asset.relative_to(ROOT).as_posix() in names, asset
     for weights in (ROOT / "models").rglob("*.json"):
-        assert weights.relative_to(ROOT).as_posix() in names
+        assert "checker/" + weights.relative_to(ROOT).as_posix() in names
     assert any(n.endswith("entry_points.txt") for n in names)
+    # One top-level name in site-packages, not the generic `web` and `models`.
+    top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert top == {"checker"}, top
+
+
+def test_every_package_folder_is_listed_for_the_wheel():
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = set()
+    for top in ("checker", "models", "web"):
+        for init in (ROOT / top).rglob("__init__.py"):
+            parts = init.parent.relative_to(ROOT).parts
+            found.add(".".join(parts if top == "checker" else ("checker", *parts)))
+    assert found == listed
 
 
 def test_cli_runs_outside_the_project(tmp_path):

@@ -16,7 +16,7 @@ import checker
 from checker.cli import main
 from checker.nlp import get_nlp
 from checker.checks.politeness import model as pmodel
-from models.politeness import corpus as pcorpus
+from checker.models.politeness import corpus as pcorpus
 
 FILES = pcorpus.FILES
 
@@ -50,7 +50,7 @@ def small(politeness_corpus_dir, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def trained(small, tmp_path_factory):
-    from models.politeness import recipe
+    from checker.models.politeness import recipe
 
     out = tmp_path_factory.mktemp("model")
     res = recipe.build(corpus_dir=small, out_dir=out, use_cache=False, say=lambda m: None)
@@ -77,7 +77,7 @@ def test_round_trip_identical_scores(trained):
 
 def test_python_scorer_matches_matrix_path(small):
     """The pure-Python dot product gives the training pipeline's scores."""
-    from models.politeness import train as ptrain
+    from checker.models.politeness import train as ptrain
 
     corpora = pcorpus.load(small)
     for c in corpora.values():

@@ -210,7 +210,7 @@ def test_cli_person_option(capsys):
 
 @pytest.fixture
 def client(tmp_path):
-    from web import create_app
+    from checker.web import create_app
 
     app = create_app({"TESTING": True, "SECRET_KEY": "test-key", "DB": str(tmp_path / "c.db"),
                       "DATA_DIR": str(tmp_path)})

@@ -51,8 +51,8 @@ CHILD = textwrap.dedent("""
     if kind == "cli":
         from checker.cli import main
         sys.exit(main(rest))
-    from web import create_app
-    from web.security import _SESSION_KEY
+    from checker.web import create_app
+    from checker.web.security import _SESSION_KEY
     folder, path, data = rest[0], rest[1], dict(a.split("=", 1) for a in rest[2:])
     app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": folder + "/contacts.db",
                       "CLASSES_DB": folder + "/classes.db", "DATA_DIR": folder})

@@ -17,8 +17,8 @@ from checker.cli import main
 from checker.config import Config
 from checker.rules import threshold_defaults
 from checker.learned import ModelError
-from models.desperation import recipe
-from models.desperation.train import DATA, DataError, read_sets
+from checker.models.desperation import recipe
+from checker.models.desperation.train import DATA, DataError, read_sets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -107,9 +107,9 @@ def test_shipped_card_matches_weights(model):
     import hashlib
     import importlib
 
-    from models.tone import set_names
+    from checker.models.tone import set_names
 
-    task = importlib.import_module(f"models.{model}.train").TASK
+    task = importlib.import_module(f"checker.models.{model}.train").TASK
     card = json.loads((ROOT / "models" / model / "card.json").read_text())
     weights = (ROOT / "models" / model / "weights.json").read_bytes()
     assert card["weights_sha256"] == hashlib.sha256(weights).hexdigest()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from web import create_app
-from web.security import CSP
+from checker.web import create_app
+from checker.web.security import CSP
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data" / "examples"
@@ -181,7 +181,7 @@ def test_check_page_unknown_kind(client):
 
 def test_check_input_errors_are_the_checkers(app):
     from checker.errors import EmptyInput, InputError, TooLong
-    from web.checking import CheckInputError, run_check
+    from checker.web.checking import CheckInputError, run_check
 
     assert issubclass(CheckInputError, InputError) and CheckInputError("x").status == 400
     with app.test_request_context():
@@ -304,7 +304,7 @@ def test_health_says_the_pipeline_is_loaded_after_a_check(client):
 
 def test_checker_config_is_public_on_the_app(tmp_path):
     from checker.config import Config
-    from web.checking import CONFIG_EXTENSION, check_config
+    from checker.web.checking import CONFIG_EXTENSION, check_config
 
     cfg = tmp_path / "c.toml"
     cfg.write_text('[severity]\n"elements.call_heads_up" = "suggestion"\n', encoding="utf-8")

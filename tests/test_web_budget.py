@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import checker
-from web import create_app
-from web.workers import TEST_SLOW_MARKER
+from checker.web import create_app
+from checker.web.workers import TEST_SLOW_MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data" / "examples"

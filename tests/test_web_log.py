@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from web import create_app
+from checker.web import create_app
 
 XSS_COMPANY = 'Acme"><img src=x onerror=alert(1)>'
 XSS_NOTE = "<script>alert('note')</script>"
@@ -240,7 +240,7 @@ def test_next_step_and_date_per_employer(client):
 
 
 def test_step_view_accepts_several_shapes():
-    from web.log import _step_view
+    from checker.web.log import _step_view
 
     assert _step_view(None) is None
     v = _step_view({"step": "Send a follow-up", "date": "2026-11-27", "why": "a week passed"})

@@ -143,7 +143,7 @@ def test_loopback_serve_allows_only_localhost_names():
 
 
 def test_server_options_refuse_large_bodies_and_never_spool():
-    from web import create_app
+    from checker.web import create_app
 
     app = create_app({"TESTING": True, "SECRET_KEY": "k"})
     opts = serve.server_options(app)
@@ -329,7 +329,7 @@ def test_a_batch_sized_body_is_still_taken(server):
 def test_serve_stops_a_slow_check_and_serves_again(server):
     import threading
 
-    from web.workers import TEST_SLOW_MARKER
+    from checker.web.workers import TEST_SLOW_MARKER
 
     text = (ROOT / "data" / "examples" / "good-thank-you.txt").read_text(encoding="utf-8")
     slow = text + "\n" + TEST_SLOW_MARKER

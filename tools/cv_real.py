@@ -57,11 +57,11 @@ def main() -> int:
 
     import checker.checks.desperation.tone as dtone
     import checker.checks.hostility.tone as htone
-    from models import tone
-    from models.desperation.train import MESSAGE_TASK as DMTASK
-    from models.desperation.train import TASK as DTASK
-    from models.hostility.train import MESSAGE_TASK as MTASK
-    from models.hostility.train import TASK as HTASK
+    from checker.models import tone
+    from checker.models.desperation.train import MESSAGE_TASK as DMTASK
+    from checker.models.desperation.train import TASK as DTASK
+    from checker.models.hostility.train import MESSAGE_TASK as MTASK
+    from checker.models.hostility.train import TASK as HTASK
 
     rows = [r for f in (args.real or [REAL]) for r in read_jsonl(f)]
     written = {n: r for n, r in tone.read_sets(DTASK).items() if not n.startswith("real/")}

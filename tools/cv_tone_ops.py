@@ -56,8 +56,8 @@ def rules_pass(rows, folds, off: str = "hostility.tone"):
     import checker.checks.desperation.tone as dtone
     from checker import check_many
     from checker.config import Config
-    from models import tone
-    from models.desperation.train import TASK as DTASK
+    from checker.models import tone
+    from checker.models.desperation.train import TASK as DTASK
 
     written = {n: r for n, r in tone.read_sets(DTASK).items() if not n.startswith("real/")}
     d_written = tone.examples(DTASK, written)
@@ -102,7 +102,7 @@ RECIPES = {
 
 
 def recipe_of(name: str) -> dict:
-    from models import tone
+    from checker.models import tone
 
     base = json.loads(json.dumps(tone.RECIPE))
     over = RECIPES[name]
@@ -116,8 +116,8 @@ def recipe_of(name: str) -> dict:
 
 def oof_probabilities(rows, folds, recipe_name: str):
     """Out-of-fold hostility probability of every body sentence: id -> [(start, end, p)]."""
-    from models import tone
-    from models.hostility.train import TASK as HTASK
+    from checker.models import tone
+    from checker.models.hostility.train import TASK as HTASK
 
     recipe = recipe_of(recipe_name)
     exs = tone.examples(HTASK, {"real/tune": rows}, config=recipe["config"])

@@ -21,10 +21,10 @@ Config keys (pass a mapping to ``create_app`` or set ``FOLLOWUP_WEB_*`` env vars
                        page cannot reach the log through DNS rebinding
 ``CHECK_PROCESSES``    check processes of each web process (default 0: check in the web
                        process itself, no time budget; ``followup serve`` sets 1), see
-                       ``web.workers``
+                       ``checker.checker.web.workers``
 ``CHECK_BUDGET``       seconds a check may take in a check process (default 5); a check
                        past it is stopped and answered 503, and its process replaced
-``CHECK_TEST_DELAY``   tests only: a draft holding ``web.workers.TEST_SLOW_MARKER`` sleeps
+``CHECK_TEST_DELAY``   tests only: a draft holding ``checker.web.workers.TEST_SLOW_MARKER`` sleeps
                        this many seconds in its check process first (default 0: off)
 """
 

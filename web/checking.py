@@ -6,7 +6,7 @@ Pages and the JSON API both call ``run_check``; for input that cannot be checked
 the CLI's exit-2 errors.
 
 Where the check runs: in this process, or, when the app has ``CHECK_PROCESSES`` (``followup
-serve`` sets it), in a check process of ``web.workers.CheckPool`` within ``CHECK_BUDGET``
+serve`` sets it), in a check process of ``checker.web.workers.CheckPool`` within ``CHECK_BUDGET``
 seconds (else ``CheckTimeout``, 503, logged with the draft's size, never its text).  Both
 run ``handle``'s cores (``_check_core``, ``_apply_core``); a check process answers with the
 report as JSON, rebuilt here with ``checker.classes.report_from_dict``.
@@ -31,7 +31,7 @@ KIND_LABELS = {AUTO: AUTO_TITLE, **TITLE}
 #: Where ``init_app`` keeps the checker config: ``app.extensions[CONFIG_EXTENSION]``
 #: (read it with ``check_config()``).
 CONFIG_EXTENSION = "followup_check_config"
-#: This process's check pool (``web.workers``), when the app checks with a time budget.
+#: This process's check pool (``checker.checker.web.workers``), when the app checks with a time budget.
 POOL_EXTENSION = "followup_check_pool"
 _POOL_LOCK = threading.Lock()
 
@@ -156,7 +156,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def handle(request: dict[str, Any], config) -> dict[str, Any]:
-    """One request of a check process (``web.workers``), answered as JSON-ready data:
+    """One request of a check process (``checker.checker.web.workers``), answered as JSON-ready data:
     ``{"op": "check", "text", "kind", "context"}`` or ``{"op": "apply", ... "ids",
     "hash"}``.  ``delay`` (tests only) sleeps first: a check slow on purpose."""
     if request.get("delay"):
@@ -186,7 +186,7 @@ def _report(data: dict[str, Any]):
 
 
 def _pool():
-    """This process's ``web.workers.CheckPool`` (None: check in this process, no budget)."""
+    """This process's ``checker.web.workers.CheckPool`` (None: check in this process, no budget)."""
     app = current_app
     size = int(app.config.get("CHECK_PROCESSES") or 0)
     budget = float(app.config.get("CHECK_BUDGET") or 0)
@@ -270,7 +270,7 @@ def run_apply(text: Any, ids: Any, kind: Any = None, company: Any = None, text_h
 def run_check(text: Any, kind: Any = None, company: Any = None):
     """Check one draft; returns a ``checker.report.Report``.  With a check pool
     (``CHECK_PROCESSES``), in one of its processes within ``CHECK_BUDGET`` seconds (else
-    ``web.workers.CheckTimeout``, 503)."""
+    ``checker.web.workers.CheckTimeout``, 503)."""
     text, kind, context = _inputs(text, kind, company)
     pool = _pool()
     if pool is None:

@@ -4,7 +4,7 @@ A check is CPU-bound Python and C (spaCy, regular expressions).  A regular expre
 backtracks holds the GIL, so a thread cannot be stopped, and while it runs the other threads
 of its process (health checks included) stall too.  So with a budget the web app does not
 check in its own process: ``CheckPool`` keeps ``size`` child processes (``python -m
-web.workers``), each of which loads the language pipeline once at start and then checks one
+checker.web.workers``), each of which loads the language pipeline once at start and then checks one
 draft at a time, sent and answered as one line of JSON on its stdin / stdout (no pickles).
 A check that runs past the budget gets ``CheckTimeout`` (503): its process is killed
 (SIGKILL) and a new one is started in its place, which the next check waits for if no other
@@ -43,7 +43,7 @@ class _Process:
     """One check process and the reading end of its answers."""
 
     def __init__(self, config_path: str | None):
-        cmd = [sys.executable, "-m", "web.workers"]
+        cmd = [sys.executable, "-m", "checker.web.workers"]
         if config_path:
             cmd += ["--config", str(config_path)]
         self.proc = subprocess.Popen(
@@ -225,7 +225,7 @@ def _serve(config_path: str | None) -> int:  # pragma: no cover - runs in the ch
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - the check process
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m web.workers")
+    parser = argparse.ArgumentParser(prog="python -m checker.web.workers")
     parser.add_argument("--config", default=None)
     args = parser.parse_args(argv)
     return _serve(args.config)

@@ -28,8 +28,8 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     require_extra("train", "sklearn", "numpy", "scipy")
-    from models.politeness import recipe
-    from models.politeness.corpus import CorpusError
+    from checker.models.politeness import recipe
+    from checker.models.politeness.corpus import CorpusError
 
     if args.folds < 2:
         raise UsageError("--folds must be at least 2")

@@ -6,7 +6,7 @@ listening socket once and forks N worker processes that all serve it, each with 
 language pipeline; the parent only watches them (and restarts one that dies).  Where fork is
 not available (Windows) it serves from one process.
 
-Each worker checks drafts in its own check process(es) (``web.workers``, ``--check-processes``),
+Each worker checks drafts in its own check process(es) (``checker.checker.web.workers``, ``--check-processes``),
 so a check past ``--check-budget`` seconds can be stopped (503) and the worker serves on.
 Waitress refuses bodies over the largest one a route takes as soon as it sees the headers and
 keeps smaller ones in memory (``server_options``).
@@ -158,7 +158,7 @@ def server_options(app) -> dict:
 def _serve_forever(app, sock: socket.socket, threads: int) -> None:
     from waitress import serve
 
-    from web.checking import warm_up
+    from checker.web.checking import warm_up
 
     warm_up(app)  # load the language pipeline (in the check processes) before taking requests
     serve(
@@ -244,7 +244,7 @@ def run(args) -> int:
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
 
-    from web import create_app
+    from checker.web import create_app
 
     try:
         config = {

@@ -41,17 +41,17 @@ def run(args) -> int:
     if args.model in ("desperation", "hostility"):
         import importlib
 
-        from models.tone import DataError as BadInput
+        from checker.models.tone import DataError as BadInput
 
-        recipe = importlib.import_module(f"models.{args.model}.recipe")
+        recipe = importlib.import_module(f"checker.models.{args.model}.recipe")
 
         def build():
             return recipe.build(data_dir=args.data, out_dir=out, say=say)
     else:
         if args.folds < 2:
             raise UsageError("--folds must be at least 2")
-        from models.politeness import recipe
-        from models.politeness.corpus import CorpusError as BadInput
+        from checker.models.politeness import recipe
+        from checker.models.politeness.corpus import CorpusError as BadInput
 
         def build():
             return recipe.build(corpus_dir=args.corpus, out_dir=out, evaluate_too=args.evaluate,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from checker.checks.desperation.tone import DesperationMessage, ToneModel
-from models import tone
-from models.tone import DATA, DataError, Example  # noqa: F401  (the recipe's public names)
+from checker.models import tone
+from checker.models.tone import DATA, DataError, Example  # noqa: F401  (the recipe's public names)
 
 HERE = Path(__file__).resolve().parent
 RECIPE = tone.RECIPE

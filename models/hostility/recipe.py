@@ -2,7 +2,7 @@
 ``message.json`` and ``card.json`` (with grouped cross-validation figures)."""
 from __future__ import annotations
 
-from models import tone
+from checker.models import tone
 
 from .train import MESSAGE_TASK, TASK
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from checker.checks.hostility.tone import HostilityMessage, HostilityTone
-from models import tone
+from checker.models import tone
 
 HERE = Path(__file__).resolve().parent
 RECIPE = tone.RECIPE

@@ -1,7 +1,7 @@
 """How to score a whole email with a model trained on single requests: numbers on the
 development drafts (``../shared/data/drafts/dev.jsonl``, labels polite / neutral / impolite).
 
-Run: ``python -m models.politeness.email_eval [--drafts PATH] [--json]``.  Methods compared:
+Run: ``python -m checker.models.politeness.email_eval [--drafts PATH] [--json]``.  Methods compared:
 
 - ``whole_text``: the whole message as one request, greeting and sign-off included;
 - ``body``: the body only (greeting, sign-off and inline "Hi Mark," left out), one request;

@@ -134,7 +134,7 @@ def pooled(corpora: dict, recipe=RECIPE, folds: int = 10, seed: int = 0,
     return out
 
 
-if __name__ == "__main__":  # python -m models.politeness.evaluate [FOLDS]: the pooled setting
+if __name__ == "__main__":  # python -m checker.models.politeness.evaluate [FOLDS]: the pooled setting
     import json
     import sys
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ...learned import Model, SentenceModel, extract, load_shipped, packaged
 
-PACKAGE = "models.desperation"
+PACKAGE = "checker.models.desperation"
 
 
 class ToneModel(SentenceModel):

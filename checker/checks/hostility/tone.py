@@ -13,7 +13,7 @@ from pathlib import Path
 from ...learned import Model, SentenceModel, load_shipped, packaged
 from ...rules.signals import sum_counts  # noqa: F401  (the models train with it)
 
-PACKAGE = "models.hostility"
+PACKAGE = "checker.models.hostility"
 
 
 class HostilityTone(SentenceModel):

@@ -315,7 +315,9 @@ def label_for(score: float, labels: dict) -> str:
 
 def _pulls(ctx, labels: dict) -> list[dict]:
     """The signals that make a draft impolite whatever its score: hostility and pressure
-    (``impolite_signals``: rule ids or whole categories), hostile ones first."""
+    (``impolite_signals``: rule ids or whole categories): the phrase rules' first (they name
+    the words), then the learned models' (a sentence or a whole message), hostile ones first
+    within each."""
     wanted = tuple(labels.get("impolite_signals", ()))
     sure = float(labels.get("min_model_probability", 0.0))
     whole = tuple(labels.get("whole_message_rules", ()))
@@ -326,6 +328,7 @@ def _pulls(ctx, labels: dict) -> list[dict]:
             if any(rule == w or rule.startswith(w + ".") for w in wanted) and (
                     rule in whole or sig.get("probability", 1.0) >= sure):
                 out.append(sig)
+    out.sort(key=lambda sig: "probability" in sig)  # stable: phrase rules first
     return out
 
 

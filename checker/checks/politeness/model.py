@@ -1,7 +1,7 @@
 """The politeness scorer: the shared linear model (``checker.learned``) with the politeness
 lexicon and strategies plugged in, and the shipped weights.
 
-``load()`` reads ``models/politeness/weights.json`` (package data of ``models.politeness``)
+``load()`` reads ``models/politeness/weights.json`` (package data of ``checker.models.politeness``)
 once per process.  A missing or corrupt file raises ``ModelError`` saying how to rebuild it;
 there is no fallback score.  ``model.score_sents(sents)`` gives the calibrated probability
 that the sentences read as polite, plus the contribution of every feature for explanations.
@@ -16,7 +16,7 @@ from ...learned import Model, ModelError, extract, load_path as _load_path, load
 from .strategies import lexicon, sentence_strategies
 
 FORMAT = "followup-checker/politeness-model/1"
-PACKAGE = "models.politeness"
+PACKAGE = "checker.models.politeness"
 REBUILD = "rebuild it with `followup train politeness` (needs ../shared/data/politeness)"
 
 #: The features the shipped model is trained on (``models/politeness`` recipe).
