@@ -25,6 +25,7 @@ case process's own ``ru_maxrss``; with ``--jobs 2`` the worker processes' peak
     .venv/bin/python bench/bench_batch.py --sizes 100000 --formats jsonl,html
     .venv/bin/python bench/bench_batch.py --long                 # 64 drafts at the size limit
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,51 +44,116 @@ sys.path.insert(0, str(ROOT))
 
 # -- generated drafts ------------------------------------------------------------------------
 
-NAMES = ["Ms. Alvarez", "Mr. Chen", "Dr. Okafor", "Ms. Lindqvist", "Mr. Haddad", "Ms. Rossi",
-         "Mr. Nakamura", "Ms. Dubois", "Dr. Patel", "Mr. O'Brien", "Ms. Kowalski", "Mr. Mensah"]
+NAMES = [
+    "Ms. Alvarez",
+    "Mr. Chen",
+    "Dr. Okafor",
+    "Ms. Lindqvist",
+    "Mr. Haddad",
+    "Ms. Rossi",
+    "Mr. Nakamura",
+    "Ms. Dubois",
+    "Dr. Patel",
+    "Mr. O'Brien",
+    "Ms. Kowalski",
+    "Mr. Mensah",
+]
 FIRST = ["Tom", "Priya", "Jordan", "Lena", "Marco", "Aisha", "Sam", "Noor", "Elena", "Kofi"]
-ROLES = ["data analyst", "junior designer", "sales associate", "software engineer",
-         "marketing coordinator", "nurse practitioner", "project manager", "research assistant"]
-TOPICS = ["how your team uses customer research to shape the roadmap",
-          "the mentoring programme for new hires", "the plans for the new studio",
-          "the way the team runs its weekly reviews", "your approach to patient care",
-          "the migration to the new data platform", "the community outreach work"]
+ROLES = [
+    "data analyst",
+    "junior designer",
+    "sales associate",
+    "software engineer",
+    "marketing coordinator",
+    "nurse practitioner",
+    "project manager",
+    "research assistant",
+]
+TOPICS = [
+    "how your team uses customer research to shape the roadmap",
+    "the mentoring programme for new hires",
+    "the plans for the new studio",
+    "the way the team runs its weekly reviews",
+    "your approach to patient care",
+    "the migration to the new data platform",
+    "the community outreach work",
+]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "yesterday", "this morning"]
-GREETINGS = ["Dear {name},", "Hi {first},", "Hello {first},", "Dear {name}:", "Good afternoon {name},"]
-THANKS = ["Thank you for taking the time to meet with me {day} about the {role} role.",
-          "Thanks so much for speaking with me {day} about the {role} position.",
-          "I appreciate you meeting with me {day} to discuss the {role} opening.",
-          "Many thanks for the conversation {day} about the {role} job."]
-ENJOYED = ["I enjoyed learning about {topic}.",
-           "It was a pleasure to hear about {topic}, and it made me even more excited about the role.",
-           "Our conversation about {topic} was the highlight of my week.", ""]
-OFFER = ["If there is anything else I can provide, such as work samples or references, please let me know.",
-         "Should you need further materials, I would be glad to send them.",
-         "I am happy to share my portfolio or come in for a second conversation.", ""]
-CALL = ["I will give you a call next {day2} to check in on the timeline.",
-        "Expect a call from me around the 14th.", "I'll be in touch.", ""]
-DESPERATE = ["I really really need this job!!!", "Please, please give me a chance.",
-             "My family is counting on me.", "Any update??", "I know I am probably not the best candidate.",
-             "This is my third email, I have not heard back."]
+GREETINGS = [
+    "Dear {name},",
+    "Hi {first},",
+    "Hello {first},",
+    "Dear {name}:",
+    "Good afternoon {name},",
+]
+THANKS = [
+    "Thank you for taking the time to meet with me {day} about the {role} role.",
+    "Thanks so much for speaking with me {day} about the {role} position.",
+    "I appreciate you meeting with me {day} to discuss the {role} opening.",
+    "Many thanks for the conversation {day} about the {role} job.",
+]
+ENJOYED = [
+    "I enjoyed learning about {topic}.",
+    "It was a pleasure to hear about {topic}, and it made me even more excited about the role.",
+    "Our conversation about {topic} was the highlight of my week.",
+    "",
+]
+OFFER = [
+    "If there is anything else I can provide, such as work samples or references, please let me know.",
+    "Should you need further materials, I would be glad to send them.",
+    "I am happy to share my portfolio or come in for a second conversation.",
+    "",
+]
+CALL = [
+    "I will give you a call next {day2} to check in on the timeline.",
+    "Expect a call from me around the 14th.",
+    "I'll be in touch.",
+    "",
+]
+DESPERATE = [
+    "I really really need this job!!!",
+    "Please, please give me a chance.",
+    "My family is counting on me.",
+    "Any update??",
+    "I know I am probably not the best candidate.",
+    "This is my third email, I have not heard back.",
+]
 SIGNOFF = ["Best regards,", "Kind regards,", "Sincerely,", "Thanks again,", "Warm wishes,"]
-FILLER = ["I have spent the last two years working on reporting dashboards for a retail client.",
-          "In my current role I lead a small team and coordinate with three departments.",
-          "I believe my background in customer support would help the team respond faster.",
-          "The case study we discussed reminded me of a project I delivered last spring."]
+FILLER = [
+    "I have spent the last two years working on reporting dashboards for a retail client.",
+    "In my current role I lead a small team and coordinate with three departments.",
+    "I believe my background in customer support would help the team respond faster.",
+    "The case study we discussed reminded me of a project I delivered last spring.",
+]
 
 
 def make_draft(rng: random.Random) -> dict:
     name, first = rng.choice(NAMES), rng.choice(FIRST)
-    fill = dict(name=name, first=first, role=rng.choice(ROLES), topic=rng.choice(TOPICS),
-                day=rng.choice(DAYS), day2=rng.choice(DAYS[:5]))
+    fill = dict(
+        name=name,
+        first=first,
+        role=rng.choice(ROLES),
+        topic=rng.choice(TOPICS),
+        day=rng.choice(DAYS),
+        day2=rng.choice(DAYS[:5]),
+    )
     body = [rng.choice(THANKS), rng.choice(ENJOYED)]
     body += rng.sample(FILLER, rng.randint(0, 3))
     body += [rng.choice(OFFER), rng.choice(CALL)]
     if rng.random() < 0.2:
         body.insert(rng.randint(1, len(body)), rng.choice(DESPERATE))
     paras = [" ".join(s for s in body[:2] if s), " ".join(s for s in body[2:] if s)]
-    text = "\n\n".join([rng.choice(GREETINGS), *(p for p in paras if p),
-                        rng.choice(SIGNOFF) + "\n" + rng.choice(FIRST) + " " + rng.choice(["Kim", "Ortiz", "Raman", "Lee"])])
+    text = "\n\n".join(
+        [
+            rng.choice(GREETINGS),
+            *(p for p in paras if p),
+            rng.choice(SIGNOFF)
+            + "\n"
+            + rng.choice(FIRST)
+            + " "
+            + rng.choice(["Kim", "Ortiz", "Raman", "Lee"]),
+        ]
+    )
     return {"id": f"student-{rng.randrange(10**8):08d}", "text": text.format(**fill)}
 
 
@@ -118,6 +184,7 @@ def write_long_drafts(path: Path, n: int, seed: int = 11) -> int:
 
 
 # -- one case, in its own process -------------------------------------------------------------
+
 
 def case(kind: str, path: str, jobs: int, fmt: str) -> dict:
     if kind == "bare":
@@ -175,9 +242,23 @@ def case(kind: str, path: str, jobs: int, fmt: str) -> dict:
 
 
 def run_case(kind: str, path: Path, jobs: int, fmt: str) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--case", kind, "--input", str(path),
-                           "--jobs", str(jobs), "--format", fmt],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--case",
+            kind,
+            "--input",
+            str(path),
+            "--jobs",
+            str(jobs),
+            "--format",
+            fmt,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"case {kind} failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -189,10 +270,16 @@ def main() -> int:
     ap.add_argument("--jobs", default="1,2", help="comma-separated --jobs values")
     ap.add_argument("--formats", default="jsonl", help="batch output formats: jsonl,csv,html")
     ap.add_argument("--no-bare", action="store_true", help="skip the bare nlp.pipe cases")
-    ap.add_argument("--check-many", action="store_true",
-                    help="also time check_many alone (the batch layer's own cost)")
-    ap.add_argument("--long", action="store_true",
-                    help="the long-draft case: drafts at the size limit, peak RSS")
+    ap.add_argument(
+        "--check-many",
+        action="store_true",
+        help="also time check_many alone (the batch layer's own cost)",
+    )
+    ap.add_argument(
+        "--long",
+        action="store_true",
+        help="the long-draft case: drafts at the size limit, peak RSS",
+    )
     ap.add_argument("--long-drafts", type=int, default=64, help="drafts in the long case")
     ap.add_argument("--case", help=argparse.SUPPRESS)
     ap.add_argument("--input", help=argparse.SUPPRESS)
@@ -208,8 +295,10 @@ def main() -> int:
     jobs_list = [int(j) for j in args.jobs.split(",") if j]
     formats = [f for f in args.formats.split(",") if f]
     print(f"followup batch benchmark: python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
-    head = (f"{'drafts':>8} {'jobs':>4} {'case':<13} {'seconds':>8} {'drafts/s':>9} "
-            f"{'vs bare':>8} {'peak RSS MB':>11} {'workers MB':>10}")
+    head = (
+        f"{'drafts':>8} {'jobs':>4} {'case':<13} {'seconds':>8} {'drafts/s':>9} "
+        f"{'vs bare':>8} {'peak RSS MB':>11} {'workers MB':>10}"
+    )
     print(head)
     print("-" * len(head))
     with tempfile.TemporaryDirectory() as tmp:
@@ -225,32 +314,45 @@ def main() -> int:
                     rows.append((f"batch {fmt}", run_case("batch", path, jobs, fmt)))
                 for label, r in rows:
                     rate = r["n"] / r["seconds"]
-                    ratio = (f"{rate / (bare['n'] / bare['seconds']):.2f}x" if bare and label != "bare nlp.pipe"
-                             else "")
+                    ratio = (
+                        f"{rate / (bare['n'] / bare['seconds']):.2f}x"
+                        if bare and label != "bare nlp.pipe"
+                        else ""
+                    )
                     workers = f"{r['workers_rss_mb']:.0f}" if jobs > 1 else ""
-                    print(f"{n:>8,} {jobs:>4} {label:<13} {r['seconds']:>8.1f} {rate:>9.1f} "
-                          f"{ratio:>8} {r['rss_mb']:>11.0f} {workers:>10}", flush=True)
+                    print(
+                        f"{n:>8,} {jobs:>4} {label:<13} {r['seconds']:>8.1f} {rate:>9.1f} "
+                        f"{ratio:>8} {r['rss_mb']:>11.0f} {workers:>10}",
+                        flush=True,
+                    )
     return 0
 
 
 def long_case(args) -> int:
     """64 drafts at the size limit: seconds, drafts/s and peak RSS of the batch path
     (``checker.batch.review``, JSONL) and of ``check()`` one by one."""
-    print(f"followup batch benchmark, long drafts: python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs")
+    print(
+        f"followup batch benchmark, long drafts: python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "long.jsonl"
         limit = write_long_drafts(path, args.long_drafts)
-        print(f"{args.long_drafts} drafts of {limit:,} characters, "
-              f"{path.stat().st_size / 1e6:.2f} MB of JSONL")
+        print(
+            f"{args.long_drafts} drafts of {limit:,} characters, "
+            f"{path.stat().st_size / 1e6:.2f} MB of JSONL"
+        )
         head = f"{'case':<22} {'seconds':>8} {'drafts/s':>9} {'peak RSS MB':>11}"
         print(head)
         print("-" * len(head))
         cases = [("batch jsonl (--jobs 1)", "batch"), ("check() one by one", "sequential")]
         for label, kind in cases:
             r = run_case(kind, path, 1, "jsonl")
-            print(f"{label:<22} {r['seconds']:>8.1f} {r['n'] / r['seconds']:>9.2f} "
-                  f"{r['rss_mb']:>11.0f}", flush=True)
+            print(
+                f"{label:<22} {r['seconds']:>8.1f} {r['n'] / r['seconds']:>9.2f} "
+                f"{r['rss_mb']:>11.0f}",
+                flush=True,
+            )
     print("target: peak RSS of the batch path <= 400 MB")
     return 0
 

@@ -8,6 +8,7 @@
 
 Usage: python bench/bench_check.py [--runs 5] [--drafts 1000] [--rounds 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,9 +51,15 @@ def drafts(n: int, seed: int = 7) -> list[str]:
     out = []
     for _ in range(n):
         body = " ".join(rnd.sample(BODIES, rnd.randint(2, 5))).format(
-            d=rnd.choice(days), r=rnd.choice(roles), t=rnd.choice(topics), w=rnd.choice(whens))
-        out.append(rnd.choice(OPENERS).format(n=rnd.choice(names)) + "\n\n" + body + "\n\n"
-                   + rnd.choice(CLOSERS).format(s=rnd.choice(["Amy", "Priya Raman", "Jo"])))
+            d=rnd.choice(days), r=rnd.choice(roles), t=rnd.choice(topics), w=rnd.choice(whens)
+        )
+        out.append(
+            rnd.choice(OPENERS).format(n=rnd.choice(names))
+            + "\n\n"
+            + body
+            + "\n\n"
+            + rnd.choice(CLOSERS).format(s=rnd.choice(["Amy", "Priya Raman", "Jo"]))
+        )
     return out
 
 
@@ -70,11 +77,21 @@ def main() -> None:
     times = alternate(commands(exe), args.runs)
     spacy_cold = statistics.median(times["spacy.load"])
     check_cold = statistics.median(times["followup check"])
-    check_rss = float(subprocess.run(
-        [exe, "-c", "import resource,subprocess,sys;subprocess.run([sys.argv[1],'check','--fail-on','never',sys.argv[2]],"
-         "stdout=subprocess.DEVNULL);print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024)",
-         followup, str(ROOT / "data" / "examples" / "good-thank-you.txt")],
-        capture_output=True, text=True).stdout.strip() or 0)
+    check_rss = float(
+        subprocess.run(
+            [
+                exe,
+                "-c",
+                "import resource,subprocess,sys;subprocess.run([sys.argv[1],'check','--fail-on','never',sys.argv[2]],"
+                "stdout=subprocess.DEVNULL);print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024)",
+                followup,
+                str(ROOT / "data" / "examples" / "good-thank-you.txt"),
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        or 0
+    )
 
     import spacy
 
@@ -100,21 +117,28 @@ def main() -> None:
     ratios = sorted(o / b for o, b in zip(ourses, bares))
 
     result = {
-        "cold_spacy_load_s": round(spacy_cold, 3), "cold_check_s": round(check_cold, 3),
+        "cold_spacy_load_s": round(spacy_cold, 3),
+        "cold_check_s": round(check_cold, 3),
         "cold_ratio": round(check_cold / spacy_cold, 2),
         "cold_check_peak_rss_mb": round(check_rss, 1),
-        "drafts": len(texts), "bare_nlp_pipe_per_s": round(bare, 1),
-        "check_many_per_s": round(ours, 1), "throughput_ratio": round(ours / bare, 2),
+        "drafts": len(texts),
+        "bare_nlp_pipe_per_s": round(bare, 1),
+        "check_many_per_s": round(ours, 1),
+        "throughput_ratio": round(ours / bare, 2),
         "round_ratios": [round(r, 2) for r in ratios],
     }
     if args.json:
         print(json.dumps(result))
         return
     print(f"cold spacy.load process      {spacy_cold:6.2f} s   (median of {args.runs})")
-    print(f"cold followup check process  {check_cold:6.2f} s   ratio {check_cold / spacy_cold:.2f}x; peak RSS {check_rss:.0f} MB")
+    print(
+        f"cold followup check process  {check_cold:6.2f} s   ratio {check_cold / spacy_cold:.2f}x; peak RSS {check_rss:.0f} MB"
+    )
     print(f"bare full nlp.pipe           {bare:7.1f} drafts/s  ({len(texts)} drafts)")
-    print(f"check_many                   {ours:7.1f} drafts/s  ratio {ours / bare:.2f}x "
-          f"(medians of {args.rounds} alternated rounds; per round {', '.join(f'{r:.2f}' for r in ratios)})")
+    print(
+        f"check_many                   {ours:7.1f} drafts/s  ratio {ours / bare:.2f}x "
+        f"(medians of {args.rounds} alternated rounds; per round {', '.join(f'{r:.2f}' for r in ratios)})"
+    )
 
 
 if __name__ == "__main__":

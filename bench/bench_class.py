@@ -18,6 +18,7 @@ nothing lost, nothing doubled.  Exit status 1 when there was an error or a row i
     .venv/bin/python bench/bench_class.py                       # 40 students x 3 versions
     .venv/bin/python bench/bench_class.py --students 80 --versions 2 --workers 2 --threads 8
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,19 +44,22 @@ EXAMPLES = sorted((ROOT / "data" / "examples").glob("*.txt"))
 
 def draft(i: int, version: int) -> str:
     base = EXAMPLES[(i + version) % len(EXAMPLES)].read_text(encoding="utf-8")
-    return (base.rstrip() + f"\n\nP.S. Student {i}, revision {version}: I would be glad to "
-            f"send the portfolio piece we discussed ({i * 7 + version} pages).\n")
+    return (
+        base.rstrip() + f"\n\nP.S. Student {i}, revision {version}: I would be glad to "
+        f"send the portfolio piece we discussed ({i * 7 + version} pages).\n"
+    )
 
 
 class Student(threading.Thread):
-    def __init__(self, i: int, host: str, port: int, path: str, versions: int,
-                 barrier: threading.Barrier):
+    def __init__(
+        self, i: int, host: str, port: int, path: str, versions: int, barrier: threading.Barrier
+    ):
         super().__init__(daemon=True)
         self.i, self.host, self.port, self.path = i, host, port, path
         self.versions, self.barrier = versions, barrier
         self.cookie = ""
-        self.feedback: list[float] = []   # POST + GET of the feedback page
-        self.posts: list[float] = []      # POST alone
+        self.feedback: list[float] = []  # POST + GET of the feedback page
+        self.posts: list[float] = []  # POST alone
         self.errors: list[str] = []
 
     def _conn(self):
@@ -92,7 +96,9 @@ class Student(threading.Thread):
                 resp, body = self._request(conn, "POST", self.path, urlencode(fields))
                 t1 = time.perf_counter()
                 if resp.status != 303:
-                    raise RuntimeError(f"HTTP {resp.status}: {re.sub(r'<[^>]+>', ' ', body)[-200:].split()}")
+                    raise RuntimeError(
+                        f"HTTP {resp.status}: {re.sub(r'<[^>]+>', ' ', body)[-200:].split()}"
+                    )
                 location = resp.headers["Location"].split("#")[0]
                 resp, page = self._request(conn, "GET", location)
                 t2 = time.perf_counter()
@@ -109,8 +115,13 @@ class Student(threading.Thread):
 
 
 def run_cli(env, *argv) -> str:
-    proc = subprocess.run([sys.executable, "-m", "checker.cli", *argv], env=env, cwd=str(ROOT),
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "checker.cli", *argv],
+        env=env,
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"followup {' '.join(argv)} failed: {proc.stderr}")
     return proc.stdout
@@ -140,23 +151,43 @@ def main(argv=None) -> int:
     ap.add_argument("--students", type=int, default=40)
     ap.add_argument("--versions", type=int, default=3)
     ap.add_argument("--workers", type=int, default=None, help="server workers (default: serve's)")
-    ap.add_argument("--threads", type=int, default=None, help="threads per worker (default: serve's)")
+    ap.add_argument(
+        "--threads", type=int, default=None, help="threads per worker (default: serve's)"
+    )
     ap.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = ap.parse_args(argv)
 
     tmp = tempfile.mkdtemp(prefix="bench-class-")
-    env = dict(os.environ, XDG_DATA_HOME=tmp, FOLLOWUP_DB=os.path.join(tmp, "contacts.db"),
-               OMP_NUM_THREADS="1")
+    env = dict(
+        os.environ,
+        XDG_DATA_HOME=tmp,
+        FOLLOWUP_DB=os.path.join(tmp, "contacts.db"),
+        OMP_NUM_THREADS="1",
+    )
     env.pop("FOLLOWUP_CLASSES_DB", None)
-    made = json.loads(run_cli(env, "class", "create", "--title", "Bench class", "--kind",
-                              "thank_you", "--due", "tomorrow", "--format", "json"))
+    made = json.loads(
+        run_cli(
+            env,
+            "class",
+            "create",
+            "--title",
+            "Bench class",
+            "--kind",
+            "thank_you",
+            "--due",
+            "tomorrow",
+            "--format",
+            "json",
+        )
+    )
     path = re.sub(r"^https?://[^/]+", "", made["student_url"])
     proc, host, port, workers = start_server(args.workers, args.threads, env)
     try:
         wait_ready(host, port, workers)
         barrier = threading.Barrier(args.students)
-        students = [Student(i, host, port, path, args.versions, barrier)
-                    for i in range(args.students)]
+        students = [
+            Student(i, host, port, path, args.versions, barrier) for i in range(args.students)
+        ]
         load0 = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         cpu0 = server_cpu(proc.pid)
         t0 = time.perf_counter()
@@ -180,10 +211,12 @@ def main(argv=None) -> int:
     stored = db.count_submissions(conn, made["id"])
     per = {r["name"]: r["versions"] for r in db.roster(conn, made["id"])}
     complete = [n for n, v in per.items() if v == args.versions]
-    seqs = conn.execute("SELECT student_id, group_concat(version) FROM (SELECT student_id, version "
-                        "FROM submissions ORDER BY student_id, version) GROUP BY student_id").fetchall()
+    seqs = conn.execute(
+        "SELECT student_id, group_concat(version) FROM (SELECT student_id, version "
+        "FROM submissions ORDER BY student_id, version) GROUP BY student_id"
+    ).fetchall()
     conn.close()
-    shutil.rmtree(tmp, ignore_errors=True)   # the class database held the bench's drafts only
+    shutil.rmtree(tmp, ignore_errors=True)  # the class database held the bench's drafts only
     want = ",".join(str(v) for v in range(1, args.versions + 1))
     gapless = sum(1 for _, s in seqs if s == want)
 
@@ -191,30 +224,53 @@ def main(argv=None) -> int:
     posts = [t for s in students for t in s.posts]
     errors = [e for s in students for e in s.errors]
     expected = args.students * args.versions
-    print(f"followup serve: {workers} worker(s){f', {args.threads} threads each' if args.threads else ''}; "
-          f"{args.students} students x {args.versions} versions, all released at once "
-          f"(load average before: {load0:.1f}; {os.cpu_count()} CPUs)")
+    print(
+        f"followup serve: {workers} worker(s){f', {args.threads} threads each' if args.threads else ''}; "
+        f"{args.students} students x {args.versions} versions, all released at once "
+        f"(load average before: {load0:.1f}; {os.cpu_count()} CPUs)"
+    )
     print(f"errors: {len(errors)}")
     for e in errors[:10]:
         print(f"  {e}")
-    print(f"send -> feedback shown (POST + GET): p50 {pct(feedback, 50) * 1000:.0f} ms, "
-          f"p95 {pct(feedback, 95) * 1000:.0f} ms, max {max(feedback, default=float('nan')) * 1000:.0f} ms "
-          f"({len(feedback)} submissions)")
-    print(f"POST alone (check + store):     p50 {pct(posts, 50) * 1000:.0f} ms, "
-          f"p95 {pct(posts, 95) * 1000:.0f} ms")
-    print(f"whole room: {wall:.1f} s, {len(feedback) / wall:.1f} submissions/s; the server used "
-          f"{cores:.2f} cores ({1000 * cores * wall / max(1, len(feedback)):.0f} ms of CPU a "
-          f"submission, both requests)")
-    print(f"rows stored: {stored}/{expected}; students with all {args.versions} versions: "
-          f"{len(complete)}/{args.students}; version numbers 1..{args.versions} without gaps: "
-          f"{gapless}/{args.students}")
+    print(
+        f"send -> feedback shown (POST + GET): p50 {pct(feedback, 50) * 1000:.0f} ms, "
+        f"p95 {pct(feedback, 95) * 1000:.0f} ms, max {max(feedback, default=float('nan')) * 1000:.0f} ms "
+        f"({len(feedback)} submissions)"
+    )
+    print(
+        f"POST alone (check + store):     p50 {pct(posts, 50) * 1000:.0f} ms, "
+        f"p95 {pct(posts, 95) * 1000:.0f} ms"
+    )
+    print(
+        f"whole room: {wall:.1f} s, {len(feedback) / wall:.1f} submissions/s; the server used "
+        f"{cores:.2f} cores ({1000 * cores * wall / max(1, len(feedback)):.0f} ms of CPU a "
+        f"submission, both requests)"
+    )
+    print(
+        f"rows stored: {stored}/{expected}; students with all {args.versions} versions: "
+        f"{len(complete)}/{args.students}; version numbers 1..{args.versions} without gaps: "
+        f"{gapless}/{args.students}"
+    )
     ok = not errors and stored == expected and gapless == args.students
     if args.json:
-        print(json.dumps({"students": args.students, "versions": args.versions, "workers": workers,
-                          "errors": len(errors), "p50_ms": pct(feedback, 50) * 1000,
-                          "p95_ms": pct(feedback, 95) * 1000, "post_p50_ms": pct(posts, 50) * 1000,
-                          "post_p95_ms": pct(posts, 95) * 1000, "wall_s": wall, "server_cores": cores,
-                          "rows_stored": stored, "rows_expected": expected}))
+        print(
+            json.dumps(
+                {
+                    "students": args.students,
+                    "versions": args.versions,
+                    "workers": workers,
+                    "errors": len(errors),
+                    "p50_ms": pct(feedback, 50) * 1000,
+                    "p95_ms": pct(feedback, 95) * 1000,
+                    "post_p50_ms": pct(posts, 50) * 1000,
+                    "post_p95_ms": pct(posts, 95) * 1000,
+                    "wall_s": wall,
+                    "server_cores": cores,
+                    "rows_stored": stored,
+                    "rows_expected": expected,
+                }
+            )
+        )
     return 0 if ok else 1
 
 

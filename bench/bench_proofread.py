@@ -19,6 +19,7 @@ alike:
 
 Usage: python bench/bench_proofread.py [--drafts 300] [--rounds 5] [--cold-runs 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,8 +46,14 @@ def _contexts(texts, options):
     others = [m for m in api._checks() if not m.__name__.endswith("proofread.check")]
     out = []
     for text, doc in zip(texts, nlp.pipe([api.for_parser(t) for t in texts], batch_size=64)):
-        ctx = api.Context(text=text, doc=doc, kind=api._resolve_kind(None, text), config=config,
-                          layout=textprep.layout(text), options=dict(options))
+        ctx = api.Context(
+            text=text,
+            doc=doc,
+            kind=api._resolve_kind(None, text),
+            config=config,
+            layout=textprep.layout(text),
+            options=dict(options),
+        )
         for module in others:
             section = module.run(ctx)
             if section is not None:
@@ -86,8 +93,11 @@ def main() -> None:
 
     bench = drafts(args.drafts)
     eval_set = ROOT / "data" / "eval" / "proofread" / "set.jsonl"
-    rows = [json.loads(line) for line in eval_set.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in eval_set.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     clean = [r["text"] for r in rows if r["injected"] is None]
     typos = [r["text"] for r in rows if r["injected"] is not None]
     texts = bench + clean + typos
@@ -116,34 +126,51 @@ def main() -> None:
 
     def stats(ms):
         ms = sorted(ms)
-        return {"mean_ms": round(statistics.mean(ms), 3), "median_ms": round(ms[len(ms) // 2], 3),
-                "p95_ms": round(ms[int(len(ms) * 0.95)], 3)}
+        return {
+            "mean_ms": round(statistics.mean(ms), 3),
+            "median_ms": round(ms[len(ms) // 2], 3),
+            "p95_ms": round(ms[int(len(ms) * 0.95)], 3),
+        }
 
     share = _share(bench, args.rounds)
     cold = _cold(args.cold_runs)
-    result = {"drafts": len(texts), "dictionary_load_s": round(load, 3),
-              "library_build_s": round(library, 3),
-              "no_log": stats(plain), "with_log": stats(logged),
-              "correct_drafts_first_round": stats(first[:n]),
-              "injected_error_drafts_first_round": stats(first[n:]), **share, **cold}
+    result = {
+        "drafts": len(texts),
+        "dictionary_load_s": round(load, 3),
+        "library_build_s": round(library, 3),
+        "no_log": stats(plain),
+        "with_log": stats(logged),
+        "correct_drafts_first_round": stats(first[:n]),
+        "injected_error_drafts_first_round": stats(first[n:]),
+        **share,
+        **cold,
+    }
     if args.json:
         print(json.dumps(result))
         return
     print(f"dictionary lookups ready (first spelling check)  {load:.3f} s")
     print(f"building the library for suggestions (first misspelt word)  {library:.3f} s")
-    for name, key in (("proofread, no contact log", "no_log"),
-                      ("proofread, --to with a log", "with_log"),
-                      ("first round, correct drafts", "correct_drafts_first_round"),
-                      ("first round, drafts with an injected error", "injected_error_drafts_first_round")):
+    for name, key in (
+        ("proofread, no contact log", "no_log"),
+        ("proofread, --to with a log", "with_log"),
+        ("first round, correct drafts", "correct_drafts_first_round"),
+        ("first round, drafts with an injected error", "injected_error_drafts_first_round"),
+    ):
         s = result[key]
-        print(f"{name:<44} mean {s['mean_ms']:.3f} ms  median {s['median_ms']:.3f} ms  "
-              f"p95 {s['p95_ms']:.3f} ms per draft  ({len(texts)} drafts, best of {args.rounds})")
-    print(f"inside check_many (bench drafts): {result['in_check_many_ms']:.3f} ms per draft, "
-          f"{result['share_pct']:.1f}% of the time (per round "
-          f"{', '.join(f'{r:.1f}' for r in result['round_pct'])})")
-    print(f"cold: importing proofread + reading the lookups {result['cold_proofread_s']:.3f} s "
-          f"next to a cold followup check of {result['cold_check_s']:.2f} s "
-          f"({result['cold_share_pct']:.1f}%; medians of {args.cold_runs})")
+        print(
+            f"{name:<44} mean {s['mean_ms']:.3f} ms  median {s['median_ms']:.3f} ms  "
+            f"p95 {s['p95_ms']:.3f} ms per draft  ({len(texts)} drafts, best of {args.rounds})"
+        )
+    print(
+        f"inside check_many (bench drafts): {result['in_check_many_ms']:.3f} ms per draft, "
+        f"{result['share_pct']:.1f}% of the time (per round "
+        f"{', '.join(f'{r:.1f}' for r in result['round_pct'])})"
+    )
+    print(
+        f"cold: importing proofread + reading the lookups {result['cold_proofread_s']:.3f} s "
+        f"next to a cold followup check of {result['cold_check_s']:.2f} s "
+        f"({result['cold_share_pct']:.1f}%; medians of {args.cold_runs})"
+    )
 
 
 def _share(texts, rounds: int) -> dict:
@@ -177,9 +204,11 @@ def _share(texts, rounds: int) -> dict:
             per.append(1000 * spent[0] / len(texts))
     finally:
         proofread.run = run
-    return {"in_check_many_ms": round(statistics.median(per), 3),
-            "share_pct": round(statistics.median(shares), 2),
-            "round_pct": [round(p, 2) for p in sorted(shares)]}
+    return {
+        "in_check_many_ms": round(statistics.median(per), 3),
+        "share_pct": round(statistics.median(shares), 2),
+        "round_pct": [round(p, 2) for p in sorted(shares)],
+    }
 
 
 def _cold(runs: int) -> dict:
@@ -187,21 +216,27 @@ def _cold(runs: int) -> dict:
 
     from bench_cold import commands
 
-    code = ("import time, checker.api, checker.checks.hygiene.check; t = time.perf_counter(); "
-            "from checker.checks.proofread import check, speller; speller.get_speller(); "
-            "print(time.perf_counter() - t)")
+    code = (
+        "import time, checker.api, checker.checks.hygiene.check; t = time.perf_counter(); "
+        "from checker.checks.proofread import check, speller; speller.get_speller(); "
+        "print(time.perf_counter() - t)"
+    )
     check_cmd = commands(sys.executable)["followup check"]
     ours, checks = [], []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             cwd=ROOT).stdout.strip()
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip()
         ours.append(float(out or "nan"))
         t0 = time.perf_counter()
         subprocess.run(check_cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         checks.append(time.perf_counter() - t0)
     ours_m, check_m = statistics.median(ours), statistics.median(checks)
-    return {"cold_proofread_s": round(ours_m, 3), "cold_check_s": round(check_m, 3),
-            "cold_share_pct": round(100 * ours_m / check_m, 1)}
+    return {
+        "cold_proofread_s": round(ours_m, 3),
+        "cold_check_s": round(check_m, 3),
+        "cold_share_pct": round(100 * ours_m / check_m, 1),
+    }
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ web and the batch review all show the same resolved report):
 sending and whether "I sent it today" may be offered.  ``timing_text`` words the frequency
 section, ``next_step`` reconciles the contact log's planned next step with this draft.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -74,8 +75,8 @@ def resolve(report: Report) -> Report:
                 from .contacts.dates import short
 
                 when = short(earliest, ref)
-                message = _WAIT.sub(lambda m: f"{m['lead']} {when}", new.message)
-                suggestion = _WAIT.sub(lambda m: f"{m['lead']} {when}", new.suggestion)
+                message = _WAIT.sub(lambda m, when=when: f"{m['lead']} {when}", new.message)
+                suggestion = _WAIT.sub(lambda m, when=when: f"{m['lead']} {when}", new.suggestion)
             if message != new.message:
                 changed[new.message] = message
             new = dataclasses.replace(new, message=message, suggestion=suggestion)
@@ -91,12 +92,14 @@ def resolve(report: Report) -> Report:
 
 # ---- what a shell shows -----------------------------------------------------------------------
 
+
 @dataclass
 class Advice:
     """The top of a result: ``verdict`` (ready / revise / dont_send), its ``title``, why (in
     words), the one date this draft may go out (``send_on``; None when the timing was not
     checked or says never), ``never`` (the timing says not at all) and ``can_record`` (may the
     page offer "I sent it today")."""
+
     verdict: str
     title: str
     why: list[str] = field(default_factory=list)
@@ -118,8 +121,11 @@ def timing_text(frequency: dict[str, Any] | None, today: dt.date | None = None) 
     today = today or dt.date.today()
     if frequency["allowed"]:
         send_on = _iso(frequency.get("send_on"))
-        return ("A good time to send this" + (f" (on {short(send_on, today)})"
-                                             if send_on and send_on != today else "") + ".")
+        return (
+            "A good time to send this"
+            + (f" (on {short(send_on, today)})" if send_on and send_on != today else "")
+            + "."
+        )
     earliest = _iso(frequency.get("earliest"))
     if earliest:
         return f"Not yet: send it on or after {short(earliest, today)}."
@@ -138,8 +144,11 @@ def advise(report: Report, today: dt.date | None = None) -> Advice:
     never = fr.get("allowed") is False and earliest is None
     why = []
     if fr.get("allowed") is False:
-        why.append(f"the timing: not before {short(earliest, today)}" if earliest
-                   else "the timing: better not to send it at all")
+        why.append(
+            f"the timing: not before {short(earliest, today)}"
+            if earliest
+            else "the timing: better not to send it at all"
+        )
     if (report.hostility or {}).get("detected"):
         why.append("it reads as hostile")
     if counts["error"]:
@@ -147,8 +156,14 @@ def advise(report: Report, today: dt.date | None = None) -> Advice:
     if counts["warning"] and verdict != "ready":
         why.append(f"{plural(counts['warning'], 'warning')} to look at")
     send_on = (earliest if fr.get("allowed") is False else _iso(fr.get("send_on"))) if fr else None
-    return Advice(verdict=verdict, title=VERDICTS[verdict].title, why=why, send_on=send_on,
-                  never=never, timing=timing_text(fr, today))
+    return Advice(
+        verdict=verdict,
+        title=VERDICTS[verdict].title,
+        why=why,
+        send_on=send_on,
+        never=never,
+        timing=timing_text(fr, today),
+    )
 
 
 def next_step(report: Report, step: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -161,8 +176,9 @@ def next_step(report: Report, step: dict[str, Any] | None) -> dict[str, Any] | N
     if not step:
         return None
     kind, action = report.kind, step.get("action")
-    same = ((action == "thank_you" and kind == "thank_you")
-            or (action == "follow_up" and kind == "follow_up"))
+    same = (action == "thank_you" and kind == "thank_you") or (
+        action == "follow_up" and kind == "follow_up"
+    )
     fr = report.frequency or {}
     if same and fr.get("allowed") is not None:
         return None

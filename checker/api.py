@@ -5,12 +5,14 @@ parsed draft from the context, emits findings through ``ctx.emit`` and returns i
 of the report (or None).  The CLI, the web app and the batch review only call these two
 functions and render the result.
 """
+
 from __future__ import annotations
 
 import functools
 import importlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from . import advice, textprep
 from .config import Config
@@ -21,8 +23,16 @@ from .rules import catalogue
 from .rules.phrases import normalise_quotes
 
 # Order matters: later checks may read earlier sections from ``ctx.sections``.
-CHECKS = ("length", "elements", "desperation", "hostility", "politeness", "hygiene", "frequency",
-          "proofread")
+CHECKS = (
+    "length",
+    "elements",
+    "desperation",
+    "hostility",
+    "politeness",
+    "hygiene",
+    "frequency",
+    "proofread",
+)
 
 
 @dataclass
@@ -38,9 +48,17 @@ class Context:
     # Values several checks derive from the same parse (a sentence's features), by key.
     cache: dict[Any, Any] = field(default_factory=dict)
 
-    def emit(self, rule_id: str, start: int, end: int, message: str | None = None,
-             suggestion: str | None = None, escalate: str | None = None,
-             fix: Fix | None = None, **fmt: Any) -> Finding | None:
+    def emit(
+        self,
+        rule_id: str,
+        start: int,
+        end: int,
+        message: str | None = None,
+        suggestion: str | None = None,
+        escalate: str | None = None,
+        fix: Fix | None = None,
+        **fmt: Any,
+    ) -> Finding | None:
         """Add a finding for ``rule_id`` unless the config turns it off.
 
         ``message`` / ``suggestion`` default to the catalogue's text, formatted with ``fmt``.
@@ -99,8 +117,11 @@ def _prepare(text: str) -> tuple[str, dict[str, Any]]:
     source: dict[str, Any] = {}
     if textprep.looks_like_html(text) and len(text) <= textprep.max_chars() * 4:
         text = textprep.strip_html(text)
-        source = {"html": True, "note": "HTML markup removed; offsets refer to `text`",
-                  "text": text}
+        source = {
+            "html": True,
+            "note": "HTML markup removed; offsets refer to `text`",
+            "text": text,
+        }
     return text, source
 
 
@@ -108,31 +129,48 @@ def _resolve_kind(kind: str | None, text: str) -> str:
     return parse_kind(kind) or textprep.infer_kind(text)
 
 
-def _unchecked(text: str, kind: str | None, why: InputError, source: dict[str, Any],
-               config: Config) -> Report:
+def _unchecked(
+    text: str, kind: str | None, why: InputError, source: dict[str, Any], config: Config
+) -> Report:
     """A graceful report for a text that cannot be analysed (empty, binary, too long)."""
-    ctx = Context(text=text, doc=None, kind=kind if kind in KINDS else "thank_you",
-                  config=config, layout=textprep.Layout(None, (0, len(text)), None, None))
+    ctx = Context(
+        text=text,
+        doc=None,
+        kind=kind if kind in KINDS else "thank_you",
+        config=config,
+        layout=textprep.Layout(None, (0, len(text)), None, None),
+    )
     ctx.emit(why.code, 0, 0, message=why.message)
-    return Report(text=text, kind=ctx.kind, findings=ctx.findings, notes=[why.message],
-                  source=source)
+    return Report(
+        text=text, kind=ctx.kind, findings=ctx.findings, notes=[why.message], source=source
+    )
 
 
-def _analyse(text: str, doc: Any, kind: str, config: Config, options: dict[str, Any],
-             source: dict[str, Any], checks) -> Report:
-    ctx = Context(text=text, doc=doc, kind=kind, config=config,
-                  layout=textprep.layout(text), options=options)
+def _analyse(
+    text: str,
+    doc: Any,
+    kind: str,
+    config: Config,
+    options: dict[str, Any],
+    source: dict[str, Any],
+    checks,
+) -> Report:
+    ctx = Context(
+        text=text, doc=doc, kind=kind, config=config, layout=textprep.layout(text), options=options
+    )
     for module in checks:
         section = module.run(ctx)
         if section is not None:
             ctx.sections[module.__name__.split(".")[-2]] = section
     # One verdict, one date, no suggestion a standing finding rules out (checker/advice.py).
-    return advice.resolve(Report(text=text, kind=kind, findings=ctx.findings,
-                                 sections=ctx.sections, source=source))
+    return advice.resolve(
+        Report(text=text, kind=kind, findings=ctx.findings, sections=ctx.sections, source=source)
+    )
 
 
-def check(text: str, *, kind: str | None = None, config: Config | None = None,
-          **context: Any) -> Report:
+def check(
+    text: str, *, kind: str | None = None, config: Config | None = None, **context: Any
+) -> Report:
     """Check one draft.  ``context`` carries optional facts such as the contact-log
     options (``to``, ``send_on``, ``channel``, ``db``) used by the frequency check."""
     from .nlp import get_nlp
@@ -168,8 +206,9 @@ def _groups(items: Iterable[tuple[str, Any]], size: int, chars: int) -> Iterator
         yield group
 
 
-def _parsed(nlp, items: Iterator[tuple[str, Any]], n_process: int, batch_size: int,
-            chars: int) -> Iterator[tuple[Any, Any]]:
+def _parsed(
+    nlp, items: Iterator[tuple[str, Any]], n_process: int, batch_size: int, chars: int
+) -> Iterator[tuple[Any, Any]]:
     """``(doc, meta)`` for each ``(text, meta)``, in order, with at most ``chars`` characters
     (or one draft) in the parser at a time."""
     if n_process == 1:
@@ -183,9 +222,14 @@ def _parsed(nlp, items: Iterator[tuple[str, Any]], n_process: int, batch_size: i
     yield from nlp.pipe(items, as_tuples=True, n_process=n_process, batch_size=per_batch)
 
 
-def check_many(texts: Iterable[str | tuple[str, dict[str, Any]]], n_process: int = 1, *,
-               config: Config | None = None, batch_size: int = 64,
-               batch_chars: int = BATCH_CHARS) -> Iterator[Report]:
+def check_many(
+    texts: Iterable[str | tuple[str, dict[str, Any]]],
+    n_process: int = 1,
+    *,
+    config: Config | None = None,
+    batch_size: int = 64,
+    batch_chars: int = BATCH_CHARS,
+) -> Iterator[Report]:
     """Check many drafts through ``nlp.pipe``; yields reports in input order.
 
     An item is a text, or ``(text, context)`` where context may hold ``kind`` and the same
@@ -207,8 +251,7 @@ def check_many(texts: Iterable[str | tuple[str, dict[str, Any]]], n_process: int
             yield ("" if why else for_parser(text)), (text, source, why, ctx)
 
     nlp = get_nlp()
-    for doc, (text, source, why, ctx) in _parsed(nlp, items(), n_process, batch_size,
-                                                 batch_chars):
+    for doc, (text, source, why, ctx) in _parsed(nlp, items(), n_process, batch_size, batch_chars):
         kind = ctx.pop("kind", None)
         if why:
             yield _unchecked(text, kind, why, source, config)

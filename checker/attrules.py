@@ -13,11 +13,12 @@ Only the pattern features these rules use are supported (``TAG``, ``LOWER``, ``D
 ``IS_SPACE`` with a value, ``IN``, ``NOT_IN`` or ``REGEX``, no operators).  ``FastRules``
 raises ``Unsupported`` for anything else, and ``speed_up`` then keeps spaCy's own ruler.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 ATTRS = ("TAG", "LOWER", "DEP", "IS_SPACE")
 
@@ -32,14 +33,15 @@ Tok = tuple[int, int, int, int]
 
 @dataclass(frozen=True)
 class Rule:
-    order: int                                   # the ruler's rule number (later wins)
-    tests: tuple[Callable[[Tok], bool], ...]     # one test per pattern token
-    index: int                                   # which matched token gets the attributes
-    attrs: dict                                  # normalised attrs, as AttributeRuler keeps them
+    order: int  # the ruler's rule number (later wins)
+    tests: tuple[Callable[[Tok], bool], ...]  # one test per pattern token
+    index: int  # which matched token gets the attributes
+    attrs: dict  # normalised attrs, as AttributeRuler keeps them
 
 
-def _test(spec: dict, strings) -> tuple[Callable[[Tok], bool], Callable[[Tok], bool] | None,
-                                       str | None, list[int]]:
+def _test(
+    spec: dict, strings
+) -> tuple[Callable[[Tok], bool], Callable[[Tok], bool] | None, str | None, list[int]]:
     """Compile one pattern token: its predicate over a token tuple; the index it can be
     filed under (``"TAG"``, ``"LOWER"`` or ``"IS_SPACE"``) with the values that select it;
     and what is left to test once the index matched (None when the index decides)."""
@@ -61,7 +63,7 @@ def _test(spec: dict, strings) -> tuple[Callable[[Tok], bool], Callable[[Tok], b
             checks.append(lambda t, c=col, h=h: t[c] == h)
             index[name] = [h]
         elif isinstance(value, dict) and len(value) == 1:
-            (op, arg), = value.items()
+            ((op, arg),) = value.items()
             if op in ("IN", "NOT_IN") and isinstance(arg, list):
                 hs = frozenset(strings.add(v) if v else 0 for v in arg)
                 if op == "IN":
@@ -90,15 +92,22 @@ class FastRules:
         strings = ruler.vocab.strings
         # attribute -> value hash -> [(rule, test of its first token)]
         self.index: dict[str, dict[int, list[tuple[Rule, Callable | None]]]] = {
-            "TAG": {}, "LOWER": {}, "IS_SPACE": {}}
+            "TAG": {},
+            "LOWER": {},
+            "IS_SPACE": {},
+        }
         self.anywhere: list[tuple[Rule, Callable | None]] = []
         for order, entry in enumerate(ruler.patterns):
             for pattern in entry["patterns"]:
                 if not pattern or any(not isinstance(t, dict) or "OP" in t for t in pattern):
                     raise Unsupported(f"pattern {pattern!r}")
                 compiled = [_test(spec, strings) for spec in pattern]
-                rule = Rule(order, tuple(full for full, _, _, _ in compiled), entry["index"],
-                            ruler.attrs[order])
+                rule = Rule(
+                    order,
+                    tuple(full for full, _, _, _ in compiled),
+                    entry["index"],
+                    ruler.attrs[order],
+                )
                 _, first_test, by, values = compiled[0]
                 if by:
                     for v in values:
@@ -106,7 +115,10 @@ class FastRules:
                 else:
                     self.anywhere.append((rule, first_test))
         self.by_tag, self.by_lower, self.by_space = (
-            self.index["TAG"], self.index["LOWER"], self.index["IS_SPACE"])
+            self.index["TAG"],
+            self.index["LOWER"],
+            self.index["IS_SPACE"],
+        )
 
     def matches(self, toks: list[Tok]) -> list[tuple[int, int, dict]]:
         """(rule order, token position, attrs) for every match, in the order to apply."""
@@ -122,13 +134,17 @@ class FastRules:
                     if first is not None and not first(tok):
                         continue
                     length = len(rule.tests)
-                    if length > 1 and (i + length > n or not all(
-                            rule.tests[k](toks[i + k]) for k in range(1, length))):
+                    if length > 1 and (
+                        i + length > n
+                        or not all(rule.tests[k](toks[i + k]) for k in range(1, length))
+                    ):
                         continue
                     at = rule.index if rule.index >= 0 else length + rule.index
                     if not 0 <= at < length:
-                        raise ValueError(f"attribute rule {rule.order}: index {rule.index} "
-                                         f"outside a {length}-token match")
+                        raise ValueError(
+                            f"attribute rule {rule.order}: index {rule.index} "
+                            f"outside a {length}-token match"
+                        )
                     out.append((rule.order, i, i + at, rule.attrs))
         out.sort(key=lambda m: (m[0], m[1]))
         return [(order, pos, attrs) for order, _, pos, attrs in out]
@@ -149,7 +165,7 @@ class FastAttributeRuler:
         self.columns = [TAG, LOWER, DEP, IS_SPACE]
         self._set = set_token_attrs
 
-    def load_rules(self, ruler) -> "FastAttributeRuler":
+    def load_rules(self, ruler) -> FastAttributeRuler:
         self.rules = FastRules(ruler)
         return self
 

@@ -4,6 +4,7 @@ One table (``calltime.toml``) serves the elements check, which reports the annou
 time with its span, and the contact-frequency check, which turns it into a date after the
 send date and compares it with the cadence policy.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,12 +20,12 @@ DAYNAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 @dataclass(frozen=True)
 class CallTime:
-    text: str            # the time expression(s) found, joined by ", "
-    start: int           # span of the searched text from the first expression to the end of
-    end: int             # the last, so it covers every one ``text`` names
-    label: str           # "next week", "tomorrow", "repeatedly", "on {weekday}" ...
-    days: int            # typical days after sending (weekday / day-of-month: resolved later)
-    repeat: bool         # more than one call
+    text: str  # the time expression(s) found, joined by ", "
+    start: int  # span of the searched text from the first expression to the end of
+    end: int  # the last, so it covers every one ``text`` names
+    label: str  # "next week", "tomorrow", "repeatedly", "on {weekday}" ...
+    days: int  # typical days after sending (weekday / day-of-month: resolved later)
+    repeat: bool  # more than one call
     weekday: int | None = None
     day_of_month: int | None = None
     # "next Friday": either the coming Friday or the one after.  The later reading is taken
@@ -42,8 +43,14 @@ class CallTime:
         return self.days
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"text": self.text, "start": self.start, "end": self.end, "label": self.label,
-               "days": self.days, "repeat": self.repeat}
+        out = {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "label": self.label,
+            "days": self.days,
+            "repeat": self.repeat,
+        }
         if self.weekday is not None:
             out["weekday"] = DAYNAMES[self.weekday]
         if self.day_of_month is not None:
@@ -64,8 +71,9 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def read(text: str, start: int = 0, end: int | None = None,
-         patterns: list[dict[str, Any]] | None = None) -> CallTime | None:
+def read(
+    text: str, start: int = 0, end: int | None = None, patterns: list[dict[str, Any]] | None = None
+) -> CallTime | None:
     """The call time announced in ``text[start:end]`` (offsets stay those of ``text``).
 
     Two different time expressions joined by "and" / "again" / "then" ("tomorrow and again
@@ -73,8 +81,11 @@ def read(text: str, start: int = 0, end: int | None = None,
     """
     end = len(text) if end is None else end
     low = text.replace("\u2019", "'")
-    table = _table() if patterns is None else tuple(
-        (re.compile(p["re"], re.IGNORECASE), p) for p in patterns)
+    table = (
+        _table()
+        if patterns is None
+        else tuple((re.compile(p["re"], re.IGNORECASE), p) for p in patterns)
+    )
     found: list[tuple[re.Match[str], dict[str, Any]]] = []
     for rx, spec in table:
         for m in rx.finditer(low, start, end):
@@ -86,25 +97,36 @@ def read(text: str, start: int = 0, end: int | None = None,
     m, spec = next(((m, s) for m, s in found if s.get("repeat")), found[0])
     joiners = load_toml("calltime.toml")["call_time"]["repeat_joiners"]
     repeat = bool(spec.get("repeat")) or any(
-        a.group(0) != b.group(0) and re.search(joiners, low[a.end():b.start()])
-        for (a, _), (b, _) in zip(found, found[1:]))
+        a.group(0) != b.group(0) and re.search(joiners, low[a.end() : b.start()])
+        for (a, _), (b, _) in zip(found, found[1:])
+    )
     label = spec.get("label", m.group(0))
     weekday = day = None
     next_weekday = False
     if spec.get("weekday"):
         weekday = DAYNAMES.index(m.group(0).lower())
-        next_weekday = bool(re.search(r"\bnext\s+$", low[max(0, m.start() - 8):m.start()],
-                                      re.IGNORECASE))
-        label = (f"next {m.group(0).capitalize()}" if next_weekday
-                 else label.format(weekday=m.group(0).capitalize()))
+        next_weekday = bool(
+            re.search(r"\bnext\s+$", low[max(0, m.start() - 8) : m.start()], re.IGNORECASE)
+        )
+        label = (
+            f"next {m.group(0).capitalize()}"
+            if next_weekday
+            else label.format(weekday=m.group(0).capitalize())
+        )
     elif spec.get("day_of_month"):
         day = int(next(g for g in m.groups() if g))
         label = label.format(day=ordinal(day))
-    return CallTime(text=", ".join(text[f.start():f.end()] for f, _ in found),
-                    start=found[0][0].start(), end=max(f.end() for f, _ in found),
-                    label=label, days=int(spec["days"]),
-                    repeat=repeat, weekday=weekday, day_of_month=day,
-                    next_weekday=next_weekday)
+    return CallTime(
+        text=", ".join(text[f.start() : f.end()] for f, _ in found),
+        start=found[0][0].start(),
+        end=max(f.end() for f, _ in found),
+        label=label,
+        days=int(spec["days"]),
+        repeat=repeat,
+        weekday=weekday,
+        day_of_month=day,
+        next_weekday=next_weekday,
+    )
 
 
 def next_day_of_month(after: dt.date, n: int) -> dt.date | None:

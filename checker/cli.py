@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or input erro
 (``followup batch`` also uses 3: some inputs unreadable).  A ``UsageError`` or any
 ``checker.errors.InputError`` a command lets through is one line on stderr and exit 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,11 +23,17 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("checker.commands.check", "check drafts before sending (text or JSON report)"),
     "batch": ("checker.commands.batch", "review a class's drafts: per-student and class reports"),
-    "class": ("checker.commands.classes", "class mode: students submit by link, you watch one dashboard"),
+    "class": (
+        "checker.commands.classes",
+        "class mode: students submit by link, you watch one dashboard",
+    ),
     "log": ("checker.commands.log", "keep the log of contacts with each employer"),
     "next": ("checker.commands.next", "the next appropriate step with an employer, and when"),
     "train": ("checker.commands.train", "train a model (politeness) from its corpus"),
-    "eval": ("checker.commands.evaluate", "evaluate a model (politeness) with the paper's protocol"),
+    "eval": (
+        "checker.commands.evaluate",
+        "evaluate a model (politeness) with the paper's protocol",
+    ),
     "serve": ("checker.commands.serve", "run the web app on a production WSGI server"),
     "rules": ("checker.commands.rules", "list every rule id with its category and severity"),
 }
@@ -42,8 +49,9 @@ def require_extra(extra: str, *modules: str) -> None:
 
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
     if missing:
-        raise UsageError(f"this command needs {', '.join(missing)}: "
-                         f"pip install 'followup-checker[{extra}]'")
+        raise UsageError(
+            f"this command needs {', '.join(missing)}: pip install 'followup-checker[{extra}]'"
+        )
 
 
 def open_input(path: str, *, folder_hint: str, **open_kwargs):
@@ -66,7 +74,8 @@ def open_input(path: str, *, folder_hint: str, **open_kwargs):
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="followup",
-        description="Tone and etiquette checker for post-interview thank-you notes and follow-ups.")
+        description="Tone and etiquette checker for post-interview thank-you notes and follow-ups.",
+    )
     parser.add_argument("--version", action="version", version=f"followup {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():

@@ -4,6 +4,7 @@ Every error a user can cause carries a one-line ``message`` and a stable ``code`
 of the graceful report the API gives for it, e.g. ``input.too_long``).  Shells map them
 without reading the message: the CLI exits 2, the web answers ``status``.
 """
+
 from __future__ import annotations
 
 
@@ -11,7 +12,7 @@ class InputError(ValueError):
     """Input the checker cannot take; ``str(error)`` is one line."""
 
     code = "input.invalid"
-    status = 400          # the HTTP status a web shell answers with
+    status = 400  # the HTTP status a web shell answers with
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -37,10 +38,12 @@ class EncodingError(InputError):
 
 class StaleReport(InputError):
     """Fixes asked for a text that is not the one the report was made for."""
+
     code = "input.stale"
     status = 409
 
 
 class NotFixable(InputError):
     """A finding named for a fix has none."""
+
     code = "input.not_fixable"

@@ -6,12 +6,14 @@ hostility sections against their labels (draft F1 and the share of labelled phra
 signal overlaps), the politeness label, and each element.  A row is a dict with the fields
 of ``data/eval/README.md``; fields a set does not label are not measured.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .report import ELEMENT_KEYS
 
@@ -109,7 +111,9 @@ def score(rows: list[dict], *, kind: str = "given", config=None) -> Result:
             real = [f for f in errors if f["rule"] != "hygiene.placeholder"]
             res.share("good_with_error").add(bool(real))
             if real:
-                res.misses.append(f"{rid} good but error {real[0]['rule']}: {real[0]['text'][:50]!r}")
+                res.misses.append(
+                    f"{rid} good but error {real[0]['rule']}: {real[0]['text'][:50]!r}"
+                )
         for section in ("desperation", "hostility"):
             label = "desperate" if section == "desperation" else "hostile"
             if label not in row or section not in d:
@@ -152,17 +156,28 @@ def score(rows: list[dict], *, kind: str = "given", config=None) -> Result:
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        json.loads(line)
+        for line in Path(path).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
-COLUMNS = (("bad_stopped", "bad stopped"), ("good_with_error", "good w/ error"),
-           ("f1_desperate", "desp F1"), ("desperate_phrase_recall", "desp phrases"),
-           ("f1_hostile", "host F1"), ("hostile_phrase_recall", "host phrases"),
-           ("impolite_labelled_impolite", "impolite→imp"),
-           ("polite_labelled_impolite", "polite→imp"),
-           ("f1_thanks", "thanks"), ("f1_enjoyed", "enjoyed"), ("f1_offer_info", "offer"),
-           ("f1_call_heads_up", "call"), ("kind_inferred", "kind"))
+COLUMNS = (
+    ("bad_stopped", "bad stopped"),
+    ("good_with_error", "good w/ error"),
+    ("f1_desperate", "desp F1"),
+    ("desperate_phrase_recall", "desp phrases"),
+    ("f1_hostile", "host F1"),
+    ("hostile_phrase_recall", "host phrases"),
+    ("impolite_labelled_impolite", "impolite→imp"),
+    ("polite_labelled_impolite", "polite→imp"),
+    ("f1_thanks", "thanks"),
+    ("f1_enjoyed", "enjoyed"),
+    ("f1_offer_info", "offer"),
+    ("f1_call_heads_up", "call"),
+    ("kind_inferred", "kind"),
+)
 
 
 def table(named: Iterable[tuple[str, dict[str, Any]]]) -> str:
@@ -170,7 +185,9 @@ def table(named: Iterable[tuple[str, dict[str, Any]]]) -> str:
     head = "| set | n | " + " | ".join(label for _, label in COLUMNS) + " |"
     lines = [head, "|---|---:|" + "---:|" * len(COLUMNS)]
     for name, s in named:
-        cells = [("" if s.get(k) is None else f"{s[k]:.3f}".lstrip("0") if s[k] < 1 else "1.00")
-                 for k, _ in COLUMNS]
+        cells = [
+            ("" if s.get(k) is None else f"{s[k]:.3f}".lstrip("0") if s[k] < 1 else "1.00")
+            for k, _ in COLUMNS
+        ]
         lines.append(f"| {name} | {s['n']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

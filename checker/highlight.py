@@ -24,19 +24,33 @@ The container the fragment goes in should keep line breaks: ``white-space: pre-w
 (``.hl-text`` in ``STYLESHEET``).  Function names here are a stable interface: the web app
 and the batch HTML report both import them.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from .report import SEVERITY_RANK
 from .rules import catalogue, label_for
 
-__all__ = ["Segment", "segments", "render", "render_layer", "render_text_block", "describe",
-           "css_class", "normalise", "unanchored", "inline", "first_marks", "STYLESHEET",
-           "CATEGORY_COLOURS"]
+__all__ = [
+    "Segment",
+    "segments",
+    "render",
+    "render_layer",
+    "render_text_block",
+    "describe",
+    "css_class",
+    "normalise",
+    "unanchored",
+    "inline",
+    "first_marks",
+    "STYLESHEET",
+    "CATEGORY_COLOURS",
+]
 
 _FIELDS = ("start", "end", "rule", "category", "severity", "message", "suggestion")
 
@@ -58,6 +72,7 @@ _DEFAULT_COLOUR = "#fff3a0"
 @dataclass(frozen=True)
 class Segment:
     """A stretch ``text[start:end]`` and the findings (indices into the list) covering it."""
+
     start: int
     end: int
     findings: tuple[int, ...]
@@ -114,14 +129,19 @@ def segments(text: str, findings: Sequence[Any]) -> list[Segment]:
     """
     fs = normalise(findings, len(text))
     shown = [inline(f) for f in fs]
-    cuts = sorted({0, len(text), *(f["start"] for f, s in zip(fs, shown) if s),
-                   *(f["end"] for f, s in zip(fs, shown) if s)})
+    cuts = sorted(
+        {
+            0,
+            len(text),
+            *(f["start"] for f, s in zip(fs, shown) if s),
+            *(f["end"] for f, s in zip(fs, shown) if s),
+        }
+    )
     out: list[Segment] = []
     for a, b in zip(cuts, cuts[1:]):
         if a == b:
             continue
-        cover = tuple(i for i, f in enumerate(fs) if shown[i] and f["start"] <= a
-                      and f["end"] >= b)
+        cover = tuple(i for i, f in enumerate(fs) if shown[i] and f["start"] <= a and f["end"] >= b)
         if cover:
             out.append(Segment(a, b, cover))
     return out
@@ -155,13 +175,17 @@ def describe(finding: Any) -> str:
 def _tip_html(fs: list[dict[str, Any]]) -> str:
     items = []
     for f in fs:
-        sugg = (f' <span class="hl-tip-sugg">Suggestion: {escape(f["suggestion"])}</span>'
-                if f["suggestion"] else "")
+        sugg = (
+            f' <span class="hl-tip-sugg">Suggestion: {escape(f["suggestion"])}</span>'
+            if f["suggestion"]
+            else ""
+        )
         items.append(
             f'<span class="hl-tip-item"><span class="hl-tip-sev hl-s-{_sev_class(f["severity"])}">'
             f'{escape(f["severity"])}</span> <b class="hl-tip-label">{escape(label_for(f["rule"]))}</b>: '
             f'{escape(f["message"])}{sugg} '
-            f'<span class="hl-tip-rule">{escape(f["rule"])}</span></span>')
+            f'<span class="hl-tip-rule">{escape(f["rule"])}</span></span>'
+        )
     return "".join(items)
 
 
@@ -176,9 +200,10 @@ def render(text: str, findings: Sequence[Any], *, id_prefix: str = "hl") -> str:
     out: list[str] = []
     pos = 0
     for n, seg in enumerate(segments(text, fs)):
-        out.append(escape(text[pos:seg.start]))
-        cover = sorted((fs[i] for i in seg.findings),
-                       key=lambda f: (-_sev_rank(f["severity"]), f["rule"]))
+        out.append(escape(text[pos : seg.start]))
+        cover = sorted(
+            (fs[i] for i in seg.findings), key=lambda f: (-_sev_rank(f["severity"]), f["rule"])
+        )
         main = cover[0]
         cats = sorted({f["category"] for f in cover})
         classes = ["hl", css_class(main["category"]), f"hl-s-{_sev_class(main['severity'])}"]
@@ -189,8 +214,9 @@ def render(text: str, findings: Sequence[Any], *, id_prefix: str = "hl") -> str:
         out.append(
             f'<span class="hl-wrap"><mark id="{mid}" class="{" ".join(classes)}" tabindex="0" '
             f'aria-describedby="{tid}" data-rules="{escape(rules)}" '
-            f'data-categories="{escape(" ".join(cats))}">{escape(text[seg.start:seg.end])}</mark>'
-            f'<span class="hl-tip" id="{tid}" role="tooltip">{_tip_html(cover)}</span></span>')
+            f'data-categories="{escape(" ".join(cats))}">{escape(text[seg.start : seg.end])}</mark>'
+            f'<span class="hl-tip" id="{tid}" role="tooltip">{_tip_html(cover)}</span></span>'
+        )
         pos = seg.end
     out.append(escape(text[pos:]))
     return "".join(out)
@@ -205,17 +231,20 @@ def render_layer(text: str, findings: Sequence[Any]) -> str:
     out: list[str] = []
     pos = 0
     for seg in segments(text, fs):
-        out.append(escape(text[pos:seg.start]))
-        cover = sorted((fs[i] for i in seg.findings),
-                       key=lambda f: (-_sev_rank(f["severity"]), f["rule"]))
+        out.append(escape(text[pos : seg.start]))
+        cover = sorted(
+            (fs[i] for i in seg.findings), key=lambda f: (-_sev_rank(f["severity"]), f["rule"])
+        )
         main = cover[0]
         classes = ["hl", css_class(main["category"]), f"hl-s-{_sev_class(main['severity'])}"]
         if len(cover) > 1:
             classes.append("hl-multi")
         rules = " ".join(f["rule"] for f in cover)
-        out.append(f'<mark class="{" ".join(classes)}" data-rules="{escape(rules)}" '
-                   f'data-start="{seg.start}" data-end="{seg.end}">'
-                   f'{escape(text[seg.start:seg.end])}</mark>')
+        out.append(
+            f'<mark class="{" ".join(classes)}" data-rules="{escape(rules)}" '
+            f'data-start="{seg.start}" data-end="{seg.end}">'
+            f'{escape(text[seg.start : seg.end])}</mark>'
+        )
         pos = seg.end
     out.append(escape(text[pos:]))
     if text.endswith("\n"):
@@ -235,16 +264,25 @@ def first_marks(text: str, findings: Sequence[Any], *, id_prefix: str = "hl") ->
     return out
 
 
-def render_text_block(text: str, findings: Sequence[Any], *, id_prefix: str = "hl",
-                      label: str = "Draft with highlighted findings") -> str:
+def render_text_block(
+    text: str,
+    findings: Sequence[Any],
+    *,
+    id_prefix: str = "hl",
+    label: str = "Draft with highlighted findings",
+) -> str:
     """``render()`` wrapped in its container ``<div class="hl-text">`` with an aria label."""
-    return (f'<div class="hl-text" role="document" aria-label="{escape(label)}">'
-            f'{render(text, findings, id_prefix=id_prefix)}</div>')
+    return (
+        f'<div class="hl-text" role="document" aria-label="{escape(label)}">'
+        f'{render(text, findings, id_prefix=id_prefix)}</div>'
+    )
 
 
 def _stylesheet() -> str:
-    colours = "\n".join(f".{css_class(c)}, mark.hl.{css_class(c)} {{ background: {v}; }}"
-                        for c, v in CATEGORY_COLOURS.items())
+    colours = "\n".join(
+        f".{css_class(c)}, mark.hl.{css_class(c)} {{ background: {v}; }}"
+        for c, v in CATEGORY_COLOURS.items()
+    )
     return f"""\
 .hl-text {{ white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.7; }}
 .hl-wrap {{ position: relative; }}

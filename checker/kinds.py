@@ -1,6 +1,7 @@
 """Message kinds: the one list of kinds, their labels for people, and how a user's value is
 read.  The CLI (``--kind``), the web forms and API, the batch inputs and the check itself all
 go through ``parse_kind``."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,18 +14,30 @@ KINDS: tuple[str, ...] = ("thank_you", "follow_up", "rejection_reply")
 AUTO = "auto"
 
 #: A kind as a noun in a sentence ("40 words; aim for 50-150 for a thank-you note").
-NOUN = {"thank_you": "thank-you note", "follow_up": "follow-up",
-        "rejection_reply": "reply to a rejection"}
+NOUN = {
+    "thank_you": "thank-you note",
+    "follow_up": "follow-up",
+    "rejection_reply": "reply to a rejection",
+}
 #: A kind as a menu label or heading.
-TITLE = {"thank_you": "Thank-you note", "follow_up": "Follow-up",
-         "rejection_reply": "Reply to a rejection"}
+TITLE = {
+    "thank_you": "Thank-you note",
+    "follow_up": "Follow-up",
+    "rejection_reply": "Reply to a rejection",
+}
 AUTO_TITLE = "Work it out from the text"
 
 # Spellings people use for a kind in files and forms ("thank-you", "Follow up").
-_ALIASES = {"thankyou": "thank_you", "thanks": "thank_you", "thank": "thank_you",
-            "followup": "follow_up", "rejection": "rejection_reply",
-            "rejectionreply": "rejection_reply", "replytorejection": "rejection_reply",
-            "replytoarejection": "rejection_reply"}
+_ALIASES = {
+    "thankyou": "thank_you",
+    "thanks": "thank_you",
+    "thank": "thank_you",
+    "followup": "follow_up",
+    "rejection": "rejection_reply",
+    "rejectionreply": "rejection_reply",
+    "replytorejection": "rejection_reply",
+    "replytoarejection": "rejection_reply",
+}
 
 
 class KindError(InputError):

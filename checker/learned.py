@@ -22,7 +22,7 @@ import functools
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import compress, groupby, repeat
 from operator import itemgetter, mul, truediv
@@ -107,7 +107,7 @@ class Extracted:
     # the features in it, one dict per block, blocks in the order their first feature is
     # seen (the order ``Vectorizer.weighted`` sums them in); ``counts`` then holds the same
     # features, grouped by block.
-    blocks: dict[str, dict[str, float]] | None = None
+    blocks: dict[str, Mapping[str, float]] | None = None
 
 
 def _ngrams(
@@ -254,12 +254,12 @@ def extract(
         for w, m in word_count.items():
             every += grams_of(w) * m  # one update in the order of one per occurrence
         cc.update(every)
-    blocks = {b: {"w": cw, "p": cp, "s": cs}[b] for b in order}
+    blocks: dict[str, Mapping[str, float]] = {b: {"w": cw, "p": cp, "s": cs}[b] for b in order}
     if cc:
         blocks["c"] = cc
     merged: dict[str, float] = {}
-    for c in blocks.values():
-        merged.update(c)
+    for block in blocks.values():
+        merged.update(block)
     return Extracted(merged, all_toks, found, occ or [], word_spans, (c_lo, c_hi), blocks)
 
 
@@ -304,7 +304,7 @@ class Vectorizer:
 
     def weighted_blocks(
         self,
-        blocks: dict[str, dict[str, float]],
+        blocks: Mapping[str, Mapping[str, float]],
         table: dict[str, Any],
         tables: dict[str, dict[str, Any]] | None = None,
     ) -> list[tuple[list[str], list[float], Any]]:

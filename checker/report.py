@@ -4,6 +4,7 @@ Spans are character offsets into the exact text that was checked (``Report.text`
 ``text[start:end]`` is always the words a finding points at.  Line and column are derived
 only when printing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,7 @@ class Label:
     """How a report value is shown: ``short`` inside a line of text (CLI checklist, batch
     facts), ``title`` as a heading or a checklist item of its own (web, batch report), ``tag``
     (when there is one) in a table cell with little room (the class report's roster)."""
+
     key: str
     short: str
     title: str
@@ -38,9 +40,24 @@ class Label:
 #: The required elements, in checklist order.
 ELEMENTS = (
     Label("thanks", "thanks for their time", "Thanks for their time", "thanks"),
-    Label("enjoyed", "enjoyed meeting / the company", "What you enjoyed (the meeting, the team, the company)", "enjoyed"),
-    Label("offer_info", "offer of more information", "Offer of more information or a second interview", "offer"),
-    Label("call_heads_up", "heads-up about your call", "Heads-up that you will call, and when", "call heads-up"),
+    Label(
+        "enjoyed",
+        "enjoyed meeting / the company",
+        "What you enjoyed (the meeting, the team, the company)",
+        "enjoyed",
+    ),
+    Label(
+        "offer_info",
+        "offer of more information",
+        "Offer of more information or a second interview",
+        "offer",
+    ),
+    Label(
+        "call_heads_up",
+        "heads-up about your call",
+        "Heads-up that you will call, and when",
+        "call heads-up",
+    ),
 )
 ELEMENT_KEYS = tuple(e.key for e in ELEMENTS)
 LENGTH_VERDICTS = {
@@ -72,6 +89,7 @@ def counts_text(counts: dict[str, int]) -> str:
 
 
 # ---- typed sections (the JSON of docs/report-schema.md) --------------------------------------
+
 
 class Span(TypedDict):
     start: int
@@ -130,18 +148,26 @@ class HygieneSection(TypedDict):
 
 ElementsSection = dict[str, Element]
 #: The section each check returns, by the key it has in the report.
-SECTION_TYPES = {"length": LengthSection, "elements": ElementsSection,
-                 "desperation": SignalSection, "hostility": SignalSection,
-                 "politeness": PolitenessSection, "hygiene": HygieneSection, "frequency": dict,
-                 "proofread": dict}
+SECTION_TYPES = {
+    "length": LengthSection,
+    "elements": ElementsSection,
+    "desperation": SignalSection,
+    "hostility": SignalSection,
+    "politeness": PolitenessSection,
+    "hygiene": HygieneSection,
+    "frequency": dict,
+    "proofread": dict,
+}
 #: Top-level keys of ``Report.to_dict()`` that are not check sections.
-META_KEYS = frozenset({"schema", "verdict", "send_verdict", "kind", "findings", "counts",
-                       "notes", "source"})
+META_KEYS = frozenset(
+    {"schema", "verdict", "send_verdict", "kind", "findings", "counts", "notes", "source"}
+)
 
 
 @dataclass(frozen=True)
 class Fix:
     """A machine-applicable fix: replace ``text[start:end]`` with ``replacement``."""
+
     start: int
     end: int
     replacement: str
@@ -185,7 +211,7 @@ def clip(text: str, n: int = 60) -> str:
     """``text`` on one line (runs of whitespace as one space), cut to ``n`` characters with
     "..." when longer: how reports quote the words a finding is about."""
     text = " ".join(str(text).split())
-    return text if len(text) <= n else text[:n - 3] + "..."
+    return text if len(text) <= n else text[: n - 3] + "..."
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -196,15 +222,19 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def send_verdict(findings, frequency: dict[str, Any] | None = None,
-                 hostility: dict[str, Any] | None = None) -> str:
+def send_verdict(
+    findings, frequency: dict[str, Any] | None = None, hostility: dict[str, Any] | None = None
+) -> str:
     """The send verdict of a report's findings (``Finding`` objects or finding dicts) and its
     ``frequency`` and ``hostility`` sections: ``dont_send`` when an error stands, the timing
     policy does not allow sending (``frequency.allowed`` false: not yet, or not at all) or
     hostility is detected; else ``revise`` when a warning stands; else ``ready``."""
     severities = {f["severity"] if isinstance(f, dict) else f.severity for f in findings}
-    if ("error" in severities or (frequency or {}).get("allowed") is False
-            or (hostility or {}).get("detected")):
+    if (
+        "error" in severities
+        or (frequency or {}).get("allowed") is False
+        or (hostility or {}).get("detected")
+    ):
         return "dont_send"
     return "revise" if "warning" in severities else "ready"
 
@@ -220,19 +250,17 @@ class Report:
 
     # Typed views of the sections (None when the check did not run, e.g. empty input).
     length = property(lambda self: cast("LengthSection | None", self.sections.get("length")))
-    elements = property(lambda self: cast("ElementsSection | None",
-                                          self.sections.get("elements")))
-    desperation = property(lambda self: cast("SignalSection | None",
-                                             self.sections.get("desperation")))
-    hostility = property(lambda self: cast("SignalSection | None",
-                                           self.sections.get("hostility")))
-    politeness = property(lambda self: cast("PolitenessSection | None",
-                                            self.sections.get("politeness")))
+    elements = property(lambda self: cast("ElementsSection | None", self.sections.get("elements")))
+    desperation = property(
+        lambda self: cast("SignalSection | None", self.sections.get("desperation"))
+    )
+    hostility = property(lambda self: cast("SignalSection | None", self.sections.get("hostility")))
+    politeness = property(
+        lambda self: cast("PolitenessSection | None", self.sections.get("politeness"))
+    )
     hygiene = property(lambda self: cast("HygieneSection | None", self.sections.get("hygiene")))
-    frequency = property(lambda self: cast("dict[str, Any] | None",
-                                           self.sections.get("frequency")))
-    proofread = property(lambda self: cast("dict[str, Any] | None",
-                                           self.sections.get("proofread")))
+    frequency = property(lambda self: cast("dict[str, Any] | None", self.sections.get("frequency")))
+    proofread = property(lambda self: cast("dict[str, Any] | None", self.sections.get("proofread")))
 
     @property
     def send_verdict(self) -> str:
@@ -260,17 +288,30 @@ class Report:
         findings = []
         for fid, f in finding_ids(self.findings):
             line, col = line_col(self.text, f.start)
-            findings.append({
-                "id": fid, "rule": f.rule, "category": f.category, "severity": f.severity,
-                "message": f.message, "start": f.start, "end": f.end,
-                "text": self.text[f.start:f.end], "line": line, "column": col,
-                "suggestion": f.suggestion,
-            })
+            findings.append(
+                {
+                    "id": fid,
+                    "rule": f.rule,
+                    "category": f.category,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "start": f.start,
+                    "end": f.end,
+                    "text": self.text[f.start : f.end],
+                    "line": line,
+                    "column": col,
+                    "suggestion": f.suggestion,
+                }
+            )
             if f.fix is not None:
                 findings[-1]["fix"] = f.fix.to_dict()
         send = self.send_verdict
-        out: dict[str, Any] = {"schema": SCHEMA, "verdict": "ready" if send == "ready" else "revise",
-                               "send_verdict": send, "kind": self.kind}
+        out: dict[str, Any] = {
+            "schema": SCHEMA,
+            "verdict": "ready" if send == "ready" else "revise",
+            "send_verdict": send,
+            "kind": self.kind,
+        }
         out.update(self.sections)
         out["findings"] = findings
         out["counts"] = {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}

@@ -8,6 +8,7 @@ the collector while loading, then moves everything alive into the permanent gene
 (``gc.freeze``), which later collections skip.  The objects are kept for the life of the
 process anyway.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -5,6 +5,7 @@ redirected output keeps one finding a line, for grep and editors).  ``wrap(line,
 folds one line at spaces, continuation lines indented to ``indent``; ANSI colour codes take
 no width.  Nothing here imports more than the standard library (the ``check`` path).
 """
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,8 @@ def wrap(line: str, width: int | None, indent: str = "    ") -> list[str]:
     line are not broken (a path or a URL stays whole)."""
     if width is None or visible(line) <= width:
         return [line]
-    lead = line[:len(line) - len(line.lstrip(" "))]
-    words = line[len(lead):].split(" ")
+    lead = line[: len(line) - len(line.lstrip(" "))]
+    words = line[len(lead) :].split(" ")
     out: list[str] = []
     current = lead
     empty = True

@@ -4,6 +4,7 @@
 and the API's graceful reports alike.  ``strip_html`` turns an HTML email body into plain text;
 offsets in a report then refer to that plain text.
 """
+
 from __future__ import annotations
 
 import functools
@@ -12,10 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .rules.phrases import PhraseSet, fold, normalise_quotes
-from .kinds import KINDS
 from .errors import BinaryInput, EmptyInput, EncodingError, InputError, TooLong
+from .kinds import KINDS
 from .rules import load_toml
+from .rules.phrases import PhraseSet, fold, normalise_quotes
 
 
 def _data() -> dict:
@@ -40,11 +41,14 @@ def problem(text: str) -> InputError | None:
     if bad is not None:
         return EncodingError(
             f"not valid text: a broken character (lone UTF-16 surrogate U+{ord(text[bad]):04X}) "
-            f"at character {bad + 1}; copy the note again from where you wrote it")
+            f"at character {bad + 1}; copy the note again from where you wrote it"
+        )
     if len(text) > max_chars():
         return TooLong(f"draft too long: {len(text):,} characters (limit {max_chars():,})")
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
-    if "\x00" in text or controls > max(2, len(text) * float(_data()["input"]["max_control_share"])):
+    if "\x00" in text or controls > max(
+        2, len(text) * float(_data()["input"]["max_control_share"])
+    ):
         return BinaryInput("binary data, not text")
     return None
 
@@ -62,11 +66,13 @@ def lone_surrogate(text: str) -> int | None:
 def encoding_advice(data: bytes, at: int) -> str:
     """Why bytes are not UTF-8, for the person who saved them: the character where it
     goes wrong (read the old Windows way) and how to save the file again."""
-    ch = data[at:at + 1].decode("cp1252", errors="replace")
+    ch = data[at : at + 1].decode("cp1252", errors="replace")
     seen = f"\u201c{ch}\u201d at byte {at}" if ch.isprintable() and ch != "\ufffd" else f"byte {at}"
-    return (f"not UTF-8 text: it was saved in an old encoding ({seen}); in Word choose Save As, "
-            f"then Plain Text (.txt) and Unicode (UTF-8); in Notepad choose Save As and set "
-            f"Encoding to UTF-8")
+    return (
+        f"not UTF-8 text: it was saved in an old encoding ({seen}); in Word choose Save As, "
+        f"then Plain Text (.txt) and Unicode (UTF-8); in Notepad choose Save As and set "
+        f"Encoding to UTF-8"
+    )
 
 
 def decode(data: bytes) -> str:
@@ -79,7 +85,8 @@ def decode(data: bytes) -> str:
             except UnicodeDecodeError as exc:
                 raise EncodingError(
                     f"not valid UTF-16 text: a broken character at byte {exc.start}; save the "
-                    f"note again as UTF-8") from None
+                    f"note again as UTF-8"
+                ) from None
         raise BinaryInput("binary data, not text")
     try:
         text = data.decode("utf-8-sig")
@@ -154,9 +161,12 @@ def line_breaks(text: str) -> list[tuple[int, str]]:
             nxt += 1
         if nxt >= len(text):
             break
-        blank = "\n" in text[pos + 1:nxt]
-        if (blank or (before.endswith((",", ":")) and len(before.split()) <= 8)
-                or before.endswith((".", "!", "?"))):
+        blank = "\n" in text[pos + 1 : nxt]
+        if (
+            blank
+            or (before.endswith((",", ":")) and len(before.split()) <= 8)
+            or before.endswith((".", "!", "?"))
+        ):
             out.append((nxt, "line"))
         elif text[nxt] in BULLETS:
             out.append((nxt, "bullet"))
@@ -170,6 +180,7 @@ BULLETS = ("-", "*", "\u2022")
 @dataclass(frozen=True)
 class Layout:
     """Where the greeting, body and sign-off of a message are (character offsets)."""
+
     greeting: tuple[int, int] | None
     body: tuple[int, int]
     signoff: tuple[int, int] | None  # the closing phrase line ("Best regards,")
@@ -192,7 +203,7 @@ def layout(text: str) -> Layout:
     body_start = 0
     # A pasted "Subject: ..." / "Re: ..." line is a header, not part of the message.
     header = re.compile(data["header"]["pattern"], re.IGNORECASE)
-    while content and header.match(text[content[0][0]:content[0][1]].strip()):
+    while content and header.match(text[content[0][0] : content[0][1]].strip()):
         body_start = content[0][1]
         content = content[1:]
     if content:
@@ -202,8 +213,12 @@ def layout(text: str) -> Layout:
         openers = data["greeting"]["openers"]
         words = len(first.split())
         if words <= data["greeting"]["max_words"] and any(
-                low == o or low.startswith(o + " ") or low.startswith(o + ",")
-                or low.startswith(o + ":") for o in openers):
+            low == o
+            or low.startswith(o + " ")
+            or low.startswith(o + ",")
+            or low.startswith(o + ":")
+            for o in openers
+        ):
             # A greeting line should end the line, not start a long sentence.
             if first.endswith((",", ":", "!", "\u2014", "-")) or words <= 4:
                 ls = s + (len(text[s:e]) - len(text[s:e].lstrip()))
@@ -212,7 +227,7 @@ def layout(text: str) -> Layout:
     closers = set(data["signoff"]["closers"])
     signoff = signature = None
     body_end = len(text)
-    tail = content[-(data["signoff"]["max_trailing_lines"] + 1):]
+    tail = content[-(data["signoff"]["max_trailing_lines"] + 1) :]
     for s, e in tail:
         if greeting and s < greeting[1]:
             continue
@@ -228,31 +243,41 @@ def layout(text: str) -> Layout:
         # A bare name on the last line ("Jordan") after the body is a signature too.
         s, e = content[-1]
         last = text[s:e].strip()
-        if (1 <= len(last.split()) <= 3 and not re.search(r"[.?!:;]$", last)
-                and all(w[:1].isupper() for w in last.split() if w[:1].isalpha())
-                and s >= body_start):
+        if (
+            1 <= len(last.split()) <= 3
+            and not re.search(r"[.?!:;]$", last)
+            and all(w[:1].isupper() for w in last.split() if w[:1].isalpha())
+            and s >= body_start
+        ):
             ls = s + (len(text[s:e]) - len(text[s:e].lstrip()))
             signature = (ls, ls + len(last))
             body_end = s
     if body_end < body_start:
         body_end = body_start
-    return Layout(greeting=greeting, body=(body_start, body_end), signoff=signoff,
-                  signature=signature)
+    return Layout(
+        greeting=greeting, body=(body_start, body_end), signoff=signoff, signature=signature
+    )
 
 
 @functools.lru_cache(maxsize=1)
 def _kind_cues() -> dict[str, tuple[PhraseSet, tuple[float, ...]]]:
     data = _data()["kind"]
-    return {kind: (PhraseSet(tuple(c["re"] for c in data[kind])),
-                   tuple(float(c["w"]) for c in data[kind]))
-            for kind in KINDS}
+    return {
+        kind: (
+            PhraseSet(tuple(c["re"] for c in data[kind])),
+            tuple(float(c["w"]) for c in data[kind]),
+        )
+        for kind in KINDS
+    }
 
 
 def kind_scores(text: str) -> dict[str, float]:
     text = normalise_quotes(text)
     folded = fold(text)
-    return {kind: sum(weights[k] for k in cues.which(text, folded))
-            for kind, (cues, weights) in _kind_cues().items()}
+    return {
+        kind: sum(weights[k] for k in cues.which(text, folded))
+        for kind, (cues, weights) in _kind_cues().items()
+    }
 
 
 def infer_kind(text: str) -> str:
@@ -261,7 +286,10 @@ def infer_kind(text: str) -> str:
     thank-you cues, else ``thank_you`` (the first message after an interview)."""
     scores = kind_scores(text)
     rejection = scores["rejection_reply"]
-    if (rejection >= _data()["kind"]["rejection_reply_min"] and rejection > scores["follow_up"]
-            and rejection >= scores["thank_you"]):
+    if (
+        rejection >= _data()["kind"]["rejection_reply_min"]
+        and rejection > scores["follow_up"]
+        and rejection >= scores["thank_you"]
+    ):
         return "rejection_reply"
     return "follow_up" if scores["follow_up"] > scores["thank_you"] else "thank_you"

@@ -10,6 +10,7 @@ are never trained on.  Features: ``checker.learned.extract`` with the recipe's c
 n-grams and the "care in writing" flags); learner: logistic regression with balanced class
 weights; weights written as JSON through the politeness recipe's export.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,13 @@ DATA = ROOT / "data" / "eval"
 
 #: The recipe both tone models ship with (each task may use its own).
 RECIPE = {
-    "config": {"word_ngrams": [1, 2], "char_ngrams": None, "pattern_ngrams": None,
-               "form": True, "strategies": False},
+    "config": {
+        "word_ngrams": [1, 2],
+        "char_ngrams": None,
+        "pattern_ngrams": None,
+        "form": True,
+        "strategies": False,
+    },
     "blocks": {
         "w": {"weight": 1.0, "sublinear": True, "norm": "l2"},
         "s": {"weight": 0.3, "binary": True, "norm": "none", "idf": False},
@@ -45,15 +51,15 @@ class DataError(ValueError):
 
 @dataclass(frozen=True)
 class Task:
-    name: str                      # "desperation": the model's folder under models/
-    label: str                     # "desperate": rows carry `<label>_phrases`
-    globs: tuple[str, ...]         # training sets under data/eval, e.g. ("real/tune.jsonl",)
+    name: str  # "desperation": the model's folder under models/
+    label: str  # "desperate": rows carry `<label>_phrases`
+    globs: tuple[str, ...]  # training sets under data/eval, e.g. ("real/tune.jsonl",)
     model_class: type
     recipe: dict
     out_dir: Path
     #: Sample weight of each set by its name's first part ("real": 1.0, "tune": 0.5).
     set_weights: dict[str, float] = field(default_factory=dict)
-    threshold_section: str = ""    # "desperation.tone": where the check's threshold lives
+    threshold_section: str = ""  # "desperation.tone": where the check's threshold lives
 
     @property
     def phrases(self) -> str:
@@ -78,7 +84,7 @@ class Example:
 def set_names(task: Task, base: Path) -> list[str]:
     names = []
     for pattern in task.globs:
-        names += sorted(str(p.relative_to(base))[:-len(".jsonl")] for p in base.glob(pattern))
+        names += sorted(str(p.relative_to(base))[: -len(".jsonl")] for p in base.glob(pattern))
     return names
 
 
@@ -134,15 +140,25 @@ def examples(task: Task, sets: dict[str, list[dict]], config=None) -> list[Examp
     out = []
     for (name, row), doc in zip(flat, docs):
         text = row["text"]
-        ctx = Context(text=text, doc=doc, kind="follow_up", config=Config(),
-                      layout=textprep.layout(text))
+        ctx = Context(
+            text=text, doc=doc, kind="follow_up", config=Config(), layout=textprep.layout(text)
+        )
         spans = [(text.find(p), text.find(p) + len(p)) for p in row.get(task.phrases, [])]
         for sent in tone_sentences(ctx):
             a, b = sent.start_char, sent.end_char
-            out.append(Example(name, str(row.get("id", "")), sent.text, a, b,
-                               any(x < b and a < y for x, y in spans),
-                               bool(row.get(task.label)), extract([sent], config).counts,
-                               str(row.get("source_url", ""))))
+            out.append(
+                Example(
+                    name,
+                    str(row.get("id", "")),
+                    sent.text,
+                    a,
+                    b,
+                    any(x < b and a < y for x, y in spans),
+                    bool(row.get(task.label)),
+                    extract([sent], config).counts,
+                    str(row.get("source_url", "")),
+                )
+            )
     return out
 
 
@@ -155,14 +171,26 @@ def message_examples(task: Task, sets: dict[str, list[dict]], config=None) -> li
     by: dict[tuple[str, str], list[Example]] = {}
     for e in examples(task, sets, config or task.recipe["config"]):
         by.setdefault((e.set, e.id), []).append(e)
-    return [Example(name, rid, "", 0, 0, ex[0].positive_draft, ex[0].positive_draft,
-                    sum_counts([x.counts for x in ex]), ex[0].page)
-            for (name, rid), ex in by.items()]
+    return [
+        Example(
+            name,
+            rid,
+            "",
+            0,
+            0,
+            ex[0].positive_draft,
+            ex[0].positive_draft,
+            sum_counts([x.counts for x in ex]),
+            ex[0].page,
+        )
+        for (name, rid), ex in by.items()
+    ]
 
 
 def weights_of(task: Task, exs: list[Example]) -> np.ndarray:
-    return np.array([task.set_weights.get(e.set.split("/")[0].rstrip("0123456789"), 1.0)
-                     for e in exs])
+    return np.array(
+        [task.set_weights.get(e.set.split("/")[0].rstrip("0123456789"), 1.0) for e in exs]
+    )
 
 
 def fit(task: Task, exs: list[Example], recipe=None):
@@ -190,8 +218,9 @@ def train(task: Task, exs: list[Example], recipe=None, meta=None):
     return export(task.model_class, fz, coef, bias, (1.0, 0.0), recipe, meta)
 
 
-def cross_validate(task: Task, exs: list[Example], recipe=None, folds: int = 5,
-                   seed: int = 0) -> np.ndarray:
+def cross_validate(
+    task: Task, exs: list[Example], recipe=None, folds: int = 5, seed: int = 0
+) -> np.ndarray:
     """Out-of-fold probabilities, folds grouped by source page where a draft has one, else by
     draft (a draft's sentences, and a page's drafts, stay together)."""
     from sklearn.model_selection import GroupKFold
@@ -228,16 +257,25 @@ def cv_figures(task: Task, exs: list[Example], recipe=None, folds: int = 5) -> d
         return out
 
     real = np.array([e.set.startswith("real/") for e in exs])
-    result = {"folds": folds, "grouped_by": "source page (written drafts: draft)",
-              **figures(np.ones(len(y), bool))}
+    result = {
+        "folds": folds,
+        "grouped_by": "source page (written drafts: draft)",
+        **figures(np.ones(len(y), bool)),
+    }
     if real.any() and not real.all():
         result["real"] = figures(real)
         result["written"] = figures(~real)
     return result
 
 
-def build(task: Task, data_dir=None, out_dir=None, sets=None, evaluate_too=True,
-          say: Callable[[str], None] = print) -> dict:
+def build(
+    task: Task,
+    data_dir=None,
+    out_dir=None,
+    sets=None,
+    evaluate_too=True,
+    say: Callable[[str], None] = print,
+) -> dict:
     """Train on the task's sets, write ``weights.json`` and ``card.json`` (with grouped
     cross-validation figures)."""
     import sklearn
@@ -247,9 +285,14 @@ def build(task: Task, data_dir=None, out_dir=None, sets=None, evaluate_too=True,
     rows = read_sets(task, sets, base)
     say(f"parsing {sum(len(r) for r in rows.values())} drafts from {base}")
     exs = examples(task, rows)
-    files = {n: {"file": f"{n}.jsonl", "drafts": len(r),
-                 "sha256": hashlib.sha256((base / f"{n}.jsonl").read_bytes()).hexdigest()}
-             for n, r in rows.items()}
+    files = {
+        n: {
+            "file": f"{n}.jsonl",
+            "drafts": len(r),
+            "sha256": hashlib.sha256((base / f"{n}.jsonl").read_bytes()).hexdigest(),
+        }
+        for n, r in rows.items()
+    }
     say(f"training on {len(exs)} sentences")
     model = train(task, exs, meta={"data": files})
     out = Path(out_dir) if out_dir else task.out_dir
@@ -259,10 +302,14 @@ def build(task: Task, data_dir=None, out_dir=None, sets=None, evaluate_too=True,
     card = {
         "name": f"followup-checker {task.name} tone (linear, JSON weights)",
         "task": f"P(sentence overlaps a labelled {task.label} phrase | body sentence of a draft)",
-        "trained": model.meta["trained"], "data": files,
+        "trained": model.meta["trained"],
+        "data": files,
         "set_weights": task.set_weights,
-        "versions": {"python": platform.python_version(), "spacy": spacy.__version__,
-                     "scikit-learn": sklearn.__version__},
+        "versions": {
+            "python": platform.python_version(),
+            "spacy": spacy.__version__,
+            "scikit-learn": sklearn.__version__,
+        },
         "recipe": model.meta["recipe"],
         "features": {"count": len(model.vectorizer.idf), "nonzero_weights": len(model.weights)},
         "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),
@@ -276,8 +323,14 @@ def build(task: Task, data_dir=None, out_dir=None, sets=None, evaluate_too=True,
     return {"weights": weights, "card": card_path, "model": model}
 
 
-def build_message(task: Task, data_dir=None, out_dir=None, sets=None, evaluate_too=True,
-                  say: Callable[[str], None] = print) -> dict:
+def build_message(
+    task: Task,
+    data_dir=None,
+    out_dir=None,
+    sets=None,
+    evaluate_too=True,
+    say: Callable[[str], None] = print,
+) -> dict:
     """Train the whole-message model of ``task`` (one example a draft), write
     ``message.json`` and add its facts under ``message`` in ``card.json``."""
     base = Path(data_dir) if data_dir else DATA
@@ -293,7 +346,8 @@ def build_message(task: Task, data_dir=None, out_dir=None, sets=None, evaluate_t
     card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
     card["message"] = {
         "task": f"P(draft is labelled {task.label} | its body sentences' features together)",
-        "drafts": len(exs), "positive": sum(e.label for e in exs),
+        "drafts": len(exs),
+        "positive": sum(e.label for e in exs),
         "recipe": model.meta["recipe"],
         "features": {"count": len(model.vectorizer.idf), "nonzero_weights": len(model.weights)},
         "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),

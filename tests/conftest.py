@@ -13,8 +13,16 @@ SHARED = Path(os.environ.get("FOLLOWUP_SHARED", ROOT.parent / "shared"))
 REQUIRE_SHARED = os.environ.get("FOLLOWUP_REQUIRE_SHARED") == "1"
 CHROMIUM = Path(os.environ.get("FOLLOWUP_CHROMIUM", "/usr/bin/chromium"))
 # Debian's chromium, headless, with no background traffic (this machine has no network).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _need_shared(path: Path) -> Path:
@@ -34,7 +42,9 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def dev_drafts(shared_dir) -> list[dict]:
     path = _need_shared(shared_dir / "data" / "drafts" / "dev.jsonl")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -85,7 +95,6 @@ def browser():
         b.close()
 
 
-
 @pytest.fixture
 def interview_log(tmp_path):
     """Makes a contact log holding one in-person interview at Acme on the day given."""
@@ -97,8 +106,8 @@ def interview_log(tmp_path):
         db.add_event(conn, "Acme", day, "in_person", "received", "interview")
         conn.close()
         return path
-    return make
 
+    return make
 
 
 @pytest.fixture(scope="session", autouse=True)

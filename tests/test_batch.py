@@ -1,13 +1,13 @@
 """``followup batch``: every input form through the checker, every output form, bad rows,
 exit codes, CSV round trip.  Assertions are about the batch contract, not about what each
 check finds (the checks have their own tests)."""
+
 from __future__ import annotations
 
 import csv
-import io
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,24 +15,28 @@ from pathlib import Path
 
 import pytest
 
-from checker.batch import COLUMNS, Summary, facts, process, review
+from checker.batch import COLUMNS, Summary, facts, process
 from checker.batch.readers import Item, iter_inputs
 from checker.cli import main
 
 FIX = Path(__file__).parent / "fixtures" / "batch"
 ROOT = Path(__file__).resolve().parents[1]
 
-GOOD = ("Dear Ms. Lee,\n\nThank you for your time today. I enjoyed meeting the team and learning "
-        "about the mentoring programme. I would be glad to send references.\n\nBest regards,\nSam")
+GOOD = (
+    "Dear Ms. Lee,\n\nThank you for your time today. I enjoyed meeting the team and learning "
+    "about the mentoring programme. I would be glad to send references.\n\nBest regards,\nSam"
+)
 
 CHECK_NAMES = ("length", "elements", "desperation", "politeness", "hygiene", "frequency", "input")
 ALL_OFF = "[rules]\n" + "".join(f'"{c}" = false\n' for c in CHECK_NAMES)
 ONLY_LENGTH = "[rules]\n" + "".join(f'"{c}" = {str(c == "length").lower()}\n' for c in CHECK_NAMES)
-LONG = ("Dear Ms. Lee,\n\nThank you for taking the time to meet with me on Tuesday about the analyst "
-        "role. I enjoyed learning how your team uses customer research to shape the roadmap, and "
-        "our conversation made me even more excited about the position. If there is anything else "
-        "I can provide, such as work samples or references, please let me know. I will give you a "
-        "call next Friday.\n\nBest regards,\nSam Patel")
+LONG = (
+    "Dear Ms. Lee,\n\nThank you for taking the time to meet with me on Tuesday about the analyst "
+    "role. I enjoyed learning how your team uses customer research to shape the roadmap, and "
+    "our conversation made me even more excited about the position. If there is anything else "
+    "I can provide, such as work samples or references, please let me know. I will give you a "
+    "call next Friday.\n\nBest regards,\nSam Patel"
+)
 SHORT_IS_ERROR = '[severity]\n"length.too_short" = "error"\n'
 
 
@@ -42,6 +46,7 @@ def cfg(tmp_path):
         p = tmp_path / f"cfg{abs(hash(text))}.toml"
         p.write_text(text, encoding="utf-8")
         return str(p)
+
     return write
 
 
@@ -67,11 +72,19 @@ def jsonl(out: str) -> list[dict]:
 
 # -- the runner ------------------------------------------------------------------------------
 
+
 def test_results_keep_input_order_with_bad_items_between():
-    items = [Item("bad0", error="nope"), Item("a", GOOD), Item("bad1", error="no"),
-             Item("bad2", error="no"), Item("b", GOOD + " Thanks again."), Item("empty", "  \n"),
-             Item("k", GOOD, kind="letter"), Item("c", GOOD, kind="Follow-up"),
-             Item("bad3", error="no")]
+    items = [
+        Item("bad0", error="nope"),
+        Item("a", GOOD),
+        Item("bad1", error="no"),
+        Item("bad2", error="no"),
+        Item("b", GOOD + " Thanks again."),
+        Item("empty", "  \n"),
+        Item("k", GOOD, kind="letter"),
+        Item("c", GOOD, kind="Follow-up"),
+        Item("bad3", error="no"),
+    ]
     results = list(process(iter(items)))
     assert [r.id for r in results] == [it.id for it in items]
     ok = {r.id: r for r in results if r.ok}
@@ -133,11 +146,20 @@ def test_kind_option_applies_when_the_item_has_none():
 
 # -- output forms ----------------------------------------------------------------------------
 
+
 def test_jsonl_output_is_the_report_json_plus_id(capsys):
     code, out, err = run_cli(capsys, str(FIX / "drafts.jsonl"), "--format", "jsonl")
     rows = jsonl(out)
-    assert [r["id"] for r in rows] == ["s1", "s2", "s3", "s4", f"{FIX / 'drafts.jsonl'}:5", 5,
-                                       f"{FIX / 'drafts.jsonl'}:7", "s7"]
+    assert [r["id"] for r in rows] == [
+        "s1",
+        "s2",
+        "s3",
+        "s4",
+        f"{FIX / 'drafts.jsonl'}:5",
+        5,
+        f"{FIX / 'drafts.jsonl'}:7",
+        "s7",
+    ]
     for r in rows:
         assert next(iter(r)) == "id"  # "id" comes first
     good = [r for r in rows if "error" not in r]
@@ -165,10 +187,13 @@ def test_jsonl_report_equals_check_of_the_same_text(capsys):
 def test_every_input_form_in_one_run(tmp_path, capsys):
     folder = tmp_path / "class"
     shutil.copytree(FIX / "class", folder)
-    make_docx(folder / "ivy.docx", ["Dear Ms. Stone,", "Thank you for your time on Monday.",
-                                    "Best regards,", "Ivy Chen"])
-    code, out, _ = run_cli(capsys, str(folder), str(FIX / "drafts.csv"), str(FIX / "drafts.jsonl"),
-                           "--quiet")
+    make_docx(
+        folder / "ivy.docx",
+        ["Dear Ms. Stone,", "Thank you for your time on Monday.", "Best regards,", "Ivy Chen"],
+    )
+    code, out, _ = run_cli(
+        capsys, str(folder), str(FIX / "drafts.csv"), str(FIX / "drafts.jsonl"), "--quiet"
+    )
     rows = jsonl(out)
     ids = [str(r["id"]) for r in rows]
     assert ids[:9] == ["alex", "bea", "chris", "dana", "eli", "fay", "gus", "hana", "ivy"]
@@ -176,8 +201,13 @@ def test_every_input_form_in_one_run(tmp_path, capsys):
     by = {str(r["id"]): r for r in rows}
     for checked in ("alex", "bea", "chris", "dana", "ivy", "Ana Ruiz", "Ben, Jr.", "s1"):
         assert "error" not in by[checked], by[checked]
-    for bad, why in (("eli", "not UTF-8"), ("fay", "binary"), ("gus", "empty"),
-                     ("hana", "unsupported"), ("Cleo", "empty")):
+    for bad, why in (
+        ("eli", "not UTF-8"),
+        ("fay", "binary"),
+        ("gus", "empty"),
+        ("hana", "unsupported"),
+        ("Cleo", "empty"),
+    ):
         assert why in by[bad]["error"]
     # the HTML e-mail body was stripped; offsets refer to the plain text
     assert "<p>" not in json.dumps(by["dana"].get("findings"))
@@ -186,8 +216,9 @@ def test_every_input_form_in_one_run(tmp_path, capsys):
 
 def test_csv_gradebook_round_trip(tmp_path, capsys):
     out_path = tmp_path / "grades.csv"
-    code, out, err = run_cli(capsys, str(FIX / "drafts.jsonl"), str(FIX / "drafts.csv"),
-                             "--out", str(out_path))  # format from the suffix
+    code, out, err = run_cli(
+        capsys, str(FIX / "drafts.jsonl"), str(FIX / "drafts.csv"), "--out", str(out_path)
+    )  # format from the suffix
     assert out == "" and str(out_path) in err and code == 3
     raw = out_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM so spreadsheets read UTF-8
@@ -201,7 +232,9 @@ def test_csv_gradebook_round_trip(tmp_path, capsys):
     assert status["s3"][0] == "unreadable" and status["s3"][1].startswith("empty draft")
     assert status["s1"] == ("checked", "")
     # the values are the report's, read back
-    reports = {str(r["id"]): r for r in jsonl(_jsonl_of(capsys, FIX / "drafts.jsonl", FIX / "drafts.csv"))}
+    reports = {
+        str(r["id"]): r for r in jsonl(_jsonl_of(capsys, FIX / "drafts.jsonl", FIX / "drafts.csv"))
+    }
     for row in rows:
         if row["status"] != "checked":
             continue
@@ -210,7 +243,9 @@ def test_csv_gradebook_round_trip(tmp_path, capsys):
         assert int(row["errors"]) == f["errors"] and int(row["warnings"]) == f["warnings"]
         assert int(row["findings"]) == f["findings"]
         if f["words"] is not None:
-            assert float(row["words"]) == f["words"] and float(row["grade"]) == pytest.approx(f["grade"])
+            assert float(row["words"]) == f["words"] and float(row["grade"]) == pytest.approx(
+                f["grade"]
+            )
         for key in ("thanks", "enjoyed", "offer_info", "call_heads_up"):
             assert row[key] == ("" if f[key] is None else str(int(f[key])))
         rules = {x["rule"] for x in reports[row["id"].lstrip("'")]["findings"]}
@@ -227,8 +262,11 @@ def _jsonl_of(capsys, *paths) -> str:
 
 def test_csv_input_round_trips_through_jsonl_ids(tmp_path, capsys):
     """A CSV written with awkward cells (quotes, commas, newlines, unicode) reads back exactly."""
-    drafts = {"Zoë \"Z\" O'Neil": GOOD.replace("Sam", "Zoë"), "Li, Wei": GOOD + "\n\n\u8c22\u8c22",
-              "Ola": GOOD.replace("\n", "\r\n")}
+    drafts = {
+        "Zoë \"Z\" O'Neil": GOOD.replace("Sam", "Zoë"),
+        "Li, Wei": GOOD + "\n\n\u8c22\u8c22",
+        "Ola": GOOD.replace("\n", "\r\n"),
+    }
     path = tmp_path / "in.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -239,6 +277,7 @@ def test_csv_input_round_trips_through_jsonl_ids(tmp_path, capsys):
     rows = jsonl(out)
     assert [r["id"] for r in rows] == list(drafts)
     import checker
+
     for r in rows:
         text = drafts[r["id"]].replace("\r\n", "\n")
         assert r["findings"] == checker.check(text).to_dict()["findings"]
@@ -246,20 +285,27 @@ def test_csv_input_round_trips_through_jsonl_ids(tmp_path, capsys):
 
 def test_html_report(tmp_path, capsys):
     out_path = tmp_path / "class.html"
-    code, _, _ = run_cli(capsys, str(FIX / "class"), str(FIX / "drafts.jsonl"), "--out",
-                         str(out_path), "--quiet")
+    code, _, _ = run_cli(
+        capsys, str(FIX / "class"), str(FIX / "drafts.jsonl"), "--out", str(out_path), "--quiet"
+    )
     html = out_path.read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>")
     # the roster first, then unreadable inputs, the (folded) cards, the class summary
-    pos = [html.index(s) for s in ('id="roster"', 'id="unreadable"', 'id="students"', 'id="summary"')]
+    pos = [
+        html.index(s) for s in ('id="roster"', 'id="unreadable"', 'id="students"', 'id="summary"')
+    ]
     assert pos == sorted(pos)
-    for heading in ("Missing elements", "Distributions", "Phrases in the students&rsquo; own words",
-                    "Drafts needing most attention"):
+    for heading in (
+        "Missing elements",
+        "Distributions",
+        "Phrases in the students&rsquo; own words",
+        "Drafts needing most attention",
+    ):
         assert heading in html
     assert html.count('<details class="card"') == 4 + 3  # checked drafts
     roster = html.split('id="roster-table"', 1)[1].split("</table>", 1)[0]
     total = int(re.search(r'<p class="meta">([\d,]+) drafts', html).group(1))
-    assert roster.count("<tr data-verdict=") == total      # every input, unreadable ones too
+    assert roster.count("<tr data-verdict=") == total  # every input, unreadable ones too
     assert roster.count('data-verdict="unreadable"') == html.count("Could not be read:")
     assert "<svg" in html and "@media print" in html
     # self-contained: no scripts, no external assets
@@ -276,8 +322,13 @@ def test_html_report(tmp_path, capsys):
 def test_html_escapes_student_names_and_drafts(tmp_path, capsys):
     data = tmp_path / "x.jsonl"
     evil = "<script>alert(1)</script>"
-    data.write_text(json.dumps({"id": evil, "text": GOOD + "\n" + evil}) + "\n"
-                    + json.dumps({"id": "<img src=x>", "text": ""}) + "\n", encoding="utf-8")
+    data.write_text(
+        json.dumps({"id": evil, "text": GOOD + "\n" + evil})
+        + "\n"
+        + json.dumps({"id": "<img src=x>", "text": ""})
+        + "\n",
+        encoding="utf-8",
+    )
     out_path = tmp_path / "r.html"
     run_cli(capsys, str(data), "--out", str(out_path), "--quiet")
     html = out_path.read_text(encoding="utf-8")
@@ -286,15 +337,20 @@ def test_html_escapes_student_names_and_drafts(tmp_path, capsys):
 
 
 def test_summary_memory_is_bounded():
-    from checker.batch.runner import Result
     from checker.batch import summary as summ
+    from checker.batch.runner import Result
 
     s = Summary()
     for i in range(summ.PHRASE_CAPACITY * 2 + 10):
         r = Result(Item(i))
-        r._data = {"id": i, "verdict": "revise", "kind": "thank_you", "counts": {"error": i % 3},
-                   "desperation": {"level": "some", "signals": [{"text": f"phrase {i}"}]},
-                   "findings": []}
+        r._data = {
+            "id": i,
+            "verdict": "revise",
+            "kind": "thank_you",
+            "counts": {"error": i % 3},
+            "desperation": {"level": "some", "signals": [{"text": f"phrase {i}"}]},
+            "findings": [],
+        }
         s.add(r)
     assert len(s.phrases) <= summ.PHRASE_CAPACITY
     assert len(s.attention()) == summ.TOP_ATTENTION
@@ -304,8 +360,8 @@ def test_summary_memory_is_bounded():
 def test_absent_sections_do_not_crash():
     f = facts({"verdict": "ready", "kind": "thank_you", "findings": [], "counts": {}})
     assert f["words"] is None and f["thanks"] is None and f["errors"] == 0
-    from checker.batch.runner import Result
     from checker.batch.htmlreport import render_card, render_summary
+    from checker.batch.runner import Result
 
     r = Result(Item("x"))
     r._data = {"id": "x", "verdict": "ready", "kind": "thank_you", "findings": [], "counts": {}}
@@ -317,6 +373,7 @@ def test_absent_sections_do_not_crash():
 
 # -- exit codes and usage --------------------------------------------------------------------
 
+
 def test_exit_0_when_all_good(tmp_path, capsys, cfg):
     p = tmp_path / "ok.jsonl"
     p.write_text(json.dumps({"id": "a", "text": GOOD}) + "\n", encoding="utf-8")
@@ -326,8 +383,13 @@ def test_exit_0_when_all_good(tmp_path, capsys, cfg):
 
 def test_exit_1_when_a_draft_has_errors(tmp_path, capsys, cfg):
     p = tmp_path / "short.jsonl"
-    p.write_text(json.dumps({"id": "a", "text": LONG}) + "\n"
-                 + json.dumps({"id": "b", "text": "Dear Jo,\n\nThanks.\n\nAl"}) + "\n", encoding="utf-8")
+    p.write_text(
+        json.dumps({"id": "a", "text": LONG})
+        + "\n"
+        + json.dumps({"id": "b", "text": "Dear Jo,\n\nThanks.\n\nAl"})
+        + "\n",
+        encoding="utf-8",
+    )
     code, out, _ = run_cli(capsys, str(p), "--config", cfg(ONLY_LENGTH + SHORT_IS_ERROR))
     assert code == 1
     assert [r["counts"]["error"] > 0 for r in jsonl(out)] == [False, True]
@@ -335,18 +397,22 @@ def test_exit_1_when_a_draft_has_errors(tmp_path, capsys, cfg):
 
 def test_exit_3_beats_1(tmp_path, capsys, cfg):
     p = tmp_path / "mixed.jsonl"
-    p.write_text(json.dumps({"id": "b", "text": "Dear Jo,\n\nThanks.\n\nAl"}) + "\n{oops\n",
-                 encoding="utf-8")
+    p.write_text(
+        json.dumps({"id": "b", "text": "Dear Jo,\n\nThanks.\n\nAl"}) + "\n{oops\n", encoding="utf-8"
+    )
     code, _, _ = run_cli(capsys, str(p), "--config", cfg(SHORT_IS_ERROR))
     assert code == 3
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["nowhere.jsonl"], "no such file or folder"),
-    (["{fix}", "--jobs", "0"], "--jobs must be 1 or more"),
-    (["{fix}", "--out", "/no/such/folder/x.csv"], "does not exist"),
-    (["-", "-"], "only once"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["nowhere.jsonl"], "no such file or folder"),
+        (["{fix}", "--jobs", "0"], "--jobs must be 1 or more"),
+        (["{fix}", "--out", "/no/such/folder/x.csv"], "does not exist"),
+        (["-", "-"], "only once"),
+    ],
+)
 def test_usage_errors_exit_2(capsys, argv, message):
     argv = [a.replace("{fix}", str(FIX / "drafts.jsonl")) for a in argv]
     code, out, err = run_cli(capsys, *argv)
@@ -365,14 +431,17 @@ def test_out_is_written_atomically_and_not_read_as_input(tmp_path, capsys):
     (folder / "amy.txt").write_text(GOOD, encoding="utf-8")
     out_path = folder / "report.jsonl"
     run_cli(capsys, str(folder), "--out", str(out_path), "--quiet")
-    rows = [json.loads(l) for l in out_path.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in out_path.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["amy"]
     run_cli(capsys, str(folder), "--out", str(out_path), "--quiet")  # again: still only amy
-    assert [json.loads(l)["id"] for l in out_path.read_text(encoding="utf-8").splitlines()] == ["amy"]
+    assert [
+        json.loads(line)["id"] for line in out_path.read_text(encoding="utf-8").splitlines()
+    ] == ["amy"]
     assert not [p for p in os.listdir(folder) if p.startswith(".followup-batch-")]
 
 
 # -- the evaluation contract, as a real process -------------------------------------------------
+
 
 def _followup() -> list[str]:
     exe = Path(sys.executable).with_name("followup")
@@ -382,8 +451,12 @@ def _followup() -> list[str]:
 def test_contract_followup_batch_jsonl_to_stdout(tmp_path):
     drafts = tmp_path / "drafts.jsonl"
     shutil.copy(FIX / "drafts.jsonl", drafts)
-    proc = subprocess.run(_followup() + ["batch", "drafts.jsonl", "--format", "jsonl"],
-                          cwd=tmp_path, capture_output=True, timeout=300)
+    proc = subprocess.run(
+        _followup() + ["batch", "drafts.jsonl", "--format", "jsonl"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=300,
+    )
     assert proc.returncode == 3, proc.stderr.decode()
     rows = [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]
     assert len(rows) == 8 and all("id" in r for r in rows)
@@ -393,16 +466,21 @@ def test_contract_followup_batch_jsonl_to_stdout(tmp_path):
 
 def test_stdin_jsonl(tmp_path):
     line = json.dumps({"id": "in", "text": GOOD}) + "\n"
-    proc = subprocess.run(_followup() + ["batch", "-", "--quiet"], input=line.encode(),
-                          capture_output=True, timeout=300)
+    proc = subprocess.run(
+        _followup() + ["batch", "-", "--quiet"],
+        input=line.encode(),
+        capture_output=True,
+        timeout=300,
+    )
     assert proc.stderr == b""
-    (row,) = [json.loads(l) for l in proc.stdout.decode().splitlines()]
+    (row,) = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert row["id"] == "in" and row["schema"]
 
 
 @pytest.mark.slow
 def test_jobs_2_gives_the_same_report(capsys):
     _, one, _ = run_cli(capsys, str(FIX / "drafts.jsonl"), str(FIX / "class"), "--quiet")
-    _, two, _ = run_cli(capsys, str(FIX / "drafts.jsonl"), str(FIX / "class"), "--quiet",
-                        "--jobs", "2")
+    _, two, _ = run_cli(
+        capsys, str(FIX / "drafts.jsonl"), str(FIX / "class"), "--quiet", "--jobs", "2"
+    )
     assert jsonl(one) == jsonl(two)

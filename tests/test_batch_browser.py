@@ -1,9 +1,9 @@
 """The HTML class report in a real browser (headless chromium): it renders, needs nothing
 from the network, the roster comes first, the charts have size, and it prints with every
 card open."""
+
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,12 +15,21 @@ FIX = Path(__file__).parent / "fixtures" / "batch"
 pytestmark = pytest.mark.browser
 
 
-
-
 def test_html_report_in_chromium(browser, tmp_path, artifacts_dir, capsys):
     report = tmp_path / "class.html"
-    main(["batch", str(FIX / "class"), str(FIX / "drafts.csv"), str(FIX / "drafts.jsonl"),
-          "--out", str(report), "--quiet", "--title", "Spring workshop"])
+    main(
+        [
+            "batch",
+            str(FIX / "class"),
+            str(FIX / "drafts.csv"),
+            str(FIX / "drafts.jsonl"),
+            "--out",
+            str(report),
+            "--quiet",
+            "--title",
+            "Spring workshop",
+        ]
+    )
     capsys.readouterr()
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     requests, errors = [], []
@@ -40,7 +49,9 @@ def test_html_report_in_chromium(browser, tmp_path, artifacts_dir, capsys):
     cards = page.locator("details.card")
     assert cards.count() >= 8
     # charts are drawn with real size
-    boxes = page.locator("svg.chart").evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+    boxes = page.locator("svg.chart").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().width)"
+    )
     assert len(boxes) >= 3 and min(boxes) > 100
     # a link from the roster or the summary opens its card (no script: the browser unfolds
     # a closed <details> to show a target inside it); the card shows the draft text
@@ -62,7 +73,9 @@ def test_html_report_in_chromium(browser, tmp_path, artifacts_dir, capsys):
     # print: tooltips hidden, the students start on a new page, folded cards print whole;
     # a PDF comes out
     page.emulate_media(media="print")
-    assert page.evaluate("getComputedStyle(document.getElementById('students')).breakBefore") == "page"
+    assert (
+        page.evaluate("getComputedStyle(document.getElementById('students')).breakBefore") == "page"
+    )
     closed = page.locator("details.card:not([open]) .card-body").first
     assert closed.is_visible()
     page.screenshot(path=str(artifacts_dir / "batch-report-print.png"), full_page=True)

@@ -1,4 +1,5 @@
 """Batch input readers and the zip guard: no spaCy needed, fast."""
+
 from __future__ import annotations
 
 import io
@@ -29,8 +30,10 @@ def make_docx(path: Path, paragraphs: list[str]) -> Path:
 def class_dir(tmp_path) -> Path:
     root = tmp_path / "class"
     shutil.copytree(FIX / "class", root)
-    make_docx(root / "ivy.docx", ["Dear Ms. Stone,", "Thank you for your time on Monday.",
-                                  "Best regards,", "Ivy Chen"])
+    make_docx(
+        root / "ivy.docx",
+        ["Dear Ms. Stone,", "Thank you for your time on Monday.", "Best regards,", "Ivy Chen"],
+    )
     (root / "jon.docx").write_bytes(b"PK\x03\x04 this is not really a docx")
     (root / ".DS_Store").write_bytes(b"\x00\x01")
     (root / "~$ivy.docx").write_bytes(b"lock")
@@ -50,12 +53,30 @@ def test_folder_of_drafts(class_dir):
     items = list(iter_inputs([str(class_dir)]))
     got = by_id(items)
     # Every file is one item, in sorted order; hidden files and Office lock files are skipped.
-    assert [it.id for it in items] == ["alex", "bea", "chris", "dana", "eli", "fay", "gus", "hana",
-                                       "ivy", "jon", "lee.md", "lee.txt", "section-b/kim"]
-    assert got["alex"].text.startswith("Dear Ms. Alvarez,\n\nThank you") and got["alex"].error is None
+    assert [it.id for it in items] == [
+        "alex",
+        "bea",
+        "chris",
+        "dana",
+        "eli",
+        "fay",
+        "gus",
+        "hana",
+        "ivy",
+        "jon",
+        "lee.md",
+        "lee.txt",
+        "section-b/kim",
+    ]
+    assert (
+        got["alex"].text.startswith("Dear Ms. Alvarez,\n\nThank you") and got["alex"].error is None
+    )
     assert got["bea"].text.startswith("Hi Tom,")
     # .eml: the text/plain part, decoded, CRLF normalised
-    assert got["chris"].text.startswith("Dear Mr. Park,\n\nThank you") and "\r" not in got["chris"].text
+    assert (
+        got["chris"].text.startswith("Dear Mr. Park,\n\nThank you")
+        and "\r" not in got["chris"].text
+    )
     assert "Lyon \u2014 it" in got["chris"].text
     # .eml with only an HTML part: markup stripped
     assert got["dana"].text.startswith("Dear [Hiring Manager],") and "<p>" not in got["dana"].text
@@ -103,11 +124,14 @@ def test_csv_reader():
     assert items[1].kind is None and items[2].text == "" and items[2].kind == "follow-up"
 
 
-@pytest.mark.parametrize("data", [
-    b"name;message\nAmy;Dear Bo, thank you.\n",
-    b"\xef\xbb\xbfid,text\r\nAmy,\"Dear Bo, thank you.\"\r\n",
-    "student\ttext\nAmy\tDear Bo, thank you.\n".encode("utf-16"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"name;message\nAmy;Dear Bo, thank you.\n",
+        b"\xef\xbb\xbfid,text\r\nAmy,\"Dear Bo, thank you.\"\r\n",
+        "student\ttext\nAmy\tDear Bo, thank you.\n".encode("utf-16"),
+    ],
+)
 def test_csv_dialects_and_encodings(data):
     (item,) = read_csv(io.BytesIO(data), "x.csv")
     assert item.id == "Amy" and item.text.startswith("Dear Bo") and item.error is None
@@ -146,10 +170,13 @@ def test_jsonl_reader():
 
 def test_jsonl_bad_encoding_and_long_line(monkeypatch):
     monkeypatch.setattr(readers, "MAX_LINE_BYTES", 200)
-    data = (b'\xef\xbb\xbf{"id": "a", "text": "ok"}\n'
-            b'{"id": "b", "text": "caf\xe9"}\n'
-            + json.dumps({"id": "c", "text": "x" * 500}).encode() + b"\n"
-            + b'\n{"id": "d", "text": "after"}\n')
+    data = (
+        b'\xef\xbb\xbf{"id": "a", "text": "ok"}\n'
+        b'{"id": "b", "text": "caf\xe9"}\n'
+        + json.dumps({"id": "c", "text": "x" * 500}).encode()
+        + b"\n"
+        + b'\n{"id": "d", "text": "after"}\n'
+    )
     items = list(read_jsonl(io.BytesIO(data), "in.jsonl"))
     assert [it.id for it in items] == ["a", "in.jsonl:2", "in.jsonl:3", "d"]
     assert items[0].error is None
@@ -167,6 +194,7 @@ def test_read_blob_dispatches_by_extension():
 
 # -- the zip guard ------------------------------------------------------------------------
 
+
 def _zip(entries: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> zipfile.ZipFile:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=compression) as zf:
@@ -176,8 +204,9 @@ def _zip(entries: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> zipfile
     return zipfile.ZipFile(buf)
 
 
-@pytest.mark.parametrize("name", ["../evil.txt", "a/../../evil.txt", "/etc/passwd", "C:/x.txt",
-                                  "..\\evil.txt"])
+@pytest.mark.parametrize(
+    "name", ["../evil.txt", "a/../../evil.txt", "/etc/passwd", "C:/x.txt", "..\\evil.txt"]
+)
 def test_zip_path_traversal_refused(name):
     with pytest.raises(safezip.UnsafeZip, match="path traversal|absolute"):
         safezip.inspect(_zip({"ok.txt": b"fine", name: b"evil"}))
@@ -186,9 +215,13 @@ def test_zip_path_traversal_refused(name):
 def test_zip_limits():
     safezip.inspect(_zip({"a.txt": b"x", "dir/b.txt": b"y"}))
     with pytest.raises(safezip.UnsafeZip, match="too many entries"):
-        safezip.inspect(_zip({f"{i}.txt": b"x" for i in range(5)}), safezip.ZipLimits(max_entries=4))
+        safezip.inspect(
+            _zip({f"{i}.txt": b"x" for i in range(5)}), safezip.ZipLimits(max_entries=4)
+        )
     with pytest.raises(safezip.UnsafeZip, match="zip bomb"):
         safezip.inspect(_zip({"bomb.txt": b"\x00" * (5 * 1024 * 1024)}))
     with pytest.raises(safezip.UnsafeZip, match="unpacks to"):
-        safezip.inspect(_zip({"a.txt": b"x" * 3000, "b.txt": b"y" * 3000}, zipfile.ZIP_STORED),
-                        safezip.ZipLimits(max_total_bytes=5000))
+        safezip.inspect(
+            _zip({"a.txt": b"x" * 3000, "b.txt": b"y" * 3000}, zipfile.ZIP_STORED),
+            safezip.ZipLimits(max_total_bytes=5000),
+        )

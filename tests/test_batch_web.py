@@ -1,12 +1,12 @@
 """The class-review page (``web.batch``): uploads of every form, zip safety, size limits,
 CSRF, the downloads; and the page in headless chromium."""
+
 from __future__ import annotations
 
 import base64
 import csv
 import io
 import json
-import os
 import re
 import threading
 import time
@@ -18,14 +18,22 @@ import pytest
 from checker.web import create_app
 
 FIX = Path(__file__).parent / "fixtures" / "batch"
-GOOD = ("Dear Ms. Lee,\n\nThank you for your time today. I enjoyed meeting the team and learning "
-        "about the mentoring programme. I would be glad to send references.\n\nBest regards,\nSam")
+GOOD = (
+    "Dear Ms. Lee,\n\nThank you for your time today. I enjoyed meeting the team and learning "
+    "about the mentoring programme. I would be glad to send references.\n\nBest regards,\nSam"
+)
 
 
 @pytest.fixture
 def app(tmp_path):
-    return create_app({"TESTING": True, "SECRET_KEY": "test-key-" + "x" * 32,
-                       "DB": str(tmp_path / "c.db"), "DATA_DIR": str(tmp_path)})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-key-" + "x" * 32,
+            "DB": str(tmp_path / "c.db"),
+            "DATA_DIR": str(tmp_path),
+        }
+    )
 
 
 @pytest.fixture
@@ -40,8 +48,13 @@ def token(client) -> str:
 
 def start(client, files: list[tuple[bytes, str]], **fields):
     """POST the upload: a redirect to the new job's page (or the form with an error)."""
-    data = {"csrf_token": token(client), "kind": "auto", "title": "", **fields,
-            "files": [(io.BytesIO(b), name) for b, name in files]}
+    data = {
+        "csrf_token": token(client),
+        "kind": "auto",
+        "title": "",
+        **fields,
+        "files": [(io.BytesIO(b), name) for b, name in files],
+    }
     return client.post("/batch/", data=data, content_type="multipart/form-data")
 
 
@@ -69,6 +82,7 @@ def downloads(html: str) -> tuple[str, str]:
         m = re.search(rf'id="download-{i}" href="data:[^;]+;charset=utf-8;base64,([^"]+)"', html)
         assert m, f"no {i} download"
         return base64.b64decode(m.group(1)).decode("utf-8-sig")
+
     return grab("csv"), grab("html")
 
 
@@ -90,8 +104,11 @@ def test_form(client):
 
 
 def test_post_without_csrf_is_refused(client):
-    r = client.post("/batch/", data={"files": [(io.BytesIO(b"id,text\na,hi\n"), "a.csv")]},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/batch/",
+        data={"files": [(io.BytesIO(b"id,text\na,hi\n"), "a.csv")]},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 400
 
 
@@ -118,9 +135,13 @@ def test_several_files_student_is_the_file_name(client):
         d.add_paragraph(p)
     buf = io.BytesIO()
     d.save(buf)
-    files = [(GOOD.encode(), "Amy Ng.txt"), (buf.getvalue(), "Bo Li.docx"),
-             ((FIX / "class" / "chris.eml").read_bytes(), "chris.eml"),
-             (b"\x00\x01binary", "dan.txt"), (b"%PDF", "eve.pdf")]
+    files = [
+        (GOOD.encode(), "Amy Ng.txt"),
+        (buf.getvalue(), "Bo Li.docx"),
+        ((FIX / "class" / "chris.eml").read_bytes(), "chris.eml"),
+        (b"\x00\x01binary", "dan.txt"),
+        (b"%PDF", "eve.pdf"),
+    ]
     r = post(client, files)
     html = r.get_data(as_text=True)
     gradebook, _ = downloads(html)
@@ -131,9 +152,16 @@ def test_several_files_student_is_the_file_name(client):
 
 
 def test_zip_upload(client):
-    z = zip_bytes({"class/amy.txt": GOOD.encode(), "class/bo.md": GOOD.encode(),
-                   "class/.DS_Store": b"\x00", "__MACOSX/class/._amy.txt": b"\x00\x05",
-                   "class/sub/": b"", "class/extra.csv": b"id,text\ncy,Dear Cy, thank you.\n"})
+    z = zip_bytes(
+        {
+            "class/amy.txt": GOOD.encode(),
+            "class/bo.md": GOOD.encode(),
+            "class/.DS_Store": b"\x00",
+            "__MACOSX/class/._amy.txt": b"\x00\x05",
+            "class/sub/": b"",
+            "class/extra.csv": b"id,text\ncy,Dear Cy, thank you.\n",
+        }
+    )
     r = post(client, [(z, "drafts.zip")])
     assert r.status_code == 200
     gradebook, _ = downloads(r.get_data(as_text=True))
@@ -141,8 +169,9 @@ def test_zip_upload(client):
     assert ids == ["class/amy", "class/bo", "cy"]
 
 
-@pytest.mark.parametrize("bad", ["../evil.txt", "class/../../evil.txt", "/etc/cron.d/evil",
-                                 "C:\\Windows\\evil.txt"])
+@pytest.mark.parametrize(
+    "bad", ["../evil.txt", "class/../../evil.txt", "/etc/cron.d/evil", "C:\\Windows\\evil.txt"]
+)
 def test_zip_with_path_traversal_is_refused(client, bad):
     z = zip_bytes({"ok.txt": GOOD.encode(), bad: GOOD.encode()})
     r = post(client, [(z, "class.zip")])
@@ -203,20 +232,26 @@ def test_upload_errors_are_typed_input_errors():
 
 
 def test_no_files(client):
-    r = client.post("/batch/", data={"csrf_token": token(client)}, content_type="multipart/form-data")
+    r = client.post(
+        "/batch/", data={"csrf_token": token(client)}, content_type="multipart/form-data"
+    )
     assert r.status_code == 400 and "Choose a CSV" in r.get_data(as_text=True)
 
 
 def test_names_are_escaped(client):
     evil = '<img src=x onerror=alert(1)>'
-    r = post(client, [(json.dumps({"id": evil, "text": GOOD + evil}).encode() + b"\n", "d.jsonl"),
-                      (GOOD.encode(), '"><script>alert(1)</script>.txt')])
+    r = post(
+        client,
+        [
+            (json.dumps({"id": evil, "text": GOOD + evil}).encode() + b"\n", "d.jsonl"),
+            (GOOD.encode(), '"><script>alert(1)</script>.txt'),
+        ],
+    )
     html = r.get_data(as_text=True)
     assert "<img src=x" not in html and "<script>alert" not in html
 
 
 # -- in a real browser --------------------------------------------------------------------------
-
 
 
 @pytest.fixture(scope="module")
@@ -229,8 +264,6 @@ def live_url(tmp_path_factory):
     threading.Thread(target=server.run, daemon=True).start()
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
-
-
 
 
 @pytest.mark.browser
@@ -250,7 +283,9 @@ def test_upload_in_chromium(browser, live_url, tmp_path, artifacts_dir):
     assert page.locator("details.card").count() >= 7
     assert page.locator("#unreadable").is_visible()
     # the report's stylesheet applied under the site's CSP (no inline styles needed)
-    assert page.locator(".br .card").first.evaluate("e => getComputedStyle(e).borderRadius") == "8px"
+    assert (
+        page.locator(".br .card").first.evaluate("e => getComputedStyle(e).borderRadius") == "8px"
+    )
     with page.expect_download() as dl:
         page.click("#download-csv")
     path = dl.value.path()
@@ -266,8 +301,13 @@ def test_upload_in_chromium(browser, live_url, tmp_path, artifacts_dir):
 
 
 def test_handouts_zip_and_compare_with_an_earlier_round(client):
-    first = "\n".join(json.dumps({"id": n, "text": t}) for n, t in (
-        ("sam", GOOD.replace("Thank you", "thx")), ("kim", GOOD + "\nPlease please!!!")))
+    first = "\n".join(
+        json.dumps({"id": n, "text": t})
+        for n, t in (
+            ("sam", GOOD.replace("Thank you", "thx")),
+            ("kim", GOOD + "\nPlease please!!!"),
+        )
+    )
     html = post(client, [(first.encode(), "round1.jsonl")]).get_data(as_text=True)
     m = re.search(r'id="download-handouts" href="data:application/zip;base64,([^"]+)"', html)
     assert m
@@ -278,9 +318,13 @@ def test_handouts_zip_and_compare_with_an_earlier_round(client):
     m = re.search(r'id="download-jsonl" href="data:[^;]+;charset=utf-8;base64,([^"]+)"', html)
     reports = base64.b64decode(m.group(1))
     second = "\n".join(json.dumps({"id": n, "text": GOOD}) for n in ("sam", "kim"))
-    data = {"csrf_token": token(client), "kind": "auto", "title": "Round 2",
-            "files": [(io.BytesIO(second.encode()), "round2.jsonl")],
-            "compare": (io.BytesIO(reports), "round1-reports.jsonl")}
+    data = {
+        "csrf_token": token(client),
+        "kind": "auto",
+        "title": "Round 2",
+        "files": [(io.BytesIO(second.encode()), "round2.jsonl")],
+        "compare": (io.BytesIO(reports), "round1-reports.jsonl"),
+    }
     r = client.post("/batch/", data=data, content_type="multipart/form-data")
     assert r.status_code == 303
     wait(client, r.headers["Location"])
@@ -288,14 +332,21 @@ def test_handouts_zip_and_compare_with_an_earlier_round(client):
     assert 'id="since"' in html and "2 students in both rounds" in html
     assert "Since round 1" in html.split('id="roster-table"', 1)[1].split("</table>")[0]
     # a compare file that is not reports: said, nothing checked
-    data = {"csrf_token": token(client), "kind": "auto", "title": "",
-            "files": [(io.BytesIO(second.encode()), "round2.jsonl")],
-            "compare": (io.BytesIO(b"hello"), "notes.jsonl")}
+    data = {
+        "csrf_token": token(client),
+        "kind": "auto",
+        "title": "",
+        "files": [(io.BytesIO(second.encode()), "round2.jsonl")],
+        "compare": (io.BytesIO(b"hello"), "notes.jsonl"),
+    }
     r = client.post("/batch/", data=data, content_type="multipart/form-data")
-    assert r.status_code == 400 and "Compare: notes.jsonl: line 1 is not JSON" in r.get_data(as_text=True)
+    assert r.status_code == 400 and "Compare: notes.jsonl: line 1 is not JSON" in r.get_data(
+        as_text=True
+    )
 
 
 # -- reviews run as jobs: progress, cancel, the same report ------------------------------------
+
 
 def _jsonl_download(html: str) -> list[dict]:
     m = re.search(r'id="download-jsonl" href="data:[^;]+;charset=utf-8;base64,([^"]+)"', html)
@@ -329,8 +380,9 @@ def _wait_for(client, job_url: str, **expected) -> dict:
         time.sleep(0.02)
 
 
-FIVE = "\n".join(json.dumps({"id": f"s{i}", "text": GOOD.replace("Sam", f"Sam {i}")})
-                 for i in range(5)).encode()
+FIVE = "\n".join(
+    json.dumps({"id": f"s{i}", "text": GOOD.replace("Sam", f"Sam {i}")}) for i in range(5)
+).encode()
 
 
 def test_upload_starts_a_job_and_answers_at_once(client, gate):
@@ -345,8 +397,12 @@ def test_upload_starts_a_job_and_answers_at_once(client, gate):
     assert 'id="batch-job"' in html and 'id="job-progress"' in html
     assert f'data-status-url="{url}/status"' in html
     assert 'http-equiv="refresh"' in html  # without JavaScript, the page refreshes itself
-    assert re.search(r'<form id="job-cancel-form" method="post" action="' + re.escape(url)
-                     + r'/cancel">\s*<input type="hidden" name="csrf_token"', html)
+    assert re.search(
+        r'<form id="job-cancel-form" method="post" action="'
+        + re.escape(url)
+        + r'/cancel">\s*<input type="hidden" name="csrf_token"',
+        html,
+    )
     assert "<script>" not in html and "onclick" not in html  # CSP: no inline script
     gate.release(5)
     assert wait(client, url)["state"] == "done"
@@ -437,7 +493,12 @@ def test_a_queued_job_can_be_cancelled(app, client, gate):
     _wait_for(client, first, state="running")
     client.post(second + "/cancel", data={"csrf_token": token(client)})
     assert client.get(second + "/status").get_json() == {
-        "state": "cancelled", "done": 0, "total": 5, "error": None, "url": second}
+        "state": "cancelled",
+        "done": 0,
+        "total": 5,
+        "error": None,
+        "url": second,
+    }
     gate.release(5)
     assert wait(client, first)["state"] == "done"
 
@@ -473,8 +534,15 @@ def test_jobs_shared_by_worker_processes(tmp_path):
     so a worker other than the one that started the job answers its status and result."""
     import multiprocessing
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "DB": str(tmp_path / "c.db"),
-                      "DATA_DIR": str(tmp_path), "BATCH_JOBS": "shared"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k" * 40,
+            "DB": str(tmp_path / "c.db"),
+            "DATA_DIR": str(tmp_path),
+            "BATCH_JOBS": "shared",
+        }
+    )
     store = app.extensions["batch_jobs"]
     try:
         assert store.shared

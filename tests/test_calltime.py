@@ -1,5 +1,6 @@
 """Call times a heads-up announces (checker/calltime.py): "next <weekday>" is ambiguous, so
 the later reading is taken and the report says which date was assumed."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,14 +32,18 @@ def test_read_marks_next_weekday():
 def test_next_friday_written_on_a_wednesday_is_not_too_soon(tmp_path):
     path = tmp_path / "log.db"
     conn = db.connect(path)
-    db.add_event(conn, "Acme", WEDNESDAY - dt.timedelta(days=1), "in_person", "received",
-                 "interview")
+    db.add_event(
+        conn, "Acme", WEDNESDAY - dt.timedelta(days=1), "in_person", "received", "interview"
+    )
     conn.close()
-    text = ("Dear Ms. Lee,\n\nThank you for meeting me yesterday. I enjoyed hearing about the "
-            "warehouse. I can send references if that helps. I'll give you a quick call next "
-            "Friday.\n\nBest regards,\nAmy")
-    report = checker.check(text, kind="thank_you", to="Acme", send_on=WEDNESDAY.isoformat(),
-                           db=str(path))
+    text = (
+        "Dear Ms. Lee,\n\nThank you for meeting me yesterday. I enjoyed hearing about the "
+        "warehouse. I can send references if that helps. I'll give you a quick call next "
+        "Friday.\n\nBest regards,\nAmy"
+    )
+    report = checker.check(
+        text, kind="thank_you", to="Acme", send_on=WEDNESDAY.isoformat(), db=str(path)
+    )
     assert "frequency.call_too_soon" not in {f.rule for f in report.findings}
     announced = report.sections["frequency"]["announced_call"]
     assert announced["date"] == "2026-12-11" and "later" in announced["assumed"]

@@ -1,6 +1,7 @@
 """The class report for a class of 30: the roster first, folded cards, plain labels, phrases
 in the students' own words, handouts, a second round compared with the first, unreadable
 files explained so a student can fix them, and three verdicts in every output."""
+
 from __future__ import annotations
 
 import csv
@@ -20,8 +21,13 @@ FIX = Path(__file__).parent / "fixtures" / "batch"
 
 
 def class_of(n: int = 30) -> list[dict]:
-    rows = [json.loads(line) for line in (ROOT / "data" / "eval" / "holdout.jsonl")
-            .read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in (ROOT / "data" / "eval" / "holdout.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip()
+    ]
     return [{"id": f"Student {i + 1:02d}", "text": r["text"]} for i, r in enumerate(rows[:n])]
 
 
@@ -32,8 +38,9 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 def round_one(rows: list[dict]) -> list[dict]:
     """The same class a week earlier: text-speak and "!!!" the second round fixed."""
-    return [dict(r, text=r["text"].replace(".", "!!!", 1).replace("Thank you", "thx", 1))
-            for r in rows]
+    return [
+        dict(r, text=r["text"].replace(".", "!!!", 1).replace("Thank you", "thx", 1)) for r in rows
+    ]
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -52,15 +59,21 @@ def assert_ids_labelled(html: str) -> None:
     text = visible_text(html)
     for rule in catalogue():
         for m in re.finditer(re.escape(rule) + r"\b", text):
-            assert label_for(rule) in text[max(0, m.start() - 400):m.start()], (rule, text[m.start() - 120:m.end()])
+            assert label_for(rule) in text[max(0, m.start() - 400) : m.start()], (
+                rule,
+                text[m.start() - 120 : m.end()],
+            )
 
 
 @pytest.fixture(scope="module")
 def rounds(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("class")
     rows = class_of()
-    return tmp, write_jsonl(tmp / "round1-drafts.jsonl", round_one(rows)), \
-        write_jsonl(tmp / "round2-drafts.jsonl", rows)
+    return (
+        tmp,
+        write_jsonl(tmp / "round1-drafts.jsonl", round_one(rows)),
+        write_jsonl(tmp / "round2-drafts.jsonl", rows),
+    )
 
 
 def test_roster_first_cards_folded_labels(rounds, capsys):
@@ -75,8 +88,17 @@ def test_roster_first_cards_folded_labels(rounds, capsys):
     roster = html.split('id="roster-table"', 1)[1].split("</table>", 1)[0]
     assert roster.count("<tr data-verdict=") == 30
     heads = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', roster)
-    assert heads == ["Student", "Verdict", "Errors", "Warnings", "Missing elements",
-                     "Desperation", "Hostility", "Politeness", "Words"]
+    assert heads == [
+        "Student",
+        "Verdict",
+        "Errors",
+        "Warnings",
+        "Missing elements",
+        "Desperation",
+        "Hostility",
+        "Politeness",
+        "Words",
+    ]
     assert set(re.findall(r'data-verdict="(\w+)"', roster)) <= {"ready", "revise", "dont_send"}
     # every roster name links to its card's body, which is inside a folded card
     for n in range(1, 31):
@@ -88,10 +110,18 @@ def test_roster_first_cards_folded_labels(rounds, capsys):
 
 
 def test_phrases_grouped_in_the_students_casing(tmp_path, capsys):
-    rows = [{"id": "a", "text": "Dear Ms Lee,\n\nThank you for the interview. Please, PLEASE give "
-                                "me a chance, I really need this job!!!\n\nBest,\nAl"},
-            {"id": "b", "text": "Dear Ms Lee,\n\nThanks for your time. I Really Need This Job. "
-                                "Frankly your process was a joke and a waste of my time.\n\nBo"}]
+    rows = [
+        {
+            "id": "a",
+            "text": "Dear Ms Lee,\n\nThank you for the interview. Please, PLEASE give "
+            "me a chance, I really need this job!!!\n\nBest,\nAl",
+        },
+        {
+            "id": "b",
+            "text": "Dear Ms Lee,\n\nThanks for your time. I Really Need This Job. "
+            "Frankly your process was a joke and a waste of my time.\n\nBo",
+        },
+    ]
     out = tmp_path / "r.html"
     run(capsys, write_jsonl(tmp_path / "d.jsonl", rows), "--out", out)
     html = out.read_text(encoding="utf-8")
@@ -113,7 +143,10 @@ def test_three_verdicts_in_the_gradebook_and_jsonl(rounds, capsys):
     for r in rows:
         assert r["verdict"] == ("ready" if r["send_verdict"] == "ready" else "revise")
         # rule ids come with their plain labels in the "problems" column
-        assert r["problems"].split("; ") == [label_for(x) for x in r["rules"].split()] or not r["rules"]
+        assert (
+            r["problems"].split("; ") == [label_for(x) for x in r["rules"].split()]
+            or not r["rules"]
+        )
     code, out, _ = run(capsys, drafts, "--quiet")
     lines = [json.loads(x) for x in out.splitlines()]
     assert all(x["send_verdict"] in ("ready", "revise", "dont_send") for x in lines)
@@ -129,8 +162,11 @@ def test_handouts_one_page_a_student(rounds, capsys):
     page = pages[0].read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>") and "<script" not in page.lower()
     assert "Content-Security-Policy" in page and "Student 01" in page
-    assert re.search(r'<details class="card"[^>]* open>', page)       # the card is open
-    assert re.search(r"<h2 class=\"verdict-line\">(Ready to send|Revise before sending|Don&#x27;t send this|Don't send this)", page)
+    assert re.search(r'<details class="card"[^>]* open>', page)  # the card is open
+    assert re.search(
+        r"<h2 class=\"verdict-line\">(Ready to send|Revise before sending|Don&#x27;t send this|Don't send this)",
+        page,
+    )
     assert_ids_labelled(page)
 
 
@@ -160,9 +196,9 @@ def test_second_round_compared_with_the_first(rounds, capsys):
     assert pos == sorted(pos)
     since = visible_text(html.split('id="since"', 1)[1].split("</section>", 1)[0])
     assert re.search(r"30 students in both rounds: \d+ better", since)
-    assert "round 1" in since and "now" in since        # the chart's legend
+    assert "round 1" in since and "now" in since  # the chart's legend
     better = int(re.search(r"(\d+) better", since).group(1))
-    assert better >= 20                                   # text-speak and "!!!" fixed
+    assert better >= 20  # text-speak and "!!!" fixed
     roster = html.split('id="roster-table"', 1)[1].split("</table>", 1)[0]
     assert "Since round 1" in roster and re.search(r"\d+ fixed, \d+ new problems?", roster)
     # the gradebook gets each student's change
@@ -185,18 +221,31 @@ def test_compare_needs_a_batch_jsonl(tmp_path, capsys):
     assert code == 2 and "no such file" in err
 
 
-@pytest.mark.parametrize("name, data, words", [
-    ("old.txt", "Caf\u00e9 d\u00e9j\u00e0 vu".encode("cp1252"),
-     ["not UTF-8 text", "old encoding", "\u201c\u00e9\u201d", "in Word choose Save As"]),
-    ("note.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64,
-     ["Word 97-2003", "Save As, Word Document (.docx)"]),
-    ("note.docx", b"%PDF-1.7 rest", ["a PDF with a .docx name"]),
-    ("note.docx", b"hello, plain text", ["not a Word document, though named .docx"]),
-    ("note.pdf", b"%PDF-1.7", ["unsupported file type .pdf", "copy the note"]),
-    ("note.doc", b"\xd0\xcf\x11\xe0", ["old Word document", "Word Document (.docx)"]),
-    ("blank.txt", b"  \n", ["empty draft", "paste the text of your note"]),
-    ("pic.txt", b"\x89PNG\r\n\x1a\n\0\0\0", ["binary data, not text", "save the note as .txt or .docx"]),
-])
+@pytest.mark.parametrize(
+    "name, data, words",
+    [
+        (
+            "old.txt",
+            "Caf\u00e9 d\u00e9j\u00e0 vu".encode("cp1252"),
+            ["not UTF-8 text", "old encoding", "\u201c\u00e9\u201d", "in Word choose Save As"],
+        ),
+        (
+            "note.docx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64,
+            ["Word 97-2003", "Save As, Word Document (.docx)"],
+        ),
+        ("note.docx", b"%PDF-1.7 rest", ["a PDF with a .docx name"]),
+        ("note.docx", b"hello, plain text", ["not a Word document, though named .docx"]),
+        ("note.pdf", b"%PDF-1.7", ["unsupported file type .pdf", "copy the note"]),
+        ("note.doc", b"\xd0\xcf\x11\xe0", ["old Word document", "Word Document (.docx)"]),
+        ("blank.txt", b"  \n", ["empty draft", "paste the text of your note"]),
+        (
+            "pic.txt",
+            b"\x89PNG\r\n\x1a\n\0\0\0",
+            ["binary data, not text", "save the note as .txt or .docx"],
+        ),
+    ],
+)
 def test_unreadable_reasons_a_student_can_act_on(tmp_path, capsys, name, data, words):
     folder = tmp_path / "in"
     folder.mkdir()

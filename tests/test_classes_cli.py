@@ -1,5 +1,6 @@
 """``followup class``: create prints full links that the web app answers, list, export,
 handouts and management, with one-line errors (exit 2)."""
+
 from __future__ import annotations
 
 import csv
@@ -15,9 +16,11 @@ from checker.cli import main
 from checker.web import create_app
 
 FAR = (date.today() + timedelta(days=20)).isoformat()
-GOOD = ("Dear Ms Lee,\n\nThank you for meeting with me yesterday. I enjoyed hearing about the "
-        "team's plans for the new clinic. Please let me know if I can send anything else, such "
-        "as references. I will call you next Tuesday to follow up.\n\nBest regards,\nSam")
+GOOD = (
+    "Dear Ms Lee,\n\nThank you for meeting with me yesterday. I enjoyed hearing about the "
+    "team's plans for the new clinic. Please let me know if I can send anything else, such "
+    "as references. I will call you next Tuesday to follow up.\n\nBest regards,\nSam"
+)
 
 
 @pytest.fixture
@@ -36,39 +39,69 @@ def run(capsys, *argv, stdin=None, monkeypatch=None):
 
 def test_create_prints_full_links_that_work(env, capsys):
     (env / "roster.csv").write_text("name,email\nAnn Lee,ann@example.org\nBo,\n", encoding="utf-8")
-    code, out, err = run(capsys, "class", "create", "--title", "Spring workshop", "--kind",
-                         "thank_you", "--due", FAR, "--roster", str(env / "roster.csv"),
-                         "--url", "http://192.168.1.20:8000/")
+    code, out, err = run(
+        capsys,
+        "class",
+        "create",
+        "--title",
+        "Spring workshop",
+        "--kind",
+        "thank_you",
+        "--due",
+        FAR,
+        "--roster",
+        str(env / "roster.csv"),
+        "--url",
+        "http://192.168.1.20:8000/",
+    )
     assert code == 0, err
     assert "2 students on the roster" in out and "shown again" in err
     student = re.search(r"Student link: +(\S+)", out).group(1)
     facilitator = re.search(r"Facilitator link: +(\S+)", out).group(1)
     assert re.fullmatch(r"http://192\.168\.1\.20:8000/s/[A-Za-z0-9_-]{22,}", student)
     assert re.fullmatch(r"http://192\.168\.1\.20:8000/classes/[A-Za-z0-9_-]{32,}/", facilitator)
-    assert (env / "classes.db").exists()          # beside the contact log
+    assert (env / "classes.db").exists()  # beside the contact log
     app = create_app({"TESTING": True, "SECRET_KEY": "k", "DATA_DIR": str(env)})
     c = app.test_client()
-    path = lambda url: re.sub(r"^http://[^/]+", "", url)   # noqa: E731
+    path = lambda url: re.sub(r"^http://[^/]+", "", url)  # noqa: E731
     assert '<option value="Ann Lee">' in c.get(path(student)).get_data(as_text=True)
     assert "Spring workshop" in c.get(path(facilitator)).get_data(as_text=True)
     assert c.get(path(student).replace("/s/", "/classes/") + "/").status_code == 404
 
 
 def test_list_export_and_manage(env, capsys, tmp_path):
-    code, out, _ = run(capsys, "class", "create", "--title", "=Evil <b>", "--kind", "follow_up",
-                       "--due", FAR, "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "class",
+        "create",
+        "--title",
+        "=Evil <b>",
+        "--kind",
+        "follow_up",
+        "--due",
+        FAR,
+        "--format",
+        "json",
+    )
     made = json.loads(out)
     assert made["id"] == 1 and made["student_url"].startswith("http://127.0.0.1:8000/s/")
     # a student submits through the web app
     app = create_app({"TESTING": True, "SECRET_KEY": "k", "DATA_DIR": str(env)})
     c = app.test_client()
     student = made["student_url"].replace("http://127.0.0.1:8000", "")
-    tok = re.search(r'name="csrf_token" value="([^"]+)"', c.get(student).get_data(as_text=True)).group(1)
+    tok = re.search(
+        r'name="csrf_token" value="([^"]+)"', c.get(student).get_data(as_text=True)
+    ).group(1)
     assert c.post(student, data={"csrf_token": tok, "name": "Ann", "text": GOOD}).status_code == 303
-    assert c.post(student, data={"csrf_token": tok, "text": GOOD + "\nThanks again."}).status_code == 303
+    assert (
+        c.post(student, data={"csrf_token": tok, "text": GOOD + "\nThanks again."}).status_code
+        == 303
+    )
 
     code, out, _ = run(capsys, "class", "list")
-    assert code == 0 and re.search(r"^\s+1\s+open\s+\d{1,2} [A-Z][a-z]{2}(?: \d{4})?\s+2\s+1/1\s+=Evil <b>$", out, re.M)
+    assert code == 0 and re.search(
+        r"^\s+1\s+open\s+\d{1,2} [A-Z][a-z]{2}(?: \d{4})?\s+2\s+1/1\s+=Evil <b>$", out, re.M
+    )
     code, out, _ = run(capsys, "class", "list", "--format", "json")
     assert json.loads(out)[0]["submissions"] == 2
 
@@ -96,7 +129,7 @@ def test_list_export_and_manage(env, capsys, tmp_path):
     assert code == 0 and "removed on" in out
     code, out, _ = run(capsys, "class", "new-links", "1", "--url", "http://10.0.0.5:8000")
     assert code == 0 and "http://10.0.0.5:8000/s/" in out
-    assert app.test_client().get(student).status_code == 404          # the old link is gone
+    assert app.test_client().get(student).status_code == 404  # the old link is gone
 
     code, _, err = run(capsys, "class", "delete-student", "1", "ann")
     assert code == 2 and "--yes" in err
@@ -109,15 +142,52 @@ def test_list_export_and_manage(env, capsys, tmp_path):
     assert "No classes yet" in run(capsys, "class", "list")[1]
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["class", "create", "--title", "T", "--kind", "thank_you", "--due", "2020-01-01"], "has passed"),
-    (["class", "create", "--title", "T", "--kind", "thank_you", "--due", "03/04/2031"], "--due"),
-    (["class", "create", "--title", "T", "--kind", "thank_you", "--due", FAR, "--roster", "nope.csv"], "no such file"),
-    (["class", "create", "--title", "T", "--kind", "thank_you", "--due", FAR, "--url", "10.0.0.5"], "full address"),
-    (["class", "create", "--title", " ", "--kind", "thank_you", "--due", FAR], "title"),
-    (["class", "export", "42"], "no class 42"),
-    (["class"], "give an action"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (
+            ["class", "create", "--title", "T", "--kind", "thank_you", "--due", "2020-01-01"],
+            "has passed",
+        ),
+        (
+            ["class", "create", "--title", "T", "--kind", "thank_you", "--due", "03/04/2031"],
+            "--due",
+        ),
+        (
+            [
+                "class",
+                "create",
+                "--title",
+                "T",
+                "--kind",
+                "thank_you",
+                "--due",
+                FAR,
+                "--roster",
+                "nope.csv",
+            ],
+            "no such file",
+        ),
+        (
+            [
+                "class",
+                "create",
+                "--title",
+                "T",
+                "--kind",
+                "thank_you",
+                "--due",
+                FAR,
+                "--url",
+                "10.0.0.5",
+            ],
+            "full address",
+        ),
+        (["class", "create", "--title", " ", "--kind", "thank_you", "--due", FAR], "title"),
+        (["class", "export", "42"], "no class 42"),
+        (["class"], "give an action"),
+    ],
+)
 def test_errors_are_one_line_exit_2(env, capsys, argv, message):
     code, out, err = run(capsys, *argv)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
@@ -125,6 +195,18 @@ def test_errors_are_one_line_exit_2(env, capsys, argv, message):
 
 def test_password_from_stdin(env, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("hunter2 hunter2\n"))
-    code, out, _ = run(capsys, "class", "create", "--title", "T", "--kind", "thank_you",
-                       "--due", FAR, "--password", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "class",
+        "create",
+        "--title",
+        "T",
+        "--kind",
+        "thank_you",
+        "--due",
+        FAR,
+        "--password",
+        "--format",
+        "json",
+    )
     assert code == 0 and json.loads(out)["password"] is True

@@ -1,5 +1,6 @@
 """Class mode on the real pre-fork server: a small room submits at once to ``followup serve
 --workers 2`` and every version is stored once (the bench's students, fewer of them)."""
+
 from __future__ import annotations
 
 import importlib.util

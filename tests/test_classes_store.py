@@ -1,5 +1,6 @@
 """Class mode's store (checker.classes): tokens, schema, versions, retention, several
 processes writing at once, the roster CSV, findings fixed and added, exports."""
+
 from __future__ import annotations
 
 import copy
@@ -14,7 +15,16 @@ import zipfile
 
 import pytest
 
-from checker.classes import ClassClosed, ClassError, LimitReached, NameTaken, StoreError, db, exports, tokens
+from checker.classes import (
+    ClassClosed,
+    ClassError,
+    LimitReached,
+    NameTaken,
+    StoreError,
+    db,
+    exports,
+    tokens,
+)
 from checker.classes.compare import changes
 from checker.classes.model import report_from_dict
 from checker.classes.roster import read_roster
@@ -23,21 +33,53 @@ FAR = dt.date(2099, 12, 31)
 
 # A stored report: what `Report.to_dict()` gives (kept small; no language pipeline needed).
 REPORT = {
-    "schema": "followup-checker/report/1", "verdict": "revise", "kind": "thank_you",
-    "length": {"words": 60, "sentences": 5, "grade": 6.0, "verdict": "ok",
-               "limits": {"min_words": 50, "max_words": 150, "max_grade": 10.0}},
-    "elements": {"thanks": {"present": True, "start": 0, "end": 5, "text": "Thank"},
-                 "enjoyed": {"present": False}, "offer_info": {"present": False},
-                 "call_heads_up": {"present": True, "start": 6, "end": 10, "text": "call"}},
-    "desperation": {"detected": True, "level": "some", "score": 1.0,
-                    "signals": [{"rule": "desperation.begging", "start": 11, "end": 17, "text": "please"}]},
+    "schema": "followup-checker/report/1",
+    "verdict": "revise",
+    "kind": "thank_you",
+    "length": {
+        "words": 60,
+        "sentences": 5,
+        "grade": 6.0,
+        "verdict": "ok",
+        "limits": {"min_words": 50, "max_words": 150, "max_grade": 10.0},
+    },
+    "elements": {
+        "thanks": {"present": True, "start": 0, "end": 5, "text": "Thank"},
+        "enjoyed": {"present": False},
+        "offer_info": {"present": False},
+        "call_heads_up": {"present": True, "start": 6, "end": 10, "text": "call"},
+    },
+    "desperation": {
+        "detected": True,
+        "level": "some",
+        "score": 1.0,
+        "signals": [{"rule": "desperation.begging", "start": 11, "end": 17, "text": "please"}],
+    },
     "findings": [
-        {"rule": "desperation.begging", "category": "desperation", "severity": "warning",
-         "message": "begging", "start": 11, "end": 17, "text": "please", "line": 1, "column": 12,
-         "suggestion": "Drop it."},
-        {"rule": "elements.enjoyed", "category": "elements", "severity": "warning",
-         "message": "no enjoyed", "start": 0, "end": 0, "text": "", "line": 1, "column": 1,
-         "suggestion": ""},
+        {
+            "rule": "desperation.begging",
+            "category": "desperation",
+            "severity": "warning",
+            "message": "begging",
+            "start": 11,
+            "end": 17,
+            "text": "please",
+            "line": 1,
+            "column": 12,
+            "suggestion": "Drop it.",
+        },
+        {
+            "rule": "elements.enjoyed",
+            "category": "elements",
+            "severity": "warning",
+            "message": "no enjoyed",
+            "start": 0,
+            "end": 0,
+            "text": "",
+            "line": 1,
+            "column": 1,
+            "suggestion": "",
+        },
     ],
     "counts": {"suggestion": 0, "warning": 2, "error": 0},
 }
@@ -63,6 +105,7 @@ def make_class(conn, **kw):
 
 # -- tokens --------------------------------------------------------------------------------------
 
+
 def test_tokens_have_128_bits_or_more_and_only_hashes_are_stored(conn, tmp_path):
     info, student, facilitator = make_class(conn, password="s3cret pass")
     assert tokens.STUDENT_LINK_BYTES >= 16 and tokens.FACILITATOR_LINK_BYTES >= 16
@@ -79,10 +122,19 @@ def test_each_link_finds_only_its_own_role(conn):
     info, student, facilitator = make_class(conn)
     assert db.class_for_student_link(conn, student).id == info.id
     assert db.class_for_facilitator_link(conn, facilitator).id == info.id
-    assert db.class_for_facilitator_link(conn, student) is None      # a student link never opens the dashboard
+    assert (
+        db.class_for_facilitator_link(conn, student) is None
+    )  # a student link never opens the dashboard
     assert db.class_for_student_link(conn, facilitator) is None
-    for bad in ("", "x", student[:-1] + ("A" if student[-1] != "A" else "B"), "../" * 10, None, 42,
-                "a" * 500):
+    for bad in (
+        "",
+        "x",
+        student[:-1] + ("A" if student[-1] != "A" else "B"),
+        "../" * 10,
+        None,
+        42,
+        "a" * 500,
+    ):
         assert db.class_for_student_link(conn, bad) is None
         assert db.class_for_facilitator_link(conn, bad) is None
 
@@ -106,6 +158,7 @@ def test_passwords_are_salted_scrypt():
 
 
 # -- schema ----------------------------------------------------------------------------------------
+
 
 def test_new_file_is_private_wal_with_foreign_keys(tmp_path):
     path = tmp_path / "sub" / "classes.db"
@@ -164,11 +217,16 @@ def test_deleting_a_class_deletes_everything_in_it(conn):
     o, _ = db.claim_student(conn, other.id, "Bo")
     db.add_submission(conn, other.id, o.id, TEXT, report())
     assert db.delete_class(conn, info.id)
-    assert conn.execute("SELECT count(*) FROM students WHERE class_id = ?", (info.id,)).fetchone()[0] == 0
+    assert (
+        conn.execute("SELECT count(*) FROM students WHERE class_id = ?", (info.id,)).fetchone()[0]
+        == 0
+    )
     assert db.count_submissions(conn) == 1
-    with pytest.raises(sqlite3.IntegrityError):   # foreign keys are enforced
-        conn.execute("INSERT INTO submissions (class_id, student_id, version, draft, report, created_at) "
-                     "VALUES (999, 999, 1, 'x', '{}', 'now')")
+    with pytest.raises(sqlite3.IntegrityError):  # foreign keys are enforced
+        conn.execute(
+            "INSERT INTO submissions (class_id, student_id, version, draft, report, created_at) "
+            "VALUES (999, 999, 1, 'x', '{}', 'now')"
+        )
 
 
 def test_ids_are_never_reused(conn):
@@ -189,11 +247,16 @@ def test_deleted_drafts_do_not_linger_in_the_file(tmp_path):
     assert secret.encode() in path.read_bytes()
     assert db.delete_student(c, info.id, s.id)
     c.close()
-    data = path.read_bytes() + (tmp_path / "classes.db-wal").read_bytes() if (tmp_path / "classes.db-wal").exists() else path.read_bytes()
+    data = (
+        path.read_bytes() + (tmp_path / "classes.db-wal").read_bytes()
+        if (tmp_path / "classes.db-wal").exists()
+        else path.read_bytes()
+    )
     assert b"Quokka-7781" not in data and b"Zed Unique-Name" not in data
 
 
 # -- students and versions ----------------------------------------------------------------------------
+
 
 def test_versions_are_numbered_per_student_and_round_trip(conn):
     info, _, _ = make_class(conn)
@@ -284,7 +347,7 @@ def test_retention_removes_classes_after_the_due_date(conn):
 def test_rate_windows():
     c = db.connect(":memory:")
     assert [db.rate_hit(c, "b", 2, 60, 120.0 + i) for i in range(3)] == [0, 0, 58]
-    assert db.rate_hit(c, "b", 2, 60, 180.0) == 0          # a new window
+    assert db.rate_hit(c, "b", 2, 60, 180.0) == 0  # a new window
     assert db.rate_hit(c, "other", 2, 60, 181.0) == 0
     db.purge_expired(c, now=dt.datetime.fromtimestamp(10_000, dt.timezone.utc))
     assert c.execute("SELECT count(*) FROM rate_windows").fetchone()[0] == 0
@@ -292,11 +355,14 @@ def test_rate_windows():
 
 # -- several processes at once ---------------------------------------------------------------------
 
+
 def _writer(path: str, class_id: int, name: str, n: int, q) -> None:
     c = db.connect(path)
     s, _ = db.claim_student(c, class_id, name)
-    versions = [db.add_submission(c, class_id, s.id, f"{TEXT} {name} {i}", report()).version
-                for i in range(n)]
+    versions = [
+        db.add_submission(c, class_id, s.id, f"{TEXT} {name} {i}", report()).version
+        for i in range(n)
+    ]
     q.put((name, versions))
     c.close()
 
@@ -307,7 +373,9 @@ def test_several_processes_lose_nothing(tmp_path):
     info, _, _ = make_class(c)
     ctx = multiprocessing.get_context("fork")
     q = ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(path, info.id, f"student {i}", 8, q)) for i in range(6)]
+    procs = [
+        ctx.Process(target=_writer, args=(path, info.id, f"student {i}", 8, q)) for i in range(6)
+    ]
     for p in procs:
         p.start()
     for p in procs:
@@ -316,15 +384,25 @@ def test_several_processes_lose_nothing(tmp_path):
     got = dict(q.get(timeout=5) for _ in procs)
     assert all(v == list(range(1, 9)) for v in got.values())
     assert db.count_submissions(c, info.id) == 48
-    assert c.execute("SELECT count(DISTINCT student_id || '.' || version) FROM submissions").fetchone()[0] == 48
+    assert (
+        c.execute(
+            "SELECT count(DISTINCT student_id || '.' || version) FROM submissions"
+        ).fetchone()[0]
+        == 48
+    )
 
 
 # -- roster CSV ------------------------------------------------------------------------------------------
 
+
 def test_roster_csv_forms():
     assert read_roster(b"\xef\xbb\xbfName;E-mail\nAnn Lee;ann@x.org\n\n ann  lee ;dup\nBo;\n") == [
-        ("Ann Lee", "ann@x.org"), ("Bo", None)]
-    assert read_roster("Student\tEmail\nÉlodie\té@x.fr\n".encode("utf-16")) == [("Élodie", "é@x.fr")]
+        ("Ann Lee", "ann@x.org"),
+        ("Bo", None),
+    ]
+    assert read_roster("Student\tEmail\nÉlodie\té@x.fr\n".encode("utf-16")) == [
+        ("Élodie", "é@x.fr")
+    ]
     assert read_roster(b"Ann\nBo\n") == [("Ann", None), ("Bo", None)]
     with pytest.raises(ClassError, match="needs a name column"):
         read_roster(b"who,when\nAnn,today\n")
@@ -338,12 +416,24 @@ def test_roster_csv_forms():
 
 # -- findings fixed and added -----------------------------------------------------------------------------
 
+
 def test_changes_between_versions():
     later = copy.deepcopy(REPORT)
-    later["findings"] = [dict(REPORT["findings"][1], start=5, end=5),   # moved, still there
-                         {"rule": "hygiene.text_speak", "category": "hygiene", "severity": "suggestion",
-                          "message": "text speak", "start": 3, "end": 4, "text": "u", "line": 1,
-                          "column": 4, "suggestion": ""}]
+    later["findings"] = [
+        dict(REPORT["findings"][1], start=5, end=5),  # moved, still there
+        {
+            "rule": "hygiene.text_speak",
+            "category": "hygiene",
+            "severity": "suggestion",
+            "message": "text speak",
+            "start": 3,
+            "end": 4,
+            "text": "u",
+            "line": 1,
+            "column": 4,
+            "suggestion": "",
+        },
+    ]
     ch = changes(REPORT, later)
     assert [f["rule"] for f in ch.fixed] == ["desperation.begging"]
     assert [f["rule"] for f in ch.added] == ["hygiene.text_speak"]
@@ -353,8 +443,11 @@ def test_changes_between_versions():
 
 # -- exports ------------------------------------------------------------------------------------------
 
+
 def test_exports_use_the_batch_formats(conn):
-    info, _, _ = make_class(conn, roster=[("=HYPERLINK(\"http://evil\")", "-2+3@x.org"), ("Zoe", None)])
+    info, _, _ = make_class(
+        conn, roster=[("=HYPERLINK(\"http://evil\")", "-2+3@x.org"), ("Zoe", None)]
+    )
     s, _ = db.claim_student(conn, info.id, "Ann <b>")
     db.add_submission(conn, info.id, s.id, TEXT, report())
     fixed = copy.deepcopy(REPORT)
@@ -376,7 +469,7 @@ def test_exports_use_the_batch_formats(conn):
     assert by["Ann <b>"]["versions"] == "2" and by["Ann <b>"]["status"] == "checked"
     assert by["Ann <b>"]["hostility_level"] == "high" and by["Ann <b>"]["input"] == "version 2"
     assert by["Zoe"]["status"] == "not submitted"
-    assert "'=HYPERLINK(\"http://evil\")" in by          # formula injection guarded
+    assert "'=HYPERLINK(\"http://evil\")" in by  # formula injection guarded
     assert by["'=HYPERLINK(\"http://evil\")"]["email"] == "'-2+3@x.org"
 
     out = io.StringIO()
@@ -392,4 +485,8 @@ def test_exports_use_the_batch_formats(conn):
     assert "1 fixed" in page and "Ann &lt;b&gt;" in page
 
     first, latest, order = exports.summaries(conn, info.id)
-    assert order == [s.id] and first.severity_totals["warning"] == 2 and latest.severity_totals["warning"] == 1
+    assert (
+        order == [s.id]
+        and first.severity_totals["warning"] == 2
+        and latest.severity_totals["warning"] == 1
+    )

@@ -1,6 +1,7 @@
 """Class mode through the Flask test client: create, submit, revise, the dashboard and its
 polling, exports, management, and the abuse cases (guessed tokens, a student link at the
 dashboard, closed classes, CSRF, escaping, CSV injection, rate limits, size limits)."""
+
 from __future__ import annotations
 
 import copy
@@ -28,8 +29,14 @@ FAR = (dt.date.today() + dt.timedelta(days=30)).isoformat()
 
 @pytest.fixture
 def app(tmp_path):
-    return create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "contacts.db"),
-                       "DATA_DIR": str(tmp_path)})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DB": str(tmp_path / "contacts.db"),
+            "DATA_DIR": str(tmp_path),
+        }
+    )
 
 
 @pytest.fixture
@@ -47,8 +54,13 @@ def path_of(url: str) -> str:
 
 
 def create(client, roster: bytes | None = None, **fields):
-    data = {"csrf_token": csrf(client, "/classes/new"), "title": "Spring workshop",
-            "kind": "thank_you", "due": FAR, "retention": "30"}
+    data = {
+        "csrf_token": csrf(client, "/classes/new"),
+        "title": "Spring workshop",
+        "kind": "thank_you",
+        "due": FAR,
+        "retention": "30",
+    }
     data.update(fields)
     if roster is not None:
         data["roster"] = (io.BytesIO(roster), "roster.csv")
@@ -85,6 +97,7 @@ def rows(app):
 
 # -- creating ---------------------------------------------------------------------------------------
 
+
 def test_create_shows_two_full_links_once(fac, links, app):
     student, facilitator = links
     assert re.fullmatch(r"/s/[A-Za-z0-9_-]{22,}", student)
@@ -95,13 +108,16 @@ def test_create_shows_two_full_links_once(fac, links, app):
     assert Path(app.config["CLASSES_DB"]).parent == Path(app.config["DB"]).parent
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"title": ""}, "needs a title"),
-    ({"kind": "poem"}, "Kind: pick"),
-    ({"due": "2020-01-01"}, "has passed"),
-    ({"due": "03/04/2030"}, "Due date"),
-    ({"retention": "0"}, "etention must be 1 to"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"title": ""}, "needs a title"),
+        ({"kind": "poem"}, "Kind: pick"),
+        ({"due": "2020-01-01"}, "has passed"),
+        ({"due": "03/04/2030"}, "Due date"),
+        ({"retention": "0"}, "etention must be 1 to"),
+    ],
+)
 def test_create_refuses_bad_fields(fac, fields, message):
     r, _, _ = create(fac, **fields)
     assert r.status_code == 400
@@ -120,24 +136,25 @@ def test_create_needs_csrf(fac):
 
 # -- students ----------------------------------------------------------------------------------------
 
+
 def test_submit_see_feedback_revise_and_see_only_your_own(app, links):
     student, facilitator = links
     ann, bo = app.test_client(), app.test_client()
     page = ann.get(student).get_data(as_text=True)
     assert 'name="name"' in page and "thank-you note" in page
-    assert 'aria-label="Main"' not in page          # no site navigation for students
+    assert 'aria-label="Main"' not in page  # no site navigation for students
     assert 'href="/"' not in page and 'href="/log/' not in page
     r = submit(ann, student, NEEDY, name="Ann Lee")
     assert r.status_code == 303 and r.headers["Location"].endswith("#result")
     page = ann.get(student).get_data(as_text=True)
     assert "Version 1 received" in page and "Feedback on your version 1" in page
-    assert 'id="highlighted"' in page and "mark" in page          # the check page's result
+    assert 'id="highlighted"' in page and "mark" in page  # the check page's result
     assert "Sending as <strong" in page and "Ann Lee" in page
     assert "Drafts sent to this class are stored" in page
-    assert submit(ann, student, GOOD).status_code == 303          # a revision: no name needed
+    assert submit(ann, student, GOOD).status_code == 303  # a revision: no name needed
     page = ann.get(student).get_data(as_text=True)
     assert "Feedback on your version 2 of 2" in page
-    assert re.search(r'<textarea[^>]*>Dear', page)                  # latest draft to revise
+    assert re.search(r'<textarea[^>]*>Dear', page)  # latest draft to revise
     old = ann.get(student + "?v=1").get_data(as_text=True)
     assert "Feedback on your version 1 of 2" in old
 
@@ -200,7 +217,9 @@ def test_input_errors_keep_the_draft(app, links):
     r = submit(c, student, GOOD, name="")
     assert r.status_code == 400 and "Enter your name" in r.get_data(as_text=True)
     assert "Dear" in r.get_data(as_text=True)
-    r = c.post(student, data={"csrf_token": csrf(c, student), "name": "A", "text": "x" * (2 * 1024 * 1024)})
+    r = c.post(
+        student, data={"csrf_token": csrf(c, student), "name": "A", "text": "x" * (2 * 1024 * 1024)}
+    )
     assert r.status_code == 413
     assert rows(app) == 0
 
@@ -217,15 +236,23 @@ def test_closed_class_refuses_with_a_clear_message(app, fac, links):
     student, facilitator = links
     ann = app.test_client()
     submit(ann, student, GOOD, name="Ann")
-    assert fac.post(facilitator + "close", data={"csrf_token": csrf(fac, facilitator)}).status_code == 303
+    assert (
+        fac.post(facilitator + "close", data={"csrf_token": csrf(fac, facilitator)}).status_code
+        == 303
+    )
     page = ann.get(student).get_data(as_text=True)
     assert "the facilitator closed the class" in page and 'id="class-form"' not in page
-    assert "Feedback on your version 1," in page          # feedback stays readable
-    r = submit(ann, student, NEEDY, token=csrf(ann, "/classes/new"))   # the closed page has no form
-    assert r.status_code == 403 and "Submissions to Spring workshop are closed" in r.get_data(as_text=True)
+    assert "Feedback on your version 1," in page  # feedback stays readable
+    r = submit(ann, student, NEEDY, token=csrf(ann, "/classes/new"))  # the closed page has no form
+    assert r.status_code == 403 and "Submissions to Spring workshop are closed" in r.get_data(
+        as_text=True
+    )
     assert rows(app) == 1
     # reopened: accepted again
-    assert fac.post(facilitator + "reopen", data={"csrf_token": csrf(fac, facilitator)}).status_code == 303
+    assert (
+        fac.post(facilitator + "reopen", data={"csrf_token": csrf(fac, facilitator)}).status_code
+        == 303
+    )
     assert submit(ann, student, NEEDY).status_code == 303
 
 
@@ -248,20 +275,30 @@ def test_past_due_class_refuses(app, fac, links):
 
 # -- tokens: 404s, never a hint ---------------------------------------------------------------------------
 
+
 def test_guessed_tokens_get_the_plain_404(app, fac, links):
     student, facilitator = links
     ftoken = facilitator.strip("/").split("/")[-1]
     _, gone_student, gone_facilitator = create(fac, title="Deleted")
-    fac.post(gone_facilitator + "delete", data={"csrf_token": csrf(fac, gone_facilitator),
-                                                "confirm": "yes"})
+    fac.post(
+        gone_facilitator + "delete",
+        data={"csrf_token": csrf(fac, gone_facilitator), "confirm": "yes"},
+    )
     # Whatever the token (random, malformed, another role's, a deleted class's), the answer
     # is the same 404 page: nothing tells whether a class exists.
     families = {
         "student": ["/s/" + "A" * 22, "/s/short", "/s/%3Cscript%3E", "/s/" + ftoken, gone_student],
-        "dashboard": ["/classes/" + "B" * 32 + "/", "/classes/x/",
-                      "/classes/" + student.split("/")[-1] + "/", gone_facilitator],
-        "export": ["/classes/" + "B" * 32 + "/export.csv", gone_facilitator + "export.csv",
-                   "/classes/" + student.split("/")[-1] + "/export.csv"],
+        "dashboard": [
+            "/classes/" + "B" * 32 + "/",
+            "/classes/x/",
+            "/classes/" + student.split("/")[-1] + "/",
+            gone_facilitator,
+        ],
+        "export": [
+            "/classes/" + "B" * 32 + "/export.csv",
+            gone_facilitator + "export.csv",
+            "/classes/" + student.split("/")[-1] + "/export.csv",
+        ],
         "personal": ["/s/me/" + "C" * 32, "/s/me/x", "/s/me/" + ftoken],
     }
     for paths in families.values():
@@ -282,8 +319,16 @@ def test_a_student_link_never_reaches_the_dashboard(app, links):
     token = student.split("/")[-1]
     c = app.test_client()
     tok = csrf(c, student)
-    for suffix in ("", "roster", "summary", "export.csv", "export.html", "export.jsonl",
-                   "handouts.zip", "students/1"):
+    for suffix in (
+        "",
+        "roster",
+        "summary",
+        "export.csv",
+        "export.html",
+        "export.jsonl",
+        "handouts.zip",
+        "students/1",
+    ):
         assert c.get(f"/classes/{token}/{suffix}").status_code == 404, suffix
     for suffix in ("close", "reopen", "delete", "student-link", "retention", "login"):
         assert c.post(f"/classes/{token}/{suffix}", data={"csrf_token": tok}).status_code == 404
@@ -293,9 +338,10 @@ def test_a_student_link_never_reaches_the_dashboard(app, links):
 
 # -- the dashboard ---------------------------------------------------------------------------------------
 
+
 def test_dashboard_roster_counts_and_polling(app, fac, links):
     student, facilitator = links
-    r = create(fac, roster=None)   # a second class: its students never show here
+    r = create(fac, roster=None)  # a second class: its students never show here
     other_student = r[1]
     submit(app.test_client(), other_student, GOOD, name="Elsewhere")
     ann = app.test_client()
@@ -312,7 +358,9 @@ def test_dashboard_roster_counts_and_polling(app, fac, links):
     assert fac.get(facilitator + "roster", headers={"If-None-Match": etag}).status_code == 304
     submit(app.test_client(), student, GOOD, name="Cy")
     again = fac.get(facilitator + "roster", headers={"If-None-Match": etag})
-    assert again.status_code == 200 and 'data-name="Cy" data-versions="1"' in again.get_data(as_text=True)
+    assert again.status_code == 200 and 'data-name="Cy" data-versions="1"' in again.get_data(
+        as_text=True
+    )
 
 
 def test_dashboard_sorts_filters_and_shows_who_has_not_submitted(app, fac):
@@ -339,8 +387,12 @@ def test_dashboard_reads_the_hostility_section_when_a_report_has_one(app, fac, l
     s, _ = db.claim_student(c, info.id, "Hostile")
     data = json.loads(c.execute("SELECT report FROM submissions").fetchone()[0])
     data = copy.deepcopy(data)
-    data["hostility"] = {"detected": True, "level": "high", "score": 4.0,
-                         "signals": [{"rule": "hostility.x", "start": 0, "end": 4, "text": "Dear"}]}
+    data["hostility"] = {
+        "detected": True,
+        "level": "high",
+        "score": 4.0,
+        "signals": [{"rule": "hostility.x", "start": 0, "end": 4, "text": "Dear"}],
+    }
     db.add_submission(c, info.id, s.id, GOOD, report_from_dict(data, GOOD))
     # A report stored before the check had a hostility section.
     legacy, _ = db.claim_student(c, info.id, "Legacy")
@@ -359,7 +411,9 @@ def test_versions_side_by_side_with_fixed_and_added(app, fac, links):
     ann = app.test_client()
     submit(ann, student, NEEDY, name="Ann")
     submit(ann, student, GOOD)
-    sid = re.search(r'href="[^"]*/students/(\d+)"', fac.get(facilitator).get_data(as_text=True)).group(1)
+    sid = re.search(
+        r'href="[^"]*/students/(\d+)"', fac.get(facilitator).get_data(as_text=True)
+    ).group(1)
     html = fac.get(f"{facilitator}students/{sid}").get_data(as_text=True)
     assert html.count('class="version-col"') == 2
     assert "Since version 1:" in html and 'class="tag fixed"' in html
@@ -371,10 +425,12 @@ def test_summary_exports_and_escaping(app, fac, links):
     student, facilitator = links
     submit(app.test_client(), student, NEEDY, name=XSS)
     submit(app.test_client(), student, GOOD, name=FORMULA)
-    pages = [fac.get(facilitator).get_data(as_text=True),
-             fac.get(facilitator + "roster").get_data(as_text=True),
-             fac.get(facilitator + "summary").get_data(as_text=True),
-             fac.get(facilitator + "export.html").get_data(as_text=True)]
+    pages = [
+        fac.get(facilitator).get_data(as_text=True),
+        fac.get(facilitator + "roster").get_data(as_text=True),
+        fac.get(facilitator + "summary").get_data(as_text=True),
+        fac.get(facilitator + "export.html").get_data(as_text=True),
+    ]
     sid = re.search(r'href="[^"]*/students/(\d+)"', pages[0]).group(1)
     pages.append(fac.get(f"{facilitator}students/{sid}").get_data(as_text=True))
     for html in pages:
@@ -390,12 +446,16 @@ def test_summary_exports_and_escaping(app, fac, links):
     assert text.startswith("\ufeff")
     table = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     ids = {row["id"] for row in table}
-    assert "'" + FORMULA in ids and XSS in ids          # the CSV holds text; formulas are quoted
+    assert "'" + FORMULA in ids and XSS in ids  # the CSV holds text; formulas are quoted
 
     r = fac.get(facilitator + "export.html")
     assert r.headers["Content-Disposition"].startswith("inline")
     assert "default-src 'none'" in r.headers["Content-Security-Policy"]
-    assert fac.get(facilitator + "export.html?download=1").headers["Content-Disposition"].startswith("attachment")
+    assert (
+        fac.get(facilitator + "export.html?download=1")
+        .headers["Content-Disposition"]
+        .startswith("attachment")
+    )
     lines = fac.get(facilitator + "export.jsonl").get_data(as_text=True).splitlines()
     assert len(lines) == 2 and {json.loads(x)["version"] for x in lines} == {1}
     with zipfile.ZipFile(io.BytesIO(fac.get(facilitator + "handouts.zip").data)) as zf:
@@ -417,10 +477,11 @@ def test_pages_keep_the_apps_security_headers(app, fac, links):
 
 # -- management -------------------------------------------------------------------------------------------
 
+
 def test_password_protects_the_dashboard(app):
     owner = app.test_client()
     _, student, facilitator = create(owner, password="correct horse")
-    assert 'id="roster-live"' in owner.get(facilitator).get_data(as_text=True)   # the creator is in
+    assert 'id="roster-live"' in owner.get(facilitator).get_data(as_text=True)  # the creator is in
     other = app.test_client()
     page = other.get(facilitator).get_data(as_text=True)
     assert "protected by a password" in page and 'id="roster-live"' not in page
@@ -435,13 +496,22 @@ def test_password_protects_the_dashboard(app):
 
 
 def test_password_tries_are_limited(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
-                      "DATA_DIR": str(tmp_path), "CLASS_LOGIN_LIMIT": (2, 600)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DB": str(tmp_path / "c.db"),
+            "DATA_DIR": str(tmp_path),
+            "CLASS_LOGIN_LIMIT": (2, 600),
+        }
+    )
     _, _, facilitator = create(app.test_client(), password="pw")
     c = app.test_client()
     tok = csrf(c, facilitator)
-    codes = [c.post(facilitator + "login", data={"csrf_token": tok, "password": "x"}).status_code
-             for _ in range(3)]
+    codes = [
+        c.post(facilitator + "login", data={"csrf_token": tok, "password": "x"}).status_code
+        for _ in range(3)
+    ]
     assert codes == [403, 403, 429]
     r = c.post(facilitator + "login", data={"csrf_token": tok, "password": "pw"})
     assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
@@ -479,9 +549,12 @@ def test_delete_student_class_and_new_links(app, fac, links):
 def test_facilitator_makes_a_new_personal_link(app, fac, links):
     student, facilitator = links
     submit(app.test_client(), student, GOOD, name="Ann")
-    sid = re.search(r'href="[^"]*/students/(\d+)"', fac.get(facilitator).get_data(as_text=True)).group(1)
-    html = fac.post(f"{facilitator}students/{sid}/key",
-                    data={"csrf_token": csrf(fac, facilitator)}).get_data(as_text=True)
+    sid = re.search(
+        r'href="[^"]*/students/(\d+)"', fac.get(facilitator).get_data(as_text=True)
+    ).group(1)
+    html = fac.post(
+        f"{facilitator}students/{sid}/key", data={"csrf_token": csrf(fac, facilitator)}
+    ).get_data(as_text=True)
     personal = path_of(re.search(r'id="new-link" readonly value="([^"]+)"', html).group(1))
     page = app.test_client().get(personal).get_data(as_text=True)
     assert "Sending as" in page and "Ann" in page and "Feedback on your version 1," in page
@@ -489,17 +562,27 @@ def test_facilitator_makes_a_new_personal_link(app, fac, links):
 
 # -- limits -----------------------------------------------------------------------------------------------
 
+
 def test_a_flood_from_one_link_is_limited_and_loses_nothing_accepted(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
-                      "DATA_DIR": str(tmp_path), "CLASS_SUBMIT_LIMIT": (6, 600),
-                      "CLASS_STUDENT_LIMIT": (3, 600)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DB": str(tmp_path / "c.db"),
+            "DATA_DIR": str(tmp_path),
+            "CLASS_SUBMIT_LIMIT": (6, 600),
+            "CLASS_STUDENT_LIMIT": (3, 600),
+        }
+    )
     _, student, _ = create(app.test_client())
     ann = app.test_client()
-    codes = [submit(ann, student, GOOD + "\n" + "!" * i, name="Ann" if i == 0 else None).status_code
-             for i in range(5)]
-    assert codes == [303, 303, 303, 429, 429]         # per student: 3
+    codes = [
+        submit(ann, student, GOOD + "\n" + "!" * i, name="Ann" if i == 0 else None).status_code
+        for i in range(5)
+    ]
+    assert codes == [303, 303, 303, 429, 429]  # per student: 3
     r = submit(app.test_client(), student, GOOD, name="Bo")
-    assert r.status_code == 303                        # the link's 6th attempt
+    assert r.status_code == 303  # the link's 6th attempt
     r = submit(app.test_client(), student, GOOD, name="Cy")
     assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
     assert "Your earlier versions are saved" in r.get_data(as_text=True)
@@ -507,20 +590,35 @@ def test_a_flood_from_one_link_is_limited_and_loses_nothing_accepted(tmp_path):
 
 
 def test_requests_per_link_are_limited(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
-                      "DATA_DIR": str(tmp_path), "CLASS_REQUEST_LIMIT": (3, 600)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DB": str(tmp_path / "c.db"),
+            "DATA_DIR": str(tmp_path),
+            "CLASS_REQUEST_LIMIT": (3, 600),
+        }
+    )
     owner = app.test_client()
     _, student, facilitator = create(owner)
     codes = [app.test_client().get(student).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
-    assert owner.get(facilitator).status_code == 200   # the facilitator link counts apart
+    assert owner.get(facilitator).status_code == 200  # the facilitator link counts apart
 
 
 # -- classes-only mode ------------------------------------------------------------------------------------
 
+
 def test_classes_only_serves_class_mode_and_nothing_else(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
-                      "DATA_DIR": str(tmp_path), "CLASSES_ONLY": True})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DB": str(tmp_path / "c.db"),
+            "DATA_DIR": str(tmp_path),
+            "CLASSES_ONLY": True,
+        }
+    )
     c = app.test_client()
     assert c.get("/log/").status_code == 404
     assert c.get("/batch/").status_code == 404
@@ -535,26 +633,52 @@ def test_classes_only_serves_class_mode_and_nothing_else(tmp_path):
 def test_every_class_route_is_covered(app):
     """Guard: a new class-mode route must get a test in this file."""
     known = {
-        "/classes/", "/classes/new", "/classes/static/<path:filename>", "/classes/<token>/",
-        "/classes/<token>/login", "/classes/<token>/roster",
-        "/classes/<token>/students/<int:student_id>", "/classes/<token>/summary",
-        "/classes/<token>/export.csv", "/classes/<token>/export.jsonl",
-        "/classes/<token>/export.html", "/classes/<token>/handouts.zip",
-        "/classes/<token>/close", "/classes/<token>/reopen", "/classes/<token>/retention",
-        "/classes/<token>/student-link", "/classes/<token>/students/<int:student_id>/key",
-        "/classes/<token>/students/<int:student_id>/delete", "/classes/<token>/delete",
-        "/s/<token>", "/s/<token>/leave", "/s/me/<key>"}
+        "/classes/",
+        "/classes/new",
+        "/classes/static/<path:filename>",
+        "/classes/<token>/",
+        "/classes/<token>/login",
+        "/classes/<token>/roster",
+        "/classes/<token>/students/<int:student_id>",
+        "/classes/<token>/summary",
+        "/classes/<token>/export.csv",
+        "/classes/<token>/export.jsonl",
+        "/classes/<token>/export.html",
+        "/classes/<token>/handouts.zip",
+        "/classes/<token>/close",
+        "/classes/<token>/reopen",
+        "/classes/<token>/retention",
+        "/classes/<token>/student-link",
+        "/classes/<token>/students/<int:student_id>/key",
+        "/classes/<token>/students/<int:student_id>/delete",
+        "/classes/<token>/delete",
+        "/s/<token>",
+        "/s/<token>/leave",
+        "/s/me/<key>",
+    }
     rules = {r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("classes.")}
     assert rules == known
     assert app.test_client().get("/classes/").status_code == 200
 
 
 def test_links_use_the_public_url_behind_a_proxy(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
-                      "DATA_DIR": str(tmp_path), "CLASS_PUBLIC_URL": "https://workshop.example.org/"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DB": str(tmp_path / "c.db"),
+            "DATA_DIR": str(tmp_path),
+            "CLASS_PUBLIC_URL": "https://workshop.example.org/",
+        }
+    )
     c = app.test_client()
-    data = {"csrf_token": csrf(c, "/classes/new"), "title": "T", "kind": "thank_you", "due": FAR,
-            "retention": "30"}
+    data = {
+        "csrf_token": csrf(c, "/classes/new"),
+        "title": "T",
+        "kind": "thank_you",
+        "due": FAR,
+        "retention": "30",
+    }
     html = c.post("/classes/new", data=data).get_data(as_text=True)
     assert re.search(r'value="https://workshop\.example\.org/s/[A-Za-z0-9_-]+"', html)
     assert re.search(r'value="https://workshop\.example\.org/classes/[A-Za-z0-9_-]+/"', html)

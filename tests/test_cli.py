@@ -1,4 +1,5 @@
 """The pre-send CLI: linter lines, JSON, exit codes, bad input, golden output."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,9 @@ def run_cli(capsys, *argv, stdin: bytes | None = None, monkeypatch=None):
 
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.txt")))
 def test_golden_text_output(capsys, name):
-    code, out, _ = run_cli(capsys, "check", "--color", "never", "--fail-on", "never",
-                           str(EXAMPLES / name))
+    code, out, _ = run_cli(
+        capsys, "check", "--color", "never", "--fail-on", "never", str(EXAMPLES / name)
+    )
     out = out.replace(str(EXAMPLES) + os.sep, "")
     golden = GOLDEN / (name + ".out")
     if os.environ.get("FOLLOWUP_UPDATE_GOLDEN") == "1":
@@ -45,7 +47,9 @@ def test_golden_text_output(capsys, name):
 
 
 def test_linter_line_format(capsys):
-    code, out, _ = run_cli(capsys, "check", "--color", "never", str(EXAMPLES / "template-left-in.txt"))
+    code, out, _ = run_cli(
+        capsys, "check", "--color", "never", str(EXAMPLES / "template-left-in.txt")
+    )
     first = out.splitlines()[0]
     path, line, col, rest = first.split(":", 3)
     assert path.endswith("template-left-in.txt") and line.isdigit() and col.isdigit()
@@ -66,12 +70,21 @@ def test_json_report_schema(capsys):
         assert "present" in d["elements"][name]
     text = GOOD.read_text(encoding="utf-8")
     for f in d["findings"]:
-        assert set(f) >= {"rule", "category", "severity", "message", "start", "end", "line",
-                          "column", "suggestion"}
-        assert text[f["start"]:f["end"]] == f["text"]
-    for name, el in d["elements"].items():
+        assert set(f) >= {
+            "rule",
+            "category",
+            "severity",
+            "message",
+            "start",
+            "end",
+            "line",
+            "column",
+            "suggestion",
+        }
+        assert text[f["start"] : f["end"]] == f["text"]
+    for el in d["elements"].values():
         if el["present"]:
-            assert text[el["start"]:el["end"]] == el["text"]
+            assert text[el["start"] : el["end"]] == el["text"]
     assert code == 0
 
 
@@ -84,8 +97,9 @@ def test_exit_codes_follow_fail_on(capsys):
 
 
 def test_stdin(capsys, monkeypatch):
-    code, out, _ = run_cli(capsys, "check", "--format", "json", "-", monkeypatch=monkeypatch,
-                           stdin=GOOD.read_bytes())
+    code, out, _ = run_cli(
+        capsys, "check", "--format", "json", "-", monkeypatch=monkeypatch, stdin=GOOD.read_bytes()
+    )
     assert json.loads(out)["elements"]["thanks"]["present"] is True
     assert code == 0
 
@@ -96,20 +110,25 @@ def test_any_input_error_a_command_lets_through_is_one_line_and_exit_2(capsys, m
     from checker.kinds import KindError
 
     for exc in (TooLong("draft too long: 9 characters"), KindError("unknown kind 'memo'")):
+
         def boom(args, exc=exc):
             raise exc
+
         monkeypatch.setattr(rules, "run", boom)
         code, out, err = run_cli(capsys, "rules")
         assert (code, out) == (2, "") and err == f"followup rules: error: {exc}\n"
 
 
-@pytest.mark.parametrize("data,needle", [
-    (b"", "empty"),
-    (b"   \n\t \n", "empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-    ("Caf\u00e9 th\u00e9".encode("latin-1"), "not UTF-8"),
-    (b"Thank you. " * 3000, "too long"),
-])
+@pytest.mark.parametrize(
+    "data,needle",
+    [
+        (b"", "empty"),
+        (b"   \n\t \n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("Caf\u00e9 th\u00e9".encode("latin-1"), "not UTF-8"),
+        (b"Thank you. " * 3000, "too long"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(capsys, monkeypatch, data, needle):
     code, out, err = run_cli(capsys, "check", "-", monkeypatch=monkeypatch, stdin=data)
     assert code == 2
@@ -126,8 +145,11 @@ def test_missing_file_and_folder(capsys, tmp_path):
 
 def test_html_body_is_stripped(capsys, tmp_path):
     page = tmp_path / "mail.html"
-    page.write_text("<html><body><p>Dear Ms. Lee,</p><p>Thank you for your time on "
-                    "Monday &amp; for the tour.</p><p>Best,<br>Amy</p></body></html>", encoding="utf-8")
+    page.write_text(
+        "<html><body><p>Dear Ms. Lee,</p><p>Thank you for your time on "
+        "Monday &amp; for the tour.</p><p>Best,<br>Amy</p></body></html>",
+        encoding="utf-8",
+    )
     code, out, _ = run_cli(capsys, "check", "--format", "json", str(page))
     d = json.loads(out)
     assert d["source"]["html"] is True
@@ -135,7 +157,7 @@ def test_html_body_is_stripped(capsys, tmp_path):
     assert "<p>" not in plain and "& for the tour" in plain
     assert d["elements"]["thanks"]["present"]
     for f in d["findings"]:
-        assert plain[f["start"]:f["end"]] == f["text"]
+        assert plain[f["start"] : f["end"]] == f["text"]
 
 
 def test_bad_config_is_usage_error(capsys, tmp_path):
@@ -150,10 +172,19 @@ def test_bad_config_is_usage_error(capsys, tmp_path):
 
 def test_config_turns_rules_off_and_changes_severity(capsys, tmp_path):
     cfg = tmp_path / "c.toml"
-    cfg.write_text('[rules]\n"hygiene" = false\n[severity]\n"elements.call_heads_up" = "error"\n',
-                   encoding="utf-8")
-    code, out, _ = run_cli(capsys, "check", "--format", "json", "--config", str(cfg),
-                           str(EXAMPLES / "template-left-in.txt"))
+    cfg.write_text(
+        '[rules]\n"hygiene" = false\n[severity]\n"elements.call_heads_up" = "error"\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run_cli(
+        capsys,
+        "check",
+        "--format",
+        "json",
+        "--config",
+        str(cfg),
+        str(EXAMPLES / "template-left-in.txt"),
+    )
     d = json.loads(out)
     rules = {f["rule"]: f["severity"] for f in d["findings"]}
     assert not any(r.startswith("hygiene.") for r in rules)
@@ -162,16 +193,28 @@ def test_config_turns_rules_off_and_changes_severity(capsys, tmp_path):
 
 
 def test_colour_only_when_asked(capsys):
-    _, out, _ = run_cli(capsys, "check", "--fail-on", "never", str(EXAMPLES / "needy-follow-up.txt"))
+    _, out, _ = run_cli(
+        capsys, "check", "--fail-on", "never", str(EXAMPLES / "needy-follow-up.txt")
+    )
     assert "\033[" not in out  # captured output is not a terminal
-    _, out, _ = run_cli(capsys, "check", "--color", "always", "--fail-on", "never",
-                        str(EXAMPLES / "needy-follow-up.txt"))
+    _, out, _ = run_cli(
+        capsys,
+        "check",
+        "--color",
+        "always",
+        "--fail-on",
+        "never",
+        str(EXAMPLES / "needy-follow-up.txt"),
+    )
     assert "\033[" in out
 
 
 def test_usage_errors_exit_2():
-    proc = subprocess.run([sys.executable, "-m", "checker.cli", "check", "--format", "yaml"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "checker.cli", "check", "--format", "yaml"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
 
 
@@ -182,19 +225,31 @@ def test_rules_command_lists_catalogue(capsys):
     assert code == 0
 
 
-@pytest.mark.parametrize("toml, message", [
-    ('[thresholds.desperation.tone]\nthreshold = "high"\n',
-     "[thresholds.desperation.tone] threshold must be a number, not 'high'"),
-    ("[thresholds.length.thank_you]\nmax_words = [150]\n",
-     "[thresholds.length.thank_you] max_words must be a number"),
-    ('[thresholds.politeness]\nlabels = "strict"\n', "[thresholds.politeness.labels] must be a table"),
-])
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        (
+            '[thresholds.desperation.tone]\nthreshold = "high"\n',
+            "[thresholds.desperation.tone] threshold must be a number, not 'high'",
+        ),
+        (
+            "[thresholds.length.thank_you]\nmax_words = [150]\n",
+            "[thresholds.length.thank_you] max_words must be a number",
+        ),
+        (
+            '[thresholds.politeness]\nlabels = "strict"\n',
+            "[thresholds.politeness.labels] must be a table",
+        ),
+    ],
+)
 def test_threshold_of_the_wrong_type_is_a_one_line_usage_error(capsys, tmp_path, toml, message):
     """Read and rejected before any draft is checked, by check and by batch alike."""
     cfg = tmp_path / "c.toml"
     cfg.write_text(toml, encoding="utf-8")
-    for argv in (["check", "--config", str(cfg), str(GOOD)],
-                 ["batch", "--config", str(cfg), str(GOOD)]):
+    for argv in (
+        ["check", "--config", str(cfg), str(GOOD)],
+        ["batch", "--config", str(cfg), str(GOOD)],
+    ):
         code, out, err = run_cli(capsys, *argv)
         assert code == 2 and message in err and len(err.strip().splitlines()) == 1, (argv, err)
         assert out == ""
@@ -202,13 +257,15 @@ def test_threshold_of_the_wrong_type_is_a_one_line_usage_error(capsys, tmp_path,
 
 def test_thresholds_of_the_right_type_apply(capsys, tmp_path):
     cfg = tmp_path / "c.toml"
-    cfg.write_text("[thresholds.length.thank_you]\nmin_words = 400\nmax_words = 500\n",
-                   encoding="utf-8")
+    cfg.write_text(
+        "[thresholds.length.thank_you]\nmin_words = 400\nmax_words = 500\n", encoding="utf-8"
+    )
     code, out, _ = run_cli(capsys, "check", "--format", "json", "--config", str(cfg), str(GOOD))
     assert "length.too_short" in {f["rule"] for f in json.loads(out)["findings"]}
 
 
 # -- reads are capped like batch's: at most the cap + 1 bytes, then "draft too long" ----------
+
 
 def _capped_run(path: str) -> subprocess.CompletedProcess:
     """``followup check PATH`` in a process whose address space is capped at 2 GiB, so an
@@ -218,8 +275,13 @@ def _capped_run(path: str) -> subprocess.CompletedProcess:
     def limit():
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
-    return subprocess.run([str(Path(sys.executable).parent / "followup"), "check", path],
-                          capture_output=True, text=True, preexec_fn=limit, cwd=ROOT)
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "followup"), "check", path],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        cwd=ROOT,
+    )
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
@@ -240,6 +302,7 @@ def test_huge_stdin_is_read_only_up_to_the_cap(capsys, monkeypatch):
 
     class Endless:
         """A stdin that never ends: it gives as many bytes of a real note as are asked for."""
+
         @staticmethod
         def read(n=-1):
             asked.append(n)

@@ -1,5 +1,6 @@
 """The CLI's text report for people: wrapped to a terminal's width, whole when piped; right
 plurals; the three-level verdict; rule labels next to ids; one date format; human labels."""
+
 from __future__ import annotations
 
 import os
@@ -42,8 +43,14 @@ def test_check_wraps_to_the_terminal_width(capsys, monkeypatch):
 def test_a_real_terminal_wraps_and_a_pipe_does_not(tmp_path):
     env = dict(os.environ, COLUMNS="72", LINES="40", NO_COLOR="1")
     leader, follower = pty.openpty()
-    proc = subprocess.run(FOLLOWUP + ["check", "--fail-on", "never", str(NEEDY)], cwd=ROOT,
-                          env=env, stdout=follower, stderr=subprocess.PIPE, timeout=120)
+    proc = subprocess.run(
+        FOLLOWUP + ["check", "--fail-on", "never", str(NEEDY)],
+        cwd=ROOT,
+        env=env,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        timeout=120,
+    )
     os.close(follower)
     chunks = []
     while True:
@@ -58,18 +65,30 @@ def test_a_real_terminal_wraps_and_a_pipe_does_not(tmp_path):
     tty_lines = b"".join(chunks).decode().replace("\r\n", "\n").splitlines()
     assert proc.returncode == 0 and tty_lines
     assert max(len(line) for line in tty_lines) <= 72
-    piped = subprocess.run(FOLLOWUP + ["check", "--fail-on", "never", str(NEEDY)], cwd=ROOT,
-                           env=env, capture_output=True, text=True, timeout=120)
-    assert max(len(line) for line in piped.stdout.splitlines()) > 100   # one finding a line
+    piped = subprocess.run(
+        FOLLOWUP + ["check", "--fail-on", "never", str(NEEDY)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert max(len(line) for line in piped.stdout.splitlines()) > 100  # one finding a line
     assert len(piped.stdout.splitlines()) < len(tty_lines)
 
 
-@pytest.mark.parametrize("text, counts", [
-    ("Dear Ms. Lee,\n\nThank you for meeting with me today about the [Role] position. I "
-     "enjoyed hearing about the team and the new clinic. Please let me know if I can send "
-     "anything else, such as references. I will give you a call in a week or two to check "
-     "in.\n\nBest regards,\nSam Okafor", "1 error, "),
-])
+@pytest.mark.parametrize(
+    "text, counts",
+    [
+        (
+            "Dear Ms. Lee,\n\nThank you for meeting with me today about the [Role] position. I "
+            "enjoyed hearing about the team and the new clinic. Please let me know if I can send "
+            "anything else, such as references. I will give you a call in a week or two to check "
+            "in.\n\nBest regards,\nSam Okafor",
+            "1 error, ",
+        ),
+    ],
+)
 def test_singular_counts_and_dont_send(capsys, tmp_path, text, counts):
     path = tmp_path / "note.txt"
     path.write_text(text, encoding="utf-8")
@@ -84,5 +103,8 @@ def test_singular_counts_and_dont_send(capsys, tmp_path, text, counts):
 
 def test_good_note_reads_ready(capsys):
     assert main(["check", "--color", "never", str(GOOD)]) == 0
-    assert capsys.readouterr().out.splitlines()[-1].endswith(": ready: 0 errors, 0 warnings, "
-                                                               "0 suggestions")
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[-1]
+        .endswith(": ready: 0 errors, 0 warnings, 0 suggestions")
+    )

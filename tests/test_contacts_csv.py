@@ -1,5 +1,6 @@
 """CSV import (all or nothing, line numbers and reasons, ambiguous dates), export round trip,
 and a process killed in the middle of an import."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,13 +20,15 @@ from hypothesis import strategies as st
 
 from checker.contacts import csvio, db
 from checker.contacts.dates import DateError, parse_date
-from checker.contacts.model import CHANNELS, DIRECTIONS, KINDS, ContactLogError
+from checker.contacts.model import CHANNELS, DIRECTIONS, KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "date,company,channel,direction,kind,note\n"
-GOOD = (HEADER + "2026-11-16,Initech,in_person,received,interview,panel of three\n"
-        "17 Nov 2026,Initech,email,sent,thank_you,\"thanks, and the deck\"\n"
-        "11/18/2026,Hooli,call,received,interview,phone screen\n")
+GOOD = (
+    HEADER + "2026-11-16,Initech,in_person,received,interview,panel of three\n"
+    "17 Nov 2026,Initech,email,sent,thank_you,\"thanks, and the deck\"\n"
+    "11/18/2026,Hooli,call,received,interview,phone screen\n"
+)
 
 
 @pytest.fixture
@@ -43,7 +46,11 @@ def test_import_good_file(conn):
     r = imp(conn, GOOD)
     assert (r.added, r.skipped, r.companies) == (3, 0, {"Initech", "Hooli"})
     evs = db.list_events(conn)
-    assert [e.day for e in evs] == [dt.date(2026, 11, 16), dt.date(2026, 11, 17), dt.date(2026, 11, 18)]
+    assert [e.day for e in evs] == [
+        dt.date(2026, 11, 16),
+        dt.date(2026, 11, 17),
+        dt.date(2026, 11, 18),
+    ]
     assert evs[1].note == "thanks, and the deck"
 
 
@@ -54,29 +61,42 @@ def test_reimport_skips_what_is_already_there(conn):
 
 
 def test_header_variants(conn):
-    text = ("\ufeff Date , Company,Channel,Direction,Kind\n"
-            "2026-11-16,Initech,In-Person,Received,Interview\n")
+    text = (
+        "\ufeff Date , Company,Channel,Direction,Kind\n"
+        "2026-11-16,Initech,In-Person,Received,Interview\n"
+    )
     assert imp(conn, text).added == 1
 
 
-@pytest.mark.parametrize("text,fragments", [
-    ("", ["no header row"]),
-    ("date,company,channel\n2026-11-16,A,email\n", ["missing columns: direction, kind"]),
-    (HEADER.replace("note", "colour") + "2026-11-16,A,email,sent,other,x\n", ["unknown column 'colour'"]),
-    (HEADER, ["no rows to import"]),
-    (HEADER + "2026-11-16,A,email,sent,other,x\n03/04/2026,A,email,sent,other,y\n",
-     ["line 3: ambiguous date '03/04/2026'", "--date-format"]),
-    (HEADER + "2026-02-30,A,email,sent,other,\n", ["line 2: no such date: '2026-02-30'"]),
-    (HEADER + "yesterday,A,email,sent,other,\n", ["line 2: cannot read the date 'yesterday'"]),
-    (HEADER + "2026-11-16,A,fax,sent,other,\n", ["line 2: channel must be one of"]),
-    (HEADER + "2026-11-16,A,email,sideways,other,\n", ["line 2: direction must be one of"]),
-    (HEADER + "2026-11-16,,email,sent,other,\n", ["line 2: company is empty"]),
-    (HEADER + "2026-11-16,A,email,sent\n", ["line 2: 4 fields, the header has 6"]),
-    (HEADER + "2026-11-16,A,email,sent,other,\"unclosed\n", ["malformed CSV"]),
-    (HEADER + "2026-11-16,A,email,sent,other,a\x00b\n", ["line 2"]),
-    (HEADER.replace(",", ";") + "2026-11-16;A;email;sent;other;x\n", ["separated by semicolons"]),
-    (HEADER + "9999-12-31,A,email,sent,other,\n", ["line 2: year 9999 is out of range"]),
-])
+@pytest.mark.parametrize(
+    "text,fragments",
+    [
+        ("", ["no header row"]),
+        ("date,company,channel\n2026-11-16,A,email\n", ["missing columns: direction, kind"]),
+        (
+            HEADER.replace("note", "colour") + "2026-11-16,A,email,sent,other,x\n",
+            ["unknown column 'colour'"],
+        ),
+        (HEADER, ["no rows to import"]),
+        (
+            HEADER + "2026-11-16,A,email,sent,other,x\n03/04/2026,A,email,sent,other,y\n",
+            ["line 3: ambiguous date '03/04/2026'", "--date-format"],
+        ),
+        (HEADER + "2026-02-30,A,email,sent,other,\n", ["line 2: no such date: '2026-02-30'"]),
+        (HEADER + "yesterday,A,email,sent,other,\n", ["line 2: cannot read the date 'yesterday'"]),
+        (HEADER + "2026-11-16,A,fax,sent,other,\n", ["line 2: channel must be one of"]),
+        (HEADER + "2026-11-16,A,email,sideways,other,\n", ["line 2: direction must be one of"]),
+        (HEADER + "2026-11-16,,email,sent,other,\n", ["line 2: company is empty"]),
+        (HEADER + "2026-11-16,A,email,sent\n", ["line 2: 4 fields, the header has 6"]),
+        (HEADER + "2026-11-16,A,email,sent,other,\"unclosed\n", ["malformed CSV"]),
+        (HEADER + "2026-11-16,A,email,sent,other,a\x00b\n", ["line 2"]),
+        (
+            HEADER.replace(",", ";") + "2026-11-16;A;email;sent;other;x\n",
+            ["separated by semicolons"],
+        ),
+        (HEADER + "9999-12-31,A,email,sent,other,\n", ["line 2: year 9999 is out of range"]),
+    ],
+)
 def test_malformed_imports_are_rejected_whole(conn, text, fragments):
     db.add_event(conn, "Before", dt.date(2026, 11, 1), "email", "sent", "other", "kept")
     with pytest.raises(csvio.CSVImportError) as err:
@@ -102,7 +122,10 @@ def test_every_bad_row_is_listed(conn):
 def test_bad_utf8_is_rejected(tmp_path, conn):
     p = tmp_path / "latin1.csv"
     p.write_bytes((HEADER + "2026-11-16,Soci\xe9t\xe9,email,sent,other,\n").encode("latin-1"))
-    with open(p, encoding="utf-8-sig", newline="") as fh, pytest.raises(csvio.CSVImportError) as err:
+    with (
+        open(p, encoding="utf-8-sig", newline="") as fh,
+        pytest.raises(csvio.CSVImportError) as err,
+    ):
         csvio.import_csv(conn, fh)
     assert "not UTF-8" in str(err.value) and db.count_events(conn) == 0
 
@@ -129,29 +152,41 @@ def test_export_csv_and_json(conn):
 
 # --------------------------------------------------------------------------- dates
 
-@pytest.mark.parametrize("text,expected", [
-    ("2026-11-24", dt.date(2026, 11, 24)),
-    ("2026/11/24", dt.date(2026, 11, 24)),
-    ("2026-11-24T14:30", dt.datetime(2026, 11, 24, 14, 30)),
-    ("2026-11-24 2:30 pm", dt.datetime(2026, 11, 24, 14, 30)),
-    ("24 Nov 2026", dt.date(2026, 11, 24)),
-    ("24th of November 2026", dt.date(2026, 11, 24)),
-    ("Nov 24, 2026", dt.date(2026, 11, 24)),
-    ("Tuesday, November 24, 2026", dt.date(2026, 11, 24)),
-    ("24/11/2026", dt.date(2026, 11, 24)),
-    ("11/24/2026", dt.date(2026, 11, 24)),
-    ("24.11.2026", dt.date(2026, 11, 24)),
-    ("05/05/2026", dt.date(2026, 5, 5)),
-])
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2026-11-24", dt.date(2026, 11, 24)),
+        ("2026/11/24", dt.date(2026, 11, 24)),
+        ("2026-11-24T14:30", dt.datetime(2026, 11, 24, 14, 30)),
+        ("2026-11-24 2:30 pm", dt.datetime(2026, 11, 24, 14, 30)),
+        ("24 Nov 2026", dt.date(2026, 11, 24)),
+        ("24th of November 2026", dt.date(2026, 11, 24)),
+        ("Nov 24, 2026", dt.date(2026, 11, 24)),
+        ("Tuesday, November 24, 2026", dt.date(2026, 11, 24)),
+        ("24/11/2026", dt.date(2026, 11, 24)),
+        ("11/24/2026", dt.date(2026, 11, 24)),
+        ("24.11.2026", dt.date(2026, 11, 24)),
+        ("05/05/2026", dt.date(2026, 5, 5)),
+    ],
+)
 def test_dates_accepted(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text,why", [
-    ("03/04/2026", "ambiguous date"), ("2026-02-30", "no such date"), ("31/31/2026", "no such date"),
-    ("3/4/26", "two-digit year"), ("next week", "cannot read the date"), ("", "empty date"),
-    ("2026-11-24 25:00", "no such time"), ("Smarch 3, 2026", "cannot read the date"),
-])
+@pytest.mark.parametrize(
+    "text,why",
+    [
+        ("03/04/2026", "ambiguous date"),
+        ("2026-02-30", "no such date"),
+        ("31/31/2026", "no such date"),
+        ("3/4/26", "two-digit year"),
+        ("next week", "cannot read the date"),
+        ("", "empty date"),
+        ("2026-11-24 25:00", "no such time"),
+        ("Smarch 3, 2026", "cannot read the date"),
+    ],
+)
 def test_dates_rejected(text, why):
     with pytest.raises(DateError, match=why) as err:
         parse_date(text)
@@ -184,13 +219,25 @@ text_st = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(
-    st.one_of(st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
-              st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2030, 12, 31)).map(
-                  lambda x: x.replace(microsecond=0))),
-    st.text("ABCxyz &,\"'", min_size=1, max_size=12).filter(lambda s: s.strip()),
-    st.sampled_from(CHANNELS), st.sampled_from(DIRECTIONS), st.sampled_from(KINDS), text_st),
-    min_size=1, max_size=15))
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(
+                st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+                st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2030, 12, 31)).map(
+                    lambda x: x.replace(microsecond=0)
+                ),
+            ),
+            st.text("ABCxyz &,\"'", min_size=1, max_size=12).filter(lambda s: s.strip()),
+            st.sampled_from(CHANNELS),
+            st.sampled_from(DIRECTIONS),
+            st.sampled_from(KINDS),
+            text_st,
+        ),
+        min_size=1,
+        max_size=15,
+    )
+)
 def test_export_import_round_trip(rows):
     src = db.connect(":memory:")
     for when, company, ch, di, k, note in rows:
@@ -201,8 +248,11 @@ def test_export_import_round_trip(rows):
     csvio.import_csv(dst, io.StringIO(out.getvalue(), newline=""))
 
     def key(conn):
-        return sorted((e.to_dict()["date"], e.company, e.channel, e.direction, e.kind, e.note)
-                      for e in db.list_events(conn))
+        return sorted(
+            (e.to_dict()["date"], e.company, e.channel, e.direction, e.kind, e.note)
+            for e in db.list_events(conn)
+        )
+
     # identical rows collapse into one on import (re-import safety)
     assert key(dst) == sorted(set(key(src)))
 
@@ -233,27 +283,35 @@ def test_process_killed_mid_import_leaves_the_log_as_it_was(tmp_path):
     p = tmp_path / "contacts.db"
     conn = db.connect(p)
     for i in range(5):
-        db.add_event(conn, "Before", dt.date(2026, 11, 1 + i), "email", "sent", "other", f"kept {i}")
+        db.add_event(
+            conn, "Before", dt.date(2026, 11, 1 + i), "email", "sent", "other", f"kept {i}"
+        )
     conn.close()
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8")
-    proc = subprocess.Popen([sys.executable, "-c", IMPORTER, str(p)], stdin=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", IMPORTER, str(p)],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     try:
         proc.stdin.write(HEADER.encode())
         # Enough rows that SQLite spills uncommitted pages into the WAL; the pipe stays open,
         # so the importer blocks in the middle of its transaction waiting for more.
         for i in range(6000):
-            proc.stdin.write(f"2026-11-{1 + i % 28:02d},Co {i % 300},email,sent,other,"
-                             f"row {i} {'x' * 150}\n".encode())
+            proc.stdin.write(
+                f"2026-11-{1 + i % 28:02d},Co {i % 300},email,sent,other,"
+                f"row {i} {'x' * 150}\n".encode()
+            )
         proc.stdin.flush()
         deadline = time.monotonic() + 120
         while not _write_locked(p):
             assert proc.poll() is None, proc.stderr.read().decode()
             assert time.monotonic() < deadline, "the importer never took the write lock"
             time.sleep(0.05)
-        time.sleep(0.5)                                      # let it chew through the rows
+        time.sleep(0.5)  # let it chew through the rows
         reader = db.connect(p)
-        assert db.count_events(reader) == 5                  # nothing visible mid-import
+        assert db.count_events(reader) == 5  # nothing visible mid-import
         reader.close()
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
@@ -267,13 +325,19 @@ def test_process_killed_mid_import_leaves_the_log_as_it_was(tmp_path):
     assert [e.note for e in db.list_events(conn)] == [f"kept {i}" for i in range(5)]
     assert [e.company for e in db.list_employers(conn)] == ["Before"]
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    db.add_event(conn, "After", dt.date(2026, 12, 1), "email", "sent", "other")   # still writable
+    db.add_event(conn, "After", dt.date(2026, 12, 1), "email", "sent", "other")  # still writable
     assert db.count_events(conn) == 6
 
 
-csvish = st.text(alphabet=st.sampled_from(list(
-    'date,company,channel,direction,kind,note\n\r"; \t-/:0123456789emailsentreceivedother'
-    'interviewthank_youfollow_upcallAcmé\x00\ufeff')), max_size=300)
+csvish = st.text(
+    alphabet=st.sampled_from(
+        list(
+            'date,company,channel,direction,kind,note\n\r"; \t-/:0123456789emailsentreceivedother'
+            'interviewthank_youfollow_upcallAcmé\x00\ufeff'
+        )
+    ),
+    max_size=300,
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -298,8 +362,15 @@ def test_export_guards_spreadsheet_formulas_and_import_restores_them(tmp_path):
     from checker import contacts
 
     conn = contacts.connect(str(tmp_path / "log.db"))
-    contacts.add_event(conn, "Acme", contacts.parse_date("2026-11-02"), channel="email",
-                       direction="sent", kind="thank_you", note="=HYPERLINK(\"http://x\")")
+    contacts.add_event(
+        conn,
+        "Acme",
+        contacts.parse_date("2026-11-02"),
+        channel="email",
+        direction="sent",
+        kind="thank_you",
+        note="=HYPERLINK(\"http://x\")",
+    )
     out = io.StringIO()
     contacts.export_csv(conn, out)
     assert "'=HYPERLINK" in out.getvalue()

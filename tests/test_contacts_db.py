@@ -1,5 +1,6 @@
 """The contact-log database: path resolution, file mode, WAL, schema versions and migrations,
 refusal of corrupt / foreign / newer files, and two concurrent writer processes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -85,10 +86,24 @@ def test_employers_events_crud(path):
     same = db.add_employer(conn, "acme corp", phone="555", decision_date=D)
     assert same.id == emp.id and same.person == "Ms Lee" and same.phone == "555"
     assert same.decision_date == D
-    e1 = db.add_event(conn, "ACME CORP", dt.datetime(2026, 11, 16, 14, 30), "in_person",
-                      "received", "interview", "panel")
-    e2 = db.add_event(conn, "Acme Corp", D + dt.timedelta(days=1), "email", "sent", "thank_you",
-                      announced_call="2026-11-27")
+    e1 = db.add_event(
+        conn,
+        "ACME CORP",
+        dt.datetime(2026, 11, 16, 14, 30),
+        "in_person",
+        "received",
+        "interview",
+        "panel",
+    )
+    e2 = db.add_event(
+        conn,
+        "Acme Corp",
+        D + dt.timedelta(days=1),
+        "email",
+        "sent",
+        "thank_you",
+        announced_call="2026-11-27",
+    )
     db.add_event(conn, "Globex", D, "call", "received", "interview")
     assert [e.id for e in db.list_events(conn, "acme corp")] == [e1.id, e2.id]
     assert db.list_events(conn, "acme corp")[0].when == dt.datetime(2026, 11, 16, 14, 30)
@@ -122,9 +137,13 @@ def test_migration_from_version_1_keeps_the_data(path):
     path.parent.mkdir(parents=True)
     raw = sqlite3.connect(path)
     raw.executescript(SCHEMA_V1)
-    raw.execute("INSERT INTO employers (company, company_key, person) VALUES ('Acme', 'acme', 'Ms Lee')")
-    raw.execute("INSERT INTO events (employer_id, date, channel, direction, kind, note) "
-                "VALUES (1, '2026-11-16', 'in_person', 'received', 'interview', 'panel')")
+    raw.execute(
+        "INSERT INTO employers (company, company_key, person) VALUES ('Acme', 'acme', 'Ms Lee')"
+    )
+    raw.execute(
+        "INSERT INTO events (employer_id, date, channel, direction, kind, note) "
+        "VALUES (1, '2026-11-16', 'in_person', 'received', 'interview', 'panel')"
+    )
     raw.commit()
     raw.close()
     conn = db.connect(path)
@@ -148,17 +167,25 @@ def test_code_v1_equals_frozen_v1(tmp_path):
     frozen.executescript(SCHEMA_V1)
 
     def shape(c):
-        return sorted((r[0], r[1]) for r in c.execute(
-            "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p "
-            "WHERE m.type = 'table'"))
+        return sorted(
+            (r[0], r[1])
+            for r in c.execute(
+                "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p "
+                "WHERE m.type = 'table'"
+            )
+        )
+
     assert shape(conn) == shape(frozen)
 
 
 def test_a_failing_migration_step_rolls_back(path, monkeypatch):
     conn = db.connect(path)
     db.add_event(conn, "Acme", D, "email", "sent", "other")
-    monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS + (
-        "ALTER TABLE employers ADD COLUMN extra TEXT; SELECT no_such_function()",))
+    monkeypatch.setattr(
+        db,
+        "MIGRATIONS",
+        db.MIGRATIONS + ("ALTER TABLE employers ADD COLUMN extra TEXT; SELECT no_such_function()",),
+    )
     with pytest.raises(sqlite3.OperationalError):
         db.migrate(conn, target=db.SCHEMA_VERSION + 1)
     assert db.schema_version(conn) == db.SCHEMA_VERSION
@@ -209,12 +236,12 @@ def test_damaged_pages_are_refused(tmp_path):
     with db.transaction(conn):
         for i in range(400):
             db.add_event(conn, f"Company {i % 40}", D, "email", "sent", "other", "x" * 200)
-    conn.close()                                  # checkpoints and removes the WAL
+    conn.close()  # checkpoints and removes the WAL
     data = bytearray(p.read_bytes())
     page = 4096
     assert len(data) > 6 * page
-    for off in range(2 * page, len(data) - page, page):   # scribble over every b-tree page
-        data[off:off + 64] = b"\xa5" * 64
+    for off in range(2 * page, len(data) - page, page):  # scribble over every b-tree page
+        data[off : off + 64] = b"\xa5" * 64
     p.write_bytes(bytes(data))
     msg = _untouched(p, lambda: db.connect(p))
     assert "damaged" in msg or "not a readable contact log" in msg
@@ -249,8 +276,12 @@ def test_two_concurrent_writer_processes_lose_nothing(tmp_path):
     db.connect(p).close()
     n = 150
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(p), who, str(n)], env=env,
-                              stderr=subprocess.PIPE) for who in ("a", "b")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(p), who, str(n)], env=env, stderr=subprocess.PIPE
+        )
+        for who in ("a", "b")
+    ]
     for proc in procs:
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err.decode()
@@ -264,8 +295,12 @@ def test_two_concurrent_writer_processes_lose_nothing(tmp_path):
 def test_processes_opening_a_new_file_at_once_migrate_it_once(tmp_path):
     p = tmp_path / "fresh" / "contacts.db"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(p), who, "5"], env=env,
-                              stderr=subprocess.PIPE) for who in ("a", "b", "c")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(p), who, "5"], env=env, stderr=subprocess.PIPE
+        )
+        for who in ("a", "b", "c")
+    ]
     for proc in procs:
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err.decode()
@@ -287,7 +322,7 @@ def _open_and_add(path: str, who: int, barrier) -> None:  # runs in a forked chi
         conn = db.connect(path)
         db.add_event(conn, f"Co {who}", dt.date(2026, 11, 2), "email", "sent", "other", str(who))
         conn.close()
-    except BaseException as exc:   # the parent checks the exit code and the rows
+    except BaseException as exc:  # the parent checks the exit code and the rows
         sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
         os._exit(1)
     os._exit(0)
@@ -297,6 +332,7 @@ def test_eight_processes_creating_one_new_log_lose_nothing_20_times(tmp_path):
     # First use under contention: the identity check must never see another process's
     # migration half done (it used to call the file "another program's database").
     import multiprocessing
+
     ctx = multiprocessing.get_context("fork")
     for rep in range(20):
         p = tmp_path / f"rep{rep}" / "contacts.db"

@@ -1,6 +1,7 @@
 """Accuracy on labelled drafts: ../shared dev set (skips without ../shared) and the bundled
 evaluation sets in data/eval (written blind to the rules).  Prints per-element F1,
 desperation F1 and phrase recall; asserts floors."""
+
 from __future__ import annotations
 
 import json
@@ -35,15 +36,24 @@ def score(rows: list[dict]) -> dict:
             i = row["text"].find(phrase)
             total += 1
             hit += any(s < i + len(phrase) and i < e for s, e in spans)
-    f1 = {k: round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else 1.0
-          for k, (tp, fp, fn) in counts.items()}
-    return {"f1": f1, "phrase_recall": round(hit / total, 3) if total else 1.0,
-            "n": len(rows), "misses": misses}
+    f1 = {
+        k: round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else 1.0
+        for k, (tp, fp, fn) in counts.items()
+    }
+    return {
+        "f1": f1,
+        "phrase_recall": round(hit / total, 3) if total else 1.0,
+        "n": len(rows),
+        "misses": misses,
+    }
 
 
 def _report(name: str, result: dict) -> None:
-    print(f"\n{name}: n={result['n']} " + " ".join(f"{k}={v}" for k, v in result["f1"].items())
-          + f" phrase_recall={result['phrase_recall']}")
+    print(
+        f"\n{name}: n={result['n']} "
+        + " ".join(f"{k}={v}" for k, v in result["f1"].items())
+        + f" phrase_recall={result['phrase_recall']}"
+    )
     for m in result["misses"]:
         print("  miss:", m)
 
@@ -62,7 +72,9 @@ def test_bundled_eval_sets(name):
     path = ROOT / "data" / "eval" / f"{name}.jsonl"
     if not path.exists():
         pytest.skip(f"{path} not present")
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     result = score(rows)
     _report(path.name, result)
     for k in ELEMENTS:

@@ -1,6 +1,7 @@
 """The fixes the editor's "apply" offers come from the core: a finding's ``fix`` and ``id``
 (placeholders filled from the contact log, text-speak, "!!!"), applied by ``checker.fixes``
 (the proofread fixes themselves are tested in test_proofread.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,14 +33,26 @@ def fix_of(report, words):
     return found[0].get("fix")
 
 
-@pytest.mark.parametrize("text, word, expected", [
-    ("Dear [Hiring Manager],\n\nThank you for the interview today.\n\nSam",
-     "[Hiring Manager]", "Dear Ms Lee,"),
-    ("Dear Ms Lee,\n\nThank you for the interview at {{company}} today.\n\nSam",
-     "{{company}}", "the interview at Acme Dental today."),
-    ("Dear Ms Lee,\n\nThank you for the interview at <Company Name>.\n\nSam",
-     "<Company Name>", "the interview at Acme Dental."),
-])
+@pytest.mark.parametrize(
+    "text, word, expected",
+    [
+        (
+            "Dear [Hiring Manager],\n\nThank you for the interview today.\n\nSam",
+            "[Hiring Manager]",
+            "Dear Ms Lee,",
+        ),
+        (
+            "Dear Ms Lee,\n\nThank you for the interview at {{company}} today.\n\nSam",
+            "{{company}}",
+            "the interview at Acme Dental today.",
+        ),
+        (
+            "Dear Ms Lee,\n\nThank you for the interview at <Company Name>.\n\nSam",
+            "<Company Name>",
+            "the interview at Acme Dental.",
+        ),
+    ],
+)
 def test_placeholders_filled_from_the_log(log, text, word, expected):
     report = checker.check(text, to="Acme Dental", db=log)
     fix = fix_of(report, word)
@@ -52,19 +65,22 @@ def test_placeholders_the_log_cannot_fill_get_no_fix(log):
     without_log = checker.check(text)
     assert fix_of(without_log, "[Hiring Manager]") is None
     with_log = checker.check(text, to="Acme Dental", db=log)
-    assert fix_of(with_log, "[Role]") is None          # no role logged
-    assert fix_of(with_log, "<Your Name>") is None     # the writer's own
+    assert fix_of(with_log, "[Role]") is None  # no role logged
+    assert fix_of(with_log, "<Your Name>") is None  # the writer's own
 
 
-@pytest.mark.parametrize("text, word, replacement", [
-    ("Hi Tom,\n\nIt was great, thx again.\n\nAmy", "thx", "thanks"),
-    ("Hi Tom,\n\nGreat to meet u today.\n\nAmy", "u", "you"),
-    ("Hi Tom,\n\nThanks. Pls tell me more.\n\nAmy", "Pls", "Please"),
-    # a sentence or a line starts with a capital, whatever the case it was typed in
-    ("Hi Tom,\n\nthx for the chat.\n\nAmy", "thx", "Thanks"),
-    ("Hi Tom,\n\nIt was great. lmk if you need more.\n\nAmy", "lmk", "Let me know"),
-    ("Hi Tom, thx for the chat.\n\nAmy", "thx", "thanks"),
-])
+@pytest.mark.parametrize(
+    "text, word, replacement",
+    [
+        ("Hi Tom,\n\nIt was great, thx again.\n\nAmy", "thx", "thanks"),
+        ("Hi Tom,\n\nGreat to meet u today.\n\nAmy", "u", "you"),
+        ("Hi Tom,\n\nThanks. Pls tell me more.\n\nAmy", "Pls", "Please"),
+        # a sentence or a line starts with a capital, whatever the case it was typed in
+        ("Hi Tom,\n\nthx for the chat.\n\nAmy", "thx", "Thanks"),
+        ("Hi Tom,\n\nIt was great. lmk if you need more.\n\nAmy", "lmk", "Let me know"),
+        ("Hi Tom, thx for the chat.\n\nAmy", "thx", "thanks"),
+    ],
+)
 def test_text_speak(text, word, replacement):
     assert fix_of(checker.check(text), word)["replacement"] == replacement
 
@@ -89,12 +105,18 @@ def test_ids_name_findings_and_apply_takes_them():
 
 def test_apply_many_and_overlaps():
     text = "thx u!!!"
-    out, applied, skipped = fixes.apply_fixes(text, [
-        ("a", Fix(0, 3, "Thanks")), ("b", Fix(4, 5, "you")), ("c", Fix(5, 8, "!")),
-        ("d", Fix(4, 8, "X"))])
+    out, applied, skipped = fixes.apply_fixes(
+        text,
+        [
+            ("a", Fix(0, 3, "Thanks")),
+            ("b", Fix(4, 5, "you")),
+            ("c", Fix(5, 8, "!")),
+            ("d", Fix(4, 8, "X")),
+        ],
+    )
     assert out == "Thanks you!" and applied == ["a", "b", "c"] and skipped == ["d"]
 
 
 def test_utf16_offsets():
-    text = "\U0001F600 thx"
+    text = "\U0001f600 thx"
     assert fixes.utf16(text, text.index("thx")) == 3

@@ -1,5 +1,6 @@
 """``checker.kinds``: the one list of message kinds, their labels, and ``parse_kind``, which
 the CLI (``--kind``), the web forms and API, and the batch inputs all call."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,12 +25,23 @@ def test_each_kind_reads_as_itself(kind):
     assert parse_kind(kind) == kind == parse_kind(kind, lenient=True)
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("Thank-you", "thank_you"), ("thank you", "thank_you"), ("Thank-you note", "thank_you"),
-    ("THANKS", "thank_you"), ("thankyou", "thank_you"), (" thank_you_email ", "thank_you"),
-    ("Follow-up", "follow_up"), ("follow up", "follow_up"), ("followup", "follow_up"),
-    ("Follow-up email", "follow_up"), ("  Auto ", None), ("   ", None),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("Thank-you", "thank_you"),
+        ("thank you", "thank_you"),
+        ("Thank-you note", "thank_you"),
+        ("THANKS", "thank_you"),
+        ("thankyou", "thank_you"),
+        (" thank_you_email ", "thank_you"),
+        ("Follow-up", "follow_up"),
+        ("follow up", "follow_up"),
+        ("followup", "follow_up"),
+        ("Follow-up email", "follow_up"),
+        ("  Auto ", None),
+        ("   ", None),
+    ],
+)
 def test_lenient_reads_spreadsheet_spellings(value, expected):
     assert parse_kind(value, lenient=True) == expected
 
@@ -46,8 +58,11 @@ def test_unknown_kind_is_a_one_line_input_error(lenient):
         parse_kind("letter", lenient=lenient)
     err = info.value
     assert isinstance(err, InputError) and isinstance(err, ValueError)
-    assert str(err) == err.message == ("unknown kind 'letter'; use thank_you, follow_up, "
-                                       "rejection_reply or auto")
+    assert (
+        str(err)
+        == err.message
+        == ("unknown kind 'letter'; use thank_you, follow_up, rejection_reply or auto")
+    )
     assert (err.code, err.status) == ("input.kind", 400)
 
 

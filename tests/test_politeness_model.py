@@ -1,5 +1,6 @@
 """The learned politeness model: train -> save -> load round trip, the eval command on a
 300-row sample, corpus and weights errors, sanity pairs, and the check's section."""
+
 from __future__ import annotations
 
 import csv
@@ -13,10 +14,10 @@ import numpy as np
 import pytest
 
 import checker
-from checker.cli import main
-from checker.nlp import get_nlp
 from checker.checks.politeness import model as pmodel
+from checker.cli import main
 from checker.models.politeness import corpus as pcorpus
+from checker.nlp import get_nlp
 
 FILES = pcorpus.FILES
 
@@ -57,8 +58,12 @@ def trained(small, tmp_path_factory):
     return res, out
 
 
-SENTENCES = ["Could you please take a look?", "Take a look now.",
-             "Thanks so much, I really appreciate your help!", "Why did you delete my edit?"]
+SENTENCES = [
+    "Could you please take a look?",
+    "Take a look now.",
+    "Thanks so much, I really appreciate your help!",
+    "Why did you delete my edit?",
+]
 
 
 def test_round_trip_identical_scores(trained):
@@ -101,18 +106,32 @@ def test_eval_command_on_300_row_sample(small):
     code, out, err = _run(["eval", "politeness", "--corpus", str(small), "--json"])
     assert code == 0, err
     res = json.loads(out)
-    assert list(res) == ["wiki_in", "se_in", "wiki_to_se", "se_to_wiki", "bow_wiki_in",
-                         "bow_se_in", "bow_wiki_to_se", "bow_se_to_wiki"]
+    assert list(res) == [
+        "wiki_in",
+        "se_in",
+        "wiki_to_se",
+        "se_to_wiki",
+        "bow_wiki_in",
+        "bow_se_in",
+        "bow_wiki_to_se",
+        "bow_se_to_wiki",
+    ]
     assert all(0.0 <= v <= 1.0 for v in res.values())
     assert res["wiki_in"] > 0.5  # far above chance even on 150 requests
 
 
-@pytest.mark.parametrize("make, problem", [
-    (lambda d: None, "no such file"),
-    (lambda d: (d / FILES["wiki"]).write_text("a,b\n1,2\n"), "missing column"),
-    (lambda d: (d / FILES["wiki"]).write_text("Request,Normalized Score\n"), "empty"),
-    (lambda d: (d / FILES["wiki"]).write_text("Request,Normalized Score\nhi,abc\n"), "not a number"),
-])
+@pytest.mark.parametrize(
+    "make, problem",
+    [
+        (lambda d: None, "no such file"),
+        (lambda d: (d / FILES["wiki"]).write_text("a,b\n1,2\n"), "missing column"),
+        (lambda d: (d / FILES["wiki"]).write_text("Request,Normalized Score\n"), "empty"),
+        (
+            lambda d: (d / FILES["wiki"]).write_text("Request,Normalized Score\nhi,abc\n"),
+            "not a number",
+        ),
+    ],
+)
 def test_bad_corpus_is_one_line_exit_2(tmp_path, make, problem):
     make(tmp_path)
     code, out, err = _run(["eval", "politeness", "--corpus", str(tmp_path), "--json"])
@@ -122,13 +141,20 @@ def test_bad_corpus_is_one_line_exit_2(tmp_path, make, problem):
 
 
 def test_missing_corpus_folder(tmp_path):
-    code, _, err = _run(["train", "politeness", "--corpus", str(tmp_path / "nope"),
-                         "--out", str(tmp_path)])
+    code, _, err = _run(
+        ["train", "politeness", "--corpus", str(tmp_path / "nope"), "--out", str(tmp_path)]
+    )
     assert code == 2 and "no such folder" in err and "nope" in err
 
 
-@pytest.mark.parametrize("content, problem", [(None, "missing"), ("{not json", "corrupt"),
-                                              ('{"format": "other"}', "not a politeness model")])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (None, "missing"),
+        ("{not json", "corrupt"),
+        ('{"format": "other"}', "not a politeness model"),
+    ],
+)
 def test_bad_weights_say_how_to_rebuild(tmp_path, content, problem):
     path = tmp_path / "weights.json"
     if content is not None:
@@ -151,17 +177,23 @@ def test_check_fails_loudly_without_weights(monkeypatch, tmp_path):
 
 # --- the shipped model -------------------------------------------------------------------
 
+
 def _score(body: str) -> float:
-    return checker.check(f"Hi Ms. Lee,\n\n{body}\n\nBest regards,\nKim").to_dict()["politeness"]["score"]
+    return checker.check(f"Hi Ms. Lee,\n\n{body}\n\nBest regards,\nKim").to_dict()["politeness"][
+        "score"
+    ]
 
 
-@pytest.mark.parametrize("polite, rude", [
-    ("Could you please take a look?", "Take a look now."),
-    ("Would you mind sending the schedule when you have a moment?", "Send the schedule."),
-    ("Thank you so much for your help!", "Why didn't you help?"),
-    ("I would appreciate an update when you have a chance.", "I need an update now."),
-    ("Sorry to bother you, but could you check my application?", "Check my application."),
-])
+@pytest.mark.parametrize(
+    "polite, rude",
+    [
+        ("Could you please take a look?", "Take a look now."),
+        ("Would you mind sending the schedule when you have a moment?", "Send the schedule."),
+        ("Thank you so much for your help!", "Why didn't you help?"),
+        ("I would appreciate an update when you have a chance.", "I need an update now."),
+        ("Sorry to bother you, but could you check my application?", "Check my application."),
+    ],
+)
 def test_sanity_pairs(polite, rude):
     assert _score(polite) > _score(rude)
 
@@ -170,20 +202,23 @@ def test_greeting_and_signoff_do_not_move_the_score():
     body = "Could you send me the schedule for next week?"
     plain = checker.check(body).to_dict()["politeness"]["score"]
     wrapped = _score(body)
-    other = checker.check(f"To whom it may concern,\n\n{body}\n\nThanks so much,\nKim"
-                          ).to_dict()["politeness"]["score"]
+    other = checker.check(f"To whom it may concern,\n\n{body}\n\nThanks so much,\nKim").to_dict()[
+        "politeness"
+    ]["score"]
     assert plain == wrapped == other
 
 
 def test_section_shape_and_spans():
-    text = "Hi Mark, just following up.\n\nCould you please let me know? Why the delay?\n\nBest,\nAl"
+    text = (
+        "Hi Mark, just following up.\n\nCould you please let me know? Why the delay?\n\nBest,\nAl"
+    )
     d = checker.check(text).to_dict()["politeness"]
     assert 0.0 <= d["score"] <= 1.0 and d["label"] in ("polite", "neutral", "impolite")
     for s in d["strategies"]:
-        assert text[s["start"]:s["end"]] == s["text"]
+        assert text[s["start"] : s["end"]] == s["text"]
     assert d["top_features"]
     for f in d["top_features"]:
-        assert text[f["start"]:f["end"]] == f["text"]
+        assert text[f["start"] : f["end"]] == f["text"]
         assert f["direction"] in ("more_polite", "less_polite")
         assert (f["weight"] > 0) == (f["direction"] == "more_polite")
     # The inline greeting "Hi Mark," is not scored.
@@ -194,8 +229,10 @@ def test_no_sklearn_on_check_path():
     import subprocess
     import sys
 
-    code = ("import sys, checker; checker.check('Dear Al,\\n\\nCould you call me?\\n\\nBest,\\nKim');"
-            "print('sklearn' in sys.modules)")
+    code = (
+        "import sys, checker; checker.check('Dear Al,\\n\\nCould you call me?\\n\\nBest,\\nKim');"
+        "print('sklearn' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -204,7 +241,7 @@ def test_spans_index_the_exact_input_with_curly_quotes():
     text = "Hi Ms. Lee,\n\nI\u2019m sorry, but why haven\u2019t you called? Call me.\n\nBest,\nKim"
     d = checker.check(text).to_dict()
     for item in d["politeness"]["strategies"] + d["politeness"]["top_features"] + d["findings"]:
-        assert text[item["start"]:item["end"]] == item["text"]
+        assert text[item["start"] : item["end"]] == item["text"]
 
 
 try:
@@ -214,13 +251,19 @@ except ImportError:  # pragma: no cover
     given = None
 
 if given is not None:
+
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(st.text(alphabet=st.sampled_from(list("ab ,.?!\n'\u2019\U0001F600\u00c4\u202e\t-PLEASE")),
-                   min_size=1, max_size=120))
+    @given(
+        st.text(
+            alphabet=st.sampled_from(list("ab ,.?!\n'\u2019\U0001f600\u00c4\u202e\t-PLEASE")),
+            min_size=1,
+            max_size=120,
+        )
+    )
     def test_politeness_section_never_breaks(text):
         d = checker.check(text).to_dict()
         p = d.get("politeness")
         if p:
             assert 0.0 <= p["score"] <= 1.0
             for item in p["strategies"] + p["top_features"]:
-                assert text[item["start"]:item["end"]] == item["text"]
+                assert text[item["start"] : item["end"]] == item["text"]

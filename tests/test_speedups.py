@@ -5,6 +5,7 @@
 - ``_match.PhraseSet`` skips a pattern when a literal it needs is absent from the text: the
   matches must equal those of running every pattern.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import attrules
-from checker.rules.phrases import compile_all, fold, phrase_set, required_literals
 from checker.nlp import MODEL, get_nlp
 from checker.rules import concept_data
+from checker.rules.phrases import compile_all, fold, phrase_set, required_literals
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,11 +76,44 @@ def test_fast_ruler_gives_the_stock_annotations(stock):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(
-    list("abcdefghijklmnopqrstuvwxyz'IYGLC .,!?\n-")
-    + ["gon", "na", "got", "ta", "let", "'s", "c'm", "on", "y'", "all", "ai", "n't", "there",
-       "is", "'re", "were", "but", "I", "you", "it", "do", "had", "that", "which", "  ", "\n\n",
-       " "] * 2), max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            list("abcdefghijklmnopqrstuvwxyz'IYGLC .,!?\n-")
+            + [
+                "gon",
+                "na",
+                "got",
+                "ta",
+                "let",
+                "'s",
+                "c'm",
+                "on",
+                "y'",
+                "all",
+                "ai",
+                "n't",
+                "there",
+                "is",
+                "'re",
+                "were",
+                "but",
+                "I",
+                "you",
+                "it",
+                "do",
+                "had",
+                "that",
+                "which",
+                "  ",
+                "\n\n",
+                " ",
+            ]
+            * 2
+        ),
+        max_size=40,
+    ).map("".join)
+)
 def test_fast_ruler_matches_stock_on_random_text(stock, text):
     fast = _fast_pipeline()
     assert _annotations(stock(text)) == _annotations(fast(text))
@@ -102,32 +136,36 @@ def test_unsupported_rules_leave_spacy_ruler_in_place():
     ruler.add([[{"LOWER": "hi", "OP": "+"}]], {"TAG": "UH"})
     assert attrules.speed_up(nlp) is False
     assert nlp.get_pipe("attribute_ruler") is ruler
-    assert attrules.speed_up(spacy.blank("en")) is False   # no ruler at all
+    assert attrules.speed_up(spacy.blank("en")) is False  # no ruler at all
 
 
 # -- literal prefilter ------------------------------------------------------------------
 
-@pytest.mark.parametrize("pattern, needed", [
-    (r"\bplease,? please\b", {" please"}),
-    (r"\bi (?:really )*need this\b", {"need this"}),
-    (r"\b(?:beg|plead)ging\b", {"ging"}),
-    (r"\b(?:i'?m|i am) begging\b", {" begging"}),
-    (r"\b(?:so|very) sorry\b", {" sorry"}),
-    (r"\b(?:sorry|apologies)\b", {"sorry", "apologies"}),
-    (r"[a-z]+ly\b", {"ly"}),
-    (r"[a-z]+\b", None),
-    (r"(?<!not )\bhappy\b", {"happy"}),
-    (r"(?:x)?y?", None),
-    (r"\bwork (?:\w+ ){0,3}for free\b", {"for free"}),
-    (r"ab{2}cd", {"cd"}),
-    (r"ab{x|yz", {"ab", "yz"}),
-    (r"(?i)hello", None),
-    (r"hi|hello", {"hi", "hello"}),
-    (r"\b(?:biased|discriminat\w*)\b", {"biased", "discriminat"}),
-    (r"\bgreed\b|\b(?:your|their) soul\b", {"greed", " soul"}),
-    (r"hi|[a-z]+", None),
-    (r"(?!nope)\bfine\b", {"fine"}),
-])
+
+@pytest.mark.parametrize(
+    "pattern, needed",
+    [
+        (r"\bplease,? please\b", {" please"}),
+        (r"\bi (?:really )*need this\b", {"need this"}),
+        (r"\b(?:beg|plead)ging\b", {"ging"}),
+        (r"\b(?:i'?m|i am) begging\b", {" begging"}),
+        (r"\b(?:so|very) sorry\b", {" sorry"}),
+        (r"\b(?:sorry|apologies)\b", {"sorry", "apologies"}),
+        (r"[a-z]+ly\b", {"ly"}),
+        (r"[a-z]+\b", None),
+        (r"(?<!not )\bhappy\b", {"happy"}),
+        (r"(?:x)?y?", None),
+        (r"\bwork (?:\w+ ){0,3}for free\b", {"for free"}),
+        (r"ab{2}cd", {"cd"}),
+        (r"ab{x|yz", {"ab", "yz"}),
+        (r"(?i)hello", None),
+        (r"hi|hello", {"hi", "hello"}),
+        (r"\b(?:biased|discriminat\w*)\b", {"biased", "discriminat"}),
+        (r"\bgreed\b|\b(?:your|their) soul\b", {"greed", " soul"}),
+        (r"hi|[a-z]+", None),
+        (r"(?!nope)\bfine\b", {"fine"}),
+    ],
+)
 def test_required_literals(pattern, needed):
     got = required_literals(pattern)
     assert (None if got is None else set(got)) == needed
@@ -168,8 +206,14 @@ def test_prefilter_finds_every_match_of_every_pattern():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("PLEASEplease SORRYsorry beg need this job ,.!?'"
-                                             "\u0130\u0131\u017f\u212a\u00c9")), max_size=60))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("PLEASEplease SORRYsorry beg need this job ,.!?'\u0130\u0131\u017f\u212a\u00c9")
+        ),
+        max_size=60,
+    )
+)
 def test_prefilter_agrees_with_plain_regex_on_odd_case(text):
     # The four non-ASCII letters that IGNORECASE matches to ASCII ones must not hide a match.
     for patterns in _all_rule_patterns():
@@ -179,16 +223,42 @@ def test_prefilter_agrees_with_plain_regex_on_odd_case(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["A", "B", "I", "NEED", "THIS", "job", "AT&T", "O'NEIL", "&", "'",
-                                 " ", "\n\n", ".", "!", "so", "SO", "Please", "PLEASE", "x", "Q"]),
-                max_size=25).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "A",
+                "B",
+                "I",
+                "NEED",
+                "THIS",
+                "job",
+                "AT&T",
+                "O'NEIL",
+                "&",
+                "'",
+                " ",
+                "\n\n",
+                ".",
+                "!",
+                "so",
+                "SO",
+                "Please",
+                "PLEASE",
+                "x",
+                "Q",
+            ]
+        ),
+        max_size=25,
+    ).map("".join)
+)
 def test_shouting_prefilter_changes_nothing(text):
     from checker.checks.desperation import check as desperation
 
     meta = concept_data("desperation")["rules"]["desperation.shouting"]
     fast = desperation._shouting(text, 0, len(text), meta)
     saved = desperation.TWO_CAPITALS
-    desperation.TWO_CAPITALS = re.compile("")      # matches everywhere: prefilter off
+    desperation.TWO_CAPITALS = re.compile("")  # matches everywhere: prefilter off
     try:
         assert desperation._shouting(text, 0, len(text), meta) == fast
     finally:
@@ -219,10 +289,10 @@ def test_bulk_load_leaves_the_collector_as_it_found_it():
     try:
         with bulk_load():
             pass
-        assert not gc.isenabled()          # a caller that had it off keeps it off
+        assert not gc.isenabled()  # a caller that had it off keeps it off
     finally:
         gc.enable()
     with pytest.raises(RuntimeError):
         with bulk_load():
             raise RuntimeError("load failed")
-    assert gc.isenabled()                  # re-enabled after a failed load too
+    assert gc.isenabled()  # re-enabled after a failed load too

@@ -1,6 +1,7 @@
 """The learned desperation-tone model (``desperation.tone``): train -> save -> load round trip,
 the train command and its data errors, the weights errors, and the check's use of it
 (must-trigger / must-not-trigger drafts, the config switches)."""
+
 from __future__ import annotations
 
 import io
@@ -12,13 +13,12 @@ import pytest
 
 import checker
 import checker.checks.desperation.tone as tone
-from checker.learned import load_path
 from checker.cli import main
 from checker.config import Config
-from checker.rules import threshold_defaults
-from checker.learned import ModelError
+from checker.learned import ModelError, load_path
 from checker.models.desperation import recipe
-from checker.models.desperation.train import DATA, DataError, read_sets
+from checker.models.desperation.train import DATA, read_sets
+from checker.rules import threshold_defaults
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,9 @@ def _run(argv) -> tuple[int, str, str]:
 
 
 def _tone(report) -> list[dict]:
-    return [s for s in report.to_dict()["desperation"]["signals"] if s["rule"] == "desperation.tone"]
+    return [
+        s for s in report.to_dict()["desperation"]["signals"] if s["rule"] == "desperation.tone"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +55,9 @@ def trained(small, tmp_path_factory):
 def test_round_trip_identical_scores(trained):
     res, out = trained
     loaded = load_path(out / "weights.json", tone.ToneModel)
-    doc = checker.nlp.get_nlp()("I am begging you, I need this job so badly. The office was bright.")
+    doc = checker.nlp.get_nlp()(
+        "I am begging you, I need this job so badly. The office was bright."
+    )
     for sent in doc.sents:
         (p1, v1), (p2, v2) = loaded.sentence_score(sent), res["model"].sentence_score(sent)
         assert p1 == p2 and v1 == v2
@@ -66,24 +70,32 @@ def test_round_trip_identical_scores(trained):
 
 
 def test_train_command_writes_the_model(small, tmp_path):
-    code, _, err = _run(["train", "desperation", "--data", str(small), "--out", str(tmp_path),
-                         "--quiet"])
+    code, _, err = _run(
+        ["train", "desperation", "--data", str(small), "--out", str(tmp_path), "--quiet"]
+    )
     assert code == 0, err
     model = load_path(tmp_path / "weights.json", tone.ToneModel)
     assert model.weights and model.meta["data"]["tune3"]["drafts"] == 40
 
 
-@pytest.mark.parametrize("content, expected", [
-    (None, "tune*.jsonl files to train on"),
-    ('{"id": "a", "text": "Hi", "desperate_phrases": ["not in the text"]}\n', "tune.jsonl:1: bad draft"),
-    ("not json\n", "tune.jsonl:1: bad draft"),
-    ("\n\n", "tune.jsonl: no drafts"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (None, "tune*.jsonl files to train on"),
+        (
+            '{"id": "a", "text": "Hi", "desperate_phrases": ["not in the text"]}\n',
+            "tune.jsonl:1: bad draft",
+        ),
+        ("not json\n", "tune.jsonl:1: bad draft"),
+        ("\n\n", "tune.jsonl: no drafts"),
+    ],
+)
 def test_train_command_data_errors(tmp_path, content, expected):
     if content is not None:
         (tmp_path / "tune.jsonl").write_text(content, encoding="utf-8")
-    code, _, err = _run(["train", "desperation", "--data", str(tmp_path), "--out",
-                         str(tmp_path / "out"), "--quiet"])
+    code, _, err = _run(
+        ["train", "desperation", "--data", str(tmp_path), "--out", str(tmp_path / "out"), "--quiet"]
+    )
     assert code == 2
     assert expected in err and len(err.strip().splitlines()) == 1
 
@@ -118,19 +130,25 @@ def test_shipped_card_matches_weights(model):
     assert set(card["data"]) == set(set_names(task, DATA))
     assert "real/tune" in card["data"]
     for name, entry in card["data"].items():
-        assert entry["sha256"] == hashlib.sha256((DATA / entry["file"]).read_bytes()).hexdigest(), name
+        assert entry["sha256"] == hashlib.sha256((DATA / entry["file"]).read_bytes()).hexdigest(), (
+            name
+        )
 
 
 # Drafts written for these tests (not in any training set).  Each anxious sentence here is
 # worded so that no phrase rule lists it.
-ANXIOUS = ("Hi Mr. Patel,\n\nSorry to chase you again about the warehouse supervisor job. I keep "
-           "going over every answer I gave in my head. I've been staring at my inbox all weekend. "
-           "Could you at least tell me whether I'm still being considered?\n\nThanks,\nOmar")
-CALM = ("Dear Ms. Ortiz,\n\nThank you for taking the time to meet with me on Tuesday. I enjoyed "
-        "learning how your team plans its spring campaigns, and the discussion of the new "
-        "analytics tools was especially useful. If it would help, I can send samples of the "
-        "reports I built at my last job. I will give you a call next Thursday to see whether you "
-        "need anything else.\n\nBest regards,\nDana Kim")
+ANXIOUS = (
+    "Hi Mr. Patel,\n\nSorry to chase you again about the warehouse supervisor job. I keep "
+    "going over every answer I gave in my head. I've been staring at my inbox all weekend. "
+    "Could you at least tell me whether I'm still being considered?\n\nThanks,\nOmar"
+)
+CALM = (
+    "Dear Ms. Ortiz,\n\nThank you for taking the time to meet with me on Tuesday. I enjoyed "
+    "learning how your team plans its spring campaigns, and the discussion of the new "
+    "analytics tools was especially useful. If it would help, I can send samples of the "
+    "reports I built at my last job. I will give you a call next Thursday to see whether you "
+    "need anything else.\n\nBest regards,\nDana Kim"
+)
 
 
 def test_anxious_sentences_are_flagged_with_words():
@@ -141,7 +159,7 @@ def test_anxious_sentences_are_flagged_with_words():
     assert "every answer I gave" in flagged
     threshold = threshold_defaults()["desperation.tone"]["threshold"]
     for s in signals:
-        assert s["probability"] >= threshold and ANXIOUS[s["start"]:s["end"]] == s["text"]
+        assert s["probability"] >= threshold and ANXIOUS[s["start"] : s["end"]] == s["text"]
     finding = next(f for f in report.findings if f.rule == "desperation.tone")
     assert "model score" in finding.message and finding.category == "desperation"
 
@@ -160,11 +178,15 @@ def test_tone_signals_never_overlap_rule_signals():
 
 
 def test_config_turns_tone_off_or_raises_the_threshold():
-    off = checker.check(ANXIOUS, kind="follow_up",
-                        config=Config.from_dict({"rules": {"desperation.tone": False}}))
+    off = checker.check(
+        ANXIOUS, kind="follow_up", config=Config.from_dict({"rules": {"desperation.tone": False}})
+    )
     assert not _tone(off)
-    strict = checker.check(ANXIOUS, kind="follow_up", config=Config.from_dict(
-        {"thresholds": {"desperation": {"tone": {"threshold": 1.01}}}}))
+    strict = checker.check(
+        ANXIOUS,
+        kind="follow_up",
+        config=Config.from_dict({"thresholds": {"desperation": {"tone": {"threshold": 1.01}}}}),
+    )
     assert not _tone(strict)
 
 

@@ -3,6 +3,7 @@
 A table over the policy's cases: what decides the verdict, which suggestion a standing
 finding rules out, and the one date for sending.  The frequency check runs on a hand-made
 context (no spaCy), as in ``test_frequency_check``."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,20 +32,23 @@ HOSTILE = {"detected": True, "level": "some", "score": 1.5, "signals": []}
 CALM = {"detected": False, "level": "none", "score": 0.0, "signals": []}
 
 
-@pytest.mark.parametrize("findings, freq, hostility, expected", [
-    ([], None, None, "ready"),                       # nothing at all
-    ([S], None, None, "ready"),                      # suggestions never stop a send
-    ([S], OK, CALM, "ready"),
-    ([W], None, None, "revise"),                     # warnings only
-    ([W, S], OK, CALM, "revise"),
-    ([E], None, None, "dont_send"),                  # any error stands
-    ([E, W, S], OK, CALM, "dont_send"),
-    ([], NOT_YET, None, "dont_send"),                # the timing says not yet ...
-    ([S], NEVER, None, "dont_send"),                 # ... or not at all
-    ([W], NOT_YET, CALM, "dont_send"),
-    ([], None, HOSTILE, "dont_send"),                # hostility detected
-    ([W], OK, HOSTILE, "dont_send"),
-])
+@pytest.mark.parametrize(
+    "findings, freq, hostility, expected",
+    [
+        ([], None, None, "ready"),  # nothing at all
+        ([S], None, None, "ready"),  # suggestions never stop a send
+        ([S], OK, CALM, "ready"),
+        ([W], None, None, "revise"),  # warnings only
+        ([W, S], OK, CALM, "revise"),
+        ([E], None, None, "dont_send"),  # any error stands
+        ([E, W, S], OK, CALM, "dont_send"),
+        ([], NOT_YET, None, "dont_send"),  # the timing says not yet ...
+        ([S], NEVER, None, "dont_send"),  # ... or not at all
+        ([W], NOT_YET, CALM, "dont_send"),
+        ([], None, HOSTILE, "dont_send"),  # hostility detected
+        ([W], OK, HOSTILE, "dont_send"),
+    ],
+)
 def test_send_verdict_table(findings, freq, hostility, expected):
     sections = {k: v for k, v in (("frequency", freq), ("hostility", hostility)) if v}
     report = Report(text="x", kind="thank_you", findings=list(findings), sections=sections)
@@ -62,21 +66,24 @@ def test_finding_dicts_give_the_same_verdict():
     assert send_verdict(dicts, {"allowed": False}) == "dont_send"
 
 
-@pytest.mark.parametrize("rule, standing, kept", [
-    # "send it today anyway" is ruled out by a second note, too soon, too many ...
-    ("frequency.late_thank_you", "frequency.second_thank_you", False),
-    ("frequency.late_thank_you", "frequency.too_many", False),
-    ("frequency.late_thank_you", None, True),
-    # "copy this note by hand" is not for a second note
-    ("frequency.handwritten", "frequency.second_thank_you", False),
-    # "I will give you a call in a week or two" after the one call was made
-    ("elements.call_heads_up", "frequency.call_already", False),
-    ("elements.call_heads_up", "frequency.second_call", False),
-    ("elements.call_heads_up", "frequency.too_soon", True),
-    ("frequency.call_too_soon", "frequency.call_already", False),
-    # a suggestion never rules anything out
-    ("frequency.late_thank_you", "politeness.neutral", True),
-])
+@pytest.mark.parametrize(
+    "rule, standing, kept",
+    [
+        # "send it today anyway" is ruled out by a second note, too soon, too many ...
+        ("frequency.late_thank_you", "frequency.second_thank_you", False),
+        ("frequency.late_thank_you", "frequency.too_many", False),
+        ("frequency.late_thank_you", None, True),
+        # "copy this note by hand" is not for a second note
+        ("frequency.handwritten", "frequency.second_thank_you", False),
+        # "I will give you a call in a week or two" after the one call was made
+        ("elements.call_heads_up", "frequency.call_already", False),
+        ("elements.call_heads_up", "frequency.second_call", False),
+        ("elements.call_heads_up", "frequency.too_soon", True),
+        ("frequency.call_too_soon", "frequency.call_already", False),
+        # a suggestion never rules anything out
+        ("frequency.late_thank_you", "politeness.neutral", True),
+    ],
+)
 def test_contradicted_suggestions_are_dropped(rule, standing, kept):
     severity = "suggestion" if standing == "politeness.neutral" else "error"
     findings = [finding(rule, "warning", suggestion="do it")]
@@ -92,18 +99,28 @@ IV_DAY = dt.date(2026, 11, 30)
 @pytest.fixture
 def logdb(interview_log):
     return interview_log(IV_DAY)
-DRAFT = ("Dear Ms. Lee,\n\nThank you for meeting with me. I enjoyed learning about the team. "
-         "Please let me know if I can send anything else.\n\nBest regards,\nSam")
+
+
+DRAFT = (
+    "Dear Ms. Lee,\n\nThank you for meeting with me. I enjoyed learning about the team. "
+    "Please let me know if I can send anything else.\n\nBest regards,\nSam"
+)
 
 
 def judged(logdb, kind: str, send_on: str, channel: str = "email") -> Report:
     """A report with the frequency check run against the log (no other checks), resolved."""
-    ctx = Context(text=DRAFT, doc=None, kind=kind, config=Config(),
-                  layout=textprep.layout(DRAFT),
-                  options={"to": "Acme", "send_on": send_on, "db": str(logdb), "channel": channel})
+    ctx = Context(
+        text=DRAFT,
+        doc=None,
+        kind=kind,
+        config=Config(),
+        layout=textprep.layout(DRAFT),
+        options={"to": "Acme", "send_on": send_on, "db": str(logdb), "channel": channel},
+    )
     section = frequency.run(ctx)
-    return advice.resolve(Report(text=DRAFT, kind=kind, findings=ctx.findings,
-                                 sections={"frequency": section}))
+    return advice.resolve(
+        Report(text=DRAFT, kind=kind, findings=ctx.findings, sections={"frequency": section})
+    )
 
 
 def add(logdb, day, channel, kind, announced=None):

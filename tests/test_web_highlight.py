@@ -1,4 +1,5 @@
 """checker.highlight: inline highlights as escaped HTML (used by the web app and batch report)."""
+
 import re
 from html.parser import HTMLParser
 
@@ -8,11 +9,24 @@ from checker import highlight
 from checker.report import Finding
 
 
-def F(start, end, rule="desperation.begging", category=None, severity="warning",
-      message="msg", suggestion="sugg"):
-    return {"start": start, "end": end, "rule": rule,
-            "category": category or rule.split(".")[0], "severity": severity,
-            "message": message, "suggestion": suggestion}
+def F(
+    start,
+    end,
+    rule="desperation.begging",
+    category=None,
+    severity="warning",
+    message="msg",
+    suggestion="sugg",
+):
+    return {
+        "start": start,
+        "end": end,
+        "rule": rule,
+        "category": category or rule.split(".")[0],
+        "severity": severity,
+        "message": message,
+        "suggestion": suggestion,
+    }
 
 
 class _Collect(HTMLParser):
@@ -78,10 +92,16 @@ def test_one_mark_per_finding_and_text_preserved():
 
 def test_overlaps_are_split_at_boundaries():
     text = "0123456789"
-    fs = [F(2, 6, rule="politeness.x", severity="suggestion", message="A"),
-          F(4, 8, rule="desperation.y", severity="error", message="B")]
+    fs = [
+        F(2, 6, rule="politeness.x", severity="suggestion", message="A"),
+        F(4, 8, rule="desperation.y", severity="error", message="B"),
+    ]
     segs = highlight.segments(text, fs)
-    assert [(s.start, s.end, s.findings) for s in segs] == [(2, 4, (0,)), (4, 6, (0, 1)), (6, 8, (1,))]
+    assert [(s.start, s.end, s.findings) for s in segs] == [
+        (2, 4, (0,)),
+        (4, 6, (0, 1)),
+        (6, 8, (1,)),
+    ]
     p = parse(highlight.render(text, fs))
     assert [m["text"] for m in p.marks] == ["23", "45", "67"]
     assert "".join(p.text) == text
@@ -95,19 +115,39 @@ def test_overlaps_are_split_at_boundaries():
 
 
 def test_nested_and_identical_spans():
-    fs = [F(0, 10, message="outer"), F(3, 5, rule="hygiene.z", message="inner"), F(3, 5, message="dup")]
+    fs = [
+        F(0, 10, message="outer"),
+        F(3, 5, rule="hygiene.z", message="inner"),
+        F(3, 5, message="dup"),
+    ]
     p = parse(highlight.render("abcdefghijkl", fs))
     assert [m["text"] for m in p.marks] == ["abc", "de", "fghij"]
     tip = p.tips[p.marks[1]["attrs"]["aria-describedby"]]
     assert "outer" in tip and "inner" in tip and "dup" in tip
 
 
-@pytest.mark.parametrize("evil", ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>',
-                                  "' onmouseover='alert(1)", "&lt;b&gt;"])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        '<script>alert(1)</script>',
+        '"><img src=x onerror=alert(1)>',
+        "' onmouseover='alert(1)",
+        "&lt;b&gt;",
+    ],
+)
 def test_everything_is_escaped(evil):
     text = f"Hi {evil} there"
-    fs = [F(3, 3 + len(evil), rule=f'x.{evil}', category=evil, severity=evil,
-            message=evil, suggestion=evil)]
+    fs = [
+        F(
+            3,
+            3 + len(evil),
+            rule=f'x.{evil}',
+            category=evil,
+            severity=evil,
+            message=evil,
+            suggestion=evil,
+        )
+    ]
     html = highlight.render(text, fs, id_prefix=evil)
     assert "<script" not in html and "<img" not in html
     p = parse(html)
@@ -123,7 +163,10 @@ def test_zero_width_and_out_of_range_spans():
     p = parse(highlight.render(text, fs))
     assert "".join(p.text) == text
     assert [m["text"] for m in p.marks] == ["ab", "fg"]
-    assert [f["rule"] for f in highlight.unanchored(fs)] == ["elements.thanks", "desperation.begging"]
+    assert [f["rule"] for f in highlight.unanchored(fs)] == [
+        "elements.thanks",
+        "desperation.begging",
+    ]
 
 
 def test_accepts_finding_objects_and_missing_fields():
@@ -143,8 +186,10 @@ def test_ids_unique_with_prefix_and_block_wrapper():
 
 
 def test_describe_and_stylesheet():
-    assert highlight.describe(F(0, 1, severity="error", message="M", suggestion="S")) == \
-        "error: Begging: M Suggestion: S (desperation.begging)"
+    assert (
+        highlight.describe(F(0, 1, severity="error", message="M", suggestion="S"))
+        == "error: Begging: M Suggestion: S (desperation.begging)"
+    )
     css = highlight.STYLESHEET
     for cat in highlight.CATEGORY_COLOURS:
         assert f".{highlight.css_class(cat)}" in css
@@ -170,22 +215,33 @@ def test_first_marks_point_at_rendered_ids():
 
 
 try:
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 except ImportError:  # pragma: no cover
     given = None
 
 if given is not None:
+
     @settings(max_examples=200, deadline=None)
-    @given(text=st.text(max_size=80),
-           spans=st.lists(st.tuples(st.integers(-5, 90), st.integers(-5, 90),
-                                    st.sampled_from(["error", "warning", "suggestion", "<x>"]),
-                                    st.text(max_size=10)), max_size=6))
+    @given(
+        text=st.text(max_size=80),
+        spans=st.lists(
+            st.tuples(
+                st.integers(-5, 90),
+                st.integers(-5, 90),
+                st.sampled_from(["error", "warning", "suggestion", "<x>"]),
+                st.text(max_size=10),
+            ),
+            max_size=6,
+        ),
+    )
     def test_property_text_survives_and_html_is_balanced(text, spans):
         fs = [F(a, b, severity=sev, message=msg, suggestion=msg) for a, b, sev, msg in spans]
         html = highlight.render(text, fs)
         p = parse(html)
-        assert "".join(p.text) == text.replace("\r\n", "\n").replace("\r", "\n") or \
-            "".join(p.text).replace("\r", "\n") == text.replace("\r", "\n")
+        assert "".join(p.text) == text.replace("\r\n", "\n").replace("\r", "\n") or "".join(
+            p.text
+        ).replace("\r", "\n") == text.replace("\r", "\n")
         assert len(p.marks) == len(highlight.segments(text, fs))
 
 
@@ -201,8 +257,9 @@ def test_whole_body_measures_are_not_painted():
 
 def test_layer_has_the_same_text_and_plain_marks():
     text = "Thx <b> u\n"
-    layer = highlight.render_layer(text, [F(0, 3, rule="hygiene.text_speak"),
-                                          F(8, 9, rule="hygiene.text_speak")])
+    layer = highlight.render_layer(
+        text, [F(0, 3, rule="hygiene.text_speak"), F(8, 9, rule="hygiene.text_speak")]
+    )
     p = parse(layer)
     # the text, plus one space so the layer is as tall as the textarea's last empty line
     assert "".join(p.text) == text + " "

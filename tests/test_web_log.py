@@ -1,4 +1,5 @@
 """The contact-log page through the Flask test client: list, add, import, export, escaping."""
+
 import csv
 import io
 import json
@@ -19,8 +20,9 @@ def db_path(tmp_path):
 
 @pytest.fixture
 def client(tmp_path, db_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(db_path),
-                      "DATA_DIR": str(tmp_path)})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "k", "DB": str(db_path), "DATA_DIR": str(tmp_path)}
+    )
     return app.test_client()
 
 
@@ -30,23 +32,34 @@ def token(client):
 
 
 def add(client, **fields):
-    data = {"csrf_token": token(client), "company": "Globex", "date": "2026-11-20",
-            "channel": "email", "direction": "sent", "kind": "thank_you", "note": ""}
+    data = {
+        "csrf_token": token(client),
+        "company": "Globex",
+        "date": "2026-11-20",
+        "channel": "email",
+        "direction": "sent",
+        "kind": "thank_you",
+        "note": "",
+    }
     data.update(fields)
     return client.post("/log/add", data=data)
 
 
 def upload(client, content, name="contacts.csv", tok=None):
     body = content if isinstance(content, bytes) else content.encode("utf-8")
-    return client.post("/log/import", data={"csrf_token": tok or token(client),
-                                            "file": (io.BytesIO(body), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/log/import",
+        data={"csrf_token": tok or token(client), "file": (io.BytesIO(body), name)},
+        content_type="multipart/form-data",
+    )
 
 
-CSV = ("date,company,channel,direction,kind,note\n"
-       "2026-11-16,Initech,in_person,received,interview,panel of three\n"
-       "2026-11-17,Initech,email,sent,thank_you,\n"
-       "2026-11-18,Hooli,call,received,interview,phone screen\n")
+CSV = (
+    "date,company,channel,direction,kind,note\n"
+    "2026-11-16,Initech,in_person,received,interview,panel of three\n"
+    "2026-11-17,Initech,email,sent,thank_you,\n"
+    "2026-11-18,Hooli,call,received,interview,phone screen\n"
+)
 
 
 def test_empty_log_page_does_not_create_the_db(client, db_path):
@@ -75,15 +88,18 @@ def test_add_then_listed_with_flash(client, db_path):
     assert "Logged:" not in client.get("/log/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("fields,words", [
-    ({"company": "  "}, "Company: enter"),
-    ({"date": "not a date"}, "Date:"),
-    ({"channel": "pigeon"}, "channel must be one of"),
-    ({"direction": "sideways"}, "direction must be one of"),
-    ({"kind": "<b>x</b>"}, "kind must be one of"),
-    ({"note": "x" * 10001}, "Note: at most 10,000 characters"),   # as `followup log add`
-    ({"announced_date": "soon"}, "Announced call: cannot read the date"),
-])
+@pytest.mark.parametrize(
+    "fields,words",
+    [
+        ({"company": "  "}, "Company: enter"),
+        ({"date": "not a date"}, "Date:"),
+        ({"channel": "pigeon"}, "channel must be one of"),
+        ({"direction": "sideways"}, "direction must be one of"),
+        ({"kind": "<b>x</b>"}, "kind must be one of"),
+        ({"note": "x" * 10001}, "Note: at most 10,000 characters"),  # as `followup log add`
+        ({"announced_date": "soon"}, "Announced call: cannot read the date"),
+    ],
+)
 def test_add_invalid_is_400_and_writes_nothing(client, fields, words):
     r = add(client, **fields)
     assert r.status_code == 400
@@ -98,8 +114,16 @@ def test_add_keeps_form_values_on_error(client):
 
 
 def test_add_without_csrf_is_refused(client, db_path):
-    r = client.post("/log/add", data={"company": "Globex", "date": "2026-11-20", "channel": "email",
-                                      "direction": "sent", "kind": "thank_you"})
+    r = client.post(
+        "/log/add",
+        data={
+            "company": "Globex",
+            "date": "2026-11-20",
+            "channel": "email",
+            "direction": "sent",
+            "kind": "thank_you",
+        },
+    )
     assert r.status_code == 400 and "CSRF" in r.get_data(as_text=True)
     assert not db_path.exists()
     r = upload(client, CSV, tok="wrong")
@@ -129,8 +153,10 @@ def test_import_then_export_round_trip(client):
     assert "attachment" in r.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
     assert [(x["date"], x["company"], x["kind"]) for x in rows] == [
-        ("2026-11-16", "Initech", "interview"), ("2026-11-17", "Initech", "thank_you"),
-        ("2026-11-18", "Hooli", "interview")]
+        ("2026-11-16", "Initech", "interview"),
+        ("2026-11-17", "Initech", "thank_you"),
+        ("2026-11-18", "Hooli", "interview"),
+    ]
     r = client.get("/log/export.json")
     d = json.loads(r.get_data(as_text=True))
     assert len(d["events"]) == 3 and {e["company"] for e in d["employers"]} == {"Initech", "Hooli"}
@@ -146,12 +172,21 @@ def test_import_with_a_bad_row_writes_nothing(client):
     assert "Nothing logged yet." in html
 
 
-@pytest.mark.parametrize("content,words", [
-    (b"date,company,channel,direction,kind\n2026-11-16,\xff\xfe,email,sent,thank_you\n", "not UTF-8"),
-    ("date,company\n2026-11-16,X\n", "missing columns"),
-    ("date,company,channel,direction,kind\n", "no rows"),
-    ('date,company,channel,direction,kind,note\n2026-11-16,X,email,sent,thank_you,"<script>alert(1)</script>\n', "import rejected"),
-])
+@pytest.mark.parametrize(
+    "content,words",
+    [
+        (
+            b"date,company,channel,direction,kind\n2026-11-16,\xff\xfe,email,sent,thank_you\n",
+            "not UTF-8",
+        ),
+        ("date,company\n2026-11-16,X\n", "missing columns"),
+        ("date,company,channel,direction,kind\n", "no rows"),
+        (
+            'date,company,channel,direction,kind,note\n2026-11-16,X,email,sent,thank_you,"<script>alert(1)</script>\n',
+            "import rejected",
+        ),
+    ],
+)
 def test_import_errors_are_clear(client, content, words):
     r = upload(client, content)
     assert r.status_code == 400
@@ -161,14 +196,21 @@ def test_import_errors_are_clear(client, content, words):
 
 
 def test_import_without_a_file(client):
-    r = client.post("/log/import", data={"csrf_token": token(client)},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/log/import", data={"csrf_token": token(client)}, content_type="multipart/form-data"
+    )
     assert r.status_code == 400 and "Choose a CSV file" in r.get_data(as_text=True)
 
 
 def test_import_too_large_is_413(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"),
-                      "MAX_CONTENT_LENGTH": 2048})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "DB": str(tmp_path / "c.db"),
+            "MAX_CONTENT_LENGTH": 2048,
+        }
+    )
     c = app.test_client()
     r = upload(c, CSV * 100)
     assert r.status_code == 413
@@ -201,17 +243,27 @@ def test_check_page_offers_logged_companies(client):
 
 
 def test_check_with_company_gives_frequency_or_a_note(client):
-    add(client, company="Globex", kind="interview", channel="in_person", direction="received",
-        date="2026-11-02")
-    text = ("Dear Ms Lee,\n\nI am following up on my interview on 2 November for the analyst "
-            "role. I remain very interested and would be glad to send more samples of my work. "
-            "I will call you next Tuesday to ask about the timeline.\n\nBest regards,\nSam")
+    add(
+        client,
+        company="Globex",
+        kind="interview",
+        channel="in_person",
+        direction="received",
+        date="2026-11-02",
+    )
+    text = (
+        "Dear Ms Lee,\n\nI am following up on my interview on 2 November for the analyst "
+        "role. I remain very interested and would be glad to send more samples of my work. "
+        "I will call you next Tuesday to ask about the timeline.\n\nBest regards,\nSam"
+    )
     r = client.post("/api/v1/check", json={"text": text, "company": "Globex"})
     assert r.status_code == 200
     d = r.get_json()
     assert d["frequency"]["company"] == "Globex"
     tok = token(client)
-    html = client.post("/check", data={"csrf_token": tok, "text": text, "company": "Globex"}).get_data(as_text=True)
+    html = client.post(
+        "/check", data={"csrf_token": tok, "text": text, "company": "Globex"}
+    ).get_data(as_text=True)
     assert 'id="result"' in html and "Timing for Globex" in html
     assert 'class="freq-verdict' in html
     # the log's plan is another step (the thank-you note is still missing): said, with its date
@@ -219,24 +271,36 @@ def test_check_with_company_gives_frequency_or_a_note(client):
 
 
 def test_unknown_company_is_said(client):
-    text = ("Dear Ms Lee,\n\nThank you for meeting me today about the analyst role. I enjoyed "
-            "hearing about the team and will gladly send more samples of my work.\n\nBest,\nSam")
-    html = client.post("/check", data={"csrf_token": token(client), "text": text,
-                                       "company": "Nowhere Ltd"}).get_data(as_text=True)
+    text = (
+        "Dear Ms Lee,\n\nThank you for meeting me today about the analyst role. I enjoyed "
+        "hearing about the team and will gladly send more samples of my work.\n\nBest,\nSam"
+    )
+    html = client.post(
+        "/check", data={"csrf_token": token(client), "text": text, "company": "Nowhere Ltd"}
+    ).get_data(as_text=True)
     assert "Timing for Nowhere Ltd" in html
     assert "not in your contact log yet" in html
 
 
 def test_next_step_and_date_per_employer(client):
-    add(client, company="Globex", kind="interview", channel="in_person", direction="received",
-        date="2026-11-02")
+    add(
+        client,
+        company="Globex",
+        kind="interview",
+        channel="in_person",
+        direction="received",
+        date="2026-11-02",
+    )
     add(client, company="Globex", kind="thank_you", date="2026-11-03")
     html = client.get("/log/").get_data(as_text=True)
     step = re.search(r'class="next-step"><strong>Next step:</strong> (.*?)</p>', html, re.S)
     assert step and step.group(1).strip()
     # one date a step, written as everywhere else
-    assert re.search(r'<strong>When:</strong> <time datetime="\d{4}-\d\d-\d\d">(by|on or after) '
-                     r'\d{1,2} [A-Z][a-z]{2}( \d{4})?</time>', html)
+    assert re.search(
+        r'<strong>When:</strong> <time datetime="\d{4}-\d\d-\d\d">(by|on or after) '
+        r'\d{1,2} [A-Z][a-z]{2}( \d{4})?</time>',
+        html,
+    )
 
 
 def test_step_view_accepts_several_shapes():
@@ -248,76 +312,128 @@ def test_step_view_accepts_several_shapes():
     from checker.contacts.dates import human
 
     v = _step_view({"action": "call", "earliest": "2026-12-01"})
-    assert (v["step"], v["date"], v["date_label"]) == ("call", "2026-12-01",
-                                                       "on or after " + human("2026-12-01"))
+    assert (v["step"], v["date"], v["date_label"]) == (
+        "call",
+        "2026-12-01",
+        "on or after " + human("2026-12-01"),
+    )
     # a step with a deadline shows the deadline, the date its sentence gives
-    v = _step_view({"action": "thank_you", "step": "Send a thank-you note by 4 Dec.",
-                    "earliest": "2026-12-02", "due": "2026-12-04"})
+    v = _step_view(
+        {
+            "action": "thank_you",
+            "step": "Send a thank-you note by 4 Dec.",
+            "earliest": "2026-12-02",
+            "due": "2026-12-04",
+        }
+    )
     assert (v["date"], v["date_label"]) == ("2026-12-04", "by " + human("2026-12-04"))
 
 
 def test_record_from_the_check_result_keeps_the_draft(client):
-    add(client, company="Globex", kind="interview", channel="in_person", direction="received",
-        date="2026-11-02")
-    text = ("Dear Ms Lee,\n\nThank you for meeting me about the analyst role. I enjoyed hearing "
-            "about the team and will gladly send more samples of my work. I will call you on "
-            "Tuesday next week.\n\nBest,\nSam")
+    add(
+        client,
+        company="Globex",
+        kind="interview",
+        channel="in_person",
+        direction="received",
+        date="2026-11-02",
+    )
+    text = (
+        "Dear Ms Lee,\n\nThank you for meeting me about the analyst role. I enjoyed hearing "
+        "about the team and will gladly send more samples of my work. I will call you on "
+        "Tuesday next week.\n\nBest,\nSam"
+    )
     tok = token(client)
-    html = client.post("/check", data={"csrf_token": tok, "text": text, "company": "Globex"}).get_data(as_text=True)
+    html = client.post(
+        "/check", data={"csrf_token": tok, "text": text, "company": "Globex"}
+    ).get_data(as_text=True)
     # the button submits the editor's form to the log (the draft goes along, to come back)
     assert re.search(r'<button type="submit" form="check-form" formaction="/log/record"', html)
-    extra = dict(re.findall(r'<input type="hidden" form="check-form" name="([^"]+)" value="([^"]*)"', html))
+    extra = dict(
+        re.findall(r'<input type="hidden" form="check-form" name="([^"]+)" value="([^"]*)"', html)
+    )
     assert extra["record_kind"] in ("thank_you", "follow_up")
     data = {"csrf_token": tok, "text": text, "kind": "auto", "company": "Globex", **extra}
     r = client.post("/log/record", data=data)
     assert r.status_code == 200
     page = r.get_data(as_text=True)
     assert "Logged: sent " in page and "Your draft is still here" in page
-    assert re.search(r'<textarea id="text"[^>]*>\s*Dear Ms Lee,', page)       # kept
+    assert re.search(r'<textarea id="text"[^>]*>\s*Dear Ms Lee,', page)  # kept
     rows = client.get("/log/export.json").get_json()["events"]
     assert rows[-1]["company"] == "Globex" and rows[-1]["direction"] == "sent"
     assert rows[-1]["kind"] == extra["record_kind"]
     assert rows[-1]["note"] == "logged from the check page"
-    assert text not in json.dumps(rows)                                        # not stored
+    assert text not in json.dumps(rows)  # not stored
     # a form without the draft (an older page) still logs, then shows the log
-    r = client.post("/log/record", data={"csrf_token": tok, "company": "Globex", "kind": "follow_up"})
+    r = client.post(
+        "/log/record", data={"csrf_token": tok, "company": "Globex", "kind": "follow_up"}
+    )
     assert r.status_code == 303
 
 
 def test_no_logging_offered_on_dont_send(client):
-    add(client, company="Globex", kind="interview", channel="in_person", direction="received",
-        date="2026-11-02")
+    add(
+        client,
+        company="Globex",
+        kind="interview",
+        channel="in_person",
+        direction="received",
+        date="2026-11-02",
+    )
     add(client, company="Globex", kind="thank_you", date="2026-11-03")
-    text = ("Dear Ms Lee,\n\nThank you again for the interview. I enjoyed meeting the team and "
-            "would be glad to send samples of my work.\n\nBest,\nSam")
-    html = client.post("/check", data={"csrf_token": token(client), "text": text, "kind": "thank_you",
-                                       "company": "Globex"}).get_data(as_text=True)
+    text = (
+        "Dear Ms Lee,\n\nThank you again for the interview. I enjoyed meeting the team and "
+        "would be glad to send samples of my work.\n\nBest,\nSam"
+    )
+    html = client.post(
+        "/check",
+        data={"csrf_token": token(client), "text": text, "kind": "thank_you", "company": "Globex"},
+    ).get_data(as_text=True)
     assert "verdict-dont_send" in html and "you already sent a thank-you note" in html
     assert "I sent it today" not in html
-    assert "anyway" not in html       # no "send it today anyway" next to that error
+    assert "anyway" not in html  # no "send it today anyway" next to that error
 
 
-@pytest.mark.parametrize("fields,status", [
-    ({"company": ""}, 400), ({"kind": "memo"}, 400), ({"announced_call": "soon"}, 400),
-])
+@pytest.mark.parametrize(
+    "fields,status",
+    [
+        ({"company": ""}, 400),
+        ({"kind": "memo"}, 400),
+        ({"announced_call": "soon"}, 400),
+    ],
+)
 def test_record_rejects_bad_fields(client, fields, status):
-    data = {"csrf_token": token(client), "company": "Globex", "kind": "thank_you", "announced_call": ""}
+    data = {
+        "csrf_token": token(client),
+        "company": "Globex",
+        "kind": "thank_you",
+        "announced_call": "",
+    }
     data.update(fields)
     assert client.post("/log/record", data=data).status_code == status
-    assert client.post("/log/record", data={k: v for k, v in data.items() if k != "csrf_token"}).status_code == 400
+    assert (
+        client.post(
+            "/log/record", data={k: v for k, v in data.items() if k != "csrf_token"}
+        ).status_code
+        == 400
+    )
 
 
 def test_unreadable_log_is_explained_and_check_still_works(tmp_path):
     bad = tmp_path / "contacts.db"
     bad.write_bytes(b"this is not a database" * 100)
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DB": str(bad), "DATA_DIR": str(tmp_path)})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "k", "DB": str(bad), "DATA_DIR": str(tmp_path)}
+    )
     c = app.test_client()
     r = c.get("/log/")
     assert r.status_code == 500
     assert "contacts.db" in r.get_data(as_text=True) and "Traceback" not in r.get_data(as_text=True)
     assert c.get("/").status_code == 200  # the check page does without the log
-    r = c.post("/api/v1/check", json={"text": "Dear Ms Lee, thank you for your time today. Best, Sam",
-                                      "company": "Globex"})
+    r = c.post(
+        "/api/v1/check",
+        json={"text": "Dear Ms Lee, thank you for your time today. Best, Sam", "company": "Globex"},
+    )
     assert r.status_code == 400 and "contacts.db" in r.get_json()["error"]
     assert bad.read_bytes() == b"this is not a database" * 100  # left untouched
 
@@ -332,14 +448,26 @@ def test_edit_an_entry(client):
     page = client.get(f"/log/{eid}/edit").get_data(as_text=True)
     assert 'value="Globex"' in page and ">first</textarea>" in page
     tok = token(client)
-    form = {"csrf_token": tok, "company": "Globex", "date": "2026-11-21", "channel": "letter",
-            "direction": "sent", "kind": "thank_you", "note": "by hand", "announced": "yes",
-            "announced_date": "2026-12-01"}
+    form = {
+        "csrf_token": tok,
+        "company": "Globex",
+        "date": "2026-11-21",
+        "channel": "letter",
+        "direction": "sent",
+        "kind": "thank_you",
+        "note": "by hand",
+        "announced": "yes",
+        "announced_date": "2026-12-01",
+    }
     r = client.post(f"/log/{eid}/edit", data=form)
     assert r.status_code == 303
     row = client.get("/log/export.json").get_json()["events"][-1]
-    assert (row["date"], row["channel"], row["note"], row["announced_call"]) == \
-        ("2026-11-21", "letter", "by hand", "2026-12-01")
+    assert (row["date"], row["channel"], row["note"], row["announced_call"]) == (
+        "2026-11-21",
+        "letter",
+        "by hand",
+        "2026-12-01",
+    )
     html = client.get("/log/").get_data(as_text=True)
     assert "Saved: sent thank-you note (letter) with Globex" in html
     assert "call announced for" in html
@@ -358,25 +486,42 @@ def test_delete_an_entry_asks_first(client):
     eid = _event_id(client)
     page = client.get(f"/log/{eid}/delete").get_data(as_text=True)
     assert "Delete this contact?" in page
-    assert len(client.get("/log/export.json").get_json()["events"]) == 1     # not yet
-    assert client.post(f"/log/{eid}/delete", data={}).status_code == 400      # no CSRF token
+    assert len(client.get("/log/export.json").get_json()["events"]) == 1  # not yet
+    assert client.post(f"/log/{eid}/delete", data={}).status_code == 400  # no CSRF token
     r = client.post(f"/log/{eid}/delete", data={"csrf_token": token(client)})
     assert r.status_code == 303
     assert client.get("/log/export.json").get_json()["events"] == []
-    assert "Deleted: sent thank-you note (email) with Globex" in client.get("/log/").get_data(as_text=True)
+    assert "Deleted: sent thank-you note (email) with Globex" in client.get("/log/").get_data(
+        as_text=True
+    )
     assert client.post(f"/log/{eid}/delete", data={"csrf_token": token(client)}).status_code == 404
 
 
 def test_announced_call_and_decision_date(client):
-    add(client, company="Globex", kind="interview", channel="in_person", direction="received",
-        date="2026-11-02")
+    add(
+        client,
+        company="Globex",
+        kind="interview",
+        channel="in_person",
+        direction="received",
+        date="2026-11-02",
+    )
     add(client, company="Globex", kind="thank_you", date="2026-11-03", announced="yes")
     assert client.get("/log/export.json").get_json()["events"][-1]["announced_call"] == "yes"
     html = client.get("/log/").get_data(as_text=True)
-    assert "in person" in html and "in_person" not in html.split("<table", 1)[1].split("</table>")[0].replace('value="in_person"', "")
+    assert "in person" in html and "in_person" not in html.split("<table", 1)[1].split("</table>")[
+        0
+    ].replace('value="in_person"', "")
     tok = token(client)
-    r = client.post("/log/employer", data={"csrf_token": tok, "company": "globex",
-                                           "decision_date": "2026-12-10", "person": "Ms Lee"})
+    r = client.post(
+        "/log/employer",
+        data={
+            "csrf_token": tok,
+            "company": "globex",
+            "decision_date": "2026-12-10",
+            "person": "Ms Lee",
+        },
+    )
     assert r.status_code == 303
     data = client.get("/log/export.json").get_json()
     emp = data["employers"][0]
@@ -384,17 +529,25 @@ def test_announced_call_and_decision_date(client):
     html = client.get("/log/").get_data(as_text=True)
     assert "They said they would decide by" in html
     # the same date rules as the CLI: an ambiguous date is explained, nothing is saved
-    r = client.post("/log/employer", data={"csrf_token": tok, "company": "Globex",
-                                           "decision_date": "03/04/2027"})
+    r = client.post(
+        "/log/employer",
+        data={"csrf_token": tok, "company": "Globex", "decision_date": "03/04/2027"},
+    )
     assert r.status_code == 400 and "ambiguous date" in r.get_data(as_text=True)
-    r = client.post("/log/employer", data={"csrf_token": tok, "company": "Globex", "clear_decision": "1"})
+    r = client.post(
+        "/log/employer", data={"csrf_token": tok, "company": "Globex", "clear_decision": "1"}
+    )
     assert r.status_code == 303
     assert client.get("/log/export.json").get_json()["employers"][0]["decision_date"] is None
-    assert client.post("/log/employer", data={"csrf_token": tok, "company": "Nobody"}).status_code == 404
+    assert (
+        client.post("/log/employer", data={"csrf_token": tok, "company": "Nobody"}).status_code
+        == 404
+    )
     assert client.post("/log/employer", data={"company": "Globex"}).status_code == 400
 
 
 # -- a paged log: employers 50 a page with a search, contacts 50 a page ----------------------
+
 
 @pytest.fixture
 def big_log(client, db_path):
@@ -405,11 +558,25 @@ def big_log(client, db_path):
 
     conn = db.connect(str(db_path), create=True)
     for i in range(120):
-        db.add_event(conn, f"Employer {i:03d}", dt.date(2026, 1, 1) + dt.timedelta(days=i),
-                     "email", "sent", "thank_you", f"note {i}")
+        db.add_event(
+            conn,
+            f"Employer {i:03d}",
+            dt.date(2026, 1, 1) + dt.timedelta(days=i),
+            "email",
+            "sent",
+            "thank_you",
+            f"note {i}",
+        )
     for j in range(60):
-        db.add_event(conn, "Employer 007", dt.date(2026, 6, 1) + dt.timedelta(days=j),
-                     "call", "received", "other", f"reply {j}")
+        db.add_event(
+            conn,
+            "Employer 007",
+            dt.date(2026, 6, 1) + dt.timedelta(days=j),
+            "call",
+            "received",
+            "other",
+            f"reply {j}",
+        )
     conn.close()
     return client
 

@@ -28,6 +28,7 @@ Output, two files next to the proofread check:
 
     python tools/build_spelling_words.py   # with a Python that has spylls and symspellpy
 """
+
 from __future__ import annotations
 
 import gzip
@@ -37,11 +38,16 @@ import subprocess
 from pathlib import Path
 
 HUNSPELL = "/usr/share/hunspell"
-SCOWL = {"us": "/usr/share/dict/american-english-large", "uk": "/usr/share/dict/british-english-large"}
+SCOWL = {
+    "us": "/usr/share/dict/american-english-large",
+    "uk": "/usr/share/dict/british-english-large",
+}
 OUT = Path(__file__).resolve().parents[1] / "checker" / "checks" / "proofread"
-ABOUT = ("Hunspell en_US (SCOWL, permissive) + en_GB (LibreOffice, LGPL-2.1+; see "
-         "words.NOTICE.md) forms, lower-cased; counts from SymSpell (MIT); US/UK blocks from "
-         "SCOWL-70. Built by tools/build_spelling_words.py.")
+ABOUT = (
+    "Hunspell en_US (SCOWL, permissive) + en_GB (LibreOffice, LGPL-2.1+; see "
+    "words.NOTICE.md) forms, lower-cased; counts from SymSpell (MIT); US/UK blocks from "
+    "SCOWL-70. Built by tools/build_spelling_words.py."
+)
 IZE = re.compile(r"i[sz](?:e|es|ed|ing|ation|ations|er|ers|able)$")
 
 
@@ -50,8 +56,11 @@ def unmunch(lang: str) -> set[str]:
     affixes Hunspell would not)."""
     from spylls.hunspell import Dictionary
 
-    out = subprocess.run(["unmunch", f"{HUNSPELL}/{lang}.dic", f"{HUNSPELL}/{lang}.aff"],
-                         capture_output=True, check=True).stdout.decode("utf-8")
+    out = subprocess.run(
+        ["unmunch", f"{HUNSPELL}/{lang}.dic", f"{HUNSPELL}/{lang}.aff"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
     d = Dictionary.from_files(f"{HUNSPELL}/{lang}")
     words: set[str] = set()
     for line in out.splitlines():
@@ -83,8 +92,9 @@ def main() -> None:
     us, uk = scowl(SCOWL["us"]), scowl(SCOWL["uk"])
     only = {}
     for name, mine, other in (("us", us, uk), ("uk", uk, us)):
-        only[name] = sorted(w for w in mine - other
-                            if w.islower() and "'" not in w and not IZE.search(w))
+        only[name] = sorted(
+            w for w in mine - other if w.islower() and "'" not in w and not IZE.search(w)
+        )
     write(words, only["us"], only["uk"])
 
 
@@ -99,12 +109,15 @@ def write(words: dict[str, int], us: list[str], uk: list[str], out: Path = OUT) 
     ranked = sorted((w for w in plain if words[w] > 1), key=lambda w: (-words[w], w))
     other = sorted(w for w in words if w not in plain)
     blocks = [sorted(plain), sorted(ranked), ranked[:TOP], other, us, uk]
-    (out / "words.txt").write_text("\n\n".join("\n".join(b) for b in blocks) + "\n",
-                                   encoding="utf-8")
+    (out / "words.txt").write_text(
+        "\n\n".join("\n".join(b) for b in blocks) + "\n", encoding="utf-8"
+    )
     with gzip.open(out / "common.txt.gz", "wt", encoding="utf-8", compresslevel=9) as f:
         f.write(ABOUT + "\n\n" + "\n".join(f"{w} {words[w]}" for w in ranked) + "\n")
-    print(f"{out}: {len(words)} words ({len(plain)} plain, {len(ranked)} ranked, "
-          f"{len(other)} other), {len(us)} US-only, {len(uk)} UK-only")
+    print(
+        f"{out}: {len(words)} words ({len(plain)} plain, {len(ranked)} ranked, "
+        f"{len(other)} other), {len(us)} US-only, {len(uk)} UK-only"
+    )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ in-sample as far as the rules were tuned on these drafts.
 the rules are in-sample here, so this shows what the learned layer carries on its own, closer
 to messages whose wording no rule lists.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,17 +43,25 @@ def main() -> int:
     ap.add_argument("--kind", choices=("given", "auto"), default="auto")
     ap.add_argument("--misses", action="store_true")
     ap.add_argument("--no-phrase-rules", action="append", default=[], metavar="CONCEPT")
-    ap.add_argument("--real", action="append", default=[], metavar="FILE",
-                    help="real-message files pooled for the folds (default: real/tune.jsonl)")
+    ap.add_argument(
+        "--real",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="real-message files pooled for the folds (default: real/tune.jsonl)",
+    )
     args = ap.parse_args()
 
     from checker.config import Config
     from checker.rules import concept_data
     from checker.rules.engine import PHRASE_ENGINES
 
-    off = {rule: False for concept in args.no_phrase_rules
-           for rule, meta in concept_data(concept)["rules"].items()
-           if meta["engine"] in PHRASE_ENGINES}
+    off = {
+        rule: False
+        for concept in args.no_phrase_rules
+        for rule, meta in concept_data(concept)["rules"].items()
+        if meta["engine"] in PHRASE_ENGINES
+    }
     config = Config.from_dict({"rules": off}) if off else None
 
     import checker.checks.desperation.tone as dtone
@@ -77,8 +86,11 @@ def main() -> int:
         dm_model = tone.train(DMTASK, dm_written + tone.message_examples(DMTASK, train_rows))
         saved = dtone.load, htone.load, htone.load_message, dtone.load_message
         dtone.load, htone.load, htone.load_message, dtone.load_message = (
-            (lambda m=d_model: m), (lambda m=h_model: m), (lambda m=m_model: m),
-            (lambda m=dm_model: m))
+            (lambda m=d_model: m),
+            (lambda m=h_model: m),
+            (lambda m=m_model: m),
+            (lambda m=dm_model: m),
+        )
         try:
             res = score(test, kind=args.kind, config=config)
         finally:
@@ -96,7 +108,8 @@ def main() -> int:
         for m in total.misses:
             print("  ", m)
     name = f"real/tune, {args.folds}-fold" + "".join(
-        f", no {c} phrase rules" for c in args.no_phrase_rules)
+        f", no {c} phrase rules" for c in args.no_phrase_rules
+    )
     print(table([(name, total.summary())]))
     return 0
 

@@ -19,6 +19,7 @@ what a change to the learned layer is worth is what it adds on top of them.  Thi
 The rules' pass is cached under /tmp (keyed by the data and rule files), so trying a recipe
 costs only the training.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,8 +64,9 @@ def rules_pass(rows, folds, off: str = "hostility.tone"):
     d_written = tone.examples(DTASK, written)
     # The whole-message models are off too (they would be in-sample here): this replays the
     # sentence tone model over the rules and the desperation tone model.
-    config = Config.from_dict({"rules": {off: False, "hostility.message": False,
-                                         "desperation.message": False}})
+    config = Config.from_dict(
+        {"rules": {off: False, "hostility.message": False, "desperation.message": False}}
+    )
     out = {}
     for test in folds:
         ids = {r["id"] for r in test}
@@ -78,8 +80,11 @@ def rules_pass(rows, folds, off: str = "hostility.tone"):
             dtone.load = saved
         for row, rep in zip(test, reports):
             d = rep.to_dict()
-            errors = [f for f in d["findings"] if f["severity"] == "error"
-                      and f["rule"] != "hygiene.placeholder"]
+            errors = [
+                f
+                for f in d["findings"]
+                if f["severity"] == "error" and f["rule"] != "hygiene.placeholder"
+            ]
             h = d.get("hostility") or {}
             out[row["id"]] = {
                 "error": bool(errors),
@@ -96,8 +101,10 @@ RECIPES = {
     "words_c1": {"C": 1.0},
     "words_c10": {"C": 10.0},
     "words13": {"config": {"word_ngrams": [1, 3]}},
-    "chars": {"config": {"char_ngrams": [3, 5]},
-              "blocks": {"c": {"weight": 1.0, "sublinear": True, "norm": "l2"}}},
+    "chars": {
+        "config": {"char_ngrams": [3, 5]},
+        "blocks": {"c": {"weight": 1.0, "sublinear": True, "norm": "l2"}},
+    },
 }
 
 
@@ -139,8 +146,11 @@ def replay(rows, base, probs, t, min_alone, k, m, severity="warning", high=2.0, 
     for row in rows:
         b = base[row["id"]]
         spans = b["host_spans"]
-        sig = [p for s, e, p in probs[row["id"]] if p >= t
-               and not any(s < y and x < e for x, y in spans)]
+        sig = [
+            p
+            for s, e, p in probs[row["id"]]
+            if p >= t and not any(s < y and x < e for x, y in spans)
+        ]
         if not spans and len(sig) < min_alone:
             sig = []
         score = b["host_score"] + min(cap, weight * len(sig))
@@ -164,11 +174,13 @@ def replay(rows, base, probs, t, min_alone, k, m, severity="warning", high=2.0, 
             tally["pol"][0] += label == "impolite"
             tally["pol"][1] += 1
     tp, fp, fn = tally["host"]
-    return {"bad_stopped": tally["bad"][0] / tally["bad"][1],
-            "good_with_error": tally["good"][0] / tally["good"][1],
-            "f1_hostile": 2 * tp / max(1, 2 * tp + fp + fn),
-            "impolite_imp": tally["imp"][0] / tally["imp"][1],
-            "polite_imp": tally["pol"][0] / tally["pol"][1]}
+    return {
+        "bad_stopped": tally["bad"][0] / tally["bad"][1],
+        "good_with_error": tally["good"][0] / tally["good"][1],
+        "f1_hostile": 2 * tp / max(1, 2 * tp + fp + fn),
+        "impolite_imp": tally["imp"][0] / tally["imp"][1],
+        "polite_imp": tally["pol"][0] / tally["pol"][1],
+    }
 
 
 def main() -> int:
@@ -191,20 +203,31 @@ def main() -> int:
     print(f"recipe {args.recipe}: sentence AUC by page folds {roc_auc_score(y, p):.3f}")
 
     def fmt(name, f):
-        return (f"| {name} | {f['bad_stopped']:.3f} | {f['good_with_error']:.3f} | "
-                f"{f['f1_hostile']:.3f} | {f['impolite_imp']:.3f} | {f['polite_imp']:.3f} |")
+        return (
+            f"| {name} | {f['bad_stopped']:.3f} | {f['good_with_error']:.3f} | "
+            f"{f['f1_hostile']:.3f} | {f['impolite_imp']:.3f} | {f['polite_imp']:.3f} |"
+        )
 
-    print("| operating point | bad stopped | good w/ error | hostile F1 | impolite→imp | polite→imp |")
+    print(
+        "| operating point | bad stopped | good w/ error | hostile F1 | impolite→imp | polite→imp |"
+    )
     print("|---|---:|---:|---:|---:|---:|")
     both = {"on top of the rules": base, "hostility rules off": alone}
     for what, b in both.items():
         print(fmt(f"{what}: tone off", replay(rows, b, probs, 2, 1, 2, 2)))
-        print(fmt(f"{what}: shipped (t .8, alone 1, 2 to high, impolite at .9)",
-                  replay(rows, b, probs, 0.8, 1, 2, 0.9)))
+        print(
+            fmt(
+                f"{what}: shipped (t .8, alone 1, 2 to high, impolite at .9)",
+                replay(rows, b, probs, 0.8, 1, 2, 0.9),
+            )
+        )
     grid = []
     for t, min_alone, k, m in itertools.product(
-            (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85), (1, 2), (1, 2, 3),
-            (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 2)):
+        (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85),
+        (1, 2),
+        (1, 2, 3),
+        (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 2),
+    ):
         if m < t:
             continue
         f = replay(rows, base, probs, t, min_alone, k, m)
@@ -213,10 +236,16 @@ def main() -> int:
     # Kept: good with an error within the limit both on top of the rules and alone; ranked by
     # bad stopped on top of the rules, then alone.
     ok = [x for x in grid if max(x[1]["good_with_error"], x[2]["good_with_error"]) <= args.max_good]
-    ok.sort(key=lambda x: (-round(x[1]["bad_stopped"], 3), -x[2]["bad_stopped"],
-                           x[1]["good_with_error"], -x[1]["f1_hostile"]))
+    ok.sort(
+        key=lambda x: (
+            -round(x[1]["bad_stopped"], 3),
+            -x[2]["bad_stopped"],
+            x[1]["good_with_error"],
+            -x[1]["f1_hostile"],
+        )
+    )
     print(f"best {args.top} with good w/ error <= {args.max_good} (each: on top / alone)")
-    for (t, a, k, m), f, g in ok[:args.top]:
+    for (t, a, k, m), f, g in ok[: args.top]:
         print(fmt(f"t {t}, alone {a}, {k} to high, impolite at {m}", f))
         print(fmt("  same, hostility rules off", g))
     return 0

@@ -5,6 +5,7 @@
 
 Never point it at a holdout while tuning: holdouts are scored once, at the end.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,12 @@ def main() -> int:
     named = []
     for f in args.files:
         res = score(read_jsonl(f), kind=args.kind)
-        named.append((Path(f).parent.name + "/" + Path(f).name if "real" in f else Path(f).name,
-                      res.summary()))
+        named.append(
+            (
+                Path(f).parent.name + "/" + Path(f).name if "real" in f else Path(f).name,
+                res.summary(),
+            )
+        )
         if args.misses:
             print(f"## {f}")
             for m in res.misses:

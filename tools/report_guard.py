@@ -9,6 +9,7 @@ present.  Each draft is checked as thank-you, as follow-up and with its kind inf
 every kind-dependent path is covered.  Prints the number of reports and a sha256 of them all;
 ``--compare`` lists the drafts whose report changed (exit 1 if any did).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,9 @@ def reports() -> list[tuple[str, str]]:
     for kind in ("auto", "thank_you", "follow_up"):
         reps = check_many([(t, {"kind": None if kind == "auto" else kind}) for _, t in items])
         for (name, _), rep in zip(items, reps):
-            out.append((f"{name}:{kind}", json.dumps(rep.to_dict(), sort_keys=True,
-                                                      ensure_ascii=False)))
+            out.append(
+                (f"{name}:{kind}", json.dumps(rep.to_dict(), sort_keys=True, ensure_ascii=False))
+            )
     return out
 
 
@@ -63,8 +65,9 @@ def main() -> int:
     digest = hashlib.sha256("\n".join(r for _, r in rows).encode()).hexdigest()
     print(f"{len(rows)} reports, sha256 {digest[:16]}")
     if args.save:
-        Path(args.save).write_text("".join(json.dumps([n, r]) + "\n" for n, r in rows),
-                                   encoding="utf-8")
+        Path(args.save).write_text(
+            "".join(json.dumps([n, r]) + "\n" for n, r in rows), encoding="utf-8"
+        )
     if args.compare:
         before = dict(json.loads(line) for line in Path(args.compare).read_text().splitlines())
         changed = [n for n, r in rows if n in before and before[n] != r]

@@ -28,6 +28,7 @@ whole when an entry would escape the folder (``../``, absolute paths, drive lett
 when it looks like a zip bomb (entry count, total unpacked size, compression ratio:
 ``checker.batch.safezip``).
 """
+
 from __future__ import annotations
 
 import base64
@@ -62,9 +63,15 @@ from .errors import InputError, size_text
 
 bp = Blueprint("batch", __name__, url_prefix="/batch")
 
-DEFAULTS = {"BATCH_MAX_UPLOAD": 10 * 1024 * 1024, "BATCH_MAX_DRAFTS": 500, "BATCH_MAX_FILES": 500,
-            "BATCH_MAX_RUNNING": 2, "BATCH_MAX_JOBS": 8, "BATCH_JOB_TTL": 3600,
-            "BATCH_JOBS": "auto"}
+DEFAULTS = {
+    "BATCH_MAX_UPLOAD": 10 * 1024 * 1024,
+    "BATCH_MAX_DRAFTS": 500,
+    "BATCH_MAX_FILES": 500,
+    "BATCH_MAX_RUNNING": 2,
+    "BATCH_MAX_JOBS": 8,
+    "BATCH_JOB_TTL": 3600,
+    "BATCH_JOBS": "auto",
+}
 #: The kind selector: the kind for drafts that do not give one (value -> label).
 KIND_LABELS = {AUTO: "Work it out from each draft", **TITLE}
 ACCEPT = ".csv,.jsonl,.txt,.md,.eml,.docx,.zip"
@@ -76,11 +83,13 @@ class UploadError(InputError):
 
 class TooManyDrafts(UploadError):
     """More drafts in one upload than ``BATCH_MAX_DRAFTS``."""
+
     status = 413
 
 
 class Busy(UploadError):
     """``BATCH_MAX_JOBS`` reviews are already waiting or running."""
+
     status = 503
 
 
@@ -112,6 +121,7 @@ def _upload_limit() -> None:
 
 # -- reading the upload -----------------------------------------------------------------------
 
+
 def _base(name: str) -> str:
     return os.path.basename((name or "").replace("\\", "/")) or "upload"
 
@@ -123,9 +133,13 @@ def _zip_items(name: str, data: bytes) -> Iterator[Item]:
         raise UploadError(f"{name}: not a zip file") from None
     with zf:
         try:
-            infos = safezip.inspect(zf, safezip.ZipLimits(
-                max_entries=int(_conf("BATCH_MAX_FILES")) * 2,
-                max_total_bytes=int(_conf("BATCH_MAX_UPLOAD")) * 5))
+            infos = safezip.inspect(
+                zf,
+                safezip.ZipLimits(
+                    max_entries=int(_conf("BATCH_MAX_FILES")) * 2,
+                    max_total_bytes=int(_conf("BATCH_MAX_UPLOAD")) * 5,
+                ),
+            )
         except safezip.UnsafeZip as exc:
             raise UploadError(f"{name}: {exc}") from None
         entries = []
@@ -144,8 +158,7 @@ def _zip_items(name: str, data: bytes) -> Iterator[Item]:
             if readers.extension(rel) == ".zip":
                 yield Item(ident, where=f"{name}/{rel}", error="a zip inside the zip is not read")
                 continue
-            for item in readers.read_blob(f"{name}/{rel}", data, id=ident):
-                yield item
+            yield from readers.read_blob(f"{name}/{rel}", data, id=ident)
 
 
 def upload_items(files) -> list[Item]:
@@ -154,26 +167,39 @@ def upload_items(files) -> list[Item]:
     if not files:
         raise UploadError("Choose a CSV or JSONL file, some drafts, or a .zip of drafts.")
     if len(files) > int(_conf("BATCH_MAX_FILES")):
-        raise UploadError(f"Too many files: {len(files)} (limit {_conf('BATCH_MAX_FILES')}); "
-                          "put them in a .zip or use `followup batch`.")
+        raise UploadError(
+            f"Too many files: {len(files)} (limit {_conf('BATCH_MAX_FILES')}); "
+            "put them in a .zip or use `followup batch`."
+        )
     items: list[Item] = []
     limit = int(_conf("BATCH_MAX_DRAFTS"))
     names = [_base(f.filename) for f in files]
-    drafts = [(f, n) for f, n in zip(files, names) if readers.extension(n) not in (".zip", ".csv", ".jsonl", ".ndjson")]
+    drafts = [
+        (f, n)
+        for f, n in zip(files, names)
+        if readers.extension(n) not in (".zip", ".csv", ".jsonl", ".ndjson")
+    ]
     ids = dict(readers.with_ids([(id(f), n) for f, n in drafts]))
     for f, name in zip(files, names):
         data = f.read()
         ext = readers.extension(name)
-        new = _zip_items(name, data) if ext == ".zip" else readers.read_blob(name, data, id=ids.get(id(f)))
+        new = (
+            _zip_items(name, data)
+            if ext == ".zip"
+            else readers.read_blob(name, data, id=ids.get(id(f)))
+        )
         for item in new:
             items.append(item)
             if len(items) > limit:
-                raise TooManyDrafts(f"More than {limit:,} drafts in one upload; split the "
-                                    "class or use `followup batch` on the command line.")
+                raise TooManyDrafts(
+                    f"More than {limit:,} drafts in one upload; split the "
+                    "class or use `followup batch` on the command line."
+                )
     return items
 
 
 # -- the page ---------------------------------------------------------------------------------
+
 
 def _form() -> dict[str, str]:
     kind = request.form.get("kind", AUTO)
@@ -185,9 +211,14 @@ def _page(status: int = 200, **context: Any):
     context.setdefault("form", {"kind": AUTO, "title": ""})
     context.setdefault("error", None)
     context.setdefault("review", None)
-    return render_template("batch/index.html", kinds=KIND_LABELS, accept=ACCEPT,
-                           max_upload=size_text(int(_conf("BATCH_MAX_UPLOAD"))),
-                           max_drafts=int(_conf("BATCH_MAX_DRAFTS")), **context), status
+    return render_template(
+        "batch/index.html",
+        kinds=KIND_LABELS,
+        accept=ACCEPT,
+        max_upload=size_text(int(_conf("BATCH_MAX_UPLOAD"))),
+        max_drafts=int(_conf("BATCH_MAX_DRAFTS")),
+        **context,
+    ), status
 
 
 def _data_uri(mime: str, text: str, bom: bool = False) -> str:
@@ -195,8 +226,13 @@ def _data_uri(mime: str, text: str, bom: bool = False) -> str:
     return f"data:{mime};charset=utf-8;base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def run_review(items: list[Item], kind: str, title: str, baseline=None,
-               progress: Callable[[int], bool] | None = None) -> dict[str, Any]:
+def run_review(
+    items: list[Item],
+    kind: str,
+    title: str,
+    baseline=None,
+    progress: Callable[[int], bool] | None = None,
+) -> dict[str, Any]:
     """Check the items once; return the page fragment, the downloads (the CSV gradebook, the
     HTML report, the handouts zip, the JSONL reports for comparing the next round) and the
     summary.  ``baseline``: a first round's reports (``checker.batch.compare.Baseline``).
@@ -218,11 +254,15 @@ def run_review(items: list[Item], kind: str, title: str, baseline=None,
     sources = sorted({i.where.split(":")[0].split("/")[0] for i in items if i.where})
     title = title or "Class review"
     with zipfile.ZipFile(zip_out, "w", zipfile.ZIP_DEFLATED) as zf:
-        writers = [CsvWriter(csv_out, baseline=baseline),
-                   HtmlWriter(html_out, summary, title=title, inputs=sources, baseline=baseline),
-                   HandoutWriter(zf, title=title, baseline=baseline), JsonlWriter(jsonl_out)]
-        for done, result in enumerate(process(items, jobs=1, config=config,
-                                              kind=parse_kind(kind)), 1):
+        writers = [
+            CsvWriter(csv_out, baseline=baseline),
+            HtmlWriter(html_out, summary, title=title, inputs=sources, baseline=baseline),
+            HandoutWriter(zf, title=title, baseline=baseline),
+            JsonlWriter(jsonl_out),
+        ]
+        for done, result in enumerate(
+            process(items, jobs=1, config=config, kind=parse_kind(kind)), 1
+        ):
             summary.add(result)
             for w in writers:
                 w.write(result)
@@ -231,14 +271,17 @@ def run_review(items: list[Item], kind: str, title: str, baseline=None,
         writers[1].body_to(fragment)
         for w in writers:
             w.close()
-    return {"summary": summary, "summary_line": summary.line(),
-            "report_html": fragment.getvalue(),
-            "csv_uri": _data_uri("text/csv", csv_out.getvalue(), bom=True),
-            "html_uri": _data_uri("text/html", html_out.getvalue()),
-            "handouts_uri": "data:application/zip;base64,"
-                            + base64.b64encode(zip_out.getvalue()).decode("ascii"),
-            "jsonl_uri": _data_uri("application/x-ndjson", jsonl_out.getvalue()),
-            "filename": _filename(title)}
+    return {
+        "summary": summary,
+        "summary_line": summary.line(),
+        "report_html": fragment.getvalue(),
+        "csv_uri": _data_uri("text/csv", csv_out.getvalue(), bom=True),
+        "html_uri": _data_uri("text/html", html_out.getvalue()),
+        "handouts_uri": "data:application/zip;base64,"
+        + base64.b64encode(zip_out.getvalue()).decode("ascii"),
+        "jsonl_uri": _data_uri("application/x-ndjson", jsonl_out.getvalue()),
+        "filename": _filename(title),
+    }
 
 
 def read_baseline(upload):
@@ -289,9 +332,12 @@ def report_css():
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(exc):
-    return _page(413, error=f"The upload is too large: the limit is "
-                            f"{size_text(int(_conf('BATCH_MAX_UPLOAD')))} per upload. Split the class "
-                            "into smaller uploads, or use `followup batch` on the command line.")
+    return _page(
+        413,
+        error=f"The upload is too large: the limit is "
+        f"{size_text(int(_conf('BATCH_MAX_UPLOAD')))} per upload. Split the class "
+        "into smaller uploads, or use `followup batch` on the command line.",
+    )
 
 
 # -- jobs ---------------------------------------------------------------------------------------
@@ -335,9 +381,16 @@ class Jobs:
             if sum(st["state"] in ACTIVE for st in self._status.values()) >= max_jobs:
                 return None
             job_id = secrets.token_urlsafe(18)
-            self._status[job_id] = {"state": "queued", "done": 0, "total": total,
-                                    "owner": owner, "created": time.time(), "finished": None,
-                                    "cancel": False, "error": None}
+            self._status[job_id] = {
+                "state": "queued",
+                "done": 0,
+                "total": total,
+                "owner": owner,
+                "created": time.time(),
+                "finished": None,
+                "cancel": False,
+                "error": None,
+            }
             return job_id
 
     def _update(self, job_id: str, **fields: Any) -> dict[str, Any] | None:
@@ -365,8 +418,13 @@ class Jobs:
         st = self._status.get(job_id)
         return st is None or st["cancel"]
 
-    def finish(self, job_id: str, state: str, result: dict[str, Any] | None = None,
-               error: str | None = None) -> None:
+    def finish(
+        self,
+        job_id: str,
+        state: str,
+        result: dict[str, Any] | None = None,
+        error: str | None = None,
+    ) -> None:
         with self._lock:
             if result is not None:
                 self._results[job_id] = result
@@ -410,19 +468,30 @@ def start_job(items: list[Item], kind: str, title: str, baseline=None) -> str:
     """Start checking ``items`` in a background thread; returns the job's id.  Raises
     ``Busy`` when ``BATCH_MAX_JOBS`` jobs are already waiting or running."""
     store = jobs()
-    job_id = store.create(_owner(), len(items), max_jobs=int(_conf("BATCH_MAX_JOBS")),
-                          ttl=float(_conf("BATCH_JOB_TTL")))
+    job_id = store.create(
+        _owner(),
+        len(items),
+        max_jobs=int(_conf("BATCH_MAX_JOBS")),
+        ttl=float(_conf("BATCH_JOB_TTL")),
+    )
     if job_id is None:
-        raise Busy("The server is busy with other class reviews; try again in a minute, or "
-                   "use `followup batch` on the command line.")
+        raise Busy(
+            "The server is busy with other class reviews; try again in a minute, or "
+            "use `followup batch` on the command line."
+        )
     app = current_app._get_current_object()
-    threading.Thread(target=_run_job, args=(app, store, job_id, items, kind, title, baseline),
-                     name=f"batch-job-{job_id[:6]}", daemon=True).start()
+    threading.Thread(
+        target=_run_job,
+        args=(app, store, job_id, items, kind, title, baseline),
+        name=f"batch-job-{job_id[:6]}",
+        daemon=True,
+    ).start()
     return job_id
 
 
-def _run_job(app, store: Jobs, job_id: str, items: list[Item], kind: str, title: str,
-             baseline) -> None:
+def _run_job(
+    app, store: Jobs, job_id: str, items: list[Item], kind: str, title: str, baseline
+) -> None:
     """The job's thread: wait for a free slot, review, keep the result (or the reason)."""
     with app.app_context():
         max_running = int(_conf("BATCH_MAX_RUNNING"))
@@ -432,8 +501,9 @@ def _run_job(app, store: Jobs, job_id: str, items: list[Item], kind: str, title:
                 return
             time.sleep(0.2)
         try:
-            result = run_review(items, kind, title, baseline,
-                                progress=lambda done: store.progress(job_id, done))
+            result = run_review(
+                items, kind, title, baseline, progress=lambda done: store.progress(job_id, done)
+            )
         except Cancelled:
             store.finish(job_id, "cancelled")
         except Exception as exc:  # one line for the page; the details for the server log
@@ -449,14 +519,22 @@ def _run_job(app, store: Jobs, job_id: str, items: list[Item], kind: str, title:
 def _job_or_404(job_id: str) -> dict[str, Any]:
     st = jobs().get(job_id, float(_conf("BATCH_JOB_TTL")))
     if st is None or st["owner"] != session.get("batch_owner"):
-        abort(404, description="No such class review: it ended more than an hour ago, or it "
-                               "was started in another browser.")
+        abort(
+            404,
+            description="No such class review: it ended more than an hour ago, or it "
+            "was started in another browser.",
+        )
     return st
 
 
 def _status_json(job_id: str, st: dict[str, Any]) -> dict[str, Any]:
-    return {"state": st["state"], "done": st["done"], "total": st["total"],
-            "error": st["error"], "url": url_for("batch.job", job_id=job_id)}
+    return {
+        "state": st["state"],
+        "done": st["done"],
+        "total": st["total"],
+        "error": st["error"],
+        "url": url_for("batch.job", job_id=job_id),
+    }
 
 
 @bp.get("/jobs/<job_id>")
@@ -467,8 +545,12 @@ def job(job_id: str):
         result = jobs().result(job_id)
         if result is not None:
             return _page(200, review=result)
-    return render_template("batch/job.html", job_id=job_id, job=st,
-                           status_url=url_for("batch.job_status", job_id=job_id)), 200
+    return render_template(
+        "batch/job.html",
+        job_id=job_id,
+        job=st,
+        status_url=url_for("batch.job_status", job_id=job_id),
+    ), 200
 
 
 @bp.get("/jobs/<job_id>/status")

@@ -227,16 +227,24 @@ def _pager(name: str, number: int, total: int, per_page: int) -> dict[str, Any]:
     def link(n: int) -> str:
         return url_for("log.index", **args, **({name: n} if n > 1 else {}))
 
-    return {"number": number, "pages": pages, "total": total,
-            "first": (number - 1) * per_page + 1 if total else 0,
-            "last": min(total, number * per_page),
-            "offset": (number - 1) * per_page,
-            "prev": link(number - 1) if number > 1 else None,
-            "next": link(number + 1) if number < pages else None}
+    return {
+        "number": number,
+        "pages": pages,
+        "total": total,
+        "first": (number - 1) * per_page + 1 if total else 0,
+        "last": min(total, number * per_page),
+        "offset": (number - 1) * per_page,
+        "prev": link(number - 1) if number > 1 else None,
+        "next": link(number + 1) if number < pages else None,
+    }
 
 
-def _page(status: int = 200, form: dict[str, str] | None = None,
-          errors: list[str] | None = None, import_errors: list[str] | None = None):
+def _page(
+    status: int = 200,
+    form: dict[str, str] | None = None,
+    errors: list[str] | None = None,
+    import_errors: list[str] | None = None,
+):
     conn = get_conn()
     today = dt.date.today()
     query = " ".join((request.args.get("q") or "").split())[:200]
@@ -246,27 +254,51 @@ def _page(status: int = 200, form: dict[str, str] | None = None,
     emp_pager = _pager("page", _page_number("page"), 0, EMPLOYERS_PER_PAGE)
     ev_pager = _pager("events", _page_number("events"), 0, EVENTS_PER_PAGE)
     if conn is not None:
-        emp_pager = _pager("page", _page_number("page"),
-                           db.count_employers_matching(conn, query), EMPLOYERS_PER_PAGE)
-        page = db.list_employers_page(conn, query=query, limit=EMPLOYERS_PER_PAGE,
-                                      offset=emp_pager["offset"])
+        emp_pager = _pager(
+            "page",
+            _page_number("page"),
+            db.count_employers_matching(conn, query),
+            EMPLOYERS_PER_PAGE,
+        )
+        page = db.list_employers_page(
+            conn, query=query, limit=EMPLOYERS_PER_PAGE, offset=emp_pager["offset"]
+        )
         stats = db.employer_event_stats(conn, [emp.id for emp in page])
         for emp in page:
             count, last = stats[emp.id]
-            employers.append({
-                "company": emp.company, "person": emp.person, "role": emp.role,
-                "events": count, "style": emp.style, "decision_date": emp.decision_date,
-                "last": last, "next": next_step(conn, emp.company, today),
-            })
+            employers.append(
+                {
+                    "company": emp.company,
+                    "person": emp.person,
+                    "role": emp.role,
+                    "events": count,
+                    "style": emp.style,
+                    "decision_date": emp.decision_date,
+                    "last": last,
+                    "next": next_step(conn, emp.company, today),
+                }
+            )
         total = db.count_events_of(conn, of) if of else db.count_events(conn)
         ev_pager = _pager("events", _page_number("events"), total, EVENTS_PER_PAGE)
-        events = db.list_events_page(conn, limit=EVENTS_PER_PAGE, offset=ev_pager["offset"],
-                                     company=of or None)
+        events = db.list_events_page(
+            conn, limit=EVENTS_PER_PAGE, offset=ev_pager["offset"], company=of or None
+        )
     form = form or _blank_form(request.args.get("company", ""))
-    return render_template("log.html", events=events, employers=employers,
-                           emp_pager=emp_pager, ev_pager=ev_pager, query=query, of=of,
-                           form=form, errors=errors or [], import_errors=import_errors or [],
-                           today=today, styles=STYLES, **_form_options()), status
+    return render_template(
+        "log.html",
+        events=events,
+        employers=employers,
+        emp_pager=emp_pager,
+        ev_pager=ev_pager,
+        query=query,
+        of=of,
+        form=form,
+        errors=errors or [],
+        import_errors=import_errors or [],
+        today=today,
+        styles=STYLES,
+        **_form_options(),
+    ), status
 
 
 @bp.get("/")

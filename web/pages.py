@@ -8,6 +8,7 @@ the fix of one finding ("apply") or of all ("apply all") through the core
 new draft with its result: the path without JavaScript (``app.js`` asks the API's ``apply``
 and edits the textarea in place).  Drafts are never stored.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -51,9 +52,15 @@ def result_view(report) -> dict[str, Any]:
     checklist = []
     for label in ELEMENTS:
         el = elements.get(label.key)
-        checklist.append({"key": label.key, "label": label.title, "known": el is not None,
-                          "present": bool(el and el["present"]),
-                          "text": el.get("text") if el else None})
+        checklist.append(
+            {
+                "key": label.key,
+                "label": label.title,
+                "known": el is not None,
+                "present": bool(el and el["present"]),
+                "text": el.get("text") if el else None,
+            }
+        )
     length = report.length or {}
     limits = length.get("limits") or {}
     politeness = report.politeness
@@ -62,32 +69,53 @@ def result_view(report) -> dict[str, Any]:
     gauges = {}
     if length:
         max_words = limits.get("max_words") or 150
-        gauges["length"] = {"value": length["words"], "min": 0,
-                            "max": max(int(max_words * 1.5), length["words"]),
-                            "low": limits.get("min_words", 0), "high": max_words,
-                            "optimum": (limits.get("min_words", 0) + max_words) / 2,
-                            "verdict": length["verdict"],
-                            "verdict_label": LENGTH_VERDICTS[length["verdict"]].short}
+        gauges["length"] = {
+            "value": length["words"],
+            "min": 0,
+            "max": max(int(max_words * 1.5), length["words"]),
+            "low": limits.get("min_words", 0),
+            "high": max_words,
+            "optimum": (limits.get("min_words", 0) + max_words) / 2,
+            "verdict": length["verdict"],
+            "verdict_label": LENGTH_VERDICTS[length["verdict"]].short,
+        }
     if politeness:
-        gauges["politeness"] = {"value": politeness["score"], "label": politeness["label"],
-                                "why": [f for f in politeness["top_features"][:4]
-                                        if f.get("explanation")]}
+        gauges["politeness"] = {
+            "value": politeness["score"],
+            "label": politeness["label"],
+            "why": [f for f in politeness["top_features"][:4] if f.get("explanation")],
+        }
     if desperation:
-        gauges["desperation"] = {"value": LEVEL_RANK[desperation["level"]],
-                                 "level": desperation["level"],
-                                 "detected": desperation["detected"]}
+        gauges["desperation"] = {
+            "value": LEVEL_RANK[desperation["level"]],
+            "level": desperation["level"],
+            "detected": desperation["detected"],
+        }
     if hostility:
-        gauges["hostility"] = {"value": LEVEL_RANK[hostility["level"]],
-                               "level": hostility["level"], "detected": hostility["detected"]}
+        gauges["hostility"] = {
+            "value": LEVEL_RANK[hostility["level"]],
+            "level": hostility["level"],
+            "detected": hostility["detected"],
+        }
     marks = highlight.first_marks(text, findings, id_prefix="hl")
     shown = []
     for f, m in zip(findings, marks):
-        shown.append(dict(
-            f, anchored=f["end"] > f["start"], mark=m, fid=f["id"], label=label_for(f["rule"]),
-            # the words, unless the message already quotes them or they are the whole body
-            quote=f["text"] if highlight.inline(f) and " ".join(f["text"].split())
-            not in f["message"] else "",
-            start16=utf16(text, f["start"]), end16=utf16(text, f["end"]), fix=f.get("fix")))
+        shown.append(
+            dict(
+                f,
+                anchored=f["end"] > f["start"],
+                mark=m,
+                fid=f["id"],
+                label=label_for(f["rule"]),
+                # the words, unless the message already quotes them or they are the whole body
+                quote=f["text"]
+                if highlight.inline(f) and " ".join(f["text"].split()) not in f["message"]
+                else "",
+                start16=utf16(text, f["start"]),
+                end16=utf16(text, f["end"]),
+                fix=f.get("fix"),
+            )
+        )
     frequency = report.frequency
     step = None
     if frequency and frequency.get("company"):
@@ -130,9 +158,12 @@ def result_view(report) -> dict[str, Any]:
 def _applied_note(result) -> str:
     """``Applied 2 fixes. “thx” → “thanks”; removed “the”.`` and what overlapped."""
     n = len(result.applied)
-    done = "; ".join(f"\u201c{a['text']}\u201d \u2192 \u201c{a['replacement']}\u201d"
-                     if a["replacement"] else f"removed \u201c{a['text'].strip()}\u201d"
-                     for a in result.applied)
+    done = "; ".join(
+        f"\u201c{a['text']}\u201d \u2192 \u201c{a['replacement']}\u201d"
+        if a["replacement"]
+        else f"removed \u201c{a['text'].strip()}\u201d"
+        for a in result.applied
+    )
     note = f"Applied {n} fix{'es' if n != 1 else ''}." + (f" {done}." if done else "")
     if result.skipped:
         note += f" {len(result.skipped)} overlapped another fix: check again to apply them."
@@ -140,8 +171,11 @@ def _applied_note(result) -> str:
 
 
 def _form() -> dict[str, str]:
-    return {"text": request.form.get("text", ""), "kind": request.form.get("kind", "auto"),
-            "company": request.form.get("company", "")}
+    return {
+        "text": request.form.get("text", ""),
+        "kind": request.form.get("kind", "auto"),
+        "company": request.form.get("company", ""),
+    }
 
 
 def _check_form(form: dict[str, str]) -> tuple[dict[str, Any] | None, str | None, int]:
@@ -154,9 +188,16 @@ def _check_form(form: dict[str, str]) -> tuple[dict[str, Any] | None, str | None
 
 def page(form, result=None, error=None, status=200, notice=None):
     """The check page: the form (the editor with the draft), and the result if any."""
-    return render_template("check.html", form=form, result=result, error=error, notice=notice,
-                           kinds=KIND_LABELS, companies=companies(),
-                           rows=editor_rows(form.get("text", ""))), status
+    return render_template(
+        "check.html",
+        form=form,
+        result=result,
+        error=error,
+        notice=notice,
+        kinds=KIND_LABELS,
+        companies=companies(),
+        rows=editor_rows(form.get("text", "")),
+    ), status
 
 
 def editor_rows(text: str) -> int:
@@ -204,8 +245,9 @@ def apply():
     wanted = request.form.get("apply", "")
     ids = None if wanted == "all" else [wanted]
     try:
-        applied = run_apply(form["text"], ids, form["kind"], form["company"],
-                            request.form.get("hash") or None)
+        applied = run_apply(
+            form["text"], ids, form["kind"], form["company"], request.form.get("hash") or None
+        )
     except InputError as exc:
         result, error, status = _check_form(form)
         return page(form, result, error, exc.status if result else status, notice=exc.message)

@@ -13,6 +13,7 @@
   ``Referrer-Policy: no-referrer``; pages are ``Cache-Control: no-store`` (drafts are never
   kept, not even in a cache).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -28,9 +29,11 @@ _SESSION_KEY = "_csrf"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KEY_FILE = "web-secret-key"
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-       "form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 HEADERS = {
     "Content-Security-Policy": CSP,
@@ -41,8 +44,10 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
-CSRF_MESSAGE = ("This form has expired or did not come from this site (missing or wrong CSRF "
-                "token). Reload the page and send it again.")
+CSRF_MESSAGE = (
+    "This form has expired or did not come from this site (missing or wrong CSRF "
+    "token). Reload the page and send it again."
+)
 
 
 def secret_key_file(data_dir: str) -> str:
@@ -112,7 +117,11 @@ def _check_host() -> None:
     if not allowed:
         return
     host = (request.host or "").lower()
-    name = host[1:host.index("]")] if host.startswith("[") and "]" in host else host.rsplit(":", 1)[0]
+    name = (
+        host[1 : host.index("]")]
+        if host.startswith("[") and "]" in host
+        else host.rsplit(":", 1)[0]
+    )
     if name not in allowed:
         abort(400, description=f"Unknown host {name!r}: open this app at a localhost address.")
 
@@ -135,8 +144,11 @@ def init_app(app: Flask) -> None:
                 app.config["SECRET_KEY"] = load_or_create_secret_key(app.config["DATA_DIR"])
             except OSError as exc:
                 # Still usable, but sessions (and CSRF tokens) end when the process does.
-                print(f"followup web: cannot keep a secret key in {app.config['DATA_DIR']}: "
-                      f"{exc}; using a temporary one", file=sys.stderr)
+                print(
+                    f"followup web: cannot keep a secret key in {app.config['DATA_DIR']}: "
+                    f"{exc}; using a temporary one",
+                    file=sys.stderr,
+                )
                 app.config["SECRET_KEY"] = secrets.token_hex(32)
     app.before_request(_check_host)
     app.before_request(_check_csrf)

@@ -7,6 +7,7 @@ one report JSON with its ``"id"`` a line) by student id, keeping only what a com
 before and after.  ``ClassChange`` folds every student's change into the class's before and
 after (verdicts, errors, missing elements), for the report's chart.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,22 +26,30 @@ class BaselineError(ValueError):
 
 def _slim(data: dict[str, Any]) -> dict[str, Any]:
     f = facts(data)
-    return {"send_verdict": f["send_verdict"], "errors": f["errors"], "warnings": f["warnings"],
-            "missing": f["missing"], "known": [e.key for e in ELEMENTS if f[e.key] is not None],
-            "findings": [{k: x.get(k) for k in ("rule", "severity", "message", "text", "start")}
-                         for x in data.get("findings") or [] if isinstance(x, dict)
-                         and "rule" in x]}
+    return {
+        "send_verdict": f["send_verdict"],
+        "errors": f["errors"],
+        "warnings": f["warnings"],
+        "missing": f["missing"],
+        "known": [e.key for e in ELEMENTS if f[e.key] is not None],
+        "findings": [
+            {k: x.get(k) for k in ("rule", "severity", "message", "text", "start")}
+            for x in data.get("findings") or []
+            if isinstance(x, dict) and "rule" in x
+        ],
+    }
 
 
 @dataclass
 class Baseline:
     """The first round's reports by student id (``str(id)``)."""
+
     source: str
     reports: dict[str, dict[str, Any]] = field(default_factory=dict)
     unreadable: int = 0
 
     @classmethod
-    def read(cls, path: str) -> "Baseline":
+    def read(cls, path: str) -> Baseline:
         """Read a ``followup batch --format jsonl`` file.  Raises ``BaselineError``."""
         try:
             fh = open(path, "rb")
@@ -50,7 +59,7 @@ class Baseline:
             return cls.parse(fh, path)
 
     @classmethod
-    def parse(cls, lines, source: str) -> "Baseline":
+    def parse(cls, lines, source: str) -> Baseline:
         base = cls(source)
         seen = 0
         for n, raw in enumerate(lines, 1):
@@ -61,13 +70,17 @@ class Baseline:
             try:
                 obj = json.loads(raw)
             except json.JSONDecodeError:
-                raise BaselineError(f"--compare {source}: line {n} is not JSON; give the JSONL "
-                                    f"file `followup batch --format jsonl` wrote") from None
+                raise BaselineError(
+                    f"--compare {source}: line {n} is not JSON; give the JSONL "
+                    f"file `followup batch --format jsonl` wrote"
+                ) from None
             if not isinstance(obj, dict) or "id" not in obj:
-                raise BaselineError(f"--compare {source}: line {n} has no \"id\"; give the JSONL "
-                                    f"file `followup batch --format jsonl` wrote")
+                raise BaselineError(
+                    f"--compare {source}: line {n} has no \"id\"; give the JSONL "
+                    f"file `followup batch --format jsonl` wrote"
+                )
             seen += 1
-            if "findings" not in obj:          # an unreadable input of that round
+            if "findings" not in obj:  # an unreadable input of that round
                 base.unreadable += 1
                 continue
             base.reports[str(obj["id"])] = _slim(obj)
@@ -82,7 +95,8 @@ class Baseline:
 @dataclass
 class Change:
     """One student's change since the first round."""
-    before: str | None                 # the send verdict then (None: not in the first round)
+
+    before: str | None  # the send verdict then (None: not in the first round)
     after: str | None
     fixed: list[dict[str, Any]] = field(default_factory=list)
     added: list[dict[str, Any]] = field(default_factory=list)
@@ -112,8 +126,10 @@ class Change:
         if self.new:
             return "new this round"
         labels = {e.key: e.short for e in ELEMENTS}
-        parts = [f"{len(self.fixed)} fixed", f"{len(self.added)} new problem"
-                 + ("" if len(self.added) == 1 else "s")]
+        parts = [
+            f"{len(self.fixed)} fixed",
+            f"{len(self.added)} new problem" + ("" if len(self.added) == 1 else "s"),
+        ]
         if self.elements_added:
             parts.append(", ".join(labels[k] for k in self.elements_added) + " added")
         if self.elements_lost:
@@ -128,22 +144,27 @@ def change(before: dict[str, Any] | None, after_data: dict[str, Any]) -> Change:
         return Change(None, after["send_verdict"], errors_after=after["errors"])
     ch = changes(before, after)
     known = set(before["known"]) & set(after["known"])
-    return Change(before["send_verdict"], after["send_verdict"], fixed=ch.fixed, added=ch.added,
-                  elements_added=[k for k in before["missing"] if k in known
-                                  and k not in after["missing"]],
-                  elements_lost=[k for k in after["missing"] if k in known
-                                 and k not in before["missing"]],
-                  errors_before=before["errors"], errors_after=after["errors"])
+    return Change(
+        before["send_verdict"],
+        after["send_verdict"],
+        fixed=ch.fixed,
+        added=ch.added,
+        elements_added=[k for k in before["missing"] if k in known and k not in after["missing"]],
+        elements_lost=[k for k in after["missing"] if k in known and k not in before["missing"]],
+        errors_before=before["errors"],
+        errors_after=after["errors"],
+    )
 
 
 @dataclass
 class ClassChange:
     """The class before and after, over the students in both rounds."""
+
     students: int = 0
     new: int = 0
     better: int = 0
     worse: int = 0
-    before: Counter = field(default_factory=Counter)       # send verdict -> students
+    before: Counter = field(default_factory=Counter)  # send verdict -> students
     after: Counter = field(default_factory=Counter)
     missing_before: Counter = field(default_factory=Counter)
     missing_after: Counter = field(default_factory=Counter)

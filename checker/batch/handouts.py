@@ -7,6 +7,7 @@ draft highlighted, what to fix, every rule by its plain label).  A student whose
 not be read gets a page that says why and what to do.  File names come from the student
 ids (``sam-okafor.html``; ``-2`` ... when two would clash).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,9 +23,11 @@ from ..report import VERDICTS
 from .htmlreport import STANDALONE_END, render_card, render_change, standalone_head
 from .summary import Summary, facts
 
-_WHY = {"ready": "Nothing stops you sending it.",
-        "revise": "Look at the warnings below before you send it.",
-        "dont_send": "Fix the errors below first: as it is, it would hurt your chances."}
+_WHY = {
+    "ready": "Nothing stops you sending it.",
+    "revise": "Look at the warnings below before you send it.",
+    "dont_send": "Fix the errors below first: as it is, it would hurt your chances.",
+}
 
 
 def file_name(ident: Any, taken: set[str]) -> str:
@@ -37,24 +40,31 @@ def file_name(ident: Any, taken: set[str]) -> str:
     return name
 
 
-def render_handout(result, *, title: str = "Class review", change=None,
-                   today: dt.date | None = None) -> str:
+def render_handout(
+    result, *, title: str = "Class review", change=None, today: dt.date | None = None
+) -> str:
     """One student's page."""
     ident = escape(str(result.id))
     when = human(today or dt.date.today(), with_year=True)
-    head = (standalone_head(f"{result.id}: {title}")
-            + f'<header class="page"><h1>{ident}</h1><p class="meta">{escape(title)} &middot; '
-              f"{escape(when)}</p></header>\n")
+    head = (
+        standalone_head(f"{result.id}: {title}")
+        + f'<header class="page"><h1>{ident}</h1><p class="meta">{escape(title)} &middot; '
+        f"{escape(when)}</p></header>\n"
+    )
     if not result.ok:
-        body = (f'<h2>We could not read your draft</h2><p class="since">{escape(result.item.where)}: '
-                f"{escape(result.error or '')}</p><p>Fix it as the reason says and hand it in "
-                "again.</p>")
+        body = (
+            f'<h2>We could not read your draft</h2><p class="since">{escape(result.item.where)}: '
+            f"{escape(result.error or '')}</p><p>Fix it as the reason says and hand it in "
+            "again.</p>"
+        )
         return head + body + STANDALONE_END
     verdict = facts(result.data())["send_verdict"] or "revise"
-    body = (f'<h2 class="verdict-line">{escape(VERDICTS[verdict].title)}</h2>'
-            f"<p>{escape(_WHY[verdict])}</p>"
-            + render_change(change)
-            + render_card(result, 1, open=True))
+    body = (
+        f'<h2 class="verdict-line">{escape(VERDICTS[verdict].title)}</h2>'
+        f"<p>{escape(_WHY[verdict])}</p>"
+        + render_change(change)
+        + render_card(result, 1, open=True)
+    )
     return head + body + STANDALONE_END
 
 
@@ -62,8 +72,15 @@ class HandoutWriter:
     """Writes a handout per result into ``out``: a folder path, or an open
     ``zipfile.ZipFile``."""
 
-    def __init__(self, out: Any, summary: Summary | None = None, *, title: str = "Class review",
-                 inputs: list[str] | None = None, baseline=None):
+    def __init__(
+        self,
+        out: Any,
+        summary: Summary | None = None,
+        *,
+        title: str = "Class review",
+        inputs: list[str] | None = None,
+        baseline=None,
+    ):
         self.out = out
         self.title = title
         self.baseline = baseline

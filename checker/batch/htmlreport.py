@@ -14,19 +14,29 @@ by its plain label.  The roster is a plain table: the web page sorts and filters
 while folding the aggregates into ``Summary``; ``close()`` writes them in order, so memory does
 not grow with the class size.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 import shutil
 import tempfile
+from collections.abc import Callable
 from html import escape
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 from .. import highlight
 from ..contacts.dates import human
 from ..kinds import NOUN as KIND_NOUN
-from ..report import (ELEMENTS, LENGTH_VERDICTS, LEVEL_RANK, SEVERITY_RANK, VERDICT_RANK,
-                      VERDICTS, clip, plural)
+from ..report import (
+    ELEMENTS,
+    LENGTH_VERDICTS,
+    LEVEL_RANK,
+    SEVERITY_RANK,
+    VERDICT_RANK,
+    VERDICTS,
+    clip,
+    plural,
+)
 from ..rules import label_for
 from .charts import before_after, column_chart, share_bars
 from .summary import Summary, facts
@@ -155,8 +165,9 @@ def _pct(part: int, whole: int) -> str:
 def _counter_text(counter, labels: dict[str, str] | None = None) -> str:
     if not counter:
         return ""
-    return ", ".join(f"{(labels or {}).get(k, k).replace('_', ' ')}: {v}"
-                     for k, v in counter.most_common())
+    return ", ".join(
+        f"{(labels or {}).get(k, k).replace('_', ' ')}: {v}" for k, v in counter.most_common()
+    )
 
 
 def _badge(verdict: str | None) -> str:
@@ -167,15 +178,21 @@ def _badge(verdict: str | None) -> str:
 
 def rule_html(rule: str) -> str:
     """A rule for people: its plain label, with the id in small print."""
-    return (f'{escape(label_for(rule))} <span class="rule">{escape(rule)}</span>')
+    return f'{escape(label_for(rule))} <span class="rule">{escape(rule)}</span>'
 
 
 #: The roster's columns: (key, heading, numeric).
-ROSTER_COLUMNS = (("student", "Student", False), ("verdict", "Verdict", True),
-                  ("errors", "Errors", True), ("warnings", "Warnings", True),
-                  ("missing", "Missing elements", True), ("desperation", "Desperation", True),
-                  ("hostility", "Hostility", True), ("politeness", "Politeness", True),
-                  ("words", "Words", True))
+ROSTER_COLUMNS = (
+    ("student", "Student", False),
+    ("verdict", "Verdict", True),
+    ("errors", "Errors", True),
+    ("warnings", "Warnings", True),
+    ("missing", "Missing elements", True),
+    ("desperation", "Desperation", True),
+    ("hostility", "Hostility", True),
+    ("politeness", "Politeness", True),
+    ("words", "Words", True),
+)
 
 
 _NUMERIC_CELLS = ("errors", "warnings", "words", "politeness")
@@ -197,17 +214,20 @@ def _level(value: str | None) -> tuple[str, int]:
     return value, LEVEL_RANK.get(value, -1)
 
 
-def roster_row(result, n: int, change=None, *, compare: bool = False,
-               href: str | None = None) -> str:
+def roster_row(
+    result, n: int, change=None, *, compare: bool = False, href: str | None = None
+) -> str:
     """One student's row of the roster (``data-sort`` on each cell for the page's sorting;
     ``data-verdict`` for its filter); ``compare`` adds the change since round 1."""
     ident = escape(str(result.id))
     link = escape(href or f"#card-{n}-body")
     if not result.ok:
         span = len(ROSTER_COLUMNS) - 1 + (1 if compare else 0)
-        return (f'<tr data-verdict="unreadable"><th scope="row"><a href="#unreadable">{ident}</a></th>'
-                f'<td class="unreadable" colspan="{span}" data-sort="9">Could not be read: '
-                f"{escape(result.error or '')}</td></tr>\n")
+        return (
+            f'<tr data-verdict="unreadable"><th scope="row"><a href="#unreadable">{ident}</a></th>'
+            f'<td class="unreadable" colspan="{span}" data-sort="9">Could not be read: '
+            f"{escape(result.error or '')}</td></tr>\n"
+        )
     f = facts(result.data())
     verdict = f["send_verdict"] or "unknown"
     labels = {e.key: e.tag or e.short for e in ELEMENTS}
@@ -234,35 +254,54 @@ def roster_row(result, n: int, change=None, *, compare: bool = False,
     if compare and change is not None:
         cls = {1: " better", -1: " worse"}.get(change.direction, "")
         arrow = {1: "&#9650; ", -1: "&#9660; "}.get(change.direction, "")
-        before = (f"was {escape(VERDICTS[change.before].short)}; "
-                  if change.before in VERDICTS and change.before != change.after else "")
-        cells.append(f'<td class="change{cls}" data-sort="{change.direction}">{arrow}{before}'
-                     f"{escape(change.summary())}</td>")
+        before = (
+            f"was {escape(VERDICTS[change.before].short)}; "
+            if change.before in VERDICTS and change.before != change.after
+            else ""
+        )
+        cells.append(
+            f'<td class="change{cls}" data-sort="{change.direction}">{arrow}{before}'
+            f"{escape(change.summary())}</td>"
+        )
     return f'<tr data-verdict="{escape(verdict)}">' + "".join(cells) + "</tr>\n"
 
 
 def roster_start(*, compare: bool = False, count: int = 0) -> str:
     """The roster up to its rows: a plain table (sortable and filterable on the web page);
     ``ROSTER_END`` closes it."""
-    return ('<section id="roster" aria-labelledby="roster-h">'
-            f'<h2 id="roster-h">Roster ({count:,})</h2>'
-            '<p class="meta">One row a student; the name opens their card. Verdicts: '
-            + "; ".join(f"<b>{escape(v.short)}</b> {escape(why)}" for v, why in (
+    return (
+        '<section id="roster" aria-labelledby="roster-h">'
+        f'<h2 id="roster-h">Roster ({count:,})</h2>'
+        '<p class="meta">One row a student; the name opens their card. Verdicts: '
+        + "; ".join(
+            f"<b>{escape(v.short)}</b> {escape(why)}"
+            for v, why in (
                 (VERDICTS["ready"], "nothing to fix before sending"),
                 (VERDICTS["revise"], "warnings to look at"),
-                (VERDICTS["dont_send"], "an error stands or the draft reads hostile")))
-            + '.</p><div class="roster-tools" hidden></div>'
-            '<div class="table-scroll"><table class="roster" id="roster-table">'
-            '<caption class="sr-only">Roster: one row a student</caption>'
-            + roster_head(compare) + "<tbody>\n")
+                (VERDICTS["dont_send"], "an error stands or the draft reads hostile"),
+            )
+        )
+        + '.</p><div class="roster-tools" hidden></div>'
+        '<div class="table-scroll"><table class="roster" id="roster-table">'
+        '<caption class="sr-only">Roster: one row a student</caption>'
+        + roster_head(compare)
+        + "<tbody>\n"
+    )
 
 
 ROSTER_END = "</tbody></table></div></section>\n"
 
 
 class HtmlWriter:
-    def __init__(self, out: TextIO, summary: Summary, *, title: str = "Class review",
-                 inputs: list[str] | None = None, baseline=None):
+    def __init__(
+        self,
+        out: TextIO,
+        summary: Summary,
+        *,
+        title: str = "Class review",
+        inputs: list[str] | None = None,
+        baseline=None,
+    ):
         self.out = out
         self.summary = summary
         self.title = title
@@ -292,8 +331,10 @@ class HtmlWriter:
         if result.ok:
             self.cards.write(render_card(result, self.n, change=change))
         else:
-            self.bad.write(f"<tr><td>{escape(str(result.id))}</td><td>{escape(result.item.where)}</td>"
-                           f"<td>{escape(result.error or '')}</td></tr>\n")
+            self.bad.write(
+                f"<tr><td>{escape(str(result.id))}</td><td>{escape(result.item.where)}</td>"
+                f"<td>{escape(result.error or '')}</td></tr>\n"
+            )
 
     def _copy(self, part, out: TextIO) -> None:
         part.seek(0)
@@ -304,28 +345,34 @@ class HtmlWriter:
         """Write the report body (roster, the class before and after, unreadable inputs, cards,
         summary) to ``out``; may be called more than once before ``close()``."""
         s = self.summary
-        out.write('<ul class="pagenav" aria-label="Sections"><li><a href="#roster">Roster</a></li>'
-                  + ('<li><a href="#since">Since round 1</a></li>' if self.class_change else "")
-                  + ('<li><a href="#unreadable">Unreadable inputs</a></li>' if s.unreadable else "")
-                  + '<li><a href="#students">Students</a></li>'
-                  '<li><a href="#summary">Class summary</a></li></ul>\n')
+        out.write(
+            '<ul class="pagenav" aria-label="Sections"><li><a href="#roster">Roster</a></li>'
+            + ('<li><a href="#since">Since round 1</a></li>' if self.class_change else "")
+            + ('<li><a href="#unreadable">Unreadable inputs</a></li>' if s.unreadable else "")
+            + '<li><a href="#students">Students</a></li>'
+            '<li><a href="#summary">Class summary</a></li></ul>\n'
+        )
         out.write(roster_start(compare=self.baseline is not None, count=s.total))
         self._copy(self.rows, out)
         out.write(ROSTER_END)
         if self.class_change is not None:
             out.write(render_class_change(self.class_change, self.baseline.source))
         if s.unreadable:
-            out.write('<section id="unreadable" aria-labelledby="unreadable-h">'
-                      f'<h2 id="unreadable-h">Unreadable inputs ({s.unreadable:,})</h2>'
-                      '<p>These were not checked. Each reason says what to do; then run the '
-                      'review again.</p><div class="table-scroll">'
-                      '<table><thead><tr><th scope="col">Student / id</th><th scope="col">Input</th>'
-                      '<th scope="col">Reason</th></tr></thead><tbody>\n')
+            out.write(
+                '<section id="unreadable" aria-labelledby="unreadable-h">'
+                f'<h2 id="unreadable-h">Unreadable inputs ({s.unreadable:,})</h2>'
+                '<p>These were not checked. Each reason says what to do; then run the '
+                'review again.</p><div class="table-scroll">'
+                '<table><thead><tr><th scope="col">Student / id</th><th scope="col">Input</th>'
+                '<th scope="col">Reason</th></tr></thead><tbody>\n'
+            )
             self._copy(self.bad, out)
             out.write("</tbody></table></div></section>\n")
-        out.write('<section id="students" aria-labelledby="students-h">'
-                  f'<h2 id="students-h">Students ({s.checked:,})</h2>\n'
-                  '<p class="meta">Open a card for the draft, highlighted, and what to fix.</p>\n')
+        out.write(
+            '<section id="students" aria-labelledby="students-h">'
+            f'<h2 id="students-h">Students ({s.checked:,})</h2>\n'
+            '<p class="meta">Open a card for the draft, highlighted, and what to fix.</p>\n'
+        )
         if not s.checked:
             out.write('<p class="empty">No draft could be checked.</p>')
         self._copy(self.cards, out)
@@ -343,22 +390,33 @@ class HtmlWriter:
     def head(self) -> str:
         s = self.summary
         when = human(_dt.datetime.now(), with_year=True)
-        src = (" from " + ", ".join(escape(i) for i in self.inputs[:5])
-               + (" ..." if len(self.inputs) > 5 else "")) if self.inputs else ""
-        return (standalone_head(f"{self.title}: {plural(s.total, 'draft')}")
-                + f"<header class=\"page\"><h1>{escape(self.title)}</h1>"
-                f"<p class=\"meta\">{plural(s.total, 'draft')}{src} &middot; {escape(when)}</p></header>\n")
+        src = (
+            (
+                " from "
+                + ", ".join(escape(i) for i in self.inputs[:5])
+                + (" ..." if len(self.inputs) > 5 else "")
+            )
+            if self.inputs
+            else ""
+        )
+        return (
+            standalone_head(f"{self.title}: {plural(s.total, 'draft')}")
+            + f"<header class=\"page\"><h1>{escape(self.title)}</h1>"
+            f"<p class=\"meta\">{plural(s.total, 'draft')}{src} &middot; {escape(when)}</p></header>\n"
+        )
 
 
 def standalone_head(title: str) -> str:
     """The start of a standalone page (the report, a handout): its CSP, styles, and the
     opening ``<div class="br">``."""
-    return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
-            "<meta name=\"generator\" content=\"followup-checker batch\">\n"
-            f"<title>{escape(title)}</title>\n"
-            f"<style>{PAGE_CSS}{stylesheet()}</style>\n</head>\n<body>\n<div class=\"br\">\n")
+    return (
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+        "<meta name=\"generator\" content=\"followup-checker batch\">\n"
+        f"<title>{escape(title)}</title>\n"
+        f"<style>{PAGE_CSS}{stylesheet()}</style>\n</head>\n<body>\n<div class=\"br\">\n"
+    )
 
 
 STANDALONE_END = "</div>\n</body>\n</html>\n"
@@ -366,102 +424,176 @@ STANDALONE_END = "</div>\n</body>\n</html>\n"
 
 def render_class_change(cc, source: str) -> str:
     """The class before and after: verdicts and missing elements, as a chart and in words."""
-    out = ['<section id="since" aria-labelledby="since-h">'
-           '<h2 id="since-h">Since round 1</h2>']
+    out = ['<section id="since" aria-labelledby="since-h"><h2 id="since-h">Since round 1</h2>']
     if not cc.students:
-        out.append(f'<p class="empty">No student of this round is in {escape(source)}.</p></section>\n')
+        out.append(
+            f'<p class="empty">No student of this round is in {escape(source)}.</p></section>\n'
+        )
         return "".join(out)
-    out.append(f'<p>{plural(cc.students, "student")} in both rounds: <b>{cc.better:,}</b> better, '
-               f'<b>{cc.worse:,}</b> worse, {cc.students - cc.better - cc.worse:,} the same; '
-               f'{plural(cc.fixed, "problem")} fixed, {plural(cc.added, "new problem")}; errors '
-               f'{cc.errors_before:,} &rarr; {cc.errors_after:,}.'
-               + (f" {plural(cc.new, 'student')} new this round." if cc.new else "") + "</p>")
+    out.append(
+        f'<p>{plural(cc.students, "student")} in both rounds: <b>{cc.better:,}</b> better, '
+        f'<b>{cc.worse:,}</b> worse, {cc.students - cc.better - cc.worse:,} the same; '
+        f'{plural(cc.fixed, "problem")} fixed, {plural(cc.added, "new problem")}; errors '
+        f'{cc.errors_before:,} &rarr; {cc.errors_after:,}.'
+        + (f" {plural(cc.new, 'student')} new this round." if cc.new else "")
+        + "</p>"
+    )
     groups = [(VERDICTS[k].title, cc.before.get(k, 0), cc.after.get(k, 0)) for k in VERDICTS]
-    groups += [(f"Missing: {e.short}", cc.missing_before.get(e.key, 0),
-                cc.missing_after.get(e.key, 0)) for e in ELEMENTS]
-    out.append('<figure><figcaption>Students, round 1 and now</figcaption><div class="chart-box">'
-               + before_after(groups, title="Students by verdict and missing element, "
-                                            "round 1 and now") + "</div></figure></section>\n")
+    groups += [
+        (f"Missing: {e.short}", cc.missing_before.get(e.key, 0), cc.missing_after.get(e.key, 0))
+        for e in ELEMENTS
+    ]
+    out.append(
+        '<figure><figcaption>Students, round 1 and now</figcaption><div class="chart-box">'
+        + before_after(groups, title="Students by verdict and missing element, round 1 and now")
+        + "</div></figure></section>\n"
+    )
     return "".join(out)
 
 
-def render_summary(s: Summary, *, section_id: str = "summary", heading: str = "Class summary",
-                   link: Callable[[dict[str, Any]], str] | None = None) -> str:
+def render_summary(
+    s: Summary,
+    *,
+    section_id: str = "summary",
+    heading: str = "Class summary",
+    link: Callable[[dict[str, Any]], str] | None = None,
+) -> str:
     """The class summary section.  ``section_id`` and ``heading`` let a page show two (the
     class mode's first and latest versions); ``link`` gives the href of a "needs most
     attention" entry (default: its card in this report, ``#card-<seq>-body``)."""
     sid = escape(section_id)
-    out = [f'<section id="{sid}" aria-labelledby="{sid}-h"><h2 id="{sid}-h">{escape(heading)}</h2>',
-           '<ul class="tiles">',
-           f"<li><b>{s.total:,}</b>{'draft' if s.total == 1 else 'drafts'}</li>",
-           f"<li><b>{s.checked:,}</b>checked</li>"]
-    out += [f"<li><b>{s.verdicts.get(k, 0):,}</b>{escape(v.short)}</li>" for k, v in VERDICTS.items()]
-    out += [f"<li><b>{s.with_errors:,}</b>with errors</li>",
-            f"<li><b>{s.unreadable:,}</b>unreadable</li>", "</ul>"]
+    out = [
+        f'<section id="{sid}" aria-labelledby="{sid}-h"><h2 id="{sid}-h">{escape(heading)}</h2>',
+        '<ul class="tiles">',
+        f"<li><b>{s.total:,}</b>{'draft' if s.total == 1 else 'drafts'}</li>",
+        f"<li><b>{s.checked:,}</b>checked</li>",
+    ]
+    out += [
+        f"<li><b>{s.verdicts.get(k, 0):,}</b>{escape(v.short)}</li>" for k, v in VERDICTS.items()
+    ]
+    out += [
+        f"<li><b>{s.with_errors:,}</b>with errors</li>",
+        f"<li><b>{s.unreadable:,}</b>unreadable</li>",
+        "</ul>",
+    ]
     if not s.checked:
-        out.append('<p class="empty">No draft could be checked, so there is no class summary.</p></section>')
+        out.append(
+            '<p class="empty">No draft could be checked, so there is no class summary.</p></section>'
+        )
         return "".join(out)
 
     out.append("<h3>Missing elements</h3>")
-    rows = [(label[:1].upper() + label[1:], miss, known)   # row heads: "Thanks for their time"
-            for _, label, miss, known in s.missing_share()]
+    rows = [
+        (label[:1].upper() + label[1:], miss, known)  # row heads: "Thanks for their time"
+        for _, label, miss, known in s.missing_share()
+    ]
     if any(known for _, _, known in rows):
-        out.append('<figure><figcaption>Share of drafts missing each element</figcaption>'
-                   '<div class="chart-box">'
-                   + share_bars(rows, title="Share of drafts missing each element") + "</div></figure>")
+        out.append(
+            '<figure><figcaption>Share of drafts missing each element</figcaption>'
+            '<div class="chart-box">'
+            + share_bars(rows, title="Share of drafts missing each element")
+            + "</div></figure>"
+        )
     else:
         out.append('<p class="empty">The elements check did not run.</p>')
 
     out.append('<h3>Distributions</h3><div class="charts">')
     figs = []
     if s.politeness.total:
-        figs.append(("Politeness score", column_chart(
-            s.politeness.labels(), s.politeness.counts, title="Politeness score distribution",
-            x_label="politeness score (0 = impolite, 1 = polite)", colour="#b7791f"),
-            _counter_text(s.politeness_labels)))
+        figs.append(
+            (
+                "Politeness score",
+                column_chart(
+                    s.politeness.labels(),
+                    s.politeness.counts,
+                    title="Politeness score distribution",
+                    x_label="politeness score (0 = impolite, 1 = polite)",
+                    colour="#b7791f",
+                ),
+                _counter_text(s.politeness_labels),
+            )
+        )
     if s.words.total:
-        figs.append(("Length (words)", column_chart(
-            s.words.labels(), s.words.counts, title="Length distribution (words in the body)",
-            x_label="words in the body", colour="#2f855a"),
-            _counter_text(s.length_verdicts, LENGTH_LABEL)))
+        figs.append(
+            (
+                "Length (words)",
+                column_chart(
+                    s.words.labels(),
+                    s.words.counts,
+                    title="Length distribution (words in the body)",
+                    x_label="words in the body",
+                    colour="#2f855a",
+                ),
+                _counter_text(s.length_verdicts, LENGTH_LABEL),
+            )
+        )
     if s.grade.total:
-        figs.append(("Reading grade", column_chart(
-            s.grade.labels(), s.grade.counts, title="Reading grade distribution (Flesch-Kincaid)",
-            x_label="Flesch-Kincaid grade", colour="#3b6ea8"), ""))
+        figs.append(
+            (
+                "Reading grade",
+                column_chart(
+                    s.grade.labels(),
+                    s.grade.counts,
+                    title="Reading grade distribution (Flesch-Kincaid)",
+                    x_label="Flesch-Kincaid grade",
+                    colour="#3b6ea8",
+                ),
+                "",
+            )
+        )
     for caption, svg, note in figs:
-        out.append(f'<figure><figcaption>{escape(caption)}</figcaption><div class="chart-box">{svg}</div>'
-                   + (f'<p class="note">{escape(note)}</p>' if note else "") + "</figure>")
+        out.append(
+            f'<figure><figcaption>{escape(caption)}</figcaption><div class="chart-box">{svg}</div>'
+            + (f'<p class="note">{escape(note)}</p>' if note else "")
+            + "</figure>"
+        )
     if not figs:
         out.append('<p class="empty">No scores yet.</p>')
     out.append("</div>")
 
     out.append("<h3>Phrases in the students&rsquo; own words</h3>")
     groups = s.phrase_groups()
-    levels = "; ".join(part for part in (
-        f"desperation: {_counter_text(s.desperation_levels)}" if s.desperation_levels else "",
-        f"hostility: {_counter_text(s.hostility_levels)}" if s.hostility_levels else "") if part)
+    levels = "; ".join(
+        part
+        for part in (
+            f"desperation: {_counter_text(s.desperation_levels)}" if s.desperation_levels else "",
+            f"hostility: {_counter_text(s.hostility_levels)}" if s.hostility_levels else "",
+        )
+        if part
+    )
     if levels:
         out.append(f'<p class="meta">Level per draft: {escape(levels)}</p>')
     if groups:
-        out.append('<div class="table-scroll"><table class="phrase-groups"><thead><tr>'
-                   '<th scope="col">What it is</th><th scope="col">Phrases (drafts)</th>'
-                   "</tr></thead><tbody>")
+        out.append(
+            '<div class="table-scroll"><table class="phrase-groups"><thead><tr>'
+            '<th scope="col">What it is</th><th scope="col">Phrases (drafts)</th>'
+            "</tr></thead><tbody>"
+        )
         for section, rule, items in groups:
             phrases = "".join(f"<li>&ldquo;{escape(text)}&rdquo; ({n:,})</li>" for text, n in items)
-            out.append(f'<tr><th scope="row">{escape(section.capitalize())}: '
-                       f"{escape(label_for(rule))}</th><td><ul>{phrases}</ul></td></tr>")
+            out.append(
+                f'<tr><th scope="row">{escape(section.capitalize())}: '
+                f"{escape(label_for(rule))}</th><td><ul>{phrases}</ul></td></tr>"
+            )
         out.append("</tbody></table></div>")
     else:
-        out.append('<p class="empty">None found.</p>' if s.desperation_levels else
-                   '<p class="empty">The desperation check did not run.</p>')
+        out.append(
+            '<p class="empty">None found.</p>'
+            if s.desperation_levels
+            else '<p class="empty">The desperation check did not run.</p>'
+        )
 
     if s.rules:
-        out.append('<h3>Most common findings</h3><div class="table-scroll"><table><thead><tr>'
-                   '<th scope="col">Finding</th><th scope="col" class="num">Drafts</th>'
-                   '<th scope="col" class="num">Share</th></tr></thead><tbody>')
+        out.append(
+            '<h3>Most common findings</h3><div class="table-scroll"><table><thead><tr>'
+            '<th scope="col">Finding</th><th scope="col" class="num">Drafts</th>'
+            '<th scope="col" class="num">Share</th></tr></thead><tbody>'
+        )
         for rule, n in s.rules.most_common(12):
-            out.append(f'<tr><td>{rule_html(rule)}</td><td class="num">{n:,}</td>'
-                       f'<td class="num">{_pct(n, s.checked)}</td></tr>')
+            out.append(
+                f'<tr><td>{rule_html(rule)}</td><td class="num">{n:,}</td>'
+                f'<td class="num">{_pct(n, s.checked)}</td></tr>'
+            )
         out.append("</tbody></table></div>")
 
     out.append("<h3>Drafts needing most attention</h3>")
@@ -473,8 +605,10 @@ def render_summary(s: Summary, *, section_id: str = "summary", heading: str = "C
             if LEVEL_RANK.get(e["desperation_level"], 0) > LEVEL_RANK["none"]:
                 bits.append(f"desperation {e['desperation_level']}")
             href = link(e) if link else f"#card-{e['seq']}-body"
-            out.append(f'<li><a href="{escape(href)}">{escape(str(e["id"]))}</a>: '
-                       f'{escape(", ".join(bits))}</li>')
+            out.append(
+                f'<li><a href="{escape(href)}">{escape(str(e["id"]))}</a>: '
+                f'{escape(", ".join(bits))}</li>'
+            )
         out.append("</ol>")
     else:
         out.append('<p class="empty">Every draft is ready to send.</p>')
@@ -493,20 +627,33 @@ def render_change(change) -> str:
     if change.new:
         return '<div class="since"><p><b>Since round 1:</b> not in round 1.</p></div>'
     labels = {e.key: e.short for e in ELEMENTS}
-    parts = [f'<div class="since"><p><b>Since round 1:</b> {escape(change.summary())}'
-             + (f"; the verdict was <b>{escape(VERDICTS[change.before].short)}</b>, now "
-                f"<b>{escape(VERDICTS[change.after].short)}</b>"
-                if change.before in VERDICTS and change.after in VERDICTS
-                and change.before != change.after else "") + ".</p>"]
+    parts = [
+        f'<div class="since"><p><b>Since round 1:</b> {escape(change.summary())}'
+        + (
+            f"; the verdict was <b>{escape(VERDICTS[change.before].short)}</b>, now "
+            f"<b>{escape(VERDICTS[change.after].short)}</b>"
+            if change.before in VERDICTS
+            and change.after in VERDICTS
+            and change.before != change.after
+            else ""
+        )
+        + ".</p>"
+    ]
     for title, items in (("Fixed", change.fixed), ("New", change.added)):
         if items:
-            parts.append(f"<p>{title}:</p><ul class=\"fixes\">" + "".join(
-                f'<li><span class="sev {escape(x["severity"])}">{escape(x["severity"])}</span> '
-                f'<b>{escape(label_for(x["rule"]))}</b>: {escape(x["message"])}</li>'
-                for x in items) + "</ul>")
+            parts.append(
+                f"<p>{title}:</p><ul class=\"fixes\">"
+                + "".join(
+                    f'<li><span class="sev {escape(x["severity"])}">{escape(x["severity"])}</span> '
+                    f'<b>{escape(label_for(x["rule"]))}</b>: {escape(x["message"])}</li>'
+                    for x in items
+                )
+                + "</ul>"
+            )
     if change.elements_added:
-        parts.append("<p>Added: " + escape(", ".join(labels[k] for k in change.elements_added))
-                     + ".</p>")
+        parts.append(
+            "<p>Added: " + escape(", ".join(labels[k] for k in change.elements_added)) + ".</p>"
+        )
     parts.append("</div>")
     return "".join(parts)
 
@@ -525,11 +672,15 @@ def render_card(result, n: int, *, open: bool = False, change=None) -> str:
         badge += f' <span class="badge errors">{_n(f["errors"], "error")}</span>'
     facts_li = [f"<li>{escape(KIND_NOUN.get(f['kind'], str(f['kind'] or '')))}</li>"]
     if f["words"] is not None:
-        facts_li.append(f"<li>{_n(int(f['words']), 'word')} ({escape(LENGTH_LABEL[f['length_verdict']])})</li>")
+        facts_li.append(
+            f"<li>{_n(int(f['words']), 'word')} ({escape(LENGTH_LABEL[f['length_verdict']])})</li>"
+        )
     if f["grade"] is not None:
         facts_li.append(f"<li>reading grade {f['grade']:.1f}</li>")
     if f["politeness_score"] is not None:
-        facts_li.append(f"<li>politeness {f['politeness_score']:.2f} ({escape(str(f['politeness_label'] or ''))})</li>")
+        facts_li.append(
+            f"<li>politeness {f['politeness_score']:.2f} ({escape(str(f['politeness_label'] or ''))})</li>"
+        )
     if f["desperation_level"]:
         facts_li.append(f"<li>desperation {escape(str(f['desperation_level']))}</li>")
     if f["hostility_level"]:
@@ -540,29 +691,42 @@ def render_card(result, n: int, *, open: bool = False, change=None) -> str:
         present = f[label.key]
         state = "unknown" if present is None else "yes" if present else "no"
         word = {"yes": "present", "no": "missing", "unknown": "not checked"}[state]
-        checks.append(f'<li class="{state}">{escape(label.title)} <span class="rule">({word})</span></li>')
+        checks.append(
+            f'<li class="{state}">{escape(label.title)} <span class="rule">({word})</span></li>'
+        )
     fixes = []
     for x in sorted(findings, key=_finding_sort):
         sev = escape(x["severity"])
         quote = " ".join(x["text"].split())
-        quote_html = (f' <span class="quote">&ldquo;{escape(clip(quote, 90))}&rdquo;</span>'
-                      if quote and highlight.inline(x) and quote not in x["message"] else "")
+        quote_html = (
+            f' <span class="quote">&ldquo;{escape(clip(quote, 90))}&rdquo;</span>'
+            if quote and highlight.inline(x) and quote not in x["message"]
+            else ""
+        )
         sugg = x["suggestion"]
-        fixes.append(f'<li><span class="sev {sev}">{sev}</span> <b>{escape(label_for(x["rule"]))}</b>: '
-                     f'{escape(x["message"])}'
-                     f"{quote_html}" + (f'<span class="sugg">&rarr; {escape(sugg)}</span>' if sugg else "")
-                     + f' <span class="rule">{escape(x["rule"])}</span></li>')
+        fixes.append(
+            f'<li><span class="sev {sev}">{sev}</span> <b>{escape(label_for(x["rule"]))}</b>: '
+            f'{escape(x["message"])}'
+            f"{quote_html}"
+            + (f'<span class="sugg">&rarr; {escape(sugg)}</span>' if sugg else "")
+            + f' <span class="rule">{escape(x["rule"])}</span></li>'
+        )
     where = escape(result.item.where)
-    return (f'<details class="card" id="card-{n}" aria-labelledby="card-{n}-h"{" open" if open else ""}>'
-            f'<summary><h3 id="card-{n}-h">{escape(str(result.id))}</h3>'
-            f'<span class="badges">{badge} <span class="meta">'
-            f'{_counts(f["errors"], f["warnings"], f["suggestions"])}</span></span></summary>'
-            f'<div class="card-body" id="card-{n}-body">'
-            f'<p class="rule">{where}</p>'
-            f'<ul class="facts">{"".join(facts_li)}</ul>'
-            f'<ul class="checklist" aria-label="Elements">{"".join(checks)}</ul>'
-            + render_change(change)
-            + f'<div class="draft">{highlight.render_text_block(text, findings, id_prefix=f"c{n}", label=f"Draft of {result.id}")}</div>'
-            + (f'<h4>What to fix</h4><ol class="fixes">{"".join(fixes)}</ol>' if fixes
-               else '<p class="empty">Nothing to fix.</p>')
-            + "</div></details>\n")
+    return (
+        f'<details class="card" id="card-{n}" aria-labelledby="card-{n}-h"{" open" if open else ""}>'
+        f'<summary><h3 id="card-{n}-h">{escape(str(result.id))}</h3>'
+        f'<span class="badges">{badge} <span class="meta">'
+        f'{_counts(f["errors"], f["warnings"], f["suggestions"])}</span></span></summary>'
+        f'<div class="card-body" id="card-{n}-body">'
+        f'<p class="rule">{where}</p>'
+        f'<ul class="facts">{"".join(facts_li)}</ul>'
+        f'<ul class="checklist" aria-label="Elements">{"".join(checks)}</ul>'
+        + render_change(change)
+        + f'<div class="draft">{highlight.render_text_block(text, findings, id_prefix=f"c{n}", label=f"Draft of {result.id}")}</div>'
+        + (
+            f'<h4>What to fix</h4><ol class="fixes">{"".join(fixes)}</ol>'
+            if fixes
+            else '<p class="empty">Nothing to fix.</p>'
+        )
+        + "</div></details>\n"
+    )

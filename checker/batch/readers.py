@@ -11,6 +11,7 @@ Readers never raise for bad input: an unreadable file, row or line becomes an ``
 ``error`` set (a one-line reason), and reading goes on.  CSV and JSONL are read row by row,
 so memory does not grow with the number of drafts.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,8 +22,9 @@ import json
 import os
 import sys
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO
 
 from .. import textprep
 from . import safezip
@@ -32,9 +34,9 @@ TABLE_EXTS = (".csv", ".jsonl", ".ndjson")
 # Files a folder may hold that are not drafts and not worth a line in the report.
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", "__macosx"}
 
-MAX_TEXT_BYTES_FACTOR = 4             # a text draft file: at most max_chars * 4 bytes (UTF-8)
-MAX_DOC_BYTES = 10 * 1024 * 1024      # a .docx or .eml file
-MAX_LINE_BYTES = 1024 * 1024          # one JSONL line
+MAX_TEXT_BYTES_FACTOR = 4  # a text draft file: at most max_chars * 4 bytes (UTF-8)
+MAX_DOC_BYTES = 10 * 1024 * 1024  # a .docx or .eml file
+MAX_LINE_BYTES = 1024 * 1024  # one JSONL line
 
 ID_COLUMNS = ("id", "student", "student_id", "student_name", "name")
 TEXT_COLUMNS = ("text", "draft", "body", "message", "note", "email")
@@ -46,6 +48,7 @@ UTF8_HINT = "save it as UTF-8 (in Excel: CSV UTF-8)"
 @dataclass
 class Item:
     """One draft to check, or one input that could not be read (``error`` set)."""
+
     id: Any
     text: str | None = None
     kind: str | None = None
@@ -79,12 +82,21 @@ def size_limit(name: str) -> int:
 
 #: What a file named .docx really is, by its first bytes, and how to make it a .docx.
 _NOT_DOCX = (
-    (b"\xd0\xcf\x11\xe0", "it is an old Word 97-2003 document (.doc) with a .docx name; open it "
-                          "in Word and choose Save As, Word Document (.docx)"),
-    (b"%PDF", "it is a PDF with a .docx name; copy the note into a Word document and save it "
-              "as Word Document (.docx)"),
-    (b"{\\rtf", "it is a Rich Text (.rtf) file with a .docx name; open it in Word and choose "
-                "Save As, Word Document (.docx)"),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "it is an old Word 97-2003 document (.doc) with a .docx name; open it "
+        "in Word and choose Save As, Word Document (.docx)",
+    ),
+    (
+        b"%PDF",
+        "it is a PDF with a .docx name; copy the note into a Word document and save it "
+        "as Word Document (.docx)",
+    ),
+    (
+        b"{\\rtf",
+        "it is a Rich Text (.rtf) file with a .docx name; open it in Word and choose "
+        "Save As, Word Document (.docx)",
+    ),
 )
 
 
@@ -92,8 +104,10 @@ def _not_docx(data: bytes) -> str:
     for magic, why in _NOT_DOCX:
         if data.startswith(magic):
             return why
-    return ("not a Word document, though named .docx; open it in Word and choose Save As, "
-            "Word Document (.docx), or save the note as Plain Text (.txt)")
+    return (
+        "not a Word document, though named .docx; open it in Word and choose Save As, "
+        "Word Document (.docx), or save the note as Plain Text (.txt)"
+    )
 
 
 def docx_text(data: bytes) -> str:
@@ -107,12 +121,15 @@ def docx_text(data: bytes) -> str:
         raise ValueError(f"unreadable .docx: {exc}") from None
     try:
         import docx  # python-docx
+
         document = docx.Document(io.BytesIO(data))
         paras = [p.text for p in document.paragraphs]
     except Exception as exc:  # python-docx raises many kinds on a damaged file
-        raise ValueError(f"unreadable .docx: damaged or not a Word document ({type(exc).__name__}); "
-                         "open it in Word and choose Save As, Word Document (.docx), or copy "
-                         "the note into a new document") from None
+        raise ValueError(
+            f"unreadable .docx: damaged or not a Word document ({type(exc).__name__}); "
+            "open it in Word and choose Save As, Word Document (.docx), or copy "
+            "the note into a new document"
+        ) from None
     # One paragraph is one line; a document without blank paragraphs gets blank lines
     # between paragraphs, as an email would have.
     sep = "\n" if any(not p.strip() for p in paras) else "\n\n"
@@ -147,7 +164,9 @@ def draft_item(name: str, data: bytes, id: Any = None, where: str | None = None)
     where = where or name
     limit = size_limit(name)
     if len(data) > limit:
-        return Item(id, error=f"file too big: {_size(len(data))} (limit {_size(limit)})", where=where)
+        return Item(
+            id, error=f"file too big: {_size(len(data))} (limit {_size(limit)})", where=where
+        )
     ext = extension(name)
     try:
         if ext == ".docx":
@@ -157,8 +176,12 @@ def draft_item(name: str, data: bytes, id: Any = None, where: str | None = None)
         else:
             text = textprep.decode(data)
     except textprep.BinaryInput as exc:
-        return Item(id, error=f"{exc}: this file is not a note in text form (a picture, a PDF "
-                              f"or a program?); save the note as .txt or .docx", where=where)
+        return Item(
+            id,
+            error=f"{exc}: this file is not a note in text form (a picture, a PDF "
+            f"or a program?); save the note as .txt or .docx",
+            where=where,
+        )
     except ValueError as exc:
         return Item(id, error=str(exc).splitlines()[0], where=where)
     return Item(id, text=text, where=where)
@@ -172,6 +195,7 @@ def student_id(name: str) -> str:
 
 
 # -- tables ------------------------------------------------------------------------------
+
 
 def _norm_col(name: str) -> str:
     return "_".join(name.strip().lower().replace("-", " ").split())
@@ -201,8 +225,12 @@ def read_csv(stream: BinaryIO, name: str) -> Iterator[Item]:
     utf16 = head in (b"\xff\xfe", b"\xfe\xff")
     # Bytes that are not UTF-8 survive decoding as surrogates, so one bad row is reported
     # as that row instead of stopping the whole file.
-    text = io.TextIOWrapper(stream, encoding="utf-16" if utf16 else "utf-8-sig",
-                            errors="replace" if utf16 else "surrogateescape", newline="")
+    text = io.TextIOWrapper(
+        stream,
+        encoding="utf-16" if utf16 else "utf-8-sig",
+        errors="replace" if utf16 else "surrogateescape",
+        newline="",
+    )
     try:
         sample = text.read(16384)
         text.seek(0)
@@ -224,14 +252,23 @@ def _csv_rows(rows, name: str) -> Iterator[Item]:
     except (StopIteration, csv.Error):
         yield Item(student_id(name), error="no header row in the CSV", where=name)
         return
-    id_col, text_col, kind_col = (_pick(header, ID_COLUMNS), _pick(header, TEXT_COLUMNS),
-                                  _pick(header, KIND_COLUMNS))
+    id_col, text_col, kind_col = (
+        _pick(header, ID_COLUMNS),
+        _pick(header, TEXT_COLUMNS),
+        _pick(header, KIND_COLUMNS),
+    )
     if id_col is None or text_col is None:
-        missing = " and ".join(what for what, col in (("an id or student column", id_col),
-                                                       ("a text column", text_col)) if col is None)
+        missing = " and ".join(
+            what
+            for what, col in (("an id or student column", id_col), ("a text column", text_col))
+            if col is None
+        )
         found = ", ".join(h.strip() for h in header if h.strip())[:200] or "none"
-        yield Item(student_id(name), where=f"{name}:1",
-                   error=f"CSV without the needed columns: needs {missing} (found: {found})")
+        yield Item(
+            student_id(name),
+            where=f"{name}:1",
+            error=f"CSV without the needed columns: needs {missing} (found: {found})",
+        )
         return
     n = 1  # rows so far, counting the header
     line = rows.line_num  # a row is reported at the line it starts on
@@ -253,11 +290,18 @@ def _csv_rows(rows, name: str) -> Iterator[Item]:
         draft = row[text_col] if text_col < len(row) else ""
         kind = row[kind_col].strip() if kind_col is not None and kind_col < len(row) else ""
         if any(_has_surrogates(s) for s in (ident, draft, kind)):
-            yield Item(f"row {n}" if _has_surrogates(ident) else ident, where=where,
-                       error=f"not UTF-8 text; {UTF8_HINT}")
+            yield Item(
+                f"row {n}" if _has_surrogates(ident) else ident,
+                where=where,
+                error=f"not UTF-8 text; {UTF8_HINT}",
+            )
             continue
-        yield Item(ident, text=draft.replace("\r\n", "\n").replace("\r", "\n"),
-                   kind=kind or None, where=where)
+        yield Item(
+            ident,
+            text=draft.replace("\r\n", "\n").replace("\r", "\n"),
+            kind=kind or None,
+            where=where,
+        )
 
 
 def read_jsonl(stream: BinaryIO, name: str) -> Iterator[Item]:
@@ -283,13 +327,19 @@ def read_jsonl(stream: BinaryIO, name: str) -> Iterator[Item]:
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield Item(where, where=where, error=f"not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} "
-                                                 f"at column {exc.start + 1}); save the file as UTF-8")
+            yield Item(
+                where,
+                where=where,
+                error=f"not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} "
+                f"at column {exc.start + 1}); save the file as UTF-8",
+            )
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield Item(where, where=where, error=f"malformed JSON line: {exc.msg} (column {exc.colno})")
+            yield Item(
+                where, where=where, error=f"malformed JSON line: {exc.msg} (column {exc.colno})"
+            )
             continue
         if not isinstance(obj, dict):
             yield Item(where, where=where, error="malformed JSONL line: not a JSON object")
@@ -305,10 +355,13 @@ def read_jsonl(stream: BinaryIO, name: str) -> Iterator[Item]:
             why = 'no "text" field' if text is None else '"text" is not a string'
             yield Item(ident, where=where, error=f"malformed JSONL line: {why}")
             continue
-        yield Item(ident, text=text.replace("\r\n", "\n").replace("\r", "\n"), kind=kind, where=where)
+        yield Item(
+            ident, text=text.replace("\r\n", "\n").replace("\r", "\n"), kind=kind, where=where
+        )
 
 
 # -- files and folders -------------------------------------------------------------------
+
 
 def read_blob(name: str, data: bytes, id: Any = None) -> Iterator[Item]:
     """Items from one file's bytes (an upload, a zip entry): a table or one draft."""
@@ -336,9 +389,11 @@ _CONVERT = {
 def unsupported(name: str, id: Any = None) -> Item:
     ext = extension(name) or "(no extension)"
     how = _CONVERT.get(ext, "save the note as .txt or .docx")
-    return Item(id if id is not None else student_id(name), where=name,
-                error=f"unsupported file type {ext}: {how} (the review reads .txt, .md, .eml "
-                      f"and .docx)")
+    return Item(
+        id if id is not None else student_id(name),
+        where=name,
+        error=f"unsupported file type {ext}: {how} (the review reads .txt, .md, .eml and .docx)",
+    )
 
 
 def read_file(path: str, id: Any = None, *, in_folder: bool = False) -> Iterator[Item]:
@@ -365,7 +420,7 @@ def read_file(path: str, id: Any = None, *, in_folder: bool = False) -> Iterator
 
 def ignored(name: str) -> bool:
     base = os.path.basename(name.rstrip("/"))
-    return (not base or base.startswith((".", "~$")) or base.lower() in IGNORED_NAMES)
+    return not base or base.startswith((".", "~$")) or base.lower() in IGNORED_NAMES
 
 
 def folder_files(root: str, exclude: Iterable[str] = ()) -> list[tuple[str, str]]:
@@ -385,6 +440,7 @@ def folder_files(root: str, exclude: Iterable[str] = ()) -> list[tuple[str, str]
 def with_ids(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Pair each file with its student id: its relative path without the extension, or with
     it when two files would otherwise share an id (``sam.txt`` and ``sam.docx``)."""
+
     def stem(rel: str) -> str:
         head, base = os.path.split(rel)
         s = student_id(base)

@@ -10,21 +10,23 @@ checks run in parallel as well as the parse (with ``nlp.pipe(n_process=N)`` alon
 stay in one process and cap the rate near the one-process rate).  Chunks in flight are
 bounded, results come back in input order, and memory stays flat.
 """
+
 from __future__ import annotations
 
 import itertools
 import multiprocessing
 from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from ..kinds import KindError, parse_kind
 from ..report import Report
 from .readers import Item
 
 MAX_CONSECUTIVE_FAILURES = 20
-CHUNK = 32            # drafts per task in parallel mode
+CHUNK = 32  # drafts per task in parallel mode
 IN_FLIGHT_PER_JOB = 3  # tasks queued or running per worker
 
 
@@ -73,16 +75,27 @@ def _unchecked_reason(report: Report) -> str | None:
         if f.rule.startswith("input."):
             reason = report.notes[0] if report.notes else f.message
             # what to do about it, for the student whose file it is
-            return f"{reason}; {f.suggestion[:1].lower()}{f.suggestion[1:]}" if f.suggestion else reason
+            return (
+                f"{reason}; {f.suggestion[:1].lower()}{f.suggestion[1:]}"
+                if f.suggestion
+                else reason
+            )
     return None
 
 
-def process(items: Iterable[Item], *, jobs: int = 1, config=None, kind: str | None = None,
-            batch_size: int = 64) -> Iterator[Result]:
+def process(
+    items: Iterable[Item],
+    *,
+    jobs: int = 1,
+    config=None,
+    kind: str | None = None,
+    batch_size: int = 64,
+) -> Iterator[Result]:
     """Check every readable item through ``check_many``; yield a ``Result`` each, in order."""
     if jobs > 1:
-        yield from _process_parallel(items, jobs=jobs, config=config, kind=kind,
-                                     batch_size=batch_size)
+        yield from _process_parallel(
+            items, jobs=jobs, config=config, kind=kind, batch_size=batch_size
+        )
         return
     from ..api import check_many
 
@@ -122,13 +135,13 @@ def process(items: Iterable[Item], *, jobs: int = 1, config=None, kind: str | No
             if failed is None:
                 raise
             if failures > MAX_CONSECUTIVE_FAILURES:
-                raise BatchStopped(f"the checker failed on {failures} drafts in a row: "
-                                   f"{type(exc).__name__}: {exc}") from exc
+                raise BatchStopped(
+                    f"the checker failed on {failures} drafts in a row: {type(exc).__name__}: {exc}"
+                ) from exc
         else:
             break
         # Report the draft that failed, then restart the pipe on the rest.
-        for res in failed:
-            yield res
+        yield from failed
         source = itertools.chain(list(pending), source)
         pending.clear()
     while pending:
@@ -146,8 +159,13 @@ def _fail_next(pending: deque, exc: Exception) -> list[Result] | None:
     item = pending.popleft()
     item.text = None
     msg = str(exc).splitlines()[0][:200] if str(exc) else ""
-    out.append(Result(item, error=f"internal error while checking: {type(exc).__name__}"
-                                  + (f": {msg}" if msg else "")))
+    out.append(
+        Result(
+            item,
+            error=f"internal error while checking: {type(exc).__name__}"
+            + (f": {msg}" if msg else ""),
+        )
+    )
     return out
 
 
@@ -182,8 +200,9 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _process_parallel(items: Iterable[Item], *, jobs: int, config, kind: str | None,
-                      batch_size: int) -> Iterator[Result]:
+def _process_parallel(
+    items: Iterable[Item], *, jobs: int, config, kind: str | None, batch_size: int
+) -> Iterator[Result]:
     from concurrent.futures.process import BrokenProcessPool
 
     default_kind = parse_kind(kind, lenient=True)
@@ -201,8 +220,9 @@ def _process_parallel(items: Iterable[Item], *, jobs: int, config, kind: str | N
             yield chunk
 
     try:
-        with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init_worker,
-                                 initargs=(config,)) as pool:
+        with ProcessPoolExecutor(
+            jobs, mp_context=_context(), initializer=_init_worker, initargs=(config,)
+        ) as pool:
             for chunk in chunks():
                 if all(it.error is not None for it in chunk):
                     inflight.append([(it, None, it.error, None) for it in chunk])

@@ -5,6 +5,7 @@ Used for uploaded ``.zip`` files (the web page) and for ``.docx`` drafts (a docx
 that are safe to read (files only, in archive order).  Reading an entry goes through
 ``read_entry``, which stops at the declared size, so a lying header cannot inflate it.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -20,14 +21,18 @@ class UnsafeZip(ValueError):
 @dataclass(frozen=True)
 class ZipLimits:
     max_entries: int = 1000
-    max_total_bytes: int = 50 * 1024 * 1024   # sum of uncompressed sizes
-    max_entry_bytes: int = 20 * 1024 * 1024   # one entry, uncompressed
-    max_ratio: float = 100.0                  # uncompressed / compressed, per entry and overall
+    max_total_bytes: int = 50 * 1024 * 1024  # sum of uncompressed sizes
+    max_entry_bytes: int = 20 * 1024 * 1024  # one entry, uncompressed
+    max_ratio: float = 100.0  # uncompressed / compressed, per entry and overall
 
 
 UPLOAD_LIMITS = ZipLimits()
-DOCX_LIMITS = ZipLimits(max_entries=2000, max_total_bytes=60 * 1024 * 1024,
-                        max_entry_bytes=40 * 1024 * 1024, max_ratio=200.0)
+DOCX_LIMITS = ZipLimits(
+    max_entries=2000,
+    max_total_bytes=60 * 1024 * 1024,
+    max_entry_bytes=40 * 1024 * 1024,
+    max_ratio=200.0,
+)
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -53,7 +58,9 @@ def safe_name(name: str) -> str:
 def inspect(zf: zipfile.ZipFile, limits: ZipLimits = UPLOAD_LIMITS) -> list[zipfile.ZipInfo]:
     infos = zf.infolist()
     if len(infos) > limits.max_entries:
-        raise UnsafeZip(f"too many entries in the zip: {len(infos):,} (limit {limits.max_entries:,})")
+        raise UnsafeZip(
+            f"too many entries in the zip: {len(infos):,} (limit {limits.max_entries:,})"
+        )
     total = compressed = 0
     files = []
     for info in infos:
@@ -65,19 +72,28 @@ def inspect(zf: zipfile.ZipFile, limits: ZipLimits = UPLOAD_LIMITS) -> list[zipf
         if info.flag_bits & 0x1:
             raise UnsafeZip(f"zip refused: encrypted entry {info.filename!r}")
         if info.file_size > limits.max_entry_bytes:
-            raise UnsafeZip(f"zip refused: entry {info.filename!r} unpacks to {info.file_size:,} "
-                            f"bytes (limit {limits.max_entry_bytes:,})")
-        if info.file_size > 1024 * 1024 and info.file_size > limits.max_ratio * max(1, info.compress_size):
-            raise UnsafeZip(f"zip refused: entry {info.filename!r} compresses "
-                            f"{info.file_size / max(1, info.compress_size):,.0f}:1 (zip bomb?)")
+            raise UnsafeZip(
+                f"zip refused: entry {info.filename!r} unpacks to {info.file_size:,} "
+                f"bytes (limit {limits.max_entry_bytes:,})"
+            )
+        if info.file_size > 1024 * 1024 and info.file_size > limits.max_ratio * max(
+            1, info.compress_size
+        ):
+            raise UnsafeZip(
+                f"zip refused: entry {info.filename!r} compresses "
+                f"{info.file_size / max(1, info.compress_size):,.0f}:1 (zip bomb?)"
+            )
         total += info.file_size
         compressed += info.compress_size
         files.append(info)
     if total > limits.max_total_bytes:
-        raise UnsafeZip(f"zip refused: unpacks to {total:,} bytes (limit {limits.max_total_bytes:,})")
+        raise UnsafeZip(
+            f"zip refused: unpacks to {total:,} bytes (limit {limits.max_total_bytes:,})"
+        )
     if total > 1024 * 1024 and total > limits.max_ratio * max(1, compressed):
-        raise UnsafeZip(f"zip refused: compression ratio {total / max(1, compressed):,.0f}:1 "
-                        "(zip bomb?)")
+        raise UnsafeZip(
+            f"zip refused: compression ratio {total / max(1, compressed):,.0f}:1 (zip bomb?)"
+        )
     return files
 
 

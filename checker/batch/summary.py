@@ -6,6 +6,7 @@ those.  ``facts(data)`` reads a report's JSON (``Result.data()``, made by this p
 worker): its sections have the types of ``checker.report``, and may be absent (a draft the
 checker could not analyse has none).
 """
+
 from __future__ import annotations
 
 import heapq
@@ -33,9 +34,11 @@ def _send_verdict(data: dict[str, Any]) -> str | None:
         return None
     hostility = data.get("hostility")
     frequency = data.get("frequency")
-    return send_verdict([f for f in data["findings"] if isinstance(f, dict) and "severity" in f],
-                        frequency if isinstance(frequency, dict) else None,
-                        hostility if isinstance(hostility, dict) else None)
+    return send_verdict(
+        [f for f in data["findings"] if isinstance(f, dict) and "severity" in f],
+        frequency if isinstance(frequency, dict) else None,
+        hostility if isinstance(hostility, dict) else None,
+    )
 
 
 def facts(data: dict[str, Any]) -> dict[str, Any]:
@@ -85,6 +88,7 @@ def phrase_text(text: str) -> str:
 @dataclass
 class Histogram:
     """Counts in fixed bins ``[lo, lo+step)``; the last bin is open-ended."""
+
     lo: float
     step: float
     bins: int
@@ -103,8 +107,11 @@ class Histogram:
         out = []
         for i in range(self.bins):
             a = self.lo + i * self.step
-            out.append(f"{self.fmt.format(a)}+" if i == self.bins - 1 and self.open_end
-                       else f"{self.fmt.format(a)}-{self.fmt.format(a + self.step)}")
+            out.append(
+                f"{self.fmt.format(a)}+"
+                if i == self.bins - 1 and self.open_end
+                else f"{self.fmt.format(a)}-{self.fmt.format(a + self.step)}"
+            )
         return out
 
     @property
@@ -122,7 +129,7 @@ class Summary:
         self.with_errors = 0
         self.verdicts: Counter[str] = Counter()
         self.kinds: Counter[str] = Counter()
-        self.missing: Counter[str] = Counter()      # element -> drafts missing it
+        self.missing: Counter[str] = Counter()  # element -> drafts missing it
         self.element_known: Counter[str] = Counter()  # element -> drafts with the section
         self.politeness = Histogram(0.0, 0.1, 10, "{:.1f}", open_end=False)
         self.politeness_labels: Counter[str] = Counter()
@@ -134,9 +141,9 @@ class Summary:
         # (section, signal rule, folded phrase) -> drafts; the first spelling seen is shown
         self.phrases: Counter[tuple[str, str, str]] = Counter()
         self.spellings: dict[tuple[str, str, str], str] = {}
-        self.rules: Counter[str] = Counter()        # rule -> drafts with it
+        self.rules: Counter[str] = Counter()  # rule -> drafts with it
         self.severity_totals: Counter[str] = Counter()
-        self._attention: list[tuple] = []           # min-heap of (score, -seq, entry)
+        self._attention: list[tuple] = []  # min-heap of (score, -seq, entry)
         self._seq = 0
 
     # -- folding ---------------------------------------------------------------------
@@ -186,12 +193,23 @@ class Summary:
             self.rules[rule] += 1
         for sev in SEVERITY_DISPLAY_ORDER:
             self.severity_totals[sev] += f[sev + "s"]
-        score = (f["errors"] * 100 + f["warnings"] * 10 + f["suggestions"]
-                 + DESPERATION_WEIGHT.get(str(f["desperation_level"]), 0))
+        score = (
+            f["errors"] * 100
+            + f["warnings"] * 10
+            + f["suggestions"]
+            + DESPERATION_WEIGHT.get(str(f["desperation_level"]), 0)
+        )
         if score > 0:
-            entry = {"id": result.id, "seq": self._seq, "score": score, "errors": f["errors"],
-                     "warnings": f["warnings"], "suggestions": f["suggestions"],
-                     "verdict": f["send_verdict"], "desperation_level": f["desperation_level"]}
+            entry = {
+                "id": result.id,
+                "seq": self._seq,
+                "score": score,
+                "errors": f["errors"],
+                "warnings": f["warnings"],
+                "suggestions": f["suggestions"],
+                "verdict": f["send_verdict"],
+                "desperation_level": f["desperation_level"],
+            }
             item = (score, -self._seq, entry)
             if len(self._attention) < TOP_ATTENTION:
                 heapq.heappush(self._attention, item)
@@ -206,8 +224,7 @@ class Summary:
     def missing_share(self) -> list[tuple[str, str, int, int]]:
         """``(key, label, missing, known)`` per element; the label is ``Label.short`` (it
         heads a row of a chart)."""
-        return [(e.key, e.short, self.missing[e.key], self.element_known[e.key])
-                for e in ELEMENTS]
+        return [(e.key, e.short, self.missing[e.key], self.element_known[e.key]) for e in ELEMENTS]
 
     def top_phrases(self, n: int = TOP_PHRASES) -> list[tuple[str, int]]:
         """The most common phrases, as the first student who wrote them spelled them."""
@@ -221,8 +238,12 @@ class Summary:
         for key, count in self.phrases.most_common(n):
             groups.setdefault(key[:2], []).append((self.spellings.get(key, key[2]), count))
         order = {name: i for i, name in enumerate(PHRASE_SECTIONS)}
-        return [(section, rule, items) for (section, rule), items in sorted(
-            groups.items(), key=lambda g: (order[g[0][0]], -sum(c for _, c in g[1])))]
+        return [
+            (section, rule, items)
+            for (section, rule), items in sorted(
+                groups.items(), key=lambda g: (order[g[0][0]], -sum(c for _, c in g[1]))
+            )
+        ]
 
     def exit_code(self) -> int:
         """3 when some input was unreadable, else 1 when some draft has an error, else 0."""
@@ -231,7 +252,8 @@ class Summary:
     def line(self) -> str:
         parts = [plural(self.total, "draft"), f"{self.checked:,} checked"]
         if self.checked:
-            parts += [f"{self.verdicts.get(key, 0):,} {label.short}"
-                      for key, label in VERDICTS.items()]
+            parts += [
+                f"{self.verdicts.get(key, 0):,} {label.short}" for key, label in VERDICTS.items()
+            ]
         parts.append(f"{self.unreadable:,} unreadable")
         return ", ".join(parts)

@@ -9,6 +9,7 @@
 JSONL and CSV write each row as it comes; the HTML writer keeps the cards in a temporary
 file and writes the summary in front of them at the end, so memory stays flat for all three.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,11 +22,32 @@ from .summary import Summary, facts
 
 FORMATS = ("jsonl", "csv", "html", "handouts")
 
-COLUMNS = ("id", "status", "error", "kind", "verdict", "send_verdict", "words", "sentences",
-           "grade", "length_verdict", "politeness_score", "politeness_label",
-           "desperation_level", "desperation_signals", "hostility_level", "hostility_signals",
-           *ELEMENT_KEYS, "errors", "warnings", "suggestions", "findings", "rules", "problems",
-           "input")
+COLUMNS = (
+    "id",
+    "status",
+    "error",
+    "kind",
+    "verdict",
+    "send_verdict",
+    "words",
+    "sentences",
+    "grade",
+    "length_verdict",
+    "politeness_score",
+    "politeness_label",
+    "desperation_level",
+    "desperation_signals",
+    "hostility_level",
+    "hostility_signals",
+    *ELEMENT_KEYS,
+    "errors",
+    "warnings",
+    "suggestions",
+    "findings",
+    "rules",
+    "problems",
+    "input",
+)
 #: With ``--compare``: each student's change since the first round.
 COMPARE_COLUMNS = ("previous_verdict", "fixed", "new_problems", "elements_added")
 
@@ -89,8 +111,9 @@ class CsvWriter:
     def __init__(self, out: TextIO, summary: Summary | None = None, *, baseline=None):
         self.out = out
         self.baseline = baseline
-        self.writer = csv.DictWriter(out, fieldnames=COLUMNS + (COMPARE_COLUMNS if baseline
-                                                                 is not None else ()))
+        self.writer = csv.DictWriter(
+            out, fieldnames=COLUMNS + (COMPARE_COLUMNS if baseline is not None else ())
+        )
         self.writer.writeheader()
 
     def write(self, result) -> None:
@@ -102,9 +125,12 @@ class CsvWriter:
 
                 ch = change(self.baseline.get(result.id), result.data())
                 labels = {e.key: e.short for e in ELEMENTS}
-                row.update(previous_verdict=ch.before or "", fixed=len(ch.fixed) if not ch.new else "",
-                           new_problems=len(ch.added) if not ch.new else "",
-                           elements_added=safe_cell("; ".join(labels[k] for k in ch.elements_added)))
+                row.update(
+                    previous_verdict=ch.before or "",
+                    fixed=len(ch.fixed) if not ch.new else "",
+                    new_problems=len(ch.added) if not ch.new else "",
+                    elements_added=safe_cell("; ".join(labels[k] for k in ch.elements_added)),
+                )
         self.writer.writerow(row)
 
     def close(self) -> None:

@@ -13,10 +13,29 @@ feedback at once and revise; the facilitator watches one dashboard and exports t
 The store never checks drafts itself: a shell checks (``checker.check``) and stores the
 ``Report``.  See ``docs/class-mode.md``.
 """
+
 from __future__ import annotations
 
-from .model import (ClassClosed, ClassError, ClassInfo, LimitReached, NameTaken, StoreError,
-                    Student, Submission, report_from_dict)
+from .model import (
+    ClassClosed,
+    ClassError,
+    ClassInfo,
+    LimitReached,
+    NameTaken,
+    StoreError,
+    Student,
+    Submission,
+    report_from_dict,
+)
 
-__all__ = ["ClassClosed", "ClassError", "ClassInfo", "LimitReached", "NameTaken", "StoreError",
-           "Student", "Submission", "report_from_dict"]
+__all__ = [
+    "ClassClosed",
+    "ClassError",
+    "ClassInfo",
+    "LimitReached",
+    "NameTaken",
+    "StoreError",
+    "Student",
+    "Submission",
+    "report_from_dict",
+]

@@ -4,6 +4,7 @@ Two findings are the same when they have the same rule and the same words (case 
 ignored): a warning that moved because a sentence was added before it is neither fixed nor
 added.  Repeats are matched one for one, so fixing one of two identical findings counts once.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -35,14 +36,17 @@ def _order(fs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @dataclass
 class Changes:
-    fixed: list[dict[str, Any]] = field(default_factory=list)   # in the earlier version only
-    added: list[dict[str, Any]] = field(default_factory=list)   # in the later version only
-    kept: int = 0                                               # in both
+    fixed: list[dict[str, Any]] = field(default_factory=list)  # in the earlier version only
+    added: list[dict[str, Any]] = field(default_factory=list)  # in the later version only
+    kept: int = 0  # in both
 
     def to_dict(self) -> dict[str, Any]:
         pick = ("rule", "severity", "message", "text")
-        return {"fixed": [{k: f.get(k) for k in pick} for f in self.fixed],
-                "added": [{k: f.get(k) for k in pick} for f in self.added], "kept": self.kept}
+        return {
+            "fixed": [{k: f.get(k) for k in pick} for f in self.fixed],
+            "added": [{k: f.get(k) for k in pick} for f in self.added],
+            "kept": self.kept,
+        }
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> Changes:

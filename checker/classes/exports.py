@@ -14,6 +14,7 @@
   (the batch report's card) and what changed since their first.
 * ``summaries``: the batch ``Summary`` of the first versions and of the latest versions.
 """
+
 from __future__ import annotations
 
 import csv
@@ -48,8 +49,7 @@ def result_for(sub: Submission, *, extra: dict[str, Any] | None = None) -> Resul
     result = Result(item, report=sub.report())
     if extra:
         data = result.data()
-        result._data = {"id": data["id"], **extra,
-                        **{k: v for k, v in data.items() if k != "id"}}
+        result._data = {"id": data["id"], **extra, **{k: v for k, v in data.items() if k != "id"}}
     return result
 
 
@@ -68,8 +68,9 @@ def write_jsonl(conn, info: ClassInfo, out: TextIO) -> int:
     writer = JsonlWriter(out)
     n = 0
     for sub in db.all_submissions(conn, info.id):
-        writer.write(result_for(sub, extra={"version": sub.version,
-                                            "submitted_at": sub.created_at}))
+        writer.write(
+            result_for(sub, extra={"version": sub.version, "submitted_at": sub.created_at})
+        )
         n += 1
     writer.close()
     return n
@@ -88,10 +89,12 @@ def write_csv(conn, info: ClassInfo, out: TextIO) -> int:
             first = last = None
             cells = {c: "" for c in COLUMNS}
             cells.update(id=safe_cell(row["name"]), status="not submitted")
-        cells.update(versions=row["versions"],
-                     first_submitted=first.created_at if first else "",
-                     last_submitted=last.created_at if last else "",
-                     email=safe_cell(row["email"] or ""))
+        cells.update(
+            versions=row["versions"],
+            first_submitted=first.created_at if first else "",
+            last_submitted=last.created_at if last else "",
+            email=safe_cell(row["email"] or ""),
+        )
         writer.writerow(cells)
         n += 1
     out.flush()
@@ -100,8 +103,12 @@ def write_csv(conn, info: ClassInfo, out: TextIO) -> int:
 
 def write_html(conn, info: ClassInfo, out: TextIO) -> int:
     summary = Summary()
-    writer = HtmlWriter(out, summary, title=info.title,
-                        inputs=[f"latest versions, due {human(info.due, with_year=True)}"])
+    writer = HtmlWriter(
+        out,
+        summary,
+        title=info.title,
+        inputs=[f"latest versions, due {human(info.due, with_year=True)}"],
+    )
     n = 0
     for _, last in db.first_and_latest(conn, info.id):
         result = result_for(last)
@@ -132,31 +139,56 @@ def render_handout(info: ClassInfo, subs: list[Submission]) -> str:
         rows = "".join(
             f"<tr><td>{s.version}</td><td>{escape(human(s.created_at))}</td>"
             f"<td>{escape(_verdict_word(s.facts))}</td>"
-            + "".join(f'<td class="num">{s.facts[k]}</td>' for k in ("errors", "warnings", "suggestions"))
-            + "</tr>" for s in subs)
-        heads = "".join(f'<th scope="col"{cls}>{h}</th>' for h, cls in (
-            ("Version", ""), ("Sent", ""), ("Verdict", ""), ("Errors", ' class="num"'),
-            ("Warnings", ' class="num"'), ("Suggestions", ' class="num"')))
-        parts.append(f"<h2>Your versions</h2><table><thead><tr>{heads}</tr></thead>"
-                     f"<tbody>{rows}</tbody></table>")
-        parts.append(f"<h2>Since your first version</h2><p>{len(ch.fixed)} fixed, "
-                     f"{len(ch.added)} new, {ch.kept} still there.</p>")
+            + "".join(
+                f'<td class="num">{s.facts[k]}</td>' for k in ("errors", "warnings", "suggestions")
+            )
+            + "</tr>"
+            for s in subs
+        )
+        heads = "".join(
+            f'<th scope="col"{cls}>{h}</th>'
+            for h, cls in (
+                ("Version", ""),
+                ("Sent", ""),
+                ("Verdict", ""),
+                ("Errors", ' class="num"'),
+                ("Warnings", ' class="num"'),
+                ("Suggestions", ' class="num"'),
+            )
+        )
+        parts.append(
+            f"<h2>Your versions</h2><table><thead><tr>{heads}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+        parts.append(
+            f"<h2>Since your first version</h2><p>{len(ch.fixed)} fixed, "
+            f"{len(ch.added)} new, {ch.kept} still there.</p>"
+        )
         if ch.fixed:
-            parts.append('<h3>Fixed</h3><ul class="fixes">' + "".join(
-                f'<li><span class="sev {escape(f["severity"])}">{escape(f["severity"])}</span> '
-                f'{escape(f["message"])}</li>' for f in ch.fixed) + "</ul>")
+            parts.append(
+                '<h3>Fixed</h3><ul class="fixes">'
+                + "".join(
+                    f'<li><span class="sev {escape(f["severity"])}">{escape(f["severity"])}</span> '
+                    f'{escape(f["message"])}</li>'
+                    for f in ch.fixed
+                )
+                + "</ul>"
+            )
     parts.append("<h2>Your latest version</h2>")
     parts.append(render_card(result_for(last), 1, open=True))
     kind = escape(KIND_NOUN.get(info.kind, info.kind))
-    return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
-            f"<title>{name}: {escape(info.title)}</title>\n"
-            f"<style>{PAGE_CSS}{stylesheet()}</style>\n</head>\n<body>\n<div class=\"br\">\n"
-            f"<header class=\"page\"><h1>{name}</h1><p class=\"meta\">{escape(info.title)} &middot; "
-            f"{kind} &middot; {len(subs)} version{'s' if len(subs) != 1 else ''} &middot; "
-            f"{human(dt.date.today(), with_year=True)}</p></header>\n"
-            + "".join(parts) + "\n</div>\n</body>\n</html>\n")
+    return (
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+        f"<title>{name}: {escape(info.title)}</title>\n"
+        f"<style>{PAGE_CSS}{stylesheet()}</style>\n</head>\n<body>\n<div class=\"br\">\n"
+        f"<header class=\"page\"><h1>{name}</h1><p class=\"meta\">{escape(info.title)} &middot; "
+        f"{kind} &middot; {len(subs)} version{'s' if len(subs) != 1 else ''} &middot; "
+        f"{human(dt.date.today(), with_year=True)}</p></header>\n"
+        + "".join(parts)
+        + "\n</div>\n</body>\n</html>\n"
+    )
 
 
 def write_handouts(conn, info: ClassInfo, out: BinaryIO) -> int:

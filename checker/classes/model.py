@@ -5,6 +5,7 @@ to (the same unless an HTML body was stripped) and the report JSON (``Report.to_
 ``Submission.report()`` gives back the ``checker.report.Report``, so every page and export
 renders a stored version exactly as it rendered when it was checked.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -85,12 +86,21 @@ class ClassInfo:
         return self.due + dt.timedelta(days=self.retention_days + 1)
 
     def to_dict(self, now: dt.datetime | None = None) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "kind": self.kind,
-                "due": self.due.isoformat(), "state": self.state(now),
-                "closed_at": self.closed_at, "retention_days": self.retention_days,
-                "remove_on": self.remove_on.isoformat(), "created_at": self.created_at,
-                "password": self.has_password, "students": self.students,
-                "submitters": self.submitters, "submissions": self.submissions}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "due": self.due.isoformat(),
+            "state": self.state(now),
+            "closed_at": self.closed_at,
+            "retention_days": self.retention_days,
+            "remove_on": self.remove_on.isoformat(),
+            "created_at": self.created_at,
+            "password": self.has_password,
+            "students": self.students,
+            "submitters": self.submitters,
+            "submissions": self.submissions,
+        }
 
 
 @dataclass(frozen=True)
@@ -123,10 +133,25 @@ class Submission:
 
 def report_from_dict(data: dict[str, Any], text: str) -> Report:
     """The ``Report`` whose ``to_dict()`` is ``data`` (``text`` is the checked text)."""
-    findings = [Finding(f["rule"], f["category"], f["severity"], f["message"], f["start"],
-                        f["end"], f.get("suggestion") or "",
-                        Fix(**f["fix"]) if isinstance(f.get("fix"), dict) else None)
-                for f in data.get("findings") or []]
+    findings = [
+        Finding(
+            f["rule"],
+            f["category"],
+            f["severity"],
+            f["message"],
+            f["start"],
+            f["end"],
+            f.get("suggestion") or "",
+            Fix(**f["fix"]) if isinstance(f.get("fix"), dict) else None,
+        )
+        for f in data.get("findings") or []
+    ]
     sections = {k: v for k, v in data.items() if k not in _NOT_SECTIONS}
-    return Report(text=text, kind=data.get("kind") or "", findings=findings, sections=sections,
-                  notes=list(data.get("notes") or []), source=dict(data.get("source") or {}))
+    return Report(
+        text=text,
+        kind=data.get("kind") or "",
+        findings=findings,
+        sections=sections,
+        notes=list(data.get("notes") or []),
+        source=dict(data.get("source") or {}),
+    )

@@ -6,6 +6,7 @@ header is read as a list of names.  UTF-8 (with or without BOM) or UTF-16 with B
 delimiter is sniffed.  Blank rows and repeated names are skipped.  Problems raise
 ``ClassError`` naming the line.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,9 @@ def _norm(col: str) -> str:
     return "_".join(col.strip().lower().replace("-", " ").split())
 
 
-def read_roster(data: bytes, source: str = "roster", *,
-                limit: int = MAX_ROSTER) -> list[tuple[str, str | None]]:
+def read_roster(
+    data: bytes, source: str = "roster", *, limit: int = MAX_ROSTER
+) -> list[tuple[str, str | None]]:
     """``(name, email or None)`` per student, in file order."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         text = data.decode("utf-16", errors="replace")
@@ -32,7 +34,9 @@ def read_roster(data: bytes, source: str = "roster", *,
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ClassError(f"{source}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from None
+            raise ClassError(
+                f"{source}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8"
+            ) from None
     if "\x00" in text:
         raise ClassError(f"{source}: binary data, not a CSV file")
     if not text.strip():
@@ -53,7 +57,7 @@ def read_roster(data: bytes, source: str = "roster", *,
     seen: set[str] = set()
     if name_col is None:
         if len(header) == 1 and header[0].strip():
-            name_col = 0                     # a bare list of names, no header
+            name_col = 0  # a bare list of names, no header
             rows_iter = [header]
         else:
             found = ", ".join(h.strip() for h in header if h.strip())[:120] or "none"

@@ -8,6 +8,7 @@
   ``hmac.compare_digest`` (constant time).
 * A **password** is stored as a salted scrypt hash and verified in constant time.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,7 +23,7 @@ FACILITATOR_LINK_BYTES = 24
 STUDENT_KEY_BYTES = 24
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
-_SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 MAX_PASSWORD = 200
 
 
@@ -67,8 +68,14 @@ def check_password(stored: str | None, password: str) -> bool:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        mine = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), dklen=32,
-                              n=int(n), r=int(r), p=int(p))
+        mine = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=bytes.fromhex(salt),
+            dklen=32,
+            n=int(n),
+            r=int(r),
+            p=int(p),
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(mine, bytes.fromhex(digest))

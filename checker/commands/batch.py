@@ -9,6 +9,7 @@ per student, the class summary) or ``handouts`` (one printable page per student,
 Exit codes: 0 all good, 1 some drafts have error-level findings, 3 some inputs were unreadable
 (listed in the report), 2 usage.
 """
+
 from __future__ import annotations
 
 import io
@@ -19,26 +20,54 @@ import tempfile
 from ..cli import UsageError
 from ..kinds import AUTO, KINDS, parse_kind
 
-FORMAT_BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
-                    ".html": "html", ".htm": "html"}
+FORMAT_BY_SUFFIX = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+}
 EXIT_UNREADABLE = 3
 
 
 def add_arguments(p) -> None:
-    p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="folder of drafts, CSV, JSONL, draft file, or - (JSONL on stdin)")
-    p.add_argument("--format", choices=("jsonl", "csv", "html", "handouts"), default=None,
-                   help="report format (default: from the --out suffix, else jsonl); handouts: "
-                        "one page per student in the folder --out DIR")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="folder of drafts, CSV, JSONL, draft file, or - (JSONL on stdin)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("jsonl", "csv", "html", "handouts"),
+        default=None,
+        help="report format (default: from the --out suffix, else jsonl); handouts: "
+        "one page per student in the folder --out DIR",
+    )
     p.add_argument("--out", metavar="PATH", help="write the report here (default: stdout)")
-    p.add_argument("--compare", metavar="ROUND1.jsonl",
-                   help="a first round's JSONL report (followup batch --format jsonl): show "
-                        "each student's change and the class before and after")
-    p.add_argument("--jobs", type=int, default=1, metavar="N",
-                   help="check with N worker processes (default 1: one process)")
-    p.add_argument("--kind", choices=(*KINDS, AUTO), default=AUTO,
-                   help="message kind for drafts that do not give one (default: inferred)")
-    p.add_argument("--config", metavar="FILE", help="TOML config: thresholds, rules on/off, severities")
+    p.add_argument(
+        "--compare",
+        metavar="ROUND1.jsonl",
+        help="a first round's JSONL report (followup batch --format jsonl): show "
+        "each student's change and the class before and after",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="check with N worker processes (default 1: one process)",
+    )
+    p.add_argument(
+        "--kind",
+        choices=(*KINDS, AUTO),
+        default=AUTO,
+        help="message kind for drafts that do not give one (default: inferred)",
+    )
+    p.add_argument(
+        "--config", metavar="FILE", help="TOML config: thresholds, rules on/off, severities"
+    )
     p.add_argument("--title", default="Class review", help="title of the HTML report")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary line")
 
@@ -76,8 +105,10 @@ def _check_inputs(args, fmt: str) -> None:
             raise UsageError(f"--out {args.out}: folder {parent} does not exist")
         if os.path.isdir(args.out):
             raise UsageError(f"--out {args.out}: is a folder; give a file name")
-        if any(p != "-" and os.path.isfile(p) and os.path.realpath(p) == os.path.realpath(args.out)
-               for p in args.inputs):
+        if any(
+            p != "-" and os.path.isfile(p) and os.path.realpath(p) == os.path.realpath(args.out)
+            for p in args.inputs
+        ):
             raise UsageError(f"--out {args.out}: is also an input")
 
 
@@ -95,8 +126,9 @@ def _progress(quiet: bool):
         width = 0
     # A terminal that reports no width (some pseudo-terminals) still gets an 80-column bar.
     sizing = {"dynamic_ncols": True} if width > 0 else {"ncols": 80}
-    return lambda results: tqdm(results, unit=" drafts", file=sys.stderr, mininterval=0.5,
-                                leave=False, **sizing)
+    return lambda results: tqdm(
+        results, unit=" drafts", file=sys.stderr, mininterval=0.5, leave=False, **sizing
+    )
 
 
 def _stdout(fmt: str):
@@ -104,15 +136,16 @@ def _stdout(fmt: str):
     if buf is None:  # an in-memory stdout (tests): write to it as is
         return sys.stdout, False
     sys.stdout.flush()
-    return io.TextIOWrapper(buf, encoding="utf-8", newline="" if fmt == "csv" else None,
-                            write_through=False), True
+    return io.TextIOWrapper(
+        buf, encoding="utf-8", newline="" if fmt == "csv" else None, write_through=False
+    ), True
 
 
 def run(args) -> int:
     from ..batch import iter_inputs, review
     from ..batch.runner import BatchStopped
-    from ..nlp import ModelMissing
     from ..config import ConfigError, resolve
+    from ..nlp import ModelMissing
 
     fmt = _format(args)
     _check_inputs(args, fmt)
@@ -122,7 +155,9 @@ def run(args) -> int:
         raise UsageError(str(exc)) from None
     exclude = [args.out] if args.out else []
     items = iter_inputs(args.inputs, exclude=exclude)
-    options: dict = {"title": args.title, "inputs": args.inputs} if fmt in ("html", "handouts") else {}
+    options: dict = (
+        {"title": args.title, "inputs": args.inputs} if fmt in ("html", "handouts") else {}
+    )
     if args.compare:
         from ..batch.compare import Baseline, BaselineError
 
@@ -133,9 +168,16 @@ def run(args) -> int:
     progress = _progress(args.quiet)
 
     def go(out):
-        return review(items, out, fmt, jobs=args.jobs, config=config,
-                      kind=parse_kind(args.kind), progress=progress,
-                      **options)
+        return review(
+            items,
+            out,
+            fmt,
+            jobs=args.jobs,
+            config=config,
+            kind=parse_kind(args.kind),
+            progress=progress,
+            **options,
+        )
 
     try:
         if fmt == "handouts":
@@ -145,8 +187,12 @@ def run(args) -> int:
             fd, tmp = tempfile.mkstemp(prefix=".followup-batch-", suffix=".tmp", dir=folder)
             try:
                 # A BOM lets spreadsheet programs see the gradebook is UTF-8.
-                with open(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8",
-                          newline="" if fmt == "csv" else None) as out:
+                with open(
+                    fd,
+                    "w",
+                    encoding="utf-8-sig" if fmt == "csv" else "utf-8",
+                    newline="" if fmt == "csv" else None,
+                ) as out:
                     summary = go(out)
                 os.chmod(tmp, 0o644 & ~_umask())
                 os.replace(tmp, args.out)

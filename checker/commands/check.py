@@ -1,4 +1,5 @@
 """``followup check [FILE|-]...``: the pre-send check, as linter lines or the report JSON."""
+
 from __future__ import annotations
 
 import json
@@ -16,29 +17,60 @@ VERDICT_COLOURS = {"ready": "32", "revise": "33", "dont_send": "31"}
 def add_arguments(p) -> None:
     p.add_argument("files", nargs="*", metavar="FILE", help="draft files; - or none reads stdin")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--fail-on", choices=(*SEVERITIES, "never"), default="error",
-                   help="exit 1 when a finding is at or above this severity (default: error)")
-    p.add_argument("--kind", choices=(*KINDS, AUTO), default=AUTO,
-                   help="message kind (default: inferred from the text)")
-    p.add_argument("--config", metavar="FILE", help="TOML config: thresholds, rules on/off, severities")
+    p.add_argument(
+        "--fail-on",
+        choices=(*SEVERITIES, "never"),
+        default="error",
+        help="exit 1 when a finding is at or above this severity (default: error)",
+    )
+    p.add_argument(
+        "--kind",
+        choices=(*KINDS, AUTO),
+        default=AUTO,
+        help="message kind (default: inferred from the text)",
+    )
+    p.add_argument(
+        "--config", metavar="FILE", help="TOML config: thresholds, rules on/off, severities"
+    )
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    p.add_argument("--fix", action="store_true",
-                   help="apply every certain fix: rewrite each FILE in place (- prints the fixed "
-                        "draft to stdout and the report to stderr), then report what is left")
+    p.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply every certain fix: rewrite each FILE in place (- prints the fixed "
+        "draft to stdout and the report to stderr), then report what is left",
+    )
     g = p.add_argument_group("contact log (frequency and proofread checks)")
-    g.add_argument("--to", metavar="COMPANY", help="check against your log of contacts with COMPANY")
+    g.add_argument(
+        "--to", metavar="COMPANY", help="check against your log of contacts with COMPANY"
+    )
     g.add_argument("--send-on", metavar="DATE", help="when you plan to send (default: today)")
-    g.add_argument("--date-format", metavar="FMT",
-                   help="how to read an ambiguous --send-on date, e.g. %%d/%%m/%%Y")
+    g.add_argument(
+        "--date-format",
+        metavar="FMT",
+        help="how to read an ambiguous --send-on date, e.g. %%d/%%m/%%Y",
+    )
     g.add_argument("--channel", choices=("email", "call", "text"), default=None)
-    g.add_argument("--db", metavar="PATH", help="contact log database (default: $FOLLOWUP_DB or "
-                                               "$XDG_DATA_HOME/followup-checker/contacts.db)")
-    g.add_argument("--record", action="store_true",
-                   help="log the message in the contact log when the check passes (needs --to)")
-    g.add_argument("--person", metavar="NAME",
-                   help="who the note goes to (default: the contact person logged for --to)")
-    g.add_argument("--role", metavar="ROLE",
-                   help="the role you interviewed for (default: the role logged for --to)")
+    g.add_argument(
+        "--db",
+        metavar="PATH",
+        help="contact log database (default: $FOLLOWUP_DB or "
+        "$XDG_DATA_HOME/followup-checker/contacts.db)",
+    )
+    g.add_argument(
+        "--record",
+        action="store_true",
+        help="log the message in the contact log when the check passes (needs --to)",
+    )
+    g.add_argument(
+        "--person",
+        metavar="NAME",
+        help="who the note goes to (default: the contact person logged for --to)",
+    )
+    g.add_argument(
+        "--role",
+        metavar="ROLE",
+        help="the role you interviewed for (default: the role logged for --to)",
+    )
 
 
 def max_bytes() -> int:
@@ -70,8 +102,9 @@ def _read(path: str) -> tuple[str, str]:
         except OSError as exc:
             raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
     if len(data) > cap:
-        raise UsageError(f"{name}: draft too long: more than {cap:,} bytes "
-                         f"(limit {max_chars():,} characters)")
+        raise UsageError(
+            f"{name}: draft too long: more than {cap:,} bytes (limit {max_chars():,} characters)"
+        )
     try:
         return name, decode(data)
     except InputError as exc:
@@ -98,21 +131,31 @@ def render_text(name: str, report, colour: bool, width: int | None = None) -> st
     from ..termwrap import fill, items
 
     d = report.to_dict()
-    out: list = []   # (line, indent of its continuation lines), or lines already folded
+    out: list = []  # (line, indent of its continuation lines), or lines already folded
     for f in d["findings"]:
         sev = _paint(f["severity"], COLOURS[f["severity"]], colour)
-        quoted = (f' "{clip(f["text"])}"' if f["text"] and f["end"] - f["start"] <= 80
-                  and f["text"] not in f["message"] else "")
-        out.append((f'{name}:{f["line"]}:{f["column"]}: {sev} {f["rule"]} '
-                    f'({label_for(f["rule"])}) {f["message"]}{quoted}', "    "))
+        quoted = (
+            f' "{clip(f["text"])}"'
+            if f["text"] and f["end"] - f["start"] <= 80 and f["text"] not in f["message"]
+            else ""
+        )
+        out.append(
+            (
+                f'{name}:{f["line"]}:{f["column"]}: {sev} {f["rule"]} '
+                f'({label_for(f["rule"])}) {f["message"]}{quoted}',
+                "    ",
+            )
+        )
         if f["suggestion"]:
             out.append((f"    suggestion: {f['suggestion']}", "      "))
     for note in report.notes:
         out.append((f"{name}: note: {note}", "    "))
     ln, pol, des = report.length, report.politeness, report.desperation
     if ln is not None:
-        summary = [f"{name}: {report.kind.replace('_', '-')} — {ln['words']} words "
-                   f"({ln['verdict'].replace('_', ' ')}), grade {ln['grade']:.1f}"]
+        summary = [
+            f"{name}: {report.kind.replace('_', '-')} — {ln['words']} words "
+            f"({ln['verdict'].replace('_', ' ')}), grade {ln['grade']:.1f}"
+        ]
         if pol:
             summary.append(f"politeness {pol['score']:.2f} ({pol['label']})")
         if des:
@@ -121,16 +164,22 @@ def render_text(name: str, report, colour: bool, width: int | None = None) -> st
         if host and host.get("detected"):
             summary.append(f"hostility {host['level']}")
         out.append((", ".join(summary), "    "))
-        why = [f["explanation"] for f in (pol["top_features"][:3] if pol else [])
-               if f.get("explanation")]
+        why = [
+            f["explanation"]
+            for f in (pol["top_features"][:3] if pol else [])
+            if f.get("explanation")
+        ]
         if why:
             out.append(("  politeness: " + "; ".join(why), "    "))
         els = report.elements
         if els:
             marks = []
             for label in ELEMENTS:
-                tick = (_paint("[x]", "32", colour) if els[label.key]["present"]
-                        else _paint("[ ]", "31", colour))
+                tick = (
+                    _paint("[x]", "32", colour)
+                    if els[label.key]["present"]
+                    else _paint("[ ]", "31", colour)
+                )
                 marks.append(f"{tick} {label.short}")
             out.append(items("  ", marks, "  ", width))
         timing = timing_text(report.frequency)
@@ -155,20 +204,30 @@ def record_line(args, report, path: str) -> str:
         return f"not logged: {path} did not pass the check"
     today = dt.date.today()
     channel = args.channel or "email"
-    rec = record_sent(args.to, report=report, when=args.send_on, channel=channel,
-                      date_format=getattr(args, "date_format", None), today=today,
-                      note=f"checked {path}", db=args.db)
+    rec = record_sent(
+        args.to,
+        report=report,
+        when=args.send_on,
+        channel=channel,
+        date_format=getattr(args, "date_format", None),
+        today=today,
+        note=f"checked {path}",
+        db=args.db,
+    )
     event, announced = rec.event, rec.announced_call
     extra = ""
     if announced and announced != "yes":
         extra = f"; announced call around {short(dt.date.fromisoformat(announced), event.when)}"
-    return (f"logged #{event.id}: {channel} {NOUN.get(event.kind, 'message')} to "
-            f"{event.company} on {short(event.day, today)}{extra} "
-            f"(undo: followup log rm {event.id})")
+    return (
+        f"logged #{event.id}: {channel} {NOUN.get(event.kind, 'message')} to "
+        f"{event.company} on {short(event.day, today)}{extra} "
+        f"(undo: followup log rm {event.id})"
+    )
 
 
 def run(args) -> int:
     import checker
+
     from ..config import ConfigError, resolve
 
     try:
@@ -189,8 +248,13 @@ def run(args) -> int:
             raise UsageError(f"{name}: {why}")
     context = {}
     if args.to:
-        context = {"to": args.to, "send_on": args.send_on, "channel": args.channel or "email",
-                   "db": args.db, "date_format": args.date_format}
+        context = {
+            "to": args.to,
+            "send_on": args.send_on,
+            "channel": args.channel or "email",
+            "db": args.db,
+            "date_format": args.date_format,
+        }
     context.update({k: v for k, v in (("person", args.person), ("role", args.role)) if v})
     kind = parse_kind(args.kind)
     colour = _use_colour(args.color)
@@ -216,8 +280,12 @@ def run(args) -> int:
         if len(results) == 1:
             print(json.dumps(results[0][1].to_dict(), ensure_ascii=False, indent=2), file=out)
         else:
-            print(json.dumps([dict(path=n, **r.to_dict()) for n, r in results],
-                             ensure_ascii=False, indent=2), file=out)
+            print(
+                json.dumps(
+                    [dict(path=n, **r.to_dict()) for n, r in results], ensure_ascii=False, indent=2
+                ),
+                file=out,
+            )
     else:
         print("\n\n".join(render_text(n, r, colour, width) for n, r in results), file=out)
     return EXIT_FINDINGS if failed else EXIT_OK
@@ -240,12 +308,17 @@ def fix_file(name: str, text: str, **options):
             with open(name, "w", encoding="utf-8", newline="") as fh:
                 fh.write(result.text)
         except OSError as exc:
-            raise UsageError(f"{name}: cannot write the fixed draft: {exc.strerror or exc}") from None
+            raise UsageError(
+                f"{name}: cannot write the fixed draft: {exc.strerror or exc}"
+            ) from None
     from ..rules import label_for
 
     for a in result.applied:
-        print(f'{name}: fixed {a["rule"]} ({label_for(a["rule"])}): "{clip(a["text"], 40)}" -> '
-              f'"{clip(a["replacement"], 40)}"', file=sys.stderr)
+        print(
+            f'{name}: fixed {a["rule"]} ({label_for(a["rule"])}): "{clip(a["text"], 40)}" -> '
+            f'"{clip(a["replacement"], 40)}"',
+            file=sys.stderr,
+        )
     left = len(result.report.findings)
     print(f"{name}: {len(result.applied)} fixed, {left} left", file=sys.stderr)
     return result.report

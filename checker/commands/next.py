@@ -2,6 +2,7 @@
 
 Without ``--to`` it lists the next step for every employer in the log.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,12 +12,18 @@ from ..cli import UsageError
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--to", metavar="COMPANY", help="the employer (default: every employer in the log)")
+    p.add_argument(
+        "--to", metavar="COMPANY", help="the employer (default: every employer in the log)"
+    )
     p.add_argument("--today", metavar="DATE", help="pretend today is DATE (default: today)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--config", metavar="FILE", help="TOML config ([cadence] overrides the policy)")
-    p.add_argument("--db", metavar="PATH", help="contact log database (default: $FOLLOWUP_DB or "
-                                               "$XDG_DATA_HOME/followup-checker/contacts.db)")
+    p.add_argument(
+        "--db",
+        metavar="PATH",
+        help="contact log database (default: $FOLLOWUP_DB or "
+        "$XDG_DATA_HOME/followup-checker/contacts.db)",
+    )
 
 
 def run(args) -> int:
@@ -56,8 +63,10 @@ def run(args) -> int:
         print(json.dumps(out[0] if args.to else out, ensure_ascii=False, indent=2))
         return 0
     if not steps:
-        print("no employers in the contact log yet; start with: followup log add --to COMPANY "
-              "--kind interview --channel in_person --direction received --date YYYY-MM-DD")
+        print(
+            "no employers in the contact log yet; start with: followup log add --to COMPANY "
+            "--kind interview --channel in_person --direction received --date YYYY-MM-DD"
+        )
         return 0
     for step in steps:
         print(f"{step.company}: {step.sentence}")

@@ -1,4 +1,5 @@
 """``followup rules``: the rule catalogue (id, plain label, default severity, description)."""
+
 from __future__ import annotations
 
 import json

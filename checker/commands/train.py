@@ -6,6 +6,7 @@ desperation the written ``data/eval/tune*.jsonl`` as a supplement).
 Each writes ``weights.json`` and ``card.json`` into ``models/<model>`` (or ``--out DIR``).
 The recipes live in ``models/<model>/train.py``; scikit-learn is imported only here.
 """
+
 from __future__ import annotations
 
 import sys
@@ -16,17 +17,30 @@ from ..cli import UsageError, require_extra
 
 
 def add_arguments(p) -> None:
-    p.add_argument("model", choices=("politeness", "desperation", "hostility"),
-                   help="the model to train")
-    p.add_argument("--corpus", metavar="DIR",
-                   help="folder with wikipedia.annotated.csv and stack-exchange.annotated.csv "
-                        "(default: ../shared/data/politeness)")
-    p.add_argument("--data", metavar="DIR",
-                   help="desperation, hostility: folder with the tuning drafts (default: data/eval)")
-    p.add_argument("--out", metavar="DIR", help="where to write weights.json and card.json "
-                                                "(default: the models/<model> package)")
-    p.add_argument("--evaluate", action="store_true",
-                   help="also run the 10-fold evaluation and record it in card.json")
+    p.add_argument(
+        "model", choices=("politeness", "desperation", "hostility"), help="the model to train"
+    )
+    p.add_argument(
+        "--corpus",
+        metavar="DIR",
+        help="folder with wikipedia.annotated.csv and stack-exchange.annotated.csv "
+        "(default: ../shared/data/politeness)",
+    )
+    p.add_argument(
+        "--data",
+        metavar="DIR",
+        help="desperation, hostility: folder with the tuning drafts (default: data/eval)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="where to write weights.json and card.json (default: the models/<model> package)",
+    )
+    p.add_argument(
+        "--evaluate",
+        action="store_true",
+        help="also run the 10-fold evaluation and record it in card.json",
+    )
     p.add_argument("--folds", type=int, default=10, help="folds for --evaluate (default 10)")
     p.add_argument("--no-cache", action="store_true", help="re-parse the corpus (no parse cache)")
     p.add_argument("--quiet", action="store_true")
@@ -54,8 +68,15 @@ def run(args) -> int:
         from checker.models.politeness.corpus import CorpusError as BadInput
 
         def build():
-            return recipe.build(corpus_dir=args.corpus, out_dir=out, evaluate_too=args.evaluate,
-                                folds=args.folds, use_cache=not args.no_cache, say=say)
+            return recipe.build(
+                corpus_dir=args.corpus,
+                out_dir=out,
+                evaluate_too=args.evaluate,
+                folds=args.folds,
+                use_cache=not args.no_cache,
+                say=say,
+            )
+
     t0 = time.time()
     try:
         result = build()

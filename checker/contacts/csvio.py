@@ -7,6 +7,7 @@ row rejects the import, with line numbers and reasons, and leaves the database a
 Rows identical to an event already logged are skipped, so importing a file twice is harmless.
 Export writes the same columns, so an export imports back unchanged.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,7 +24,7 @@ from .model import ContactLogError
 REQUIRED = ("date", "company", "channel", "direction", "kind")
 OPTIONAL = ("note", "announced_call")
 COLUMNS = REQUIRED + OPTIONAL
-MAX_PROBLEMS = 20          # reasons listed in the error; the count covers all of them
+MAX_PROBLEMS = 20  # reasons listed in the error; the count covers all of them
 MAX_FIELD = 10_000
 
 
@@ -46,20 +47,23 @@ class CSVImportError(ContactLogError):
 @dataclass
 class ImportResult:
     added: int = 0
-    skipped: int = 0            # identical to an event already logged
+    skipped: int = 0  # identical to an event already logged
     companies: set[str] = field(default_factory=set)
 
 
 def _header(names: list[str] | None) -> tuple[dict[str, int], list[tuple[int, str]]]:
     if not names or not any(n.strip() for n in names):
-        return {}, [(1, "no header row; the first line must name the columns: " + ", ".join(COLUMNS))]
+        return {}, [
+            (1, "no header row; the first line must name the columns: " + ", ".join(COLUMNS))
+        ]
     index: dict[str, int] = {}
     problems: list[tuple[int, str]] = []
     if len(names) == 1:
         for sep, label in ((";", "semicolons"), ("\t", "tabs")):
             if sep in names[0]:
-                return {}, [(1, f"the columns are separated by {label}; save the file as CSV "
-                                f"with commas")]
+                return {}, [
+                    (1, f"the columns are separated by {label}; save the file as CSV with commas")
+                ]
     for i, name in enumerate(names):
         key = name.lstrip("\ufeff").strip().lower().replace(" ", "_")
         if key in index:
@@ -69,12 +73,19 @@ def _header(names: list[str] | None) -> tuple[dict[str, int], list[tuple[int, st
         index[key] = i
     missing = [c for c in REQUIRED if c not in index]
     if missing:
-        problems.append((1, f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"))
+        problems.append(
+            (1, f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+        )
     return index, problems
 
 
-def import_csv(conn: sqlite3.Connection, fileobj: IO[str], date_format: str | None = None,
-               *, source: str = "CSV") -> ImportResult:
+def import_csv(
+    conn: sqlite3.Connection,
+    fileobj: IO[str],
+    date_format: str | None = None,
+    *,
+    source: str = "CSV",
+) -> ImportResult:
     """Import every row of ``fileobj`` (text, opened with ``newline=""``) or nothing.
 
     Raises ``CSVImportError`` listing the bad rows; the database is then unchanged.  Rows are
@@ -101,10 +112,10 @@ def import_csv(conn: sqlite3.Connection, fileobj: IO[str], date_format: str | No
                     break
                 except csv.Error as exc:
                     problems.append((reader.line_num, f"malformed CSV: {exc}"))
-                    break                       # the reader cannot resynchronise
+                    break  # the reader cannot resynchronise
                 line = reader.line_num
                 if not any(cell.strip() for cell in row):
-                    continue                    # blank line
+                    continue  # blank line
                 if len(row) != width:
                     problems.append((line, f"{len(row)} fields, the header has {width}"))
                     continue
@@ -124,12 +135,15 @@ def import_csv(conn: sqlite3.Connection, fileobj: IO[str], date_format: str | No
                 raise CSVImportError([(0, "no rows to import (only a header)")], source)
     except UnicodeDecodeError as exc:
         line = reader.line_num + 1
-        raise CSVImportError(problems + [(line, f"not UTF-8 text ({exc.reason})")], source) from None
+        raise CSVImportError(
+            problems + [(line, f"not UTF-8 text ({exc.reason})")], source
+        ) from None
     return result
 
 
-def _import_row(conn: sqlite3.Connection, row: list[str], index: dict[str, int],
-                date_format: str | None) -> bool:
+def _import_row(
+    conn: sqlite3.Connection, row: list[str], index: dict[str, int], date_format: str | None
+) -> bool:
     cell = {k: unguard(row[i].strip()) for k, i in index.items()}
     if any(len(v) > MAX_FIELD for v in cell.values()):
         raise ContactLogError(f"a field is longer than {MAX_FIELD} characters")
@@ -184,14 +198,18 @@ def export_csv(conn: sqlite3.Connection, fileobj: IO[str], company: str | None =
     return len(rows)
 
 
-def export_json(conn: sqlite3.Connection, fileobj: IO[str] | None = None,
-                company: str | None = None) -> dict[str, Any]:
+def export_json(
+    conn: sqlite3.Connection, fileobj: IO[str] | None = None, company: str | None = None
+) -> dict[str, Any]:
     """The log as one JSON document (employers and events); written to ``fileobj`` if given."""
     data = {
         "schema": "followup-checker/contacts/1",
         "exported": dt.date.today().isoformat(),
-        "employers": [e.to_dict() for e in db.list_employers(conn)
-                      if company is None or db.get_employer(conn, company) == e],
+        "employers": [
+            e.to_dict()
+            for e in db.list_employers(conn)
+            if company is None or db.get_employer(conn, company) == e
+        ],
         "events": export_rows(conn, company),
     }
     if fileobj is not None:

@@ -7,6 +7,7 @@ Accepted without a format: ISO (``2026-11-24``, ``2026-11-24T14:30``, ``2026-11-
 unless a ``date_format`` (strptime, e.g. ``%d/%m/%Y``) is given.  With ``relative=True``
 (command lines) ``today``, ``yesterday`` and ``tomorrow`` work too.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,19 +21,43 @@ class DateError(ContactLogError):
     """A date that cannot be read; the message says why and what to write instead."""
 
 
-_MONTHS = {m: i for i, names in enumerate(
-    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-     ("oct", "october"), ("nov", "november"), ("dec", "december")), 1) for m in names}
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        1,
+    )
+    for m in names
+}
 _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _TIME = r"(?:[ T,]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ap>[ap]\.?m\.?)?)?"
 _ISO = re.compile(r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})" + _TIME + r"$", re.I)
-_DMY_NAME = re.compile(_WEEKDAY + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?(?P<mon>[a-z]+)\.?,?\s+"
-                       r"(?P<y>\d{4})" + _TIME + r"$", re.I)
-_MDY_NAME = re.compile(_WEEKDAY + r"(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+"
-                       r"(?P<y>\d{4})" + _TIME + r"$", re.I)
-_NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{2,4})" + _TIME + r"$",
-                      re.I)
+_DMY_NAME = re.compile(
+    _WEEKDAY + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?(?P<mon>[a-z]+)\.?,?\s+"
+    r"(?P<y>\d{4})" + _TIME + r"$",
+    re.I,
+)
+_MDY_NAME = re.compile(
+    _WEEKDAY + r"(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+"
+    r"(?P<y>\d{4})" + _TIME + r"$",
+    re.I,
+)
+_NUMERIC = re.compile(
+    r"(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{2,4})" + _TIME + r"$", re.I
+)
 
 
 MIN_YEAR, MAX_YEAR = 1900, 2199
@@ -41,8 +66,9 @@ MIN_YEAR, MAX_YEAR = 1900, 2199
 def _check_year(year: int, raw: str = "") -> None:
     """Years outside MIN_YEAR..MAX_YEAR are typos (and would overflow date arithmetic)."""
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise DateError(f"year {year} is out of range ({MIN_YEAR}-{MAX_YEAR})"
-                        + (f": {raw!r}" if raw else ""))
+        raise DateError(
+            f"year {year} is out of range ({MIN_YEAR}-{MAX_YEAR})" + (f": {raw!r}" if raw else "")
+        )
 
 
 def check_range(value: dt.date | dt.datetime, raw: str = "") -> dt.date | dt.datetime:
@@ -70,8 +96,13 @@ def _build(y: int, m: int, d: int, match: re.Match[str], raw: str) -> dt.date | 
         raise DateError(f"no such time: {raw!r}") from None
 
 
-def parse_date(text: str | dt.date, *, date_format: str | None = None, relative: bool = False,
-               today: dt.date | None = None) -> dt.date | dt.datetime:
+def parse_date(
+    text: str | dt.date,
+    *,
+    date_format: str | None = None,
+    relative: bool = False,
+    today: dt.date | None = None,
+) -> dt.date | dt.datetime:
     """A date or datetime from ``text``; raises ``DateError`` (one line) otherwise."""
     if isinstance(text, (dt.date, dt.datetime)):
         return check_range(text)
@@ -99,22 +130,28 @@ def parse_date(text: str | dt.date, *, date_format: str | None = None, relative:
     m = _NUMERIC.match(raw)
     if m:
         if len(m["y"]) != 4:
-            raise DateError(f"two-digit year in {raw!r}; write the year in full, e.g. "
-                            f"{m['a']}{m['sep']}{m['b']}{m['sep']}20{m['y'][-2:]}")
+            raise DateError(
+                f"two-digit year in {raw!r}; write the year in full, e.g. "
+                f"{m['a']}{m['sep']}{m['b']}{m['sep']}20{m['y'][-2:]}"
+            )
         a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
         if a > 12 and b <= 12:
-            return _build(y, b, a, m, raw)          # day first
+            return _build(y, b, a, m, raw)  # day first
         if b > 12 and a <= 12:
-            return _build(y, a, b, m, raw)          # month first
+            return _build(y, a, b, m, raw)  # month first
         if a == b:
             return _build(y, a, b, m, raw)
         if a > 12 and b > 12:
             raise DateError(f"no such date: {raw!r}")
-        raise DateError(f"ambiguous date {raw!r} ({_name(y, b, a)} or {_name(y, a, b)}?); "
-                        f"write {y}-{b:02d}-{a:02d} or {y}-{a:02d}-{b:02d}, or give --date-format "
-                        f"%d{m['sep']}%m{m['sep']}%Y")
-    raise DateError(f"cannot read the date {raw!r}; write it as YYYY-MM-DD, e.g. "
-                    f"{(today or dt.date.today()).isoformat()}")
+        raise DateError(
+            f"ambiguous date {raw!r} ({_name(y, b, a)} or {_name(y, a, b)}?); "
+            f"write {y}-{b:02d}-{a:02d} or {y}-{a:02d}-{b:02d}, or give --date-format "
+            f"%d{m['sep']}%m{m['sep']}%Y"
+        )
+    raise DateError(
+        f"cannot read the date {raw!r}; write it as YYYY-MM-DD, e.g. "
+        f"{(today or dt.date.today()).isoformat()}"
+    )
 
 
 def _name(y: int, m: int, d: int) -> str:
@@ -124,7 +161,9 @@ def _name(y: int, m: int, d: int) -> str:
         return f"{y}-{m:02d}-{d:02d}"
 
 
-def short(day: dt.date | dt.datetime, ref: dt.date | None = None, *, with_year: bool | None = None) -> str:
+def short(
+    day: dt.date | dt.datetime, ref: dt.date | None = None, *, with_year: bool | None = None
+) -> str:
     """``3 Dec`` (with the year when it differs from ``ref``'s year)."""
     if isinstance(day, dt.datetime):
         day = day.date()
@@ -134,8 +173,12 @@ def short(day: dt.date | dt.datetime, ref: dt.date | None = None, *, with_year: 
     return f"{text} {day.year}" if with_year else text
 
 
-def human(value: dt.date | dt.datetime | str | None, today: dt.date | None = None, *,
-          with_year: bool | None = None) -> str:
+def human(
+    value: dt.date | dt.datetime | str | None,
+    today: dt.date | None = None,
+    *,
+    with_year: bool | None = None,
+) -> str:
     """The one way a date is shown to people, on the command line, the web pages and the
     reports: ``5 Dec``, with the year when it is not this year's (``5 Dec 2027``) or
     ``with_year``, and the time when there is one (``5 Dec 14:30``; an aware time is shown in
@@ -145,8 +188,11 @@ def human(value: dt.date | dt.datetime | str | None, today: dt.date | None = Non
         return ""
     if isinstance(value, str):
         try:
-            value = (dt.datetime.fromisoformat(value) if len(value) > 10
-                     else dt.date.fromisoformat(value))
+            value = (
+                dt.datetime.fromisoformat(value)
+                if len(value) > 10
+                else dt.date.fromisoformat(value)
+            )
         except ValueError:
             return value
     clock = ""
@@ -181,5 +227,3 @@ def add_business_days(day: dt.date, n: int) -> dt.date:
         if out.weekday() < 5:
             n -= 1
     return out
-
-

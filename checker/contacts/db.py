@@ -678,6 +678,7 @@ def delete_event(conn: sqlite3.Connection, event_id: int) -> bool:
 # For the web log page (``web/log.py``): one page of employers or events at a time, so the page
 # costs the same with 60,000 events as with 60.
 
+
 def _like(query: str) -> str:
     """A LIKE pattern matching company keys that contain ``query`` (``\\`` escapes)."""
     key = company_key(query) if query.strip() else ""
@@ -686,45 +687,63 @@ def _like(query: str) -> str:
 
 def count_employers_matching(conn: sqlite3.Connection, query: str = "") -> int:
     """How many employers' names contain ``query`` (case and spacing ignored; all for "")."""
-    return conn.execute("SELECT count(*) FROM employers WHERE company_key LIKE ? ESCAPE '\\'",
-                        (_like(query),)).fetchone()[0]
+    return conn.execute(
+        "SELECT count(*) FROM employers WHERE company_key LIKE ? ESCAPE '\\'", (_like(query),)
+    ).fetchone()[0]
 
 
-def list_employers_page(conn: sqlite3.Connection, *, query: str = "", limit: int = 50,
-                        offset: int = 0) -> list[Employer]:
+def list_employers_page(
+    conn: sqlite3.Connection, *, query: str = "", limit: int = 50, offset: int = 0
+) -> list[Employer]:
     """One page of the employers whose names contain ``query``, in ``list_employers`` order."""
-    return [_employer(r) for r in conn.execute(
-        f"SELECT {_EMPLOYER_COLS} FROM employers WHERE company_key LIKE ? ESCAPE '\\' "
-        "ORDER BY company_key LIMIT ? OFFSET ?", (_like(query), max(0, limit), max(0, offset)))]
+    return [
+        _employer(r)
+        for r in conn.execute(
+            f"SELECT {_EMPLOYER_COLS} FROM employers WHERE company_key LIKE ? ESCAPE '\\' "
+            "ORDER BY company_key LIMIT ? OFFSET ?",
+            (_like(query), max(0, limit), max(0, offset)),
+        )
+    ]
 
 
-def employer_event_stats(conn: sqlite3.Connection,
-                         employer_ids: list[int]) -> dict[int, tuple[int, Event | None]]:
+def employer_event_stats(
+    conn: sqlite3.Connection, employer_ids: list[int]
+) -> dict[int, tuple[int, Event | None]]:
     """For each employer id: its number of events and its last event (date order, then id)."""
     out: dict[int, tuple[int, Event | None]] = {i: (0, None) for i in employer_ids}
     for i in employer_ids:
         n = conn.execute("SELECT count(*) FROM events WHERE employer_id = ?", (i,)).fetchone()[0]
         if n:
-            row = conn.execute(f"{_EVENT_SELECT} WHERE e.employer_id = ? "
-                               "ORDER BY e.date DESC, e.id DESC LIMIT 1", (i,)).fetchone()
+            row = conn.execute(
+                f"{_EVENT_SELECT} WHERE e.employer_id = ? ORDER BY e.date DESC, e.id DESC LIMIT 1",
+                (i,),
+            ).fetchone()
             out[i] = (n, _event(row))
     return out
 
 
-def list_events_page(conn: sqlite3.Connection, *, limit: int = 50, offset: int = 0,
-                     company: str | None = None) -> list[Event]:
+def list_events_page(
+    conn: sqlite3.Connection, *, limit: int = 50, offset: int = 0, company: str | None = None
+) -> list[Event]:
     """One page of events, newest first (date, then id), all or one employer's."""
     if company is None:
-        rows = conn.execute(f"{_EVENT_SELECT} ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?",
-                            (max(0, limit), max(0, offset)))
+        rows = conn.execute(
+            f"{_EVENT_SELECT} ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?",
+            (max(0, limit), max(0, offset)),
+        )
     else:
-        rows = conn.execute(f"{_EVENT_SELECT} WHERE m.company_key = ? "
-                            "ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?",
-                            (company_key(company), max(0, limit), max(0, offset)))
+        rows = conn.execute(
+            f"{_EVENT_SELECT} WHERE m.company_key = ? "
+            "ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?",
+            (company_key(company), max(0, limit), max(0, offset)),
+        )
     return [_event(r) for r in rows]
 
 
 def count_events_of(conn: sqlite3.Connection, company: str) -> int:
     """How many events are logged with ``company`` (0 for an unknown one)."""
-    return conn.execute("SELECT count(*) FROM events e JOIN employers m ON m.id = e.employer_id "
-                        "WHERE m.company_key = ?", (company_key(company),)).fetchone()[0]
+    return conn.execute(
+        "SELECT count(*) FROM events e JOIN employers m ON m.id = e.employer_id "
+        "WHERE m.company_key = ?",
+        (company_key(company),),
+    ).fetchone()[0]

@@ -7,6 +7,7 @@ notes).  Both take plain values and return plain data; the CLI and the web word 
 themselves.  Errors a user can cause are ``ContactLogError`` (one line); a bad channel for
 ``judge`` is a ``ValueError`` from the policy.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,6 +33,7 @@ OTHER = "other"
 class Recorded:
     """A logged message: the stored ``event`` and the call it announced (an ISO date, "yes"
     when it announced a call without a date, or None)."""
+
     event: Event
     announced_call: str | None
 
@@ -40,8 +42,9 @@ class Recorded:
 class Judgement:
     """A planned contact judged against the log: the policy's ``verdict``, and what it was
     judged on (the employer as logged, their logged events, the policy values)."""
+
     verdict: Verdict
-    company: str                       # the employer's name as logged, else as given
+    company: str  # the employer's name as logged, else as given
     employer: Employer | None
     events: list[Event] = field(default_factory=list)
     policy: dict[str, Any] = field(default_factory=dict)
@@ -87,6 +90,7 @@ def parse_announced(value: Any) -> str | None:
 class Entry:
     """A contact as a person typed it, checked: what ``db.add_event`` / ``db.update_event``
     take."""
+
     company: str
     when: dt.date | dt.datetime
     channel: str
@@ -96,16 +100,25 @@ class Entry:
     announced_call: str | None
 
 
-def parse_entry(company: str, date: str | dt.date | None, channel: str, direction: str,
-                kind: str, note: str = "", announced_call: Any = None, *,
-                date_format: str | None = None, today: dt.date | None = None) -> Entry:
+def parse_entry(
+    company: str,
+    date: str | dt.date | None,
+    channel: str,
+    direction: str,
+    kind: str,
+    note: str = "",
+    announced_call: Any = None,
+    *,
+    date_format: str | None = None,
+    today: dt.date | None = None,
+) -> Entry:
     """Check a contact the way ``followup log add`` does, for every shell (the CLI, the log
     page's add and edit forms): the date as a person writes it ("2026-11-24", "24 Nov 2026",
     "yesterday"; default today), the channel, direction and kind from the log's lists, the
     note's length, an announced call ("yes" or a date).  Raises ``ContactLogError`` whose
     message starts with the field ("date: ...")."""
-    from .db import MAX_NOTE, validate_event
     from .dates import DateError
+    from .db import MAX_NOTE, validate_event
 
     today = today or dt.date.today()
     company = " ".join(str(company or "").split())
@@ -114,8 +127,12 @@ def parse_entry(company: str, date: str | dt.date | None, channel: str, directio
     if len(company) > 200:
         raise ContactLogError(f"company: at most 200 characters ({len(company)} given)")
     try:
-        when = parse_date(date if date not in (None, "") else today, relative=True, today=today,
-                          date_format=date_format)
+        when = parse_date(
+            date if date not in (None, "") else today,
+            relative=True,
+            today=today,
+            date_format=date_format,
+        )
     except DateError as exc:
         raise ContactLogError(f"date: {exc}") from None
     validate_event(channel, direction, kind)
@@ -128,19 +145,29 @@ def parse_entry(company: str, date: str | dt.date | None, channel: str, directio
             announced = "yes"
         else:
             try:
-                day = parse_date(announced_call, relative=True, today=today,
-                                 date_format=date_format)
+                day = parse_date(
+                    announced_call, relative=True, today=today, date_format=date_format
+                )
             except DateError as exc:
                 raise ContactLogError(f"announced call: {exc}") from None
             announced = (day.date() if isinstance(day, dt.datetime) else day).isoformat()
     return Entry(company, when, channel, direction, kind, note, announced)
 
 
-def record_sent(company: str, *, report: Report | None = None, kind: str | None = None,
-                when: dt.date | dt.datetime | str | None = None, channel: str = "email",
-                announced_call: Any = None, note: str = "", date_format: str | None = None,
-                today: dt.date | None = None, db: str | os.PathLike[str] | None = None,
-                conn: sqlite3.Connection | None = None) -> Recorded:
+def record_sent(
+    company: str,
+    *,
+    report: Report | None = None,
+    kind: str | None = None,
+    when: dt.date | dt.datetime | str | None = None,
+    channel: str = "email",
+    announced_call: Any = None,
+    note: str = "",
+    date_format: str | None = None,
+    today: dt.date | None = None,
+    db: str | os.PathLike[str] | None = None,
+    conn: sqlite3.Connection | None = None,
+) -> Recorded:
     """Log a message sent to ``company`` as a ``sent`` event; returns it and its announced call.
 
     ``kind`` is the event kind; without it, the kind of the checked ``report`` (a call is a
@@ -170,10 +197,17 @@ def record_sent(company: str, *, report: Report | None = None, kind: str | None 
     return Recorded(event=event, announced_call=announced)
 
 
-def judge(company: str, *, send_on: dt.date | dt.datetime | None = None,
-          channel: str = "email", kind: str = "follow_up", config: Any = None,
-          policy: dict[str, Any] | None = None, db: str | os.PathLike[str] | None = None,
-          conn: sqlite3.Connection | None = None) -> Judgement:
+def judge(
+    company: str,
+    *,
+    send_on: dt.date | dt.datetime | None = None,
+    channel: str = "email",
+    kind: str = "follow_up",
+    config: Any = None,
+    policy: dict[str, Any] | None = None,
+    db: str | os.PathLike[str] | None = None,
+    conn: sqlite3.Connection | None = None,
+) -> Judgement:
     """Judge a planned message or call (``kind`` thank_you / follow_up over ``channel``
     email / call / text, on ``send_on``, default today) to ``company`` against the log.
 
@@ -198,22 +232,33 @@ def judge(company: str, *, send_on: dt.date | dt.datetime | None = None,
             if own:
                 conn.close()
     name = employer.company if employer else " ".join(str(company).split())
-    verdict = evaluate(events, send_on=send_on or dt.date.today(), channel=channel, kind=kind,
-                       employer=employer, company=name, policy=policy)
-    return Judgement(verdict=verdict, company=name, employer=employer, events=events,
-                     policy=policy)
+    verdict = evaluate(
+        events,
+        send_on=send_on or dt.date.today(),
+        channel=channel,
+        kind=kind,
+        employer=employer,
+        company=name,
+        policy=policy,
+    )
+    return Judgement(verdict=verdict, company=name, employer=employer, events=events, policy=policy)
 
 
 @dataclass(frozen=True)
 class Addressee:
     """What the contact log knows about the employer a note goes to, for the proofread
     check: the employer as logged (None when unknown) and the other logged employers."""
+
     employer: Employer | None
     others: tuple[Employer, ...] = ()
 
 
-def addressee(company: str, *, db: str | os.PathLike[str] | None = None,
-              conn: sqlite3.Connection | None = None) -> Addressee:
+def addressee(
+    company: str,
+    *,
+    db: str | os.PathLike[str] | None = None,
+    conn: sqlite3.Connection | None = None,
+) -> Addressee:
     """The logged employer ``company`` and every other employer in the log.  Reads through
     ``conn`` when given, else opens ``db`` without creating it (no log: nothing known).
     Raises ``ContactLogError`` for an unreadable log."""

@@ -12,6 +12,7 @@ Each concept keeps its rules next to its code: ``checker/checks/<concept>/rules.
 
 Paths given to ``load_toml`` / ``read_text`` are relative to the ``checker`` package.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,7 +48,7 @@ class RuleMeta:
     label: str = ""
 
 
-def _file(path: str) -> Any:   # an importlib.resources Traversable
+def _file(path: str) -> Any:  # an importlib.resources Traversable
     node = resources.files(PACKAGE)
     for part in path.split("/"):
         node = node.joinpath(part)
@@ -58,7 +59,7 @@ def read_text(path: str) -> str:
     return _file(path).read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_toml(path: str) -> dict[str, Any]:
     return tomllib.loads(read_text(path))
 
@@ -72,7 +73,7 @@ def concept_data(concept: str) -> dict[str, Any]:
     return load_toml(concept_path(concept))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_jsonl(path: str) -> tuple[dict[str, Any], ...]:
     rows = []
     for lineno, line in enumerate(read_text(path).splitlines(), 1):
@@ -96,7 +97,7 @@ def rule_files() -> dict[str, str]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def catalogue() -> dict[str, RuleMeta]:
     """All rule ids with their metadata, from the ``[rules."id"]`` tables of every file."""
     rules: dict[str, RuleMeta] = {}

@@ -19,6 +19,7 @@ Phrase patterns are case-insensitive regular expressions matched through one phr
 an existing engine type to a concept's ``rules.toml`` needs no Python: the concept's check
 runs every rule of the phrase engine types it finds there.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,13 +30,13 @@ ENGINES = ("existence", "occurrence", "repetition", "substitution", "metric", "c
 #: Engines whose rules the engine runs from data alone.
 PHRASE_ENGINES = ("existence", "occurrence", "repetition", "substitution")
 SCOPES = (
-    "text",      # the whole text
-    "message",   # everything after the greeting line (a sign-off still counts)
-    "body",      # between the greeting and the sign-off
+    "text",  # the whole text
+    "message",  # everything after the greeting line (a sign-off still counts)
+    "body",  # between the greeting and the sign-off
     "greeting",  # the greeting line
-    "signoff",   # the closing line and what follows it
+    "signoff",  # the closing line and what follows it
     "sentence",  # each body sentence on its own (the concept's code walks them)
-    "draft",     # the draft as a whole (measures, the contact log)
+    "draft",  # the draft as a whole (measures, the contact log)
 )
 #: A repetition: one of the words, then the same word again after spaces or commas.
 REPEAT_TEMPLATE = r"\b({words})\b(?:[,\s]+\1\b)+"
@@ -60,8 +61,9 @@ def scope_range(scope: str, text: str, layout) -> tuple[int, int] | None:
     raise ValueError(f"unknown scope {scope!r}")
 
 
-def find(meta: dict[str, Any], text: str, lo: int = 0, hi: int | None = None,
-         folded: str | None = None) -> list[Hit]:
+def find(
+    meta: dict[str, Any], text: str, lo: int = 0, hi: int | None = None, folded: str | None = None
+) -> list[Hit]:
     """The hits of one rule of a phrase engine type in ``text[lo:hi]``: ``(start, end,
     fmt)``, where ``fmt`` holds values for the rule's message (``text``, ``words``, and
     ``expansion`` for a substitution)."""
@@ -71,7 +73,7 @@ def find(meta: dict[str, Any], text: str, lo: int = 0, hi: int | None = None,
     if engine == "existence":
         spans = _existence(meta, text, folded, lo, hi)
         if spans and meta.get("whole_scope"):
-            spans = [(lo, hi)]   # one finding for the scope it found a match in
+            spans = [(lo, hi)]  # one finding for the scope it found a match in
     elif engine == "occurrence":
         spans = _occurrence(meta, text, folded, lo, hi)
     elif engine == "repetition":
@@ -92,7 +94,9 @@ def escalation(meta: dict[str, Any], text: str, lo: int = 0, hi: int | None = No
     if not esc:
         return None
     hi = len(text) if hi is None else hi
-    return esc["severity"] if phrase_set(tuple(esc["patterns"])).search(text, None, lo, hi) else None
+    return (
+        esc["severity"] if phrase_set(tuple(esc["patterns"])).search(text, None, lo, hi) else None
+    )
 
 
 def _fmt(text: str, s: int, e: int) -> dict[str, Any]:
@@ -125,7 +129,8 @@ def _occurrence(meta, text, folded, lo, hi) -> list[tuple[int, int]]:
         if not any(overlaps(span, s) for s in spans):
             spans.append(span)
     strong = bool(meta.get("strong")) and phrase_set(tuple(meta["strong"])).search(
-        text, folded, lo, hi)
+        text, folded, lo, hi
+    )
     if len(spans) >= meta.get("min", 1) or (spans and strong):
         return sorted(spans)
     return []
@@ -146,5 +151,6 @@ def _substitution(meta, text, lo, hi) -> list[Hit]:
 
 def phrase_rules(rules: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     """The rules of a concept that the engine runs from data alone, in file order."""
-    return [(rid, meta) for rid, meta in rules.items()
-            if meta.get("engine", "custom") in PHRASE_ENGINES]
+    return [
+        (rid, meta) for rid, meta in rules.items() if meta.get("engine", "custom") in PHRASE_ENGINES
+    ]

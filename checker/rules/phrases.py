@@ -1,16 +1,17 @@
 """Shared helpers for checks: compiled regular expressions from rule data, span utilities."""
+
 from __future__ import annotations
 
 import functools
 import re
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def compile_all(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def word_alternation(words: tuple[str, ...], template: str) -> re.Pattern[str]:
     """``template`` with ``{words}`` replaced by the escaped words, longest first, compiled
     once (case-insensitive)."""
@@ -98,7 +99,7 @@ def _class_end(pattern: str, i: int) -> int:
 def _split_top(pattern: str) -> list[str]:
     """``pattern`` cut at its top-level "|" (not inside a group or a class, not escaped)."""
     cuts = [j for j, ch, depth in _scan(pattern) if ch == "|" and depth == 0]
-    return [pattern[a + 1:b] for a, b in zip([-1, *cuts], [*cuts, len(pattern)])]
+    return [pattern[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(pattern)])]
 
 
 def _any_of(branches: list[str]) -> frozenset[str] | None:
@@ -148,9 +149,9 @@ def required_literals(pattern: str) -> frozenset[str] | None:
             end = _group_end(pattern, i)
             if end < 0:
                 return None
-            body = pattern[i + 1:end - 1]
+            body = pattern[i + 1 : end - 1]
             if body.startswith("?") and not body.startswith(("?:", "?=", "?!", "?<=", "?<!")):
-                return None   # inline flags (verbose mode...) or named groups: no guess
+                return None  # inline flags (verbose mode...) or named groups: no guess
             quantified = end < n and pattern[end] in _QUANTIFIERS
             if body.startswith("?:") and not quantified:
                 alts = _split_top(body[2:])
@@ -166,13 +167,13 @@ def required_literals(pattern: str) -> frozenset[str] | None:
             bound = _BOUND.match(pattern, i) if ch == "{" else None
             if ch != "{" or bound:
                 if run:
-                    run.pop()     # the character before it may be absent or repeated
+                    run.pop()  # the character before it may be absent or repeated
                 if bound:
                     i = bound.end() - 1
-            flush()   # a "{" that is no quantifier is a literal we do not count
+            flush()  # a "{" that is no quantifier is a literal we do not count
         elif ch.lower() in _LITERAL_OK:
             run.append(ch.lower())
-        else:   # ".", "^", "$", ")" or a non-ASCII character
+        else:  # ".", "^", "$", ")" or a non-ASCII character
             flush()
         i += 1
     flush()
@@ -190,8 +191,10 @@ class PhraseSet:
         self.needs = [required_literals(p) for p in patterns]
         self.compiled: list[re.Pattern[str] | None] = [None] * len(patterns)
         # One literal as a plain string (one substring test), several as a tuple.
-        self._tests = [None if need is None else next(iter(need)) if len(need) == 1
-                       else tuple(need) for need in self.needs]
+        self._tests = [
+            None if need is None else next(iter(need)) if len(need) == 1 else tuple(need)
+            for need in self.needs
+        ]
 
     def may_match(self, folded: str, among: list[int] | None = None) -> list[int]:
         """Indices of the patterns (of ``among``, default all) whose required literal is in
@@ -200,8 +203,9 @@ class PhraseSet:
         tests = self._tests
         for k in range(len(tests)) if among is None else among:
             need = tests[k]
-            if need is None or (need in folded if need.__class__ is str
-                                else any(s in folded for s in need)):
+            if need is None or (
+                need in folded if need.__class__ is str else any(s in folded for s in need)
+            ):
                 out.append(k)
         return out
 
@@ -222,8 +226,14 @@ class PhraseSet:
         for rx in self._candidates(folded):
             yield from rx.finditer(text, lo, hi)
 
-    def search(self, text: str, folded: str | None = None, lo: int = 0,
-               hi: int | None = None, among: list[int] | None = None) -> bool:
+    def search(
+        self,
+        text: str,
+        folded: str | None = None,
+        lo: int = 0,
+        hi: int | None = None,
+        among: list[int] | None = None,
+    ) -> bool:
         """Whether any pattern (of ``among``, default all) matches; ``folded`` defaults to
         ``fold(text)``."""
         hi = len(text) if hi is None else hi
@@ -236,6 +246,6 @@ class PhraseSet:
         return [k for k in self.may_match(folded) if self._compiled(k).search(text)]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def phrase_set(patterns: tuple[str, ...]) -> PhraseSet:
     return PhraseSet(patterns)

@@ -10,6 +10,7 @@ the level's severity when the data says so.  It returns the report section::
     {"detected": bool, "level": "none" | "some" | "high", "score": float,
      "signals": [{"rule", "start", "end", "text"[, "probability"]}]}
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -29,8 +30,9 @@ def tone_sentences(ctx) -> list:
     return [s for s in ctx.body_sents() if s.end_char > lo and any(t.is_alpha for t in s)]
 
 
-def tone_signals(ctx, text: str, found: list[tuple[str, int, int]], model, settings: dict,
-                 sents: list) -> dict[tuple[int, int], tuple[float, list[str]]]:
+def tone_signals(
+    ctx, text: str, found: list[tuple[str, int, int]], model, settings: dict, sents: list
+) -> dict[tuple[int, int], tuple[float, list[str]]]:
     """Sentences the tone model scores at or above ``settings["threshold"]`` that no other
     signal covers: span -> (probability, words that raised it).  In a draft with no other
     signal, at least ``settings["min_alone"]`` such sentences are needed."""
@@ -52,8 +54,9 @@ def tone_signals(ctx, text: str, found: list[tuple[str, int, int]], model, setti
     return out if found or len(out) >= settings["min_alone"] else {}
 
 
-def run(ctx, concept: str, custom: dict[str, Custom],
-        tone: Callable[[], Any] | None = None) -> dict[str, Any]:
+def run(
+    ctx, concept: str, custom: dict[str, Custom], tone: Callable[[], Any] | None = None
+) -> dict[str, Any]:
     """The section of a signal concept; ``tone`` loads its tone model (None: no model)."""
     rules = concept_data(concept)["rules"]
     levels = ctx.config.threshold(f"{concept}.level")
@@ -63,7 +66,7 @@ def run(ctx, concept: str, custom: dict[str, Custom],
     tone_rule = None
     for rule_id, meta in rules.items():
         if not ctx.config.enabled(rule_id):
-            continue   # a rule the user turned off neither signals nor counts
+            continue  # a rule the user turned off neither signals nor counts
         engine = meta["engine"]
         where = scope_range(meta["scope"], text, ctx.layout)
         if where is None:
@@ -71,13 +74,12 @@ def run(ctx, concept: str, custom: dict[str, Custom],
         if engine in PHRASE_ENGINES:
             raw += [(rule_id, s, e) for s, e, _ in find(meta, text, *where, folded)]
         elif meta["check"] == "tone":
-            tone_rule = rule_id   # scored last: it skips sentences a signal already covers
+            tone_rule = rule_id  # scored last: it skips sentences a signal already covers
         else:
             raw += custom[meta["check"]](text, *where, meta)
     scored: dict[tuple[int, int], tuple[float, list[str]]] = {}
     if tone_rule and tone is not None and ctx.config.enabled(tone_rule):
-        settings = dict(ctx.config.threshold(f"{concept}.tone"),
-                        words=rules[tone_rule]["words"])
+        settings = dict(ctx.config.threshold(f"{concept}.tone"), words=rules[tone_rule]["words"])
         scored = tone_signals(ctx, text, raw, tone(), settings, tone_sentences(ctx))
         raw += [(tone_rule, s, e) for s, e in scored]
 
@@ -95,7 +97,7 @@ def run(ctx, concept: str, custom: dict[str, Custom],
     for rule, _, _ in signals:
         per_rule[rule] = min(levels["cap"], per_rule.get(rule, 0.0) + rules[rule]["weight"])
     score = sum(per_rule.values())
-    level = ("high" if score >= levels["high"] else "some" if score >= levels["some"] else "none")
+    level = "high" if score >= levels["high"] else "some" if score >= levels["some"] else "none"
     # The data says what a level means for a send: a high level's signals are raised to
     # ``high_severity`` (unless the user's config sets a severity for the rule).
     escalate = levels.get("high_severity") if level == "high" else None
@@ -106,8 +108,9 @@ def run(ctx, concept: str, custom: dict[str, Custom],
         fmt = {"text": words, "words": " ".join(words.replace(",", " ").split())}
         if rule == tone_rule:
             p, telling = scored[(s, e)]
-            fmt["why"] = (f"model score {p:.2f}" + (", words: " + ", ".join(
-                f"\"{w}\"" for w in telling) if telling else ""))
+            fmt["why"] = f"model score {p:.2f}" + (
+                ", words: " + ", ".join(f"\"{w}\"" for w in telling) if telling else ""
+            )
         ctx.emit(rule, s, e, escalate=escalate, **fmt)
         signal: dict[str, Any] = {"rule": rule, "start": s, "end": e, "text": words}
         if rule == tone_rule:
@@ -136,8 +139,9 @@ def whole_message(ctx, concept: str, section: dict[str, Any], model) -> None:
     if not ctx.config.enabled(rule):
         return
     settings = ctx.config.threshold(f"{concept}.message")
-    sents = [s for s in tone_sentences(ctx)
-             if trim(ctx.text, s.start_char, s.end_char)[0] < s.end_char]
+    sents = [
+        s for s in tone_sentences(ctx) if trim(ctx.text, s.start_char, s.end_char)[0] < s.end_char
+    ]
     if not sents:
         return
     per = []
@@ -153,20 +157,29 @@ def whole_message(ctx, concept: str, section: dict[str, Any], model) -> None:
     spans = [trim(ctx.text, x.start_char, x.end_char) for x in sents]
     taken = [(g["start"], g["end"]) for g in section["signals"]]
     # The sentence that weighs most: the one whose removal lowers the draft's score most.
-    weight = [p - model.score_counts(sum_counts(per[:i] + per[i + 1:])) for i in range(len(per))]
+    weight = [p - model.score_counts(sum_counts(per[:i] + per[i + 1 :])) for i in range(len(per))]
     # Among those no signal covers if one weighs at least half as much as the heaviest.
     k = max(range(len(per)), key=weight.__getitem__)
-    free = [i for i, (s, e) in enumerate(spans)
-            if weight[i] >= weight[k] / 2 and not any(x < e and s < y for x, y in taken)]
+    free = [
+        i
+        for i, (s, e) in enumerate(spans)
+        if weight[i] >= weight[k] / 2 and not any(x < e and s < y for x, y in taken)
+    ]
     k = max(free, key=weight.__getitem__) if free else k
     s, e = spans[k]
     meta = concept_data(concept)["rules"][rule]
     ctx.emit(rule, s, e, text=ctx.text[s:e], score=p)
-    section["signals"].append({"rule": rule, "start": s, "end": e, "text": ctx.text[s:e],
-                               "probability": round(p, 3)})
+    section["signals"].append(
+        {"rule": rule, "start": s, "end": e, "text": ctx.text[s:e], "probability": round(p, 3)}
+    )
     section["signals"].sort(key=lambda g: (g["start"], -g["end"]))
     section["score"] = round(section["score"] + float(meta["weight"]), 2)
     levels = ctx.config.threshold(f"{concept}.level")
-    section["level"] = ("high" if section["score"] >= levels["high"] else
-                        "some" if section["score"] >= levels["some"] else "none")
+    section["level"] = (
+        "high"
+        if section["score"] >= levels["high"]
+        else "some"
+        if section["score"] >= levels["some"]
+        else "none"
+    )
     section["detected"] = True

@@ -1,5 +1,6 @@
 """Entry point behind ``followup train hostility``: train, then write ``weights.json``,
 ``message.json`` and ``card.json`` (with grouped cross-validation figures)."""
+
 from __future__ import annotations
 
 from checker.models import tone

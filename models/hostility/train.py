@@ -1,6 +1,7 @@
 """The hostility-tone model's task (``followup train hostility``): sentences that overlap a
 labelled ``hostile_phrases`` entry of the real-message tuning set (the written sets carry no
 hostility labels).  The machinery is ``models/tone.py``."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,9 +11,15 @@ from checker.models import tone
 
 HERE = Path(__file__).resolve().parent
 RECIPE = tone.RECIPE
-TASK = tone.Task(name="hostility", label="hostile", globs=("real/tune*.jsonl", "real/fresh_*.jsonl"),
-                 model_class=HostilityTone, recipe=RECIPE, out_dir=HERE,
-                 threshold_section="hostility.tone")
+TASK = tone.Task(
+    name="hostility",
+    label="hostile",
+    globs=("real/tune*.jsonl", "real/fresh_*.jsonl"),
+    model_class=HostilityTone,
+    recipe=RECIPE,
+    out_dir=HERE,
+    threshold_section="hostility.tone",
+)
 
 #: The whole-message model: word 1-2-grams and character 3-5-grams inside words (the shape of
 #: "apparently", "'interview'", "clearly" however it is spelled), with the care-in-writing
@@ -23,6 +30,12 @@ MESSAGE_RECIPE = {
     "min_df": 2,
     "C": 3.0,
 }
-MESSAGE_TASK = tone.Task(name="hostility", label="hostile", globs=("real/tune*.jsonl", "real/fresh_*.jsonl"),
-                         model_class=HostilityMessage, recipe=MESSAGE_RECIPE, out_dir=HERE,
-                         threshold_section="hostility.message")
+MESSAGE_TASK = tone.Task(
+    name="hostility",
+    label="hostile",
+    globs=("real/tune*.jsonl", "real/fresh_*.jsonl"),
+    model_class=HostilityMessage,
+    recipe=MESSAGE_RECIPE,
+    out_dir=HERE,
+    threshold_section="hostility.message",
+)

@@ -5,6 +5,7 @@ copied in.  Parses are cached as spaCy ``DocBin`` files (msgpack, not pickle) un
 ``$FOLLOWUP_CACHE`` or ``~/.cache/followup-checker``, keyed by the file hash and the spaCy
 model, so evaluation runs do not re-parse 11,000 requests.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,13 +33,17 @@ def default_dir() -> Path:
 
 def cache_dir() -> Path:
     env = os.environ.get("FOLLOWUP_CACHE")
-    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "followup-checker"
+    base = (
+        Path(env)
+        if env
+        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "followup-checker"
+    )
     return base / "politeness"
 
 
 @dataclass
 class Corpus:
-    name: str            # "wiki" | "se"
+    name: str  # "wiki" | "se"
     path: Path
     sha256: str
     texts: list[str]
@@ -63,8 +68,10 @@ def read_csv(path: Path, name: str) -> Corpus:
     cols = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
-        raise CorpusError(f"{path}: missing column(s) {', '.join(repr(c) for c in missing)}"
-                          f" (found {', '.join(cols) or 'none'})")
+        raise CorpusError(
+            f"{path}: missing column(s) {', '.join(repr(c) for c in missing)}"
+            f" (found {', '.join(cols) or 'none'})"
+        )
     texts, scores = [], []
     for lineno, row in enumerate(reader, 2):
         req = (row.get("Request") or "").strip()
@@ -72,14 +79,18 @@ def read_csv(path: Path, name: str) -> Corpus:
         try:
             score = float(raw)
         except ValueError:
-            raise CorpusError(f"{path}:{lineno}: 'Normalized Score' is not a number: {raw!r}") from None
+            raise CorpusError(
+                f"{path}:{lineno}: 'Normalized Score' is not a number: {raw!r}"
+            ) from None
         if not req:
             raise CorpusError(f"{path}:{lineno}: empty 'Request'")
         texts.append(req)
         scores.append(score)
     if len(texts) < 8:
-        raise CorpusError(f"{path}: {'empty' if not texts else f'only {len(texts)} rows'};"
-                          " need at least 8 annotated requests")
+        raise CorpusError(
+            f"{path}: {'empty' if not texts else f'only {len(texts)} rows'};"
+            " need at least 8 annotated requests"
+        )
     return Corpus(name, path, hashlib.sha256(data).hexdigest(), texts, scores)
 
 
@@ -99,8 +110,9 @@ def parse(corpus: Corpus, use_cache: bool = True, batch_size: int = 128) -> list
     from checker.nlp import MODEL, get_nlp
 
     nlp = get_nlp()
-    key = hashlib.sha256(f"{corpus.sha256}|{MODEL}|{nlp.meta.get('version')}|"
-                         f"{','.join(nlp.pipe_names)}".encode()).hexdigest()[:20]
+    key = hashlib.sha256(
+        f"{corpus.sha256}|{MODEL}|{nlp.meta.get('version')}|{','.join(nlp.pipe_names)}".encode()
+    ).hexdigest()[:20]
     path = cache_dir() / f"{corpus.name}-{key}.spacy"
     if use_cache and path.exists():
         try:

@@ -13,6 +13,7 @@ Reported: polite-vs-impolite agreement (drafts labelled polite or impolite; cali
 probability >= 0.5 means polite), the rank AUC for the same pairs, and three-way agreement
 with the label thresholds of ``checker/rules/politeness.toml``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,18 +39,23 @@ def score_drafts(drafts: list[dict], methods=METHODS) -> list[dict]:
     from checker import api, textprep
     from checker.api import Context
     from checker.checks.politeness.check import score_body
+    from checker.checks.politeness.model import load
     from checker.config import Config
     from checker.nlp import get_nlp
-    from checker.checks.politeness.model import load
 
     model = load()
     nlp = get_nlp()
     out = []
-    prep = getattr(api, "for_parser", lambda t: t)   # what check() hands the parser
+    prep = getattr(api, "for_parser", lambda t: t)  # what check() hands the parser
     for d, doc in zip(drafts, nlp.pipe([prep(d["text"]) for d in drafts])):
         text = d["text"]
-        ctx = Context(text=text, doc=doc, kind=d.get("kind", "thank_you"), config=Config(),
-                      layout=textprep.layout(text))
+        ctx = Context(
+            text=text,
+            doc=doc,
+            kind=d.get("kind", "thank_you"),
+            config=Config(),
+            layout=textprep.layout(text),
+        )
         row = {"id": d.get("id"), "label": d.get("politeness")}
         for m in methods:
             if m == "whole_text":
@@ -77,17 +83,22 @@ def agreement(rows: list[dict], methods=METHODS, polite_min=None, impolite_max=N
         imp = [r for r in rows if r["label"] == "impolite"]
         res[m] = {
             "polite_vs_impolite": round(binary, 3),
-            "auc": round(_auc([r[m] for r in rows if r["label"] == "polite"],
-                              [r[m] for r in imp]), 3),
+            "auc": round(
+                _auc([r[m] for r in rows if r["label"] == "polite"], [r[m] for r in imp]), 3
+            ),
             "three_way": round(three, 3),
-            "impolite_recall": round(sum(label_for(r[m], labels) == "impolite" for r in imp)
-                                     / max(1, len(imp)), 3),
-            "polite_flagged_impolite": sum(label_for(r[m], labels) == "impolite"
-                                           for r in rows if r["label"] == "polite"),
+            "impolite_recall": round(
+                sum(label_for(r[m], labels) == "impolite" for r in imp) / max(1, len(imp)), 3
+            ),
+            "polite_flagged_impolite": sum(
+                label_for(r[m], labels) == "impolite" for r in rows if r["label"] == "polite"
+            ),
         }
-    return {"n": {k: sum(r["label"] == k for r in rows) for k in ("polite", "neutral", "impolite")},
-            "thresholds": {"polite_min": labels["polite_min"], "impolite_max": labels["impolite_max"]},
-            "methods": res}
+    return {
+        "n": {k: sum(r["label"] == k for r in rows) for k in ("polite", "neutral", "impolite")},
+        "thresholds": {"polite_min": labels["polite_min"], "impolite_max": labels["impolite_max"]},
+        "methods": res,
+    }
 
 
 def main(argv=None) -> int:
@@ -110,10 +121,14 @@ def main(argv=None) -> int:
         print(json.dumps(res, indent=2))
     else:
         print(f"dev drafts: {res['n']}; thresholds {res['thresholds']}")
-        print(f"{'method':12} {'pol-vs-imp':>10} {'AUC':>6} {'3-way':>6} {'imp recall':>10} {'polite->imp':>11}")
+        print(
+            f"{'method':12} {'pol-vs-imp':>10} {'AUC':>6} {'3-way':>6} {'imp recall':>10} {'polite->imp':>11}"
+        )
         for m, v in res["methods"].items():
-            print(f"{m:12} {v['polite_vs_impolite']:10.3f} {v['auc']:6.3f} {v['three_way']:6.3f} "
-                  f"{v['impolite_recall']:10.3f} {v['polite_flagged_impolite']:11d}")
+            print(
+                f"{m:12} {v['polite_vs_impolite']:10.3f} {v['auc']:6.3f} {v['three_way']:6.3f} "
+                f"{v['impolite_recall']:10.3f} {v['polite_flagged_impolite']:11d}"
+            )
     return 0
 
 

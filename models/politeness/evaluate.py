@@ -8,6 +8,7 @@ on the quartile rows of the other.  Each number sits next to a bag-of-words base
 in the same run: unigram + bigram counts of spaCy tokens (punctuation kept), logistic
 regression on the quartile rows.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,8 +16,16 @@ import numpy as np
 from .corpus import quartile_labels
 from .train import RECIPE, CountMatrix, Featurizer, doc_counts, fit_linear, platt
 
-KEYS = ("wiki_in", "se_in", "wiki_to_se", "se_to_wiki",
-        "bow_wiki_in", "bow_se_in", "bow_wiki_to_se", "bow_se_to_wiki")
+KEYS = (
+    "wiki_in",
+    "se_in",
+    "wiki_to_se",
+    "se_to_wiki",
+    "bow_wiki_in",
+    "bow_se_in",
+    "bow_wiki_to_se",
+    "bow_se_to_wiki",
+)
 
 
 def _bow_tokens(doc) -> list[str]:
@@ -69,8 +78,14 @@ def _stacked(corpora: dict, recipe, counts: dict | None):
     return cm, offset, rows, y, labels
 
 
-def evaluate(corpora: dict, recipe=RECIPE, folds: int = 10, seed: int = 0,
-             counts: dict | None = None, progress=None) -> dict[str, float]:
+def evaluate(
+    corpora: dict,
+    recipe=RECIPE,
+    folds: int = 10,
+    seed: int = 0,
+    counts: dict | None = None,
+    progress=None,
+) -> dict[str, float]:
     """The eight accuracies (keys ``KEYS``) for corpora ``wiki`` and ``se`` (parsed docs)."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -90,8 +105,9 @@ def evaluate(corpora: dict, recipe=RECIPE, folds: int = 10, seed: int = 0,
             hits += int((m.predict(test) == lab_y[te]).sum())
             docs = corpora[n].docs
             bt = lab[tr]
-            bow = _bow_fit_predict([docs[i - offset[n]] for i in bt], lab_y[tr],
-                                   [docs[i - offset[n]] for i in test])
+            bow = _bow_fit_predict(
+                [docs[i - offset[n]] for i in bt], lab_y[tr], [docs[i - offset[n]] for i in test]
+            )
             bow_hits += int((bow == lab_y[te]).sum())
             say(f"{n} fold {k + 1}/{folds}")
         out[f"{n}_in"] = hits / len(lab)
@@ -103,16 +119,19 @@ def evaluate(corpora: dict, recipe=RECIPE, folds: int = 10, seed: int = 0,
         out[f"{src}_to_{dst}"] = float((m.predict(lab) == lab_y).mean())
         slab = np.array([i for i in rows[src] if labels[i] is not None])
         sdocs, ddocs = corpora[src].docs, corpora[dst].docs
-        bow = _bow_fit_predict([sdocs[i - offset[src]] for i in slab],
-                               np.array([labels[i] for i in slab]),
-                               [ddocs[i - offset[dst]] for i in lab])
+        bow = _bow_fit_predict(
+            [sdocs[i - offset[src]] for i in slab],
+            np.array([labels[i] for i in slab]),
+            [ddocs[i - offset[dst]] for i in lab],
+        )
         out[f"bow_{src}_to_{dst}"] = float((bow == lab_y).mean())
         say(f"{src} -> {dst}")
     return {k: round(float(out[k]), 4) for k in KEYS}
 
 
-def pooled(corpora: dict, recipe=RECIPE, folds: int = 10, seed: int = 0,
-           counts: dict | None = None) -> dict[str, float]:
+def pooled(
+    corpora: dict, recipe=RECIPE, folds: int = 10, seed: int = 0, counts: dict | None = None
+) -> dict[str, float]:
     """A supplementary setting, *not* the paper's in-domain protocol: the same test folds as
     ``evaluate`` (quartile rows of one corpus), but the model also trains on every row of the
     other corpus, as the shipped model does.  Keys ``se_pooled`` and ``wiki_pooled``."""
@@ -125,7 +144,7 @@ def pooled(corpora: dict, recipe=RECIPE, folds: int = 10, seed: int = 0,
         lab_y = np.array([labels[i] for i in lab])
         hits = 0
         skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-        for tr, te in skf.split(lab, lab_y):
+        for _tr, te in skf.split(lab, lab_y):
             test = lab[te]
             train_rows = np.sort(np.concatenate([np.setdiff1d(rows[n], test), rows[other]]))
             m = _Model(cm, recipe).fit(train_rows, y, labels)
@@ -134,7 +153,9 @@ def pooled(corpora: dict, recipe=RECIPE, folds: int = 10, seed: int = 0,
     return out
 
 
-if __name__ == "__main__":  # python -m checker.models.politeness.evaluate [FOLDS]: the pooled setting
+if (
+    __name__ == "__main__"
+):  # python -m checker.models.politeness.evaluate [FOLDS]: the pooled setting
     import json
     import sys
 

@@ -1,4 +1,5 @@
 """Entry points behind ``followup train politeness`` and ``followup eval politeness``."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -22,10 +23,14 @@ def versions() -> dict[str, str]:
 
     from checker.nlp import MODEL, get_nlp
 
-    return {"python": platform.python_version(), "spacy": spacy.__version__,
-            "spacy_model": f"{MODEL}=={get_nlp().meta.get('version')}",
-            "scikit-learn": sklearn.__version__, "numpy": numpy.__version__,
-            "scipy": scipy.__version__}
+    return {
+        "python": platform.python_version(),
+        "spacy": spacy.__version__,
+        "spacy_model": f"{MODEL}=={get_nlp().meta.get('version')}",
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+    }
 
 
 def load_parsed(corpus_dir=None, use_cache=True, say=print):
@@ -36,25 +41,36 @@ def load_parsed(corpus_dir=None, use_cache=True, say=print):
     return corpora
 
 
-def evaluate_corpus(corpus_dir=None, folds=10, seed=0, use_cache=True, say=print,
-                    corpora=None, recipe=RECIPE) -> dict:
+def evaluate_corpus(
+    corpus_dir=None, folds=10, seed=0, use_cache=True, say=print, corpora=None, recipe=RECIPE
+) -> dict:
     corpora = corpora or load_parsed(corpus_dir, use_cache, say)
     counts = {n: doc_counts(c.docs, recipe["config"]) for n, c in corpora.items()}
     scores = evaluate(corpora, recipe, folds=folds, seed=seed, counts=counts, progress=say)
-    n = {name: sum(1 for v in _corpus.quartile_labels(c.scores) if v is not None)
-         for name, c in corpora.items()}
+    n = {
+        name: sum(1 for v in _corpus.quartile_labels(c.scores) if v is not None)
+        for name, c in corpora.items()
+    }
     return {"scores": scores, "n": n, "targets": TARGETS, "folds": folds, "seed": seed}
 
 
-def build(corpus_dir=None, out_dir=None, evaluate_too=False, folds=10, use_cache=True,
-          say=print, recipe=RECIPE) -> dict:
+def build(
+    corpus_dir=None,
+    out_dir=None,
+    evaluate_too=False,
+    folds=10,
+    use_cache=True,
+    say=print,
+    recipe=RECIPE,
+) -> dict:
     """Train on all rows of both corpora; write weights.json and card.json."""
     corpora = load_parsed(corpus_dir, use_cache, say)
     counts = {n: doc_counts(c.docs, recipe["config"]) for n, c in corpora.items()}
     say("training")
     meta = {
-        "corpus": {n: {"file": c.path.name, "sha256": c.sha256, "rows": len(c)}
-                   for n, c in corpora.items()},
+        "corpus": {
+            n: {"file": c.path.name, "sha256": c.sha256, "rows": len(c)} for n, c in corpora.items()
+        },
         "versions": versions(),
     }
     model = train(corpora, recipe, meta=meta, counts=counts)
@@ -69,30 +85,37 @@ def build(corpus_dir=None, out_dir=None, evaluate_too=False, folds=10, use_cache
             card = json.loads(card_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             card = {}
-    card.update({
-        "name": "followup-checker politeness (linear, JSON weights)",
-        "task": "P(top quartile of Normalized Score | request), Stanford Politeness Corpus",
-        "trained": model.meta["trained"],
-        "corpus": meta["corpus"],
-        "versions": meta["versions"],
-        "recipe": model.meta["recipe"],
-        "features": {"count": len(model.vectorizer.idf), "nonzero_weights": len(model.weights)},
-        "calibration": {"method": "Platt scaling on out-of-fold ridge outputs (quartile rows)",
-                        "a": model.calibration[0], "b": model.calibration[1],
-                        "oof_accuracy": round(model.meta["oof_accuracy"], 4)},
-        "weights_sha256": __import__("hashlib").sha256(weights.read_bytes()).hexdigest(),
-        "weights_bytes": weights.stat().st_size,
-    })
+    card.update(
+        {
+            "name": "followup-checker politeness (linear, JSON weights)",
+            "task": "P(top quartile of Normalized Score | request), Stanford Politeness Corpus",
+            "trained": model.meta["trained"],
+            "corpus": meta["corpus"],
+            "versions": meta["versions"],
+            "recipe": model.meta["recipe"],
+            "features": {"count": len(model.vectorizer.idf), "nonzero_weights": len(model.weights)},
+            "calibration": {
+                "method": "Platt scaling on out-of-fold ridge outputs (quartile rows)",
+                "a": model.calibration[0],
+                "b": model.calibration[1],
+                "oof_accuracy": round(model.meta["oof_accuracy"], 4),
+            },
+            "weights_sha256": __import__("hashlib").sha256(weights.read_bytes()).hexdigest(),
+            "weights_bytes": weights.stat().st_size,
+        }
+    )
     if evaluate_too:
         res = evaluate_corpus(folds=folds, corpora=corpora, say=say, recipe=recipe)
         card["evaluation"] = {
             "protocol": "Danescu-Niculescu-Mizil et al. 2013 quartile task; "
-                        f"{folds}-fold stratified CV in-domain, train-all/test-other cross-domain; "
-                        "bag-of-words baseline (unigram+bigram counts, logistic regression) "
-                        "fitted in the same run",
+            f"{folds}-fold stratified CV in-domain, train-all/test-other cross-domain; "
+            "bag-of-words baseline (unigram+bigram counts, logistic regression) "
+            "fitted in the same run",
             "command": f"followup eval politeness --folds {folds} --json",
             "date": _dt.date.today().isoformat(),
-            "scores": res["scores"], "n": res["n"], "targets": TARGETS,
+            "scores": res["scores"],
+            "n": res["n"],
+            "targets": TARGETS,
         }
     card_path.write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     return {"weights": weights, "card": card_path, "model": model}

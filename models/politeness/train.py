@@ -9,6 +9,7 @@ Recipe (chosen by cross-validation, see card.md): ridge regression on the rank-n
 out-of-fold predictions for the quartile rows, so the score is a calibrated probability of
 "top quartile (polite)" vs "bottom quartile (impolite)".
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -33,7 +34,7 @@ RECIPE = {
     },
     "min_df": 3,
     "learner": "ridge",
-    "target": "rank",   # ridge on the normal scores of the ranks of Normalized Score
+    "target": "rank",  # ridge on the normal scores of the ranks of Normalized Score
     "alpha": 6.0,
     "C": 1.0,
 }
@@ -47,12 +48,13 @@ def doc_counts(docs, config=None) -> list[dict[str, float]]:
 @dataclass
 class CountMatrix:
     """All feature counts of a set of documents in one CSR matrix (shared column index)."""
+
     names: list[str]
     matrix: sp.csr_matrix
-    blocks: np.ndarray   # block letter per column
+    blocks: np.ndarray  # block letter per column
 
     @classmethod
-    def build(cls, counts: list[dict[str, float]]) -> "CountMatrix":
+    def build(cls, counts: list[dict[str, float]]) -> CountMatrix:
         index: dict[str, int] = {}
         indptr, indices, data = [0], [], []
         for row in counts:
@@ -61,8 +63,14 @@ class CountMatrix:
                 indices.append(j)
                 data.append(c)
             indptr.append(len(indices))
-        m = sp.csr_matrix((np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64),
-                           np.array(indptr, dtype=np.int64)), shape=(len(counts), len(index)))
+        m = sp.csr_matrix(
+            (
+                np.array(data, dtype=np.float64),
+                np.array(indices, dtype=np.int64),
+                np.array(indptr, dtype=np.int64),
+            ),
+            shape=(len(counts), len(index)),
+        )
         names = list(index)
         return cls(names, m, np.array([n[0] for n in names]))
 
@@ -77,7 +85,7 @@ class Featurizer:
         self.blocks = blocks
         self.min_df = min_df
 
-    def fit(self, cm: CountMatrix, idx) -> "Featurizer":
+    def fit(self, cm: CountMatrix, idx) -> Featurizer:
         m = cm.rows(idx)
         n = m.shape[0]
         df = np.asarray((m > 0).sum(axis=0)).ravel()
@@ -125,7 +133,9 @@ class Featurizer:
             idf[name] = float(self.idf[j])
             if coef[k] != 0:
                 weights[name] = float(coef[k])
-        blocks = {b: {k: v for k, v in spec.items() if k != "idf"} for b, spec in self.blocks.items()}
+        blocks = {
+            b: {k: v for k, v in spec.items() if k != "idf"} for b, spec in self.blocks.items()
+        }
         return Vectorizer(idf, blocks), weights
 
 
@@ -164,7 +174,8 @@ def fit_linear(X, y_score, y_label, recipe=RECIPE):
 
         y = np.asarray(y_score, dtype=float)
         if recipe.get("target") == "rank":
-            from scipy.stats import norm as _norm, rankdata
+            from scipy.stats import norm as _norm
+            from scipy.stats import rankdata
 
             y = _norm.ppf(rankdata(y) / (len(y) + 1))
         elif recipe.get("target") == "clip":
@@ -178,7 +189,8 @@ def fit_linear(X, y_score, y_label, recipe=RECIPE):
 
     mask = np.array([v is not None for v in y_label])
     lr = LogisticRegression(C=recipe["C"], max_iter=2000).fit(
-        X[mask], np.array([v for v in y_label if v is not None]))
+        X[mask], np.array([v for v in y_label if v is not None])
+    )
     return lr.coef_.ravel(), float(lr.intercept_[0])
 
 
@@ -193,8 +205,14 @@ def round_rounded(x: float) -> float:
     return float(f"{x:.6g}")
 
 
-def train(corpora: dict, recipe=RECIPE, folds: int = 5, seed: int = 0, meta: dict | None = None,
-          counts: dict | None = None) -> Model:
+def train(
+    corpora: dict,
+    recipe=RECIPE,
+    folds: int = 5,
+    seed: int = 0,
+    meta: dict | None = None,
+    counts: dict | None = None,
+) -> Model:
     """Train on all rows of the given corpora (dict name -> Corpus with parsed docs)."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -214,12 +232,13 @@ def train(corpora: dict, recipe=RECIPE, folds: int = 5, seed: int = 0, meta: dic
     lab_y = np.array([labels[i] for i in lab_idx])
     oof = np.zeros(len(lab_idx))
     skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for tr, te in skf.split(lab_idx, lab_y):
+    for _tr, te in skf.split(lab_idx, lab_y):
         test_rows = lab_idx[te]
         train_rows = np.setdiff1d(idx, test_rows)
         fz = Featurizer(recipe["blocks"], recipe["min_df"]).fit(cm, train_rows)
-        coef, b0 = fit_linear(fz.transform(cm, train_rows), y[train_rows],
-                              [labels[i] for i in train_rows], recipe)
+        coef, b0 = fit_linear(
+            fz.transform(cm, train_rows), y[train_rows], [labels[i] for i in train_rows], recipe
+        )
         oof[te] = fz.transform(cm, test_rows) @ coef + b0
     a, b = platt(oof, lab_y)
     fz = Featurizer(recipe["blocks"], recipe["min_df"]).fit(cm, idx)
@@ -228,8 +247,15 @@ def train(corpora: dict, recipe=RECIPE, folds: int = 5, seed: int = 0, meta: dic
     return export(PolitenessModel, fz, coef, b0, (a, b), recipe, meta)
 
 
-def export(cls, fz: Featurizer, coef, bias: float, calibration: tuple[float, float], recipe,
-           meta: dict | None = None) -> Model:
+def export(
+    cls,
+    fz: Featurizer,
+    coef,
+    bias: float,
+    calibration: tuple[float, float],
+    recipe,
+    meta: dict | None = None,
+) -> Model:
     """The fitted weights as a ``cls`` model over named features (``Model`` or a subclass),
     with training date and recipe in its meta.  Weights, idf, bias and calibration are rounded
     as they are stored, so the trained and the loaded model agree exactly."""
@@ -239,10 +265,14 @@ def export(cls, fz: Featurizer, coef, bias: float, calibration: tuple[float, flo
     meta = dict(meta or {})
     meta.setdefault("trained", _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
     meta["recipe"] = {k: v for k, v in recipe.items() if k != "config"}
-    return cls(config=recipe["config"], vectorizer=vec, weights=weights,
-               bias=round_rounded(bias),
-               calibration=(round_rounded(calibration[0]), round_rounded(calibration[1])),
-               meta=meta)
+    return cls(
+        config=recipe["config"],
+        vectorizer=vec,
+        weights=weights,
+        bias=round_rounded(bias),
+        calibration=(round_rounded(calibration[0]), round_rounded(calibration[1])),
+        meta=meta,
+    )
 
 
 __all__ = ["RECIPE", "train", "doc_counts", "CountMatrix", "Featurizer", "FORMAT", "math"]

@@ -1,5 +1,6 @@
 """The class summary (checker/batch/summary.py): facts of one report and the folded
 aggregates, in constant memory."""
+
 from __future__ import annotations
 
 import checker
@@ -7,8 +8,10 @@ from checker.batch.runner import Result
 from checker.batch.summary import Summary, facts
 from checker.report import ELEMENT_KEYS
 
-GOOD = ("Dear Ms. Lee,\n\nThank you for meeting me on Monday. I enjoyed hearing about the depot. "
-        "I can send references if useful, and I will call you in a week or two.\n\nBest,\nAmy")
+GOOD = (
+    "Dear Ms. Lee,\n\nThank you for meeting me on Monday. I enjoyed hearing about the depot. "
+    "I can send references if useful, and I will call you in a week or two.\n\nBest,\nAmy"
+)
 NEEDY = "Hi Sam,\n\nI really need this job!!! Please, please hire me.\n\nLee"
 
 

@@ -1,5 +1,6 @@
 """The batch writers (checker/batch/writers.py): gradebook rows and their guard against
 spreadsheet formulas, JSONL lines."""
+
 from __future__ import annotations
 
 import csv

@@ -3,6 +3,7 @@
 from its row, and the handouts come as a zip; saved, the report is a plain table with no
 script; at 390 px nothing is wider than the phone and a tooltip stays on screen.
 Screenshots in ``test-artifacts/``."""
+
 from __future__ import annotations
 
 import io
@@ -11,7 +12,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import need_browser, served
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,10 +20,20 @@ pytestmark = pytest.mark.browser
 
 
 def class_jsonl(path: Path, n: int = 30) -> Path:
-    rows = [json.loads(line) for line in (ROOT / "data" / "eval" / "holdout.jsonl")
-            .read_text(encoding="utf-8").splitlines() if line.strip()][:n]
-    path.write_text("".join(json.dumps({"id": f"Student {i + 1:02d}", "text": r["text"]}) + "\n"
-                            for i, r in enumerate(rows)), encoding="utf-8")
+    rows = [
+        json.loads(line)
+        for line in (ROOT / "data" / "eval" / "holdout.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip()
+    ][:n]
+    path.write_text(
+        "".join(
+            json.dumps({"id": f"Student {i + 1:02d}", "text": r["text"]}) + "\n"
+            for i, r in enumerate(rows)
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -31,18 +41,22 @@ def class_jsonl(path: Path, n: int = 30) -> Path:
 def live_url(tmp_path_factory):
     need_browser()
     tmp = tmp_path_factory.mktemp("classreport")
-    with served({"SECRET_KEY": "k" * 40, "DB": str(tmp / "c.db"), "DATA_DIR": str(tmp)},
-                threads=2) as url:
+    with served(
+        {"SECRET_KEY": "k" * 40, "DB": str(tmp / "c.db"), "DATA_DIR": str(tmp)}, threads=2
+    ) as url:
         yield url
 
 
 def roster_column(page, index: int) -> list[str]:
     return page.locator("#roster-table tbody tr").evaluate_all(
         f"rows => rows.filter(r => !r.hidden).map(r => r.cells[{index}] ? "
-        f"(r.cells[{index}].dataset.sort ?? r.cells[{index}].innerText) : '')")
+        f"(r.cells[{index}].dataset.sort ?? r.cells[{index}].innerText) : '')"
+    )
 
 
-def test_thirty_students_roster_sort_filter_and_handouts(browser, live_url, tmp_path, artifacts_dir):
+def test_thirty_students_roster_sort_filter_and_handouts(
+    browser, live_url, tmp_path, artifacts_dir
+):
     drafts = class_jsonl(tmp_path / "class.jsonl")
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 800})
     page = context.new_page()
@@ -62,7 +76,7 @@ def test_thirty_students_roster_sort_filter_and_handouts(browser, live_url, tmp_
         return {roster: y(document.getElementById('roster')), card: y(document.querySelector('details.card')),
                 summary: y(document.getElementById('summary'))}; }""")
     assert top["roster"] < top["card"] < top["summary"] and top["card"] <= 3000, top
-    assert page.locator("details.card[open]").count() == 0           # the cards are folded
+    assert page.locator("details.card[open]").count() == 0  # the cards are folded
     page.screenshot(path=str(artifacts_dir / "class-report-roster.png"))
     # sort by errors, most first, in place (no reload)
     errors_head = page.get_by_role("button", name="Sort by errors")
@@ -110,8 +124,10 @@ def test_thirty_students_roster_sort_filter_and_handouts(browser, live_url, tmp_
         pg.goto(saved.as_uri())
         assert pg.locator("script").count() == 0
         assert pg.locator("#roster-table tbody tr").count() == 30
-        assert not pg.locator("#roster .roster-tools").is_visible()   # no tools without script
-        first_card = pg.evaluate("document.querySelector('details.card').getBoundingClientRect().top + scrollY")
+        assert not pg.locator("#roster .roster-tools").is_visible()  # no tools without script
+        first_card = pg.evaluate(
+            "document.querySelector('details.card').getBoundingClientRect().top + scrollY"
+        )
         assert first_card <= 3000 or size[0] < 1000, first_card
         wide = pg.evaluate("""() => { const w = document.documentElement.clientWidth;
             return [...document.querySelectorAll('body *')].filter(e => {

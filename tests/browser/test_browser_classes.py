@@ -7,6 +7,7 @@ class summary and the exports open; a student link is refused at the dashboard U
 violation or script error on any page.  Screenshots go to ``test-artifacts/class-*.png``
 (``docs/images/`` holds copies for docs/class-mode.md).
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,14 +18,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import need_browser, served
 
 ROOT = Path(__file__).resolve().parents[2]
 NEEDY = (ROOT / "data" / "examples" / "needy-follow-up.txt").read_text(encoding="utf-8")
 GOOD = (ROOT / "data" / "examples" / "good-thank-you.txt").read_text(encoding="utf-8")
-SHORT = ("Hi Mr Ortiz,\n\nThanks for the interview today, I really enjoyed meeting the team. "
-         "Please please let me know soon, I really need this job!!!\n\nCy")
+SHORT = (
+    "Hi Mr Ortiz,\n\nThanks for the interview today, I really enjoyed meeting the team. "
+    "Please please let me know soon, I really need this job!!!\n\nCy"
+)
 
 pytestmark = pytest.mark.browser
 
@@ -33,8 +35,16 @@ pytestmark = pytest.mark.browser
 def server(tmp_path_factory):
     need_browser()
     tmp = tmp_path_factory.mktemp("classes")
-    with served({"SECRET_KEY": "browser-tests", "DB": str(tmp / "contacts.db"),
-                 "DATA_DIR": str(tmp), "PRELOAD": True, "CLASS_POLL_MS": 600}, threads=6) as url:
+    with served(
+        {
+            "SECRET_KEY": "browser-tests",
+            "DB": str(tmp / "contacts.db"),
+            "DATA_DIR": str(tmp),
+            "PRELOAD": True,
+            "CLASS_POLL_MS": 600,
+        },
+        threads=6,
+    ) as url:
         yield url
 
 
@@ -42,7 +52,9 @@ def new_page(browser, problems: list, **kw):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, **kw)
     page = context.new_page()
     page.set_default_timeout(20000)
-    page.on("console", lambda m: problems.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    page.on(
+        "console", lambda m: problems.append(f"{page.url}: {m.text}") if m.type == "error" else None
+    )
     page.on("pageerror", lambda e: problems.append(f"{page.url}: {e}"))
     return context, page
 
@@ -58,7 +70,7 @@ def submit_as(page, student_url: str, name: str | None, draft: str, version: int
     line = page.locator("#shown-h")
     line.wait_for()
     assert f"Feedback on your version {version}" in line.inner_text()
-    assert page.locator("#result .verdict").is_visible()        # the check page's result
+    assert page.locator("#result .verdict").is_visible()  # the check page's result
     assert page.locator("#result .checklist li").count() == 4
 
 
@@ -83,7 +95,7 @@ def test_a_class_in_chromium(browser, server, artifacts_dir):
     fac.locator("#open-dashboard").click()
     fac.locator("#roster-live").wait_for()
     assert "Nobody has submitted yet" in fac.locator("#roster-live").inner_text()
-    fac.evaluate("window.__sameDocument = true")      # gone if the page ever reloads
+    fac.evaluate("window.__sameDocument = true")  # gone if the page ever reloads
 
     # -- three students, three browser contexts; Ann sends twice -------------------------------
     students = []
@@ -103,7 +115,8 @@ def test_a_class_in_chromium(browser, server, artifacts_dir):
 
     # -- the dashboard shows all three, with the right counts, without a reload ---------------
     fac.wait_for_function(
-        "() => document.querySelectorAll('#roster tr[data-name]').length === 3", timeout=20000)
+        "() => document.querySelectorAll('#roster tr[data-name]').length === 3", timeout=20000
+    )
     counts = fac.evaluate("""() => Object.fromEntries(Array.from(
         document.querySelectorAll('#roster tr[data-name]'),
         tr => [tr.dataset.name, tr.querySelector('td.versions').textContent.trim()]))""")
@@ -112,11 +125,15 @@ def test_a_class_in_chromium(browser, server, artifacts_dir):
     fac.screenshot(path=str(artifacts_dir / "class-dashboard.png"), full_page=True)
     # sorting by errors, most first, without a reload
     fac.locator("#roster th a.sort", has_text="Errors").click()
-    fac.wait_for_function("() => document.querySelector('#roster th[aria-sort]') && "
-                          "document.querySelector('#roster th[aria-sort]').textContent.includes('Errors')")
+    fac.wait_for_function(
+        "() => document.querySelector('#roster th[aria-sort]') && "
+        "document.querySelector('#roster th[aria-sort]').textContent.includes('Errors')"
+    )
     fac.locator("#roster th a.sort", has_text="Errors").click()
-    fac.wait_for_function("() => document.querySelector('#roster th[aria-sort]')"
-                          ".getAttribute('aria-sort') === 'descending'")
+    fac.wait_for_function(
+        "() => document.querySelector('#roster th[aria-sort]')"
+        ".getAttribute('aria-sort') === 'descending'"
+    )
     errors = fac.evaluate("""() => Array.from(document.querySelectorAll('#roster tbody tr'),
         tr => Number(tr.querySelectorAll('td')[2].textContent))""")
     assert errors == sorted(errors, reverse=True)
@@ -127,14 +144,18 @@ def test_a_class_in_chromium(browser, server, artifacts_dir):
     fac.locator(".version-col").first.wait_for()
     assert fac.locator(".version-col").count() == 2
     assert "Since version 1" in fac.locator(".version-col").nth(1).inner_text()
-    boxes = fac.locator(".version-col").evaluate_all("els => els.map(e => e.getBoundingClientRect().left)")
-    assert boxes[1] > boxes[0]                                     # side by side
-    fac.screenshot(path=str(artifacts_dir / "class-versions.png"))   # the top: side by side
+    boxes = fac.locator(".version-col").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().left)"
+    )
+    assert boxes[1] > boxes[0]  # side by side
+    fac.screenshot(path=str(artifacts_dir / "class-versions.png"))  # the top: side by side
 
     # -- the class summary: the batch report's charts, first and latest --------------------------
     fac.get_by_role("link", name="Class summary").click()
     fac.locator("#summary-latest").wait_for()
-    widths = fac.locator("svg.chart").evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+    widths = fac.locator("svg.chart").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().width)"
+    )
     assert len(widths) >= 6 and min(widths) > 100
     fac.screenshot(path=str(artifacts_dir / "class-summary.png"))
 
@@ -143,7 +164,11 @@ def test_a_class_in_chromium(browser, server, artifacts_dir):
     with fac.expect_download() as dl:
         fac.locator("#export-csv").click()
     table = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text(encoding="utf-8-sig"))))
-    assert {r["id"]: r["versions"] for r in table} == {"Ann Lee": "2", "Bo Diddley": "1", "Cy Young": "1"}
+    assert {r["id"]: r["versions"] for r in table} == {
+        "Ann Lee": "2",
+        "Bo Diddley": "1",
+        "Cy Young": "1",
+    }
     with fac.expect_download() as dl:
         fac.locator("#export-handouts").click()
     assert len(zipfile.ZipFile(dl.value.path()).namelist()) == 3
@@ -160,7 +185,6 @@ def test_a_class_in_chromium(browser, server, artifacts_dir):
 
     # -- a student link is refused at the dashboard URL --------------------------------------------
     student_token = student_url.rsplit("/", 1)[1]
-    bo_ctx = students[1][1]
     for path in ("/", "/roster", "/export.csv", "/summary"):
         response = bo_page.goto(f"{server}/classes/{student_token}{path}")
         assert response.status == 404, path

@@ -7,12 +7,11 @@ on), re-check as you type, the no-JavaScript flow, the contact log (add, import,
 and no CSP violations.  Screenshots go to ``test-artifacts/``.  Skipped when /usr/bin/chromium
 is absent, unless FOLLOWUP_REQUIRE_SHARED=1 or CI is set (then that is a failure).
 """
-import os
+
 import re
 from pathlib import Path
 
 import pytest
-
 from conftest import need_browser, served
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,12 +22,15 @@ TEMPLATE = (ROOT / "data" / "examples" / "template-left-in.txt").read_text(encod
 # The good note to the test log's Acme Dental, whose contact is Ms Lee (proofread compares the
 # greeting's name with the logged contact: to "Ms. Okafor" it would be an error).
 GOOD_TO_ACME = GOOD.replace("Dear Ms. Okafor,", "Dear Ms. Lee,")
-WARNING_ONLY = GOOD.replace("I will give you a call early next week to see whether you need "
-                            "anything else from me.\n\n", "")
-CSV = ("date,company,channel,direction,kind,note\n"
-       "2026-11-16,Initech,in_person,received,interview,panel of three\n"
-       "2026-11-17,Initech,email,sent,thank_you,\n"
-       "2026-11-18,Hooli,call,received,interview,phone screen\n")
+WARNING_ONLY = GOOD.replace(
+    "I will give you a call early next week to see whether you need anything else from me.\n\n", ""
+)
+CSV = (
+    "date,company,channel,direction,kind,note\n"
+    "2026-11-16,Initech,in_person,received,interview,panel of three\n"
+    "2026-11-17,Initech,email,sent,thank_you,\n"
+    "2026-11-18,Hooli,call,received,interview,phone screen\n"
+)
 
 pytestmark = pytest.mark.browser
 
@@ -39,16 +41,26 @@ def base_url(tmp_path_factory):
     from checker.contacts import db
 
     tmp = tmp_path_factory.mktemp("web")
-    conn = db.connect(tmp / "contacts.db")     # an employer with a contact person to fill in
+    conn = db.connect(tmp / "contacts.db")  # an employer with a contact person to fill in
     db.add_employer(conn, "Acme Dental", person="Ms Lee")
-    db.add_event(conn, "Acme Dental", __import__("datetime").date.today(), "in_person",
-                 "received", "interview")
+    db.add_event(
+        conn,
+        "Acme Dental",
+        __import__("datetime").date.today(),
+        "in_person",
+        "received",
+        "interview",
+    )
     conn.close()
-    with served({"SECRET_KEY": "browser-tests", "DB": str(tmp / "contacts.db"),
-                 "DATA_DIR": str(tmp), "PRELOAD": True}) as url:
+    with served(
+        {
+            "SECRET_KEY": "browser-tests",
+            "DB": str(tmp / "contacts.db"),
+            "DATA_DIR": str(tmp),
+            "PRELOAD": True,
+        }
+    ) as url:
         yield url
-
-
 
 
 @pytest.fixture
@@ -91,9 +103,12 @@ def check(page, text, kind=None):
         page.get_by_label("Kind of message").select_option(kind)
     before = page.locator("#verdict").count() and page.locator("#verdict").inner_text()
     page.get_by_role("button", name="Check draft").click()
-    page.wait_for_function("""(before) => { const v = document.querySelector('#verdict');
+    page.wait_for_function(
+        """(before) => { const v = document.querySelector('#verdict');
         return v && document.activeElement === v && (!before || v.innerText !== before ||
-        !document.querySelector('#editor.stale')); }""", arg=before or "")
+        !document.querySelector('#editor.stale')); }""",
+        arg=before or "",
+    )
     return page.locator("#verdict")
 
 
@@ -122,21 +137,27 @@ def test_editor_highlights_where_it_is_written(page, base_url, artifacts_dir):
     start, end = int(li.get_attribute("data-start16")), int(li.get_attribute("data-end16"))
     first.click()
     assert page.evaluate("document.activeElement.id") == "text"
-    assert page.evaluate("[document.activeElement.selectionStart, document.activeElement.selectionEnd]") == [start, end]
+    assert page.evaluate(
+        "[document.activeElement.selectionStart, document.activeElement.selectionEnd]"
+    ) == [start, end]
     page.locator("#at-cursor").wait_for(state="visible")
     assert li.locator(".label").inner_text() in page.locator("#at-cursor").inner_text()
     shot(page, artifacts_dir, "editor-show-in-draft")
-    assert page.evaluate("document.activeElement.value") == NEEDY     # the draft is untouched
+    assert page.evaluate("document.activeElement.value") == NEEDY  # the draft is untouched
     assert not page.problems, page.problems
 
 
 def test_three_verdicts(page, base_url, artifacts_dir):
     page.goto(base_url + "/")
-    for text, title, css in ((GOOD, "Ready to send", "verdict-ready"),
-                             (WARNING_ONLY, "Revise before sending", "verdict-revise"),
-                             (NEEDY, "Don't send this", "verdict-dont_send")):
+    for text, title, css in (
+        (GOOD, "Ready to send", "verdict-ready"),
+        (WARNING_ONLY, "Revise before sending", "verdict-revise"),
+        (NEEDY, "Don't send this", "verdict-dont_send"),
+    ):
         verdict = check(page, text)
-        page.wait_for_function("t => document.querySelector('#verdict').innerText.includes(t)", arg=title)
+        page.wait_for_function(
+            "t => document.querySelector('#verdict').innerText.includes(t)", arg=title
+        )
         assert css in verdict.get_attribute("class")
         shot(page, artifacts_dir, f"verdict-{css}")
     assert "Why:" in page.locator(".verdict-box").inner_text()
@@ -149,13 +170,19 @@ def test_apply_fixes_in_place(page, base_url, artifacts_dir):
     apply = page.locator("button.apply", has_text="Thanks")
     apply.first.wait_for()
     # "apply" goes through the core: the API applies the finding's fix by id, with the hash
-    with page.expect_request(lambda r: r.url.endswith("/api/v1/check") and r.method == "POST") as sent:
+    with page.expect_request(
+        lambda r: r.url.endswith("/api/v1/check") and r.method == "POST"
+    ) as sent:
         apply.first.click()
     body = sent.value.post_data_json
     assert body["apply"] == [apply.first.get_attribute("value")] and len(body["hash"]) == 64
-    page.wait_for_function("() => document.getElementById('text').value.includes('Thanks for the interview')")
-    page.wait_for_function("() => !document.querySelector('#editor.stale') && "
-                           "document.getElementById('check-status').textContent.includes('Applied')")
+    page.wait_for_function(
+        "() => document.getElementById('text').value.includes('Thanks for the interview')"
+    )
+    page.wait_for_function(
+        "() => !document.querySelector('#editor.stale') && "
+        "document.getElementById('check-status').textContent.includes('Applied')"
+    )
     # the placeholder is filled from the log's contact person
     page.locator("button.apply", has_text="Ms Lee").click()
     page.wait_for_function("() => document.getElementById('text').value.startsWith('Hi Ms Lee,')")
@@ -168,8 +195,10 @@ def test_apply_fixes_in_place(page, base_url, artifacts_dir):
     assert not page.problems, page.problems
 
 
-TYPOS = ("Dear Ms Lee,\n\nThank you for the the interview today. I enjoyed meeting the team, "
-         "and I will recieve the brief tomorow. I will call you next week.\n\nBest regards,\nSam")
+TYPOS = (
+    "Dear Ms Lee,\n\nThank you for the the interview today. I enjoyed meeting the team, "
+    "and I will recieve the brief tomorow. I will call you next week.\n\nBest regards,\nSam"
+)
 
 
 def test_apply_a_proofread_fix_in_the_editor(page, base_url, artifacts_dir):
@@ -179,11 +208,15 @@ def test_apply_a_proofread_fix_in_the_editor(page, base_url, artifacts_dir):
     check(page, TYPOS, "thank_you")
     spelling = page.locator("li.finding[data-fid^='proofread.spelling:']", has_text="recieve")
     spelling.locator("button.apply", has_text="receive").click()
-    page.wait_for_function("() => document.getElementById('text').value.includes('will receive the brief')")
-    page.wait_for_function("() => !document.querySelector('#editor.stale') && "
-                           "document.getElementById('check-status').textContent.includes('Applied 1 fix')")
+    page.wait_for_function(
+        "() => document.getElementById('text').value.includes('will receive the brief')"
+    )
+    page.wait_for_function(
+        "() => !document.querySelector('#editor.stale') && "
+        "document.getElementById('check-status').textContent.includes('Applied 1 fix')"
+    )
     value = page.locator("#text").input_value()
-    assert value == TYPOS.replace("recieve", "receive")      # only that word changed
+    assert value == TYPOS.replace("recieve", "receive")  # only that word changed
     assert page.locator("li.finding", has_text="recieve").count() == 0
     # the highlights follow the new text
     assert page.evaluate("""() => document.getElementById('hl-layer').textContent
@@ -191,10 +224,13 @@ def test_apply_a_proofread_fix_in_the_editor(page, base_url, artifacts_dir):
     shot(page, artifacts_dir, "editor-proofread-applied")
     page.locator("button.apply-all").click()
     page.wait_for_function("() => !document.getElementById('text').value.includes('tomorow')")
-    page.wait_for_function("() => !document.querySelector('#editor.stale') && "
-                           "document.getElementById('check-status').textContent.includes('Applied')")
+    page.wait_for_function(
+        "() => !document.querySelector('#editor.stale') && "
+        "document.getElementById('check-status').textContent.includes('Applied')"
+    )
     assert page.locator("#text").input_value() == (
-        TYPOS.replace("recieve", "receive").replace("tomorow", "tomorrow").replace("the the", "the"))
+        TYPOS.replace("recieve", "receive").replace("tomorow", "tomorrow").replace("the the", "the")
+    )
     assert page.locator("li.finding[data-fid^='proofread.']").count() == 0
     assert page.locator("button.apply").count() == 0
     # a draft edited after its check is checked again, not patched with the old offsets
@@ -214,9 +250,13 @@ def tab_until(page, target: str, limit: int) -> list[str]:
     seen = []
     for _ in range(limit):
         page.keyboard.press("Tab")
-        seen.append(page.evaluate("document.activeElement.id || "
-                                  "document.activeElement.textContent.trim() || "
-                                  "document.activeElement.tagName"))
+        seen.append(
+            page.evaluate(
+                "document.activeElement.id || "
+                "document.activeElement.textContent.trim() || "
+                "document.activeElement.tagName"
+            )
+        )
         if seen[-1] == target:
             break
     return seen
@@ -229,8 +269,10 @@ def test_keyboard_only_pass(page, base_url, artifacts_dir):
     page.keyboard.press("Enter")  # skip to main content
     seen = tab_until(page, "text", 12)
     assert seen[-1] == "text", seen
-    page.keyboard.type("Dear Ms Lee,\n\nThank you for the interview. Please please tell me "
-                       "if I got the job!!! I really need this job.\n\nSam")
+    page.keyboard.type(
+        "Dear Ms Lee,\n\nThank you for the interview. Please please tell me "
+        "if I got the job!!! I really need this job.\n\nSam"
+    )
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "kind"
     page.keyboard.press("Tab")
@@ -242,19 +284,25 @@ def test_keyboard_only_pass(page, base_url, artifacts_dir):
     assert page.evaluate("document.activeElement.textContent.trim()") == "Check draft"
     page.keyboard.press("Enter")
     # after the check, focus is on the verdict; the first finding is at most 3 Tabs on
-    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'verdict'")
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.id === 'verdict'"
+    )
     assert "Don't send this" in page.evaluate("document.activeElement.innerText")
-    for tabs in range(1, 4):
+    for tabs in range(1, 4):  # noqa: B007  (read after the loop)
         page.keyboard.press("Tab")
         if page.evaluate("!!document.activeElement.closest('ol.finding-list > li:first-child')"):
             break
-    assert page.evaluate("!!document.activeElement.closest('ol.finding-list > li:first-child')"), tabs
+    assert page.evaluate("!!document.activeElement.closest('ol.finding-list > li:first-child')"), (
+        tabs
+    )
     shot(page, artifacts_dir, "keyboard-first-finding")
     # Enter on it selects the finding's words in the editor
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "text"
     # focus is always visible
-    assert page.evaluate("getComputedStyle(document.getElementById('editor')).outlineStyle") != "none"
+    assert (
+        page.evaluate("getComputedStyle(document.getElementById('editor')).outlineStyle") != "none"
+    )
     assert not page.problems, page.problems
 
 
@@ -262,7 +310,9 @@ def test_recheck_as_you_type(page, base_url, artifacts_dir):
     page.goto(base_url + "/")
     page.locator("#live").wait_for(state="visible")  # JS revealed the option
     assert page.locator("#result .verdict").count() == 0
-    page.get_by_label("Your draft", exact=True).type("Hi, any update?? I really need this job!!!", delay=5)
+    page.get_by_label("Your draft", exact=True).type(
+        "Hi, any update?? I really need this job!!!", delay=5
+    )
     page.locator("#result .verdict").wait_for()
     assert page.url.rstrip("/") == base_url  # no page load
     assert "Checked" in page.locator("#check-status").inner_text()
@@ -278,7 +328,7 @@ def test_works_without_javascript(browser, base_url, artifacts_dir):
     pg.get_by_label("Your draft", exact=True).fill(TEMPLATE)
     pg.get_by_role("button", name="Check draft").click()
     pg.locator("#result .verdict").wait_for()
-    assert pg.locator("#hl-layer mark.hl").count() >= 1          # drawn by the server
+    assert pg.locator("#hl-layer mark.hl").count() >= 1  # drawn by the server
     # autofocus (applied by the browser after the page is shown: wait for it, under load too)
     pg.wait_for_function("() => document.activeElement && document.activeElement.id === 'verdict'")
     # "apply" is a form post: the page comes back with the text fixed and checked again
@@ -291,7 +341,7 @@ def test_works_without_javascript(browser, base_url, artifacts_dir):
     pg.locator("#notice").wait_for()
     assert "Applied" in pg.locator("#notice").inner_text()
     value = pg.locator("#text").input_value()
-    assert "lmk" not in value and " u " not in value   # no employer picked: {{company}} stays
+    assert "lmk" not in value and " u " not in value  # no employer picked: {{company}} stays
     pg.screenshot(path=str(artifacts_dir / "web-no-js.png"), full_page=True)
     context.close()
 
@@ -302,7 +352,8 @@ def test_xss_in_draft_does_not_run(page, base_url):
     page.goto(base_url + "/")
     page.get_by_label("Your draft", exact=True).fill(
         'Dear Ms Lee, thank you <script>alert(1)</script> "><img src=x onerror=alert(2)> '
-        "for the interview. I enjoyed it and will call next week.\n\nBest,\nSam")
+        "for the interview. I enjoyed it and will call next week.\n\nBest,\nSam"
+    )
     page.get_by_role("button", name="Check draft").click()
     page.locator("#result .verdict").wait_for()
     page.wait_for_timeout(300)
@@ -358,7 +409,9 @@ def test_draft_is_kept_after_logging_it_as_sent(page, base_url, artifacts_dir):
     assert "Ready to send" in page.locator("#verdict").inner_text()
     page.get_by_role("button", name="I sent it today: add to my log").click()
     page.locator("#notice").wait_for()
-    assert "Logged: sent thank-you note (email) to Acme Dental" in page.locator("#notice").inner_text()
+    assert (
+        "Logged: sent thank-you note (email) to Acme Dental" in page.locator("#notice").inner_text()
+    )
     assert page.locator("#text").input_value() == GOOD_TO_ACME  # the draft is still there
     shot(page, artifacts_dir, "logged-draft-kept")
     page.goto(base_url + "/log/")
@@ -392,9 +445,18 @@ def test_keyboard_only_log_entry(page, base_url, artifacts_dir):
     assert order[-1] == "Add to log", order
     # every field of the form is reachable, in reading order (a date input has a tab stop
     # per part: month, day, year)
-    fields = [x for i, x in enumerate(order) if x.startswith("log-") and (i == 0 or order[i - 1] != x)]
-    assert fields == ["log-date", "log-kind", "log-channel", "log-direction", "log-announced",
-                      "log-announced-date", "log-note"]
+    fields = [
+        x for i, x in enumerate(order) if x.startswith("log-") and (i == 0 or order[i - 1] != x)
+    ]
+    assert fields == [
+        "log-date",
+        "log-kind",
+        "log-channel",
+        "log-direction",
+        "log-announced",
+        "log-announced-date",
+        "log-note",
+    ]
     page.keyboard.press("Enter")
     page.get_by_text("with Umbrella Corp on").wait_for()
     shot(page, artifacts_dir, "keyboard-log-entry")
@@ -429,7 +491,7 @@ def test_nothing_is_wider_than_the_window(browser, base_url, artifacts_dir, size
     for name, path in pages.items():
         if path:
             pg.goto(base_url + path)
-        if name == "batch":   # a class report on the page: roster, charts, cards
+        if name == "batch":  # a class report on the page: roster, charts, cards
             pg.set_input_files("#files", str(ROOT / "tests" / "fixtures" / "batch" / "drafts.csv"))
             pg.get_by_role("button", name="Review drafts").click()
             pg.locator("#roster-table").wait_for()

@@ -1,12 +1,15 @@
 """The elements check (checker/checks/elements): evidence, required elements per kind and
 where a missing one is reported.  Rule-by-rule paraphrases are in rule_examples/elements.toml."""
+
 from __future__ import annotations
 
 import checker
 from checker.checks.elements.check import element_rules
 
-NOTE = ("Dear Ms. Lee,\n\nThank you for meeting me on Monday. I enjoyed hearing about the new "
-        "depot, and thank you for the tour.\n\nBest regards,\nAmy")
+NOTE = (
+    "Dear Ms. Lee,\n\nThank you for meeting me on Monday. I enjoyed hearing about the new "
+    "depot, and thank you for the tour.\n\nBest regards,\nAmy"
+)
 
 
 def test_element_rules_are_data_and_kept_to_their_kinds():
@@ -20,7 +23,7 @@ def test_evidence_is_an_exact_span_and_each_element_quotes_its_own_sentence():
     d = checker.check(NOTE, kind="thank_you").to_dict()
     thanks, enjoyed = d["elements"]["thanks"], d["elements"]["enjoyed"]
     for el in (thanks, enjoyed):
-        assert NOTE[el["start"]:el["end"]] == el["text"]
+        assert NOTE[el["start"] : el["end"]] == el["text"]
     assert thanks["text"].startswith("Thank you for meeting me")
     assert enjoyed["text"].startswith("I enjoyed hearing")
 
@@ -34,10 +37,12 @@ def test_missing_elements_point_at_the_body_start_or_end():
 
 
 def test_a_reply_to_a_rejection_is_not_asked_for_a_call_or_an_offer():
-    text = ("Dear Ms. Lee,\n\nThank you for letting me know. I understand, and I hope our paths "
-            "cross again.\n\nBest,\nAmy")
+    text = (
+        "Dear Ms. Lee,\n\nThank you for letting me know. I understand, and I hope our paths "
+        "cross again.\n\nBest,\nAmy"
+    )
     d = checker.check(text).to_dict()
     assert d["kind"] == "rejection_reply"
     rules = {f["rule"] for f in d["findings"]}
     assert not rules & {"elements.offer_info", "elements.call_heads_up", "elements.enjoyed"}
-    assert d["elements"]["feedback_request"] == {"present": False}   # optional: no finding
+    assert d["elements"]["feedback_request"] == {"present": False}  # optional: no finding

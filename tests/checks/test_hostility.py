@@ -1,27 +1,33 @@
 """The hostility check: its section, its severity, its pull on the politeness label, and the
 reply to a rejection that argues (drafts written for these tests)."""
+
 from __future__ import annotations
 
 import checker
 from checker.config import Config
 
-SARCASTIC = ("Dear Ms. Webb,\n\nThanks for nothing. Three rounds, a take-home task, and a form "
-             "letter at the end. I'm sure you're very busy.\n\nMark")
-GRACIOUS = ("Dear Ms. Webb,\n\nThank you for letting me know, and for the time you and the team "
-            "gave me. I'm disappointed, of course, but I understand. I hope our paths cross "
-            "again.\n\nBest regards,\nMark")
-ARGUING = ("Dear Ms. Webb,\n\nThank you for letting me know. Frankly, your decision makes no "
-           "sense: I was clearly the most qualified candidate you interviewed.\n\nMark")
+SARCASTIC = (
+    "Dear Ms. Webb,\n\nThanks for nothing. Three rounds, a take-home task, and a form "
+    "letter at the end. I'm sure you're very busy.\n\nMark"
+)
+GRACIOUS = (
+    "Dear Ms. Webb,\n\nThank you for letting me know, and for the time you and the team "
+    "gave me. I'm disappointed, of course, but I understand. I hope our paths cross "
+    "again.\n\nBest regards,\nMark"
+)
+ARGUING = (
+    "Dear Ms. Webb,\n\nThank you for letting me know. Frankly, your decision makes no "
+    "sense: I was clearly the most qualified candidate you interviewed.\n\nMark"
+)
 
 
 def test_section_has_the_shape_of_desperation():
     d = checker.check(SARCASTIC).to_dict()
-    assert set(d["hostility"]) == set(d["desperation"]) == {"detected", "level", "score",
-                                                           "signals"}
+    assert set(d["hostility"]) == set(d["desperation"]) == {"detected", "level", "score", "signals"}
     assert d["hostility"]["detected"] and d["hostility"]["level"] in ("some", "high")
     for sig in d["hostility"]["signals"]:
         assert set(sig) >= {"rule", "start", "end", "text"}
-        assert SARCASTIC[sig["start"]:sig["end"]] == sig["text"]
+        assert SARCASTIC[sig["start"] : sig["end"]] == sig["text"]
         assert sig["rule"].startswith("hostility.")
     # The sections come in check order: desperation, then hostility, then politeness.
     keys = list(d)
@@ -57,6 +63,7 @@ def test_a_reply_that_argues_is_stopped():
 def test_config_can_turn_a_rule_off_or_lower_its_severity():
     off = checker.check(SARCASTIC, config=Config.from_dict({"rules": {"hostility": False}}))
     assert not off.to_dict()["hostility"]["signals"]
-    soft = checker.check(SARCASTIC, config=Config.from_dict(
-        {"severity": {"hostility.sarcasm": "warning"}}))
+    soft = checker.check(
+        SARCASTIC, config=Config.from_dict({"severity": {"hostility.sarcasm": "warning"}})
+    )
     assert {f.severity for f in soft.findings if f.rule == "hostility.sarcasm"} == {"warning"}

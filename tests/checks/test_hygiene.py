@@ -1,5 +1,6 @@
 """The hygiene check (checker/checks/hygiene): its section and the data-declared escalation
 of a stiff greeting.  Rule-by-rule paraphrases are in rule_examples/hygiene.toml."""
+
 from __future__ import annotations
 
 import checker
@@ -26,5 +27,7 @@ def test_stiff_greetings_are_warnings_other_generic_ones_suggestions():
 
 def test_lowercase_only_abbreviations_leave_initials_alone():
     report = checker.check("Dear Ms. Lee,\n\nThank you, from U. Patel and r.\n\nBest,\nAmy")
-    found = [report.text[f.start:f.end] for f in report.findings if f.rule == "hygiene.text_speak"]
+    found = [
+        report.text[f.start : f.end] for f in report.findings if f.rule == "hygiene.text_speak"
+    ]
     assert found == ["r"]

@@ -1,5 +1,6 @@
 """Desperation signals: begging, neediness, self-deprecation, ultimatums, nagging,
 over-apology, shouting, stacked punctuation and stacked intensifiers."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ TWO_CAPITALS = re.compile(r"[A-Z][&']*[A-Z]")
 
 def _shouting(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
     if meta["min_letters"] >= 2 and not TWO_CAPITALS.search(text, lo, hi):
-        return []   # no word in capitals at all (the common case)
+        return []  # no word in capitals at all (the common case)
     acronyms = {a.upper() for a in meta["acronyms"]}
     emphasis = set(meta["emphasis_words"])
     caps = []
@@ -30,12 +31,18 @@ def _shouting(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, i
             i += 1
             continue
         j = i
-        while j + 1 < len(caps) and caps[j + 1][3] and not re.search(r"\n\s*\n", text[caps[j][1]:caps[j + 1][0]]):
+        while (
+            j + 1 < len(caps)
+            and caps[j + 1][3]
+            and not re.search(r"\n\s*\n", text[caps[j][1] : caps[j + 1][0]])
+        ):
             j += 1
-        run = caps[i:j + 1]
+        run = caps[i : j + 1]
         real = [w for w in run if w[2] not in ("I", "A") and _ordinary(w[2], meta, acronyms)]
         start, end = run[0][0], run[-1][1]
-        if len(real) >= meta["min_run"] or (len(run) == 1 and real and real[0][2].lower() in emphasis):
+        if len(real) >= meta["min_run"] or (
+            len(run) == 1 and real and real[0][2].lower() in emphasis
+        ):
             # Take the trailing sentence punctuation with the run ("I NEED THIS.").
             while end < hi and text[end] in ".!?":
                 end += 1
@@ -49,12 +56,15 @@ def _ordinary(word: str, meta: dict, acronyms: set[str]) -> bool:
     low = word.lower()
     if word.upper() in acronyms:
         return False
-    return (low in meta["emphasis_words"] or low in meta["common_words"]
-            or len(word) >= meta["min_word_letters"])
+    return (
+        low in meta["emphasis_words"]
+        or low in meta["common_words"]
+        or len(word) >= meta["min_word_letters"]
+    )
 
 
 def _message(text: str, lo: int, hi: int, meta: dict) -> list[tuple[str, int, int]]:
-    return []   # scored after the signals (``signals.whole_message``): it reads the whole draft
+    return []  # scored after the signals (``signals.whole_message``): it reads the whole draft
 
 
 # Rules data cannot express: name (the rule's ``check``) -> function(text, lo, hi, meta).

@@ -7,6 +7,7 @@ tuning drafts as a supplement (``models/desperation``: recipe and model card).  
 shared sentence model (``checker.learned``: feature extractor, TF-IDF and JSON weights, no
 pickle and no scikit-learn on the check path) with its own weights file.
 """
+
 from __future__ import annotations
 
 import functools
@@ -41,6 +42,7 @@ def load() -> ToneModel:
 class DesperationMessage(Model):
     """The whole-message desperation model: the probability that a draft reads desperate,
     from the features of all its body sentences together (``models/desperation/card.md``)."""
+
     FORMAT = "followup-checker/desperation-message-model/1"
     KIND = "desperation message"
     REBUILD = "rebuild it with `followup train desperation`"

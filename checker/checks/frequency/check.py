@@ -10,6 +10,7 @@ The section holds ``allowed`` (this message may go out on ``send_on`` as written
 ``reasons`` (every frequency finding's message) and the facts they rest on.  Findings about the timing point at
 no text (offset 0, empty span); findings about the announced call point at its sentence.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,14 +18,21 @@ import datetime as dt
 
 def _call_sentence(ctx) -> tuple[str, int, int] | None:
     """The sentence(s) of the elements check's call heads-up, and the evidence span."""
-    call = ((ctx.sections.get("elements") or {}).get("call_heads_up") or {})
+    call = (ctx.sections.get("elements") or {}).get("call_heads_up") or {}
     if not call.get("present") or call.get("start") is None:
         return None
     start, end = int(call["start"]), int(call.get("end", call["start"]))
-    sents = [s for s in (ctx.sents if ctx.doc is not None else [])
-             if s.start_char < end and s.end_char > start]
+    sents = [
+        s
+        for s in (ctx.sents if ctx.doc is not None else [])
+        if s.start_char < end and s.end_char > start
+    ]
     if sents:
-        return ctx.text[min(s.start_char for s in sents):max(s.end_char for s in sents)], start, end
+        return (
+            ctx.text[min(s.start_char for s in sents) : max(s.end_char for s in sents)],
+            start,
+            end,
+        )
     return ctx.text[start:end], start, end
 
 
@@ -51,14 +59,19 @@ def _announced_without_log(ctx) -> None:
         return
     sentence, start, end = found
     when = calltime.read(sentence)
-    if when is None or (not when.repeat and (when.weekday is not None or when.day_of_month is not None)):
+    if when is None or (
+        not when.repeat and (when.weekday is not None or when.day_of_month is not None)
+    ):
         return
     from ...contacts.policy import announced_call, judge_announced_call, load_policy
 
     today = dt.date.today()
-    keep = {"frequency.call_repeat"} | ({"frequency.call_too_soon"} if ctx.kind == "thank_you" else set())
-    for reason in judge_announced_call(announced_call(when, today), [], today,
-                                       load_policy(ctx.config)):
+    keep = {"frequency.call_repeat"} | (
+        {"frequency.call_too_soon"} if ctx.kind == "thank_you" else set()
+    )
+    for reason in judge_announced_call(
+        announced_call(when, today), [], today, load_policy(ctx.config)
+    ):
         if reason.rule in keep:
             ctx.emit(reason.rule, start, end, **reason.fmt)
 
@@ -75,15 +88,26 @@ def run(ctx):
 
     today = dt.date.today()
     raw = ctx.options.get("send_on")
-    send_on = day_of(parse_date(raw, relative=True, today=today,
-                                date_format=ctx.options.get("date_format"))) if raw else today
+    send_on = (
+        day_of(
+            parse_date(raw, relative=True, today=today, date_format=ctx.options.get("date_format"))
+        )
+        if raw
+        else today
+    )
     channel = ctx.options.get("channel") or "email"
     if channel not in PROPOSAL_CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(PROPOSAL_CHANNELS)}, not {channel!r}")
     policy = load_policy(ctx.config)
     kind = ctx.kind if ctx.kind in ("thank_you", "follow_up") else "follow_up"
-    j = judge(company, send_on=send_on, channel=channel, kind=kind, policy=policy,
-              db=ctx.options.get("db"))
+    j = judge(
+        company,
+        send_on=send_on,
+        channel=channel,
+        kind=kind,
+        policy=policy,
+        db=ctx.options.get("db"),
+    )
     verdict, events, employer, name = j.verdict, j.events, j.employer, j.company
     for reason in verdict.reasons:
         ctx.emit(reason.rule, 0, 0, **reason.fmt)
@@ -100,6 +124,10 @@ def run(ctx):
     section["allowed"] = verdict.allowed and not any(r.blocking for r in call_reasons)
     section["reasons"] = [r.message for r in verdict.reasons + call_reasons]
     section["rules"] = [r.to_dict() for r in verdict.reasons + call_reasons]
-    section = {"company": name, "known": employer is not None, **section,
-               "announced_call": call.to_dict() if call else None}
+    section = {
+        "company": name,
+        "known": employer is not None,
+        **section,
+        "announced_call": call.to_dict() if call else None,
+    }
     return section

@@ -5,6 +5,7 @@ Trained on the labelled hostile phrases of the real-message tuning set
 (``models/hostility``: recipe and model card); the shared sentence model of
 ``checker.learned`` with its own weights file.
 """
+
 from __future__ import annotations
 
 import functools
@@ -35,6 +36,7 @@ def load() -> HostilityTone:
 class HostilityMessage(Model):
     """The whole-message hostility model: the probability that a draft reads hostile, from the
     features of all its body sentences together (``models/hostility/card.md``)."""
+
     FORMAT = "followup-checker/hostility-message-model/1"
     KIND = "hostility message"
     REBUILD = "rebuild it with `followup train hostility`"
@@ -48,4 +50,3 @@ def message_weights_path() -> Path:
 def load_message() -> HostilityMessage:
     """The shipped whole-message model, read once per process."""
     return load_shipped(message_weights_path(), HostilityMessage)
-

@@ -2,6 +2,7 @@
 
 Every rule but the two "missing" ones runs from ``rules.toml`` through the rule engine; a
 rule with a ``section`` key lists its hits under that key of the report's section."""
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,9 @@ CUSTOM = {"missing_greeting": _missing_greeting, "missing_signoff": _missing_sig
 def run(ctx):
     rules = concept_data("hygiene")["rules"]
     text = ctx.text
-    listed: dict[str, list[dict]] = {meta["section"]: [] for meta in rules.values()
-                                     if "section" in meta}
+    listed: dict[str, list[dict]] = {
+        meta["section"]: [] for meta in rules.values() if "section" in meta
+    }
     for rule_id, meta in phrase_rules(rules):
         where = scope_range(meta["scope"], text, ctx.layout)
         if where is None:
@@ -43,12 +45,14 @@ def run(ctx):
     for meta in rules.values():
         if meta["engine"] == "custom":
             CUSTOM[meta["check"]](ctx)
-    return {**listed,
-            "greeting": _span(text, ctx.layout.greeting),
-            "signoff": _span(text, ctx.layout.signoff or ctx.layout.signature)}
+    return {
+        **listed,
+        "greeting": _span(text, ctx.layout.greeting),
+        "signoff": _span(text, ctx.layout.signoff or ctx.layout.signature),
+    }
 
 
 def _span(text, span):
     if not span:
         return None
-    return {"start": span[0], "end": span[1], "text": text[span[0]:span[1]]}
+    return {"start": span[0], "end": span[1], "text": text[span[0] : span[1]]}

@@ -1,4 +1,5 @@
 """Length and readability of the body: words, sentences, Flesch-Kincaid grade, verdict."""
+
 from __future__ import annotations
 
 from ...kinds import NOUN as KIND_LABEL
@@ -13,10 +14,19 @@ def run(ctx):
     sents = [s for s in ctx.body_sents() if WORD_RE.search(s.text)]
     n_sents = len(sents)
     grade = fk_grade(body, n_sents)
-    verdict = ("too_short" if words < limits["min_words"] else
-               "too_long" if words > limits["max_words"] else "ok")
-    fmt = dict(words=words, min_words=limits["min_words"], max_words=limits["max_words"],
-               kind_label=KIND_LABEL[ctx.kind])
+    verdict = (
+        "too_short"
+        if words < limits["min_words"]
+        else "too_long"
+        if words > limits["max_words"]
+        else "ok"
+    )
+    fmt = dict(
+        words=words,
+        min_words=limits["min_words"],
+        max_words=limits["max_words"],
+        kind_label=KIND_LABEL[ctx.kind],
+    )
     # Point at the body (trimmed), so a highlight covers the words counted.
     lead = len(body) - len(body.lstrip())
     span = (bs + lead, bs + len(body.rstrip()))
@@ -31,6 +41,14 @@ def run(ctx):
         n = len(WORD_RE.findall(s.text))
         if n > max_sentence:
             ctx.emit("length.long_sentence", s.start_char, s.end_char, words=n)
-    return {"words": words, "sentences": n_sents, "grade": grade, "verdict": verdict,
-            "limits": {"min_words": limits["min_words"], "max_words": limits["max_words"],
-                       "max_grade": limits["max_grade"]}}
+    return {
+        "words": words,
+        "sentences": n_sents,
+        "grade": grade,
+        "verdict": verdict,
+        "limits": {
+            "min_words": limits["min_words"],
+            "max_words": limits["max_words"],
+            "max_grade": limits["max_grade"],
+        },
+    }

@@ -6,6 +6,7 @@ into a Python dict takes over a second, which would dominate a one-draft `follow
 here the same dictionary file is searched by bisection for just the words of the draft, and
 pyphen is loaded only when a word is missing from it.
 """
+
 from __future__ import annotations
 
 import functools

@@ -326,7 +326,8 @@ def _pulls(ctx, labels: dict) -> list[dict]:
         for sig in (ctx.sections.get(section) or {}).get("signals", []):
             rule = sig["rule"]
             if any(rule == w or rule.startswith(w + ".") for w in wanted) and (
-                    rule in whole or sig.get("probability", 1.0) >= sure):
+                rule in whole or sig.get("probability", 1.0) >= sure
+            ):
                 out.append(sig)
     out.sort(key=lambda sig: "probability" in sig)  # stable: phrase rules first
     return out

@@ -7,12 +7,14 @@ there is no fallback score.  ``model.score_sents(sents)`` gives the calibrated p
 that the sentences read as polite, plus the contribution of every feature for explanations.
 Training and the model card: ``models/politeness``.
 """
+
 from __future__ import annotations
 
 import functools
 from pathlib import Path
 
-from ...learned import Model, ModelError, extract, load_path as _load_path, load_shipped, packaged, sigmoid  # noqa: F401
+from ...learned import Model, ModelError, extract, load_shipped, packaged, sigmoid  # noqa: F401
+from ...learned import load_path as _load_path
 from .strategies import lexicon, sentence_strategies
 
 FORMAT = "followup-checker/politeness-model/1"
@@ -43,8 +45,12 @@ class PolitenessModel(Model):
 
 def features(sents, config: dict | None = None) -> dict[str, float]:
     """The politeness feature counts of ``sents`` (training and the check share this)."""
-    return extract(sents, config or DEFAULT_CONFIG, lexicon().words,
-                   lambda sent: sentence_strategies(sent, lexicon())).counts
+    return extract(
+        sents,
+        config or DEFAULT_CONFIG,
+        lexicon().words,
+        lambda sent: sentence_strategies(sent, lexicon()),
+    ).counts
 
 
 def load_path(path: Path | str) -> PolitenessModel:

@@ -9,6 +9,7 @@ whose fix is certain carries ``fix`` (``report.Fix``); this check also gives fix
 findings the draft's context can settle: a placeholder the log fills (``[Company]``), text-speak
 with a plain expansion, a run of one punctuation mark ("!!!").
 """
+
 from __future__ import annotations
 
 import re
@@ -22,9 +23,21 @@ from .words import Word, as_set, match_case, scan
 
 REPEAT = re.compile(r"\b([^\W\d_]+)([ \t]+)(\1)\b", re.IGNORECASE)
 # Counterparts of British and American spellings, tried in turn (colour / color ...).
-UK_US = (("our", "or"), ("tre", "ter"), ("lled", "led"), ("lling", "ling"), ("ller", "ler"),
-         ("ogue", "og"), ("ence", "ense"), ("ae", "e"), ("oe", "e"), ("mme", "m"),
-         ("yse", "yze"), ("ysed", "yzed"), ("ysing", "yzing"))
+UK_US = (
+    ("our", "or"),
+    ("tre", "ter"),
+    ("lled", "led"),
+    ("lling", "ling"),
+    ("ller", "ler"),
+    ("ogue", "og"),
+    ("ence", "ense"),
+    ("ae", "e"),
+    ("oe", "e"),
+    ("mme", "m"),
+    ("yse", "yze"),
+    ("ysed", "yzed"),
+    ("ysing", "yzing"),
+)
 
 
 def run(ctx):
@@ -36,8 +49,9 @@ def run(ctx):
     speller = _Lazy()
     words = scan(ctx, _plain(speller(), data["spelling"]["apostrophes"]))
     # Words an earlier check already flags (text-speak, placeholders) are not flagged again.
-    flagged: set[tuple[int, int]] = {(x.start, x.end) for x in ctx.findings
-                                     if x.rule in data["spelling"]["flagged_elsewhere"]}
+    flagged: set[tuple[int, int]] = {
+        (x.start, x.end) for x in ctx.findings if x.rule in data["spelling"]["flagged_elsewhere"]
+    }
     check_names(ctx, f, words, data["names"], flagged)
     user_words = {w.lower() for w in ctx.config.proofread.get("words", ())}
     allow = as_set(data["spelling"]["allow"])
@@ -53,8 +67,11 @@ def run(ctx):
     return {
         "text_sha256": text_hash(ctx.text),
         "variant": variant,
-        "addressee": {"company": f.company, "person": f.person.raw if f.person else None,
-                      "role": f.role},
+        "addressee": {
+            "company": f.company,
+            "person": f.person.raw if f.person else None,
+            "role": f.role,
+        },
         "fixable": sum(1 for x in ctx.findings if x.fix is not None),
     }
 
@@ -73,6 +90,7 @@ def _plain(sp, apostrophes: dict) -> frozenset[str]:
 
 class _Lazy:
     """The speller, loaded only when a word needs it."""
+
     def __init__(self):
         self._sp = None
 
@@ -104,7 +122,7 @@ def _spelling(ctx, words: list[Word], f, data, flagged, allow, speller) -> str |
     for w in words:
         low = w.lower
         if low in top and not w.capitalised and not w.skip and low not in apostrophes:
-            if low in us or low in uk:        # the commonest case, the shortest path
+            if low in us or low in uk:  # the commonest case, the shortest path
                 seen["us" if low in us else "uk"].append(w)
             continue
         if w.skip or (w.start, w.end) in flagged:
@@ -114,15 +132,26 @@ def _spelling(ctx, words: list[Word], f, data, flagged, allow, speller) -> str |
                 right = apostrophes[low]
                 fixed = right if right[:2] in ("I'", "I ") else match_case(w.text, right)
                 flagged.add((w.start, w.end))
-                ctx.emit("proofread.spelling", w.start, w.end, text=w.text,
-                         advice=f"Write \"{fixed}\".", fix=Fix(w.start, w.end, fixed))
+                ctx.emit(
+                    "proofread.spelling",
+                    w.start,
+                    w.end,
+                    text=w.text,
+                    advice=f"Write \"{fixed}\".",
+                    fix=Fix(w.start, w.end, fixed),
+                )
             continue
         if len(low) < th["min_length"]:
             continue
         capital_start = False
         if w.capitalised:
-            if (not w.sent_start or not w.text[1:].islower() or low in names
-                    or _in(greeting, w) or _in(signature, w)):
+            if (
+                not w.sent_start
+                or not w.text[1:].islower()
+                or low in names
+                or _in(greeting, w)
+                or _in(signature, w)
+            ):
                 continue
             # An unknown capitalised word that starts a sentence may be a name ("Kwame"): it
             # is flagged only when it is one slip from a common word ("Thnak").
@@ -141,13 +170,13 @@ def _spelling(ctx, words: list[Word], f, data, flagged, allow, speller) -> str |
         if not on:
             continue
         corr = sp.correct(low, th["min_ratio"], th["max_length_distance2"])
-        if capital_start and (corr is None or not corr.confident
-                              or sp.count(corr.word) < th["propn_min_count"]):
+        if capital_start and (
+            corr is None or not corr.confident or sp.count(corr.word) < th["propn_min_count"]
+        ):
             continue
         fix = None
         if corr is None:
-            advice = ("Check the spelling, or add the word to `[proofread] words` in your "
-                      "config.")
+            advice = "Check the spelling, or add the word to `[proofread] words` in your config."
         else:
             right = match_case(w.text, corr.word)
             advice = f"Did you mean \"{right}\"?"
@@ -157,17 +186,28 @@ def _spelling(ctx, words: list[Word], f, data, flagged, allow, speller) -> str |
         ctx.emit("proofread.spelling", w.start, w.end, text=w.text, advice=advice, fix=fix)
     if seen["us"] and seen["uk"]:
         us, uk = seen["us"], seen["uk"]
-        minority, major = (us, "uk") if len(us) < len(uk) or (
-            len(us) == len(uk) and us[0].start > uk[0].start) else (uk, "us")
+        minority, major = (
+            (us, "uk")
+            if len(us) < len(uk) or (len(us) == len(uk) and us[0].start > uk[0].start)
+            else (uk, "us")
+        )
         names_ = {"us": "American", "uk": "British"}
         minor = "us" if major == "uk" else "uk"
         w = minority[0]
         example = (seen[major][0]).text
         alt = _counterpart(w.lower, speller(), major)
-        ctx.emit("proofread.mixed_spelling", w.start, w.end, text=w.text,
-                 variant=names_[minor], other=names_[major], example=example,
-                 alternative=(f"\"{match_case(w.text, alt)}\" ({names_[major]}), as in "
-                              f"\"{example}\"") if alt else f"{names_[major]} spelling throughout")
+        ctx.emit(
+            "proofread.mixed_spelling",
+            w.start,
+            w.end,
+            text=w.text,
+            variant=names_[minor],
+            other=names_[major],
+            example=example,
+            alternative=(f"\"{match_case(w.text, alt)}\" ({names_[major]}), as in \"{example}\"")
+            if alt
+            else f"{names_[major]} spelling throughout",
+        )
         return "mixed"
     return "us" if seen["us"] else "uk" if seen["uk"] else None
 
@@ -177,7 +217,7 @@ def _counterpart(word: str, sp, want: str) -> str | None:
     for a, b in pairs:
         i = word.find(a)
         while i >= 0:
-            cand = word[:i] + b + word[i + len(a):]
+            cand = word[:i] + b + word[i + len(a) :]
             if sp.known(cand) and sp.variant(cand) != ("uk" if want == "us" else "us"):
                 return cand
             i = word.find(a, i + 1)
@@ -195,20 +235,20 @@ def _repeated(ctx, data, flagged) -> None:
         if (m.start(3), m.end(3)) in flagged:
             continue
         flagged.add((m.start(3), m.end(3)))
-        ctx.emit("proofread.repeated_word", s, e, word=word.lower(),
-                 fix=Fix(m.end(1), m.end(3), ""))
+        ctx.emit(
+            "proofread.repeated_word", s, e, word=word.lower(), fix=Fix(m.end(1), m.end(3), "")
+        )
 
 
 def _fix_earlier(ctx, f) -> None:
     """Fixes for the findings of earlier checks that this draft's context makes certain."""
     data = concept_data("proofread")["fixes"]
-    slots = {"company": f.company, "person": f.person.raw if f.person else None,
-             "role": f.role}
+    slots = {"company": f.company, "person": f.person.raw if f.person else None, "role": f.role}
     expansions = data["text_speak"]
     for i, x in enumerate(ctx.findings):
         if x.fix is not None:
             continue
-        span = ctx.text[x.start:x.end]
+        span = ctx.text[x.start : x.end]
         fix = None
         if x.rule == "hygiene.placeholder":
             inner = " ".join(re.sub(r"[^a-z]", " ", span.lower()).split())
@@ -222,7 +262,7 @@ def _fix_earlier(ctx, f) -> None:
             plain = expansions.get(span.lower())
             if plain:
                 fixed = match_case(span, plain)
-                if _starts_sentence(ctx.text, x.start):   # "Hi Tom,\n\nthx" -> "Thanks"
+                if _starts_sentence(ctx.text, x.start):  # "Hi Tom,\n\nthx" -> "Thanks"
                     fixed = fixed[:1].upper() + fixed[1:]
                 fix = Fix(x.start, x.end, fixed)
         elif x.rule == "desperation.punctuation" and len(set(span)) == 1:

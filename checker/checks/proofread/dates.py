@@ -4,18 +4,33 @@ A date without a year is read as the one nearest the send date (``send_on``, els
 it is judged only when that lies within ``[thresholds.date] window_days`` of it, so an old
 note's "Tuesday, 14 November" is not checked against this year's calendar.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import re
 
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december"]
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WD = r"(?P<wd>mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?"
-_MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-        r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MON = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?[ \t]+(?P<year>(?:19|20)\d\d))?"
 
@@ -27,7 +42,9 @@ _ANY_MONTH = re.compile(r"\b(?:" + "|".join(m[:3] for m in MONTHS) + r")", re.IG
 def _patterns() -> tuple[re.Pattern[str], ...]:
     flags = re.IGNORECASE
     return (
-        re.compile(rf"\b{_WD},?[ \t]+(?:the[ \t]+)?{_DAY}(?:[ \t]+of)?[ \t]+{_MON}{_YEAR}\b", flags),
+        re.compile(
+            rf"\b{_WD},?[ \t]+(?:the[ \t]+)?{_DAY}(?:[ \t]+of)?[ \t]+{_MON}{_YEAR}\b", flags
+        ),
         re.compile(rf"\b{_WD},?[ \t]+{_MON}[ \t]+{_DAY}{_YEAR}\b", flags),
         re.compile(rf"\b(?:the[ \t]+)?{_DAY}(?:[ \t]+of)?[ \t]+{_MON}{_YEAR}\b", flags),
         re.compile(rf"\b{_MON}[ \t]+{_DAY}{_YEAR}\b", flags),
@@ -43,8 +60,9 @@ def _reference(ctx) -> dt.date:
     from ...contacts.model import day_of
 
     try:
-        return day_of(parse_date(raw, relative=True, today=today,
-                                 date_format=ctx.options.get("date_format")))
+        return day_of(
+            parse_date(raw, relative=True, today=today, date_format=ctx.options.get("date_format"))
+        )
     except (DateError, ValueError):
         return today
 
@@ -108,18 +126,26 @@ def check(ctx, data: dict) -> None:
                 said = _weekday(wd)
                 if d.weekday() != said:
                     same_week = d + dt.timedelta(days=said - d.weekday())
-                    ctx.emit("proofread.date", s, e,
-                             problem=f"{_fmt(d)} is a {DAYS[d.weekday()].title()}, "
-                                     f"not a {DAYS[said].title()}",
-                             advice=f"Check the date: {DAYS[d.weekday()].title()}, {_fmt(d)}, "
-                                    f"or {DAYS[said].title()}, {_fmt(same_week)}?")
+                    ctx.emit(
+                        "proofread.date",
+                        s,
+                        e,
+                        problem=f"{_fmt(d)} is a {DAYS[d.weekday()].title()}, "
+                        f"not a {DAYS[said].title()}",
+                        advice=f"Check the date: {DAYS[d.weekday()].title()}, {_fmt(d)}, "
+                        f"or {DAYS[said].title()}, {_fmt(same_week)}?",
+                    )
                     continue
             days_before = (ref - d).days
             if 0 < days_before <= max_past and _announces_future(ctx, s, e, future):
-                ctx.emit("proofread.date", s, e,
-                         problem=f"{_fmt(d)} is already past (the note goes out on "
-                                 f"{_fmt(ref)}), but the sentence announces it as to come",
-                         advice="Check the date, or the year.")
+                ctx.emit(
+                    "proofread.date",
+                    s,
+                    e,
+                    problem=f"{_fmt(d)} is already past (the note goes out on "
+                    f"{_fmt(ref)}), but the sentence announces it as to come",
+                    advice="Check the date, or the year.",
+                )
 
 
 def _announces_future(ctx, s: int, e: int, cues: list[str]) -> bool:

@@ -4,6 +4,7 @@ The facts come from the check's options (``to``, ``person``, ``role``) and the c
 (``checker.contacts.service.addressee``: the employer's person and role, the other employers).
 Without them these rules say nothing.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,22 +13,64 @@ from dataclasses import dataclass, field
 from ...report import Fix
 from .words import Word, as_set, edits
 
-SUFFIXES = {"inc", "ltd", "llc", "corp", "corporation", "co", "plc", "group", "the", "gmbh",
-            "limited", "company", "&"}
+SUFFIXES = {
+    "inc",
+    "ltd",
+    "llc",
+    "corp",
+    "corporation",
+    "co",
+    "plc",
+    "group",
+    "the",
+    "gmbh",
+    "limited",
+    "company",
+    "&",
+}
 # A company or person name in the text: up to four capitalised words.
 NAME = r"([A-Z][\w&'\u2019-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&'\u2019-]*){0,3})"
 FRAMES = re.compile(
     r"\b(?:join(?:ing)?(?:[ \t]+(?:the|your)[ \t]+team[ \t]+(?:at|of)|[ \t]+you[ \t]+at)?"
     r"|(?:role|position|job|opportunity|vacancy|internship|post|career|future|team|everyone|culture|mission)[ \t]+at"
     r"|(?:role|position|job|opportunity|career|future)[ \t]+with"
-    r"|work(?:ing)?[ \t]+(?:at|for)|interest[ \t]+in[ \t]+joining)[ \t]+" + NAME)
+    r"|work(?:ing)?[ \t]+(?:at|for)|interest[ \t]+in[ \t]+joining)[ \t]+" + NAME
+)
 ROLE_FRAMES = re.compile(
     r"\b(?:the|this|your)[ \t]+((?:[A-Za-z][\w&/-]*[ \t]+){0,4}?[A-Za-z][\w&/-]*)[ \t]+"
     r"(?:role|position|job|post|opening|vacancy)\b"
-    r"|\b(?:position|role|post)[ \t]+of[ \t]+(?:an?[ \t]+)?((?:[A-Z][\w&/-]*[ \t]*){1,5})")
-ROLE_STOP = {"a", "an", "the", "of", "and", "&", "for", "in", "at", "to", "senior", "junior",
-             "sr", "jr", "lead", "i", "ii", "iii", "level", "entry", "full", "part", "time",
-             "full-time", "part-time", "permanent", "temporary", "contract"}
+    r"|\b(?:position|role|post)[ \t]+of[ \t]+(?:an?[ \t]+)?((?:[A-Z][\w&/-]*[ \t]*){1,5})"
+)
+ROLE_STOP = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "and",
+    "&",
+    "for",
+    "in",
+    "at",
+    "to",
+    "senior",
+    "junior",
+    "sr",
+    "jr",
+    "lead",
+    "i",
+    "ii",
+    "iii",
+    "level",
+    "entry",
+    "full",
+    "part",
+    "time",
+    "full-time",
+    "part-time",
+    "permanent",
+    "temporary",
+    "contract",
+}
 
 
 @dataclass
@@ -58,11 +101,11 @@ def parse_person(raw: str | None, titles: set[str]) -> Person | None:
 
 @dataclass
 class Facts:
-    company: str | None = None            # the employer the note goes to, as logged or given
+    company: str | None = None  # the employer the note goes to, as logged or given
     person: Person | None = None
     role: str | None = None
-    others: list[str] = field(default_factory=list)      # other logged employers
-    names: set[str] = field(default_factory=set)         # every logged name, lower case
+    others: list[str] = field(default_factory=list)  # other logged employers
+    names: set[str] = field(default_factory=set)  # every logged name, lower case
 
 
 def facts(ctx, titles: set[str]) -> Facts:
@@ -79,8 +122,12 @@ def facts(ctx, titles: set[str]) -> Facts:
                 person_raw = person_raw or known.employer.person
                 role = role or known.employer.role
             others = [e.company for e in known.others]
-    f = Facts(company=company, person=parse_person(person_raw, titles),
-              role=" ".join(role.split()) if role else None, others=others)
+    f = Facts(
+        company=company,
+        person=parse_person(person_raw, titles),
+        role=" ".join(role.split()) if role else None,
+        others=others,
+    )
     for name in [company, person_raw, *others]:
         if name:
             f.names.update(w.lower() for w in re.findall(r"[^\W\d_]+", name))
@@ -145,8 +192,7 @@ def check_names(ctx, f: Facts, words: list[Word], data: dict, flagged: set) -> N
     if f.person:
         _greeting(ctx, f, words, data, flagged)
         for w in words:
-            if (w.skip or not w.capitalised or (w.start, w.end) in flagged
-                    or len(w.text) < 4):
+            if w.skip or not w.capitalised or (w.start, w.end) in flagged or len(w.text) < 4:
                 continue
             for part in f.person.parts:
                 if near(w.text, part) and not _is_other_name(w.text, f):
@@ -156,8 +202,9 @@ def check_names(ctx, f: Facts, words: list[Word], data: dict, flagged: set) -> N
         for other in f.others:
             if same_company(other, f.company):
                 continue
-            for m in re.finditer(r"(?<![\w&])" + re.escape(other) + r"(?![\w&])", text,
-                                 re.IGNORECASE):
+            for m in re.finditer(
+                r"(?<![\w&])" + re.escape(other) + r"(?![\w&])", text, re.IGNORECASE
+            ):
                 if m.group()[:1].isupper() and m.span() not in flagged:
                     _emit_company(ctx, m.start(), m.end(), f, flagged)
         skip = as_set(data["not_companies"])
@@ -165,16 +212,24 @@ def check_names(ctx, f: Facts, words: list[Word], data: dict, flagged: set) -> N
             s, e = m.span(1)
             name = m.group(1)
             first = name.split()[0].lower()
-            if (first in skip or (f.person and first in {p.lower() for p in f.person.parts})
-                    or any(s < b and a < e for a, b in flagged)):
+            if (
+                first in skip
+                or (f.person and first in {p.lower() for p in f.person.parts})
+                or any(s < b and a < e for a, b in flagged)
+            ):
                 continue
             if not same_company(name, f.company):
                 _emit_company(ctx, s, e, f, flagged)
         core = _core(f.company)
         if len(core) == 1 and len(core[0]) >= 5:
             for w in words:
-                if (w.capitalised and not w.skip and (w.start, w.end) not in flagged
-                        and near(w.text, core[0]) and w.lower not in f.names):
+                if (
+                    w.capitalised
+                    and not w.skip
+                    and (w.start, w.end) not in flagged
+                    and near(w.text, core[0])
+                    and w.lower not in f.names
+                ):
                     _emit_company(ctx, w.start, w.end, f, flagged)
     if f.role:
         _role(ctx, f, flagged)
@@ -186,24 +241,40 @@ def _is_other_name(word: str, f: Facts) -> bool:
 
 def _emit_name(ctx, s: int, e: int, f: Facts, right: str, flagged: set, fix: bool = True) -> None:
     flagged.add((s, e))
-    ctx.emit("proofread.name_mismatch", s, e, text=ctx.text[s:e], person=f.person.raw,
-             right=right, fix=Fix(s, e, right) if fix else None)
+    ctx.emit(
+        "proofread.name_mismatch",
+        s,
+        e,
+        text=ctx.text[s:e],
+        person=f.person.raw,
+        right=right,
+        fix=Fix(s, e, right) if fix else None,
+    )
 
 
 def _emit_company(ctx, s: int, e: int, f: Facts, flagged: set) -> None:
     flagged.add((s, e))
-    ctx.emit("proofread.wrong_company", s, e, text=ctx.text[s:e], company=f.company,
-             fix=Fix(s, e, f.company))
+    ctx.emit(
+        "proofread.wrong_company",
+        s,
+        e,
+        text=ctx.text[s:e],
+        company=f.company,
+        fix=Fix(s, e, f.company),
+    )
 
 
 # Both are used with ``match`` at a line's start; the lookbehind keeps a search linear too.
-GREETING = re.compile(r"(?<![ \t])[ \t]*(?:dear|hi|hello|hey|hiya|good (?:morning|afternoon|evening))\b[^\n]*",
-                      re.IGNORECASE)
+GREETING = re.compile(
+    r"(?<![ \t])[ \t]*(?:dear|hi|hello|hey|hiya|good (?:morning|afternoon|evening))\b[^\n]*",
+    re.IGNORECASE,
+)
 
 
 # One to three capitalised words, each after spaces (a word never splits two ways).
 FIRST_LINE_NAME = re.compile(
-    r"(?<![ \t])[ \t]*[A-Z][\w'\u2019.-]*(?:[ \t]+[A-Z][\w'\u2019.-]*){0,2}[ \t]*,[ \t]*(?=\n|$)")
+    r"(?<![ \t])[ \t]*[A-Z][\w'\u2019.-]*(?:[ \t]+[A-Z][\w'\u2019.-]*){0,2}[ \t]*,[ \t]*(?=\n|$)"
+)
 
 
 def greeting_span(ctx) -> tuple[int, int] | None:
@@ -259,7 +330,7 @@ def _greeting(ctx, f: Facts, words: list[Word], data: dict, flagged: set) -> Non
         return
     titled_names = [w for w, t in names if t]
     w, titled = (titled_names[0], True) if titled_names else (names[0][0], False)
-    if len(w.text) == 1:          # an initial: "Dear D. Whitfield"
+    if len(w.text) == 1:  # an initial: "Dear D. Whitfield"
         return
     target = None
     for part in person.parts:
@@ -284,8 +355,11 @@ def _role(ctx, f: Facts, flagged: set) -> None:
         # Leading adjectives ("the exciting Data Analyst role") are not part of the role.
         for piece in re.finditer(r"[\w&/-]+", ctx.text[s:e]):
             tok = tokens.get(s + piece.start())
-            if tok is not None and tok.pos_ in ("ADJ", "DET", "PRON", "NUM", "ADV", "VERB") \
-                    and piece.group().lower() not in role_tokens:
+            if (
+                tok is not None
+                and tok.pos_ in ("ADJ", "DET", "PRON", "NUM", "ADV", "VERB")
+                and piece.group().lower() not in role_tokens
+            ):
                 continue
             s = s + piece.start()
             break
@@ -310,8 +384,13 @@ def inconsistent(ctx, f: Facts, words: list[Word], common, flagged: set) -> None
     ways; the rarer spelling is flagged, with the log's or the commoner spelling as fix."""
     spellings: dict[str, list[Word]] = {}
     for w in words:
-        if (w.skip or not w.capitalised or len(w.text) < 4 or not w.text[1:].islower()
-                or (w.sent_start and not w.propn)):
+        if (
+            w.skip
+            or not w.capitalised
+            or len(w.text) < 4
+            or not w.text[1:].islower()
+            or (w.sent_start and not w.propn)
+        ):
             continue
         if common(w.lower) and w.lower not in f.names:
             continue
@@ -321,7 +400,7 @@ def inconsistent(ctx, f: Facts, words: list[Word], common, flagged: set) -> None
     logged |= {w for c in [f.company or "", *f.others] for w in re.findall(r"[^\W\d_]+", c)}
     done = set()
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             if not near(a, b) or (a, b) in done:
                 continue
             done.add((a, b))
@@ -340,6 +419,12 @@ def inconsistent(ctx, f: Facts, words: list[Word], common, flagged: set) -> None
                     continue
                 flagged.add((w.start, w.end))
                 other = right or (b if wrong == a else a)
-                ctx.emit("proofread.inconsistent_name", w.start, w.end, text=w.text,
-                         other=other, right=right or f"{a} or {b}",
-                         fix=Fix(w.start, w.end, right) if right else None)
+                ctx.emit(
+                    "proofread.inconsistent_name",
+                    w.start,
+                    w.end,
+                    text=w.text,
+                    other=other,
+                    right=right or f"{a} or {b}",
+                    fix=Fix(w.start, w.end, right) if right else None,
+                )

@@ -19,6 +19,7 @@ wait for the library:
 
 Both steps run once per process, under a lock.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -35,8 +36,8 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Correction:
-    word: str          # the best candidate (lower case)
-    confident: bool    # certain enough to apply as a fix
+    word: str  # the best candidate (lower case)
+    confident: bool  # certain enough to apply as a fix
 
 
 def _read(name: str) -> bytes:
@@ -53,7 +54,7 @@ class Speller:
         # Blocks of words.txt (tools/build_spelling_words.py): sorted plain forms, sorted
         # ranked words, the most frequent words, accented forms, US-only, UK-only.
         plain, ranked, top, other, us, uk = words.split(b"\n\n")
-        self._sorted = plain + b"\n"           # b"word\n..." sorted: binary-searched
+        self._sorted = plain + b"\n"  # b"word\n..." sorted: binary-searched
         self._ranked = ranked + b"\n"
         self.top = self._top = frozenset(top.decode("ascii").split())
         self._other = frozenset(other.decode("utf-8").split())
@@ -83,7 +84,7 @@ class Speller:
         return w in self._top or _in_sorted(self._ranked, w)
 
     def variant(self, word: str) -> str | None:
-        """"us" / "uk" for a spelling only one variety uses, else None."""
+        """ "us" / "uk" for a spelling only one variety uses, else None."""
         w = word.lower()
         return "us" if w in self.us else "uk" if w in self.uk else None
 
@@ -145,15 +146,23 @@ class Speller:
             rest = [count[c] for c in pool if c not in swaps]
             if count[swaps[0]] * self.swap_weight >= max(rest, default=0):
                 best = swaps[0]
-                return Correction(best, len(swaps) == 1 and count[best] > 1
-                                  and len(w) >= self.min_fix_length)
+                return Correction(
+                    best, len(swaps) == 1 and count[best] > 1 and len(w) >= self.min_fix_length
+                )
         second = count[pool[1]] if len(pool) > 1 else 0
         # Certain only for a slip fingers make: a letter dropped, doubled or swapped, a key
         # next to the right one, a vowel for a vowel ("lookbook" is not a slip for
         # "cookbook", nor "casitas" for "caritas").
-        confident = (count[best] > 1 and len(w) >= self.min_fix_length and slip(w, best)
-                     and (len(pool) == 1 and (distance == 1 or len(w) >= 5)
-                          or count[best] >= min_ratio * max(1, second)))
+        confident = (
+            count[best] > 1
+            and len(w) >= self.min_fix_length
+            and slip(w, best)
+            and (
+                len(pool) == 1
+                and (distance == 1 or len(w) >= 5)
+                or count[best] >= min_ratio * max(1, second)
+            )
+        )
         return Correction(best, confident)
 
 
@@ -163,7 +172,7 @@ def _in_sorted(data: bytes, w: str) -> bool:
         key = w.encode("ascii")
     except UnicodeEncodeError:
         return False
-    lo, hi = 0, len(data)            # both always at the start of a line
+    lo, hi = 0, len(data)  # both always at the start of a line
     while lo < hi:
         mid = (lo + hi) // 2
         start = data.rfind(b"\n", 0, mid) + 1
@@ -199,13 +208,14 @@ def slip(typo: str, word: str) -> bool:
         return True
     if len(typo) == len(word):
         diff = [i for i in range(len(word)) if typo[i] != word[i]]
-        return bool(diff) and all(_adjacent(typo[i], word[i]) or
-                                  (typo[i] in _VOWELS and word[i] in _VOWELS) for i in diff)
-    if len(typo) == len(word) - 1:                     # a letter dropped
-        return any(typo == word[:i] + word[i + 1:] for i in range(len(word)))
-    if len(typo) == len(word) + 1:                     # a letter doubled or a key brushed
+        return bool(diff) and all(
+            _adjacent(typo[i], word[i]) or (typo[i] in _VOWELS and word[i] in _VOWELS) for i in diff
+        )
+    if len(typo) == len(word) - 1:  # a letter dropped
+        return any(typo == word[:i] + word[i + 1 :] for i in range(len(word)))
+    if len(typo) == len(word) + 1:  # a letter doubled or a key brushed
         for i in range(len(typo)):
-            if typo[:i] + typo[i + 1:] == word:
+            if typo[:i] + typo[i + 1 :] == word:
                 extra = typo[i]
                 near = [typo[j] for j in (i - 1, i + 1) if 0 <= j < len(typo)]
                 if any(extra == n or _adjacent(extra, n) for n in near):
@@ -218,8 +228,12 @@ def _transposed(a: str, b: str) -> bool:
     if len(a) != len(b):
         return False
     diff = [i for i in range(len(a)) if a[i] != b[i]]
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] \
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
         and a[diff[1]] == b[diff[0]]
+    )
 
 
 def loaded() -> bool:

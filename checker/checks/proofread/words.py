@@ -4,6 +4,7 @@
 offsets, whether it starts a sentence, the parser's token at that offset, and whether it lies
 in a part the speller skips: e-mail addresses, URLs, code, placeholders.
 """
+
 from __future__ import annotations
 
 import functools
@@ -19,16 +20,25 @@ WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 # (the same match as "\S+@\S+", read once); a host name or path starts where its run of
 # "[\w.-]" starts, after at most three "." or "-" (``_RUN_START``), not at every "\b" inside
 # it ("1-1-1-..." was tried from each of its positions: quadratic).
-_RUN_START = (r"(?:(?<![\w.-])|(?<=(?<![\w.-])[.-])|(?<=(?<![\w.-])[.-][.-])"
-              r"|(?<=(?<![\w.-])[.-][.-][.-]))\b")
+_RUN_START = (
+    r"(?:(?<![\w.-])|(?<=(?<![\w.-])[.-])|(?<=(?<![\w.-])[.-][.-])"
+    r"|(?<=(?<![\w.-])[.-][.-][.-]))\b"
+)
 SKIPS = (
-    ("@", re.compile(r"(?<!\S)\S[^\s@]*@\S+")),                              # e-mail addresses
+    ("@", re.compile(r"(?<!\S)\S[^\s@]*@\S+")),  # e-mail addresses
     ("/", re.compile(r"(?:https?://|www\.)\S+|" + _RUN_START + r"[\w-]+(?:\.[\w-]+)+/\S*")),  # URLs
     ("www", re.compile(r"www\.\S+")),
-    (".", re.compile(_RUN_START + r"[\w-]+\.(?:com|org|net|io|co|uk|edu|gov|ai|dev|app|me|us|ca|au|de|fr|py|js"
-                     r"|ts|md|txt|pdf|docx?|xlsx?|csv|html?)\b", re.IGNORECASE)),  # domains, files
-    ("`", re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)),                  # code
-    ("[", re.compile(r"\[[^\]\n]{0,60}\]")),                                # placeholders
+    (
+        ".",
+        re.compile(
+            _RUN_START
+            + r"[\w-]+\.(?:com|org|net|io|co|uk|edu|gov|ai|dev|app|me|us|ca|au|de|fr|py|js"
+            r"|ts|md|txt|pdf|docx?|xlsx?|csv|html?)\b",
+            re.IGNORECASE,
+        ),
+    ),  # domains, files
+    ("`", re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)),  # code
+    ("[", re.compile(r"\[[^\]\n]{0,60}\]")),  # placeholders
     ("<", re.compile(r"<[^>\n]{0,60}>")),
     ("{", re.compile(r"\{\{?[^}\n]{0,60}\}\}?")),
 )
@@ -42,11 +52,11 @@ class Word:
     start: int
     end: int
     text: str
-    lower: str          # lower case, curly apostrophes straightened
+    lower: str  # lower case, curly apostrophes straightened
     capitalised: bool
-    sent_start: bool    # only worked out for capitalised words (False for the others)
-    doc: Any            # the parse
-    index: int | None   # the index of the token that starts at ``start`` (or None)
+    sent_start: bool  # only worked out for capitalised words (False for the others)
+    doc: Any  # the parse
+    index: int | None  # the index of the token that starts at ``start`` (or None)
     skip: bool
 
     @property
@@ -75,16 +85,17 @@ def _skip_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-TITLE_BEFORE = re.compile(r"(?:^|\W)(?:mr|mrs|ms|dr|prof|st|mt|messrs|mme|jr|sr|no|vs|etc)\.$",
-                          re.IGNORECASE)
+TITLE_BEFORE = re.compile(
+    r"(?:^|\W)(?:mr|mrs|ms|dr|prof|st|mt|messrs|mme|jr|sr|no|vs|etc)\.$", re.IGNORECASE
+)
 
 
 def _sent_start(text: str, at: int) -> bool:
     i = at - 1
     while i >= 0 and text[i] in " \t\u00a0\"'\u2018\u201c(*-\u2022":
         i -= 1
-    if i >= 0 and text[i] == "." and TITLE_BEFORE.search(text[max(0, i - 8):i + 1]):
-        return False     # "Ms. Kapoor": the full stop ends a title, not a sentence
+    if i >= 0 and text[i] == "." and TITLE_BEFORE.search(text[max(0, i - 8) : i + 1]):
+        return False  # "Ms. Kapoor": the full stop ends a title, not a sentence
     return i < 0 or text[i] in SENTENCE_END
 
 
@@ -105,13 +116,29 @@ def scan(ctx, plain: frozenset[str] = frozenset()) -> list[Word]:
         s, e = m.span()
         while k < len(skips) and skips[k][1] <= s:
             k += 1
-        skip = (k < len(skips) and skips[k][0] < e
-                or s > 0 and text[s - 1] in GLUE or e < len(text) and text[e] in GLUE)
+        skip = (
+            k < len(skips)
+            and skips[k][0] < e
+            or s > 0
+            and text[s - 1] in GLUE
+            or e < len(text)
+            and text[e] in GLUE
+        )
         cap = word[0].isupper()
         i = bisect_left(starts, s)
-        out.append(Word(s, e, word, word.lower().replace("\u2019", "'"), cap,
-                        cap and _sent_start(text, s), doc,
-                        i if i < len(starts) and starts[i] == s else None, skip))
+        out.append(
+            Word(
+                s,
+                e,
+                word,
+                word.lower().replace("\u2019", "'"),
+                cap,
+                cap and _sent_start(text, s),
+                doc,
+                i if i < len(starts) and starts[i] == s else None,
+                skip,
+            )
+        )
     return out
 
 
