@@ -41,7 +41,7 @@ from checker.contacts.model import (
     iso,
 )
 from checker.contacts.next import next_step as contacts_next_step
-from checker.contacts.service import parse_announced, parse_entry, record_sent
+from checker.contacts.service import log_entry, parse_announced, parse_entry, record_sent
 from checker.kinds import KindError, parse_kind
 
 bp = Blueprint("log", __name__, url_prefix="/log")
@@ -312,27 +312,7 @@ def add():
     try:
         entry = _entry(form)
         conn = get_conn(create=True)
-        if entry.direction == "sent":
-            event = record_sent(
-                entry.company,
-                kind=entry.kind,
-                when=entry.when,
-                channel=entry.channel,
-                announced_call=entry.announced_call,
-                note=entry.note,
-                conn=conn,
-            ).event
-        else:
-            event = db.add_event(
-                conn,
-                entry.company,
-                entry.when,
-                entry.channel,
-                entry.direction,
-                entry.kind,
-                entry.note,
-                entry.announced_call,
-            )
+        event = log_entry(conn, entry)
     except ContactLogError as exc:
         return _page(_status(exc), form=form, errors=[_error_text(exc)])
     flash(f"Logged: {event.describe()} with {event.company} on {human(event.when)}.")

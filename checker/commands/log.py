@@ -191,7 +191,7 @@ def _add(args) -> int:
     from ..contacts import db
     from ..contacts.dates import short
     from ..contacts.model import ContactLogError
-    from ..contacts.service import parse_entry, record_sent
+    from ..contacts.service import log_entry, parse_entry
 
     try:  # the same checks as the web page's log form
         entry = parse_entry(
@@ -214,27 +214,7 @@ def _add(args) -> int:
             if fields:
                 db.add_employer(conn, entry.company, **fields)
             notes = _policy_notes(conn, args, entry.when)
-            if args.direction == "sent":
-                event = record_sent(
-                    entry.company,
-                    kind=entry.kind,
-                    when=entry.when,
-                    channel=entry.channel,
-                    announced_call=entry.announced_call,
-                    note=entry.note,
-                    conn=conn,
-                ).event
-            else:
-                event = db.add_event(
-                    conn,
-                    entry.company,
-                    entry.when,
-                    entry.channel,
-                    entry.direction,
-                    entry.kind,
-                    entry.note,
-                    entry.announced_call,
-                )
+            event = log_entry(conn, entry)
     finally:
         conn.close()
     print(

@@ -197,6 +197,31 @@ def record_sent(
     return Recorded(event=event, announced_call=announced)
 
 
+def log_entry(conn: sqlite3.Connection, entry: Entry) -> Event:
+    """Log a checked ``entry`` (``parse_entry``): a sent message through ``record_sent``, so
+    it is logged as any shell logs a sent message; anything else as it was typed."""
+    if entry.direction == "sent":
+        return record_sent(
+            entry.company,
+            kind=entry.kind,
+            when=entry.when,
+            channel=entry.channel,
+            announced_call=entry.announced_call,
+            note=entry.note,
+            conn=conn,
+        ).event
+    return add_event(
+        conn,
+        entry.company,
+        entry.when,
+        entry.channel,
+        entry.direction,
+        entry.kind,
+        entry.note,
+        entry.announced_call,
+    )
+
+
 def judge(
     company: str,
     *,
