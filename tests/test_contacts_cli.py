@@ -11,6 +11,27 @@ from checker.cli import main
 from checker.contacts import db
 
 
+def log_interview(run, dbp: str, day: str, *more: str):
+    """``followup log add`` of an in-person interview at Acme on ``day``."""
+    return run(
+        "log",
+        "add",
+        "--db",
+        dbp,
+        "--to",
+        "Acme",
+        "--kind",
+        "interview",
+        "--channel",
+        "in_person",
+        "--direction",
+        "received",
+        "--date",
+        day,
+        *more,
+    )
+
+
 @pytest.fixture
 def run(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FOLLOWUP_DB", str(tmp_path / "env" / "contacts.db"))
@@ -202,22 +223,7 @@ def test_reading_commands_do_not_create_the_db(run, tmp_path):
 
 def test_add_notes_what_the_policy_says(run, tmp_path):
     dbp = str(tmp_path / "c.db")
-    run(
-        "log",
-        "add",
-        "--db",
-        dbp,
-        "--to",
-        "Acme",
-        "--kind",
-        "interview",
-        "--channel",
-        "in_person",
-        "--direction",
-        "received",
-        "--date",
-        "2026-11-16",
-    )
+    log_interview(run, dbp, "2026-11-16")
     run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "thank_you", "--date", "2026-11-17")
     code, out, err = run(
         "log",
@@ -257,22 +263,7 @@ def test_add_notes_what_the_policy_says(run, tmp_path):
 def test_add_with_a_config_it_cannot_use_logs_and_says_so(run, tmp_path):
     (tmp_path / ".followup.toml").write_text("[cadence]\nmax_calls = 0\n", encoding="utf-8")
     dbp = str(tmp_path / "c.db")
-    run(
-        "log",
-        "add",
-        "--db",
-        dbp,
-        "--to",
-        "Acme",
-        "--kind",
-        "interview",
-        "--channel",
-        "in_person",
-        "--direction",
-        "received",
-        "--date",
-        "2026-11-16",
-    )
+    log_interview(run, dbp, "2026-11-16")
     code, out, err = run(
         "log", "add", "--db", dbp, "--to", "Acme", "--kind", "thank_you", "--date", "2026-11-17"
     )
@@ -285,24 +276,7 @@ def test_add_with_a_config_it_cannot_use_logs_and_says_so(run, tmp_path):
 
 def test_next_mentions_the_decision_date(run, tmp_path):
     dbp = str(tmp_path / "c.db")
-    run(
-        "log",
-        "add",
-        "--db",
-        dbp,
-        "--to",
-        "Acme",
-        "--kind",
-        "interview",
-        "--channel",
-        "in_person",
-        "--direction",
-        "received",
-        "--date",
-        "2026-11-16",
-        "--decision-by",
-        "2026-11-27",
-    )
+    log_interview(run, dbp, "2026-11-16", "--decision-by", "2026-11-27")
     run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "thank_you", "--date", "2026-11-17")
     code, out, _ = run("next", "--db", dbp, "--to", "Acme", "--today", "2026-11-18")
     assert out.strip() == (
