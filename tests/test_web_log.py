@@ -45,6 +45,18 @@ def add(client, **fields):
     return client.post("/log/add", data=data)
 
 
+def add_interview(client, company: str, date: str):
+    """Log an in-person interview with ``company`` on ``date`` through the add form."""
+    return add(
+        client,
+        company=company,
+        kind="interview",
+        channel="in_person",
+        direction="received",
+        date=date,
+    )
+
+
 def upload(client, content, name="contacts.csv", tok=None):
     body = content if isinstance(content, bytes) else content.encode("utf-8")
     return client.post(
@@ -243,14 +255,7 @@ def test_check_page_offers_logged_companies(client):
 
 
 def test_check_with_company_gives_frequency_or_a_note(client):
-    add(
-        client,
-        company="Globex",
-        kind="interview",
-        channel="in_person",
-        direction="received",
-        date="2026-11-02",
-    )
+    add_interview(client, "Globex", "2026-11-02")
     text = (
         "Dear Ms Lee,\n\nI am following up on my interview on 2 November for the analyst "
         "role. I remain very interested and would be glad to send more samples of my work. "
@@ -283,14 +288,7 @@ def test_unknown_company_is_said(client):
 
 
 def test_next_step_and_date_per_employer(client):
-    add(
-        client,
-        company="Globex",
-        kind="interview",
-        channel="in_person",
-        direction="received",
-        date="2026-11-02",
-    )
+    add_interview(client, "Globex", "2026-11-02")
     add(client, company="Globex", kind="thank_you", date="2026-11-03")
     html = client.get("/log/").get_data(as_text=True)
     step = re.search(r'class="next-step"><strong>Next step:</strong> (.*?)</p>', html, re.S)
@@ -330,14 +328,7 @@ def test_step_view_accepts_several_shapes():
 
 
 def test_record_from_the_check_result_keeps_the_draft(client):
-    add(
-        client,
-        company="Globex",
-        kind="interview",
-        channel="in_person",
-        direction="received",
-        date="2026-11-02",
-    )
+    add_interview(client, "Globex", "2026-11-02")
     text = (
         "Dear Ms Lee,\n\nThank you for meeting me about the analyst role. I enjoyed hearing "
         "about the team and will gladly send more samples of my work. I will call you on "
@@ -372,14 +363,7 @@ def test_record_from_the_check_result_keeps_the_draft(client):
 
 
 def test_no_logging_offered_on_dont_send(client):
-    add(
-        client,
-        company="Globex",
-        kind="interview",
-        channel="in_person",
-        direction="received",
-        date="2026-11-02",
-    )
+    add_interview(client, "Globex", "2026-11-02")
     add(client, company="Globex", kind="thank_you", date="2026-11-03")
     text = (
         "Dear Ms Lee,\n\nThank you again for the interview. I enjoyed meeting the team and "
@@ -498,14 +482,7 @@ def test_delete_an_entry_asks_first(client):
 
 
 def test_announced_call_and_decision_date(client):
-    add(
-        client,
-        company="Globex",
-        kind="interview",
-        channel="in_person",
-        direction="received",
-        date="2026-11-02",
-    )
+    add_interview(client, "Globex", "2026-11-02")
     add(client, company="Globex", kind="thank_you", date="2026-11-03", announced="yes")
     assert client.get("/log/export.json").get_json()["events"][-1]["announced_call"] == "yes"
     html = client.get("/log/").get_data(as_text=True)
