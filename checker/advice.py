@@ -167,7 +167,7 @@ def advise(report: Report, today: dt.date | None = None) -> Advice:
 
 
 def next_step(report: Report, step: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The contact log's planned next step (``web.log``'s view of ``contacts.next_step``:
+    """The contact log's planned next step (``checker.web.log``'s view of ``contacts.next_step``:
     ``step``, ``action``, ``date``, ``date_label`` ...) as the result of checking ``report``
     may show it: None when it is the step this draft is (the timing line already gives its
     one date), else that other step, with its own one date, and ``relation`` "instead" when

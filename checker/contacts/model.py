@@ -80,7 +80,7 @@ class StorageFault(ContactLogError, InputError):
     def status(self) -> int:
         """The HTTP status of the JSON API when a check meets it (``InputError.status``): 503
         while busy (try again), else 400 as for any log the check cannot read.  The log's own
-        pages answer 500 / 503 (``web.log``)."""
+        pages answer 500 / 503 (``checker.web.log``)."""
         return 503 if self.fault == "busy" else 400
 
 
