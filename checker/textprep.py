@@ -45,12 +45,25 @@ def problem(text: str) -> InputError | None:
         )
     if len(text) > max_chars():
         return TooLong(f"draft too long: {len(text):,} characters (limit {max_chars():,})")
+    limit = int(_data()["input"]["max_pieces"])
+    if len(text) > limit and (n := pieces(text)) > limit:
+        return TooLong(f"draft too long: {n:,} words and line breaks (limit {limit:,})")
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
     if "\x00" in text or controls > max(
         2, len(text) * float(_data()["input"]["max_control_share"])
     ):
         return BinaryInput("binary data, not text")
     return None
+
+
+_GAP = re.compile(r"\s+")
+
+
+def pieces(text: str) -> int:
+    """What the parser's work grows with: the words (runs without whitespace) and the gaps
+    between them that are more than one space (a line break is a token of its own; a single
+    space is not)."""
+    return len(text.split()) + sum(1 for gap in _GAP.findall(text) if gap != " ")
 
 
 def lone_surrogate(text: str) -> int | None:

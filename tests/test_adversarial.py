@@ -141,3 +141,30 @@ def test_offsets_point_into_the_original_text_and_the_exclamations_are_seen():
     json.dumps(report.to_dict())
     six = checker.check(NOTE.replace("quarterly reviews.", "quarterly reviews!!!!!!"))
     assert any(f.rule == "desperation.punctuation" for f in six.findings)
+
+
+# -- the size limit in pieces ------------------------------------------------------------------
+
+
+def test_a_draft_of_one_letter_lines_is_too_long_in_pieces():
+    # 20,000 characters of one-letter lines are ~18,000 parser tokens: refused like a draft
+    # over the character limit, with a one-line reason and the documented code.
+    text = ("a\r\nb\rc\u2028d\n" * 3000)[:20000]
+    why = problem(text)
+    assert why is not None and why.code == "input.too_long" and "\n" not in why.message
+    assert "words and line breaks" in why.message
+    report = checker.check(text).to_dict()
+    assert [f["rule"] for f in report["findings"]] == ["input.too_long"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("Thank you for meeting with me today about the analyst role. " * 400)[:20000],
+        "! " * 10000,  # 10,000 pieces: under the limit
+        "Dear Ms. Lee," + "\n" * 19000,  # a run of line breaks is one piece
+        ("line\u2028" * 5000)[:20000],
+    ],
+)
+def test_long_drafts_under_the_piece_limit_are_checked(text):
+    assert problem(text) is None
