@@ -27,6 +27,11 @@ def max_chars() -> int:
     return int(_data()["input"]["max_chars"])
 
 
+def max_bytes() -> int:
+    """The most bytes a draft file or stream may hold (``followup check``, ``followup batch``)."""
+    return max_chars() * int(_data()["input"]["bytes_per_char"])
+
+
 def max_run() -> int:
     """The longest run without whitespace the parser gets as spaCy tokenizes it
     (``checker.nlp.BoundedTokenizer``)."""

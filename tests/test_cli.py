@@ -296,7 +296,7 @@ def test_an_endless_file_is_too_long_in_one_line(device):
 
 
 def test_huge_stdin_is_read_only_up_to_the_cap(capsys, monkeypatch):
-    from checker.commands.check import max_bytes
+    from checker.textprep import max_bytes
 
     asked: list = []
 
@@ -321,7 +321,7 @@ def test_huge_stdin_is_read_only_up_to_the_cap(capsys, monkeypatch):
 
 
 def test_a_file_at_the_cap_is_read_whole(capsys, tmp_path):
-    from checker.commands.check import max_bytes
+    from checker.textprep import max_bytes
 
     note = tmp_path / "long.txt"
     note.write_bytes(b"Thanks. " * (max_bytes() // 8))  # exactly the cap

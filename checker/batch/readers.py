@@ -34,7 +34,6 @@ TABLE_EXTS = (".csv", ".jsonl", ".ndjson")
 # Files a folder may hold that are not drafts and not worth a line in the report.
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", "__macosx"}
 
-MAX_TEXT_BYTES_FACTOR = 4  # a text draft file: at most max_chars * 4 bytes (UTF-8)
 MAX_DOC_BYTES = 10 * 1024 * 1024  # a .docx or .eml file
 MAX_LINE_BYTES = 1024 * 1024  # one JSONL line
 
@@ -65,7 +64,7 @@ def _size(n: int) -> str:
 
 
 def max_text_bytes() -> int:
-    return textprep.max_chars() * MAX_TEXT_BYTES_FACTOR
+    return textprep.max_bytes()
 
 
 def extension(name: str) -> str:

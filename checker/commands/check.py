@@ -73,19 +73,11 @@ def add_arguments(p) -> None:
     )
 
 
-def max_bytes() -> int:
-    """The most bytes a draft file may have: 4 bytes (UTF-8) a character of the size limit,
-    the cap ``followup batch`` puts on a text file."""
-    from ..textprep import max_chars
-
-    return max_chars() * 4
-
-
 def _read(path: str) -> tuple[str, str]:
     """Read at most ``max_bytes() + 1`` bytes: a bigger input (``/dev/zero``, a huge stdin)
     is refused as too long without being read to the end."""
     from ..errors import InputError
-    from ..textprep import decode, max_chars
+    from ..textprep import decode, max_bytes, max_chars
 
     cap = max_bytes()
     if path == "-":  # read here, not through open_input, which reads stdin whole
