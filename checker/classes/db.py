@@ -29,6 +29,7 @@ from ..batch.summary import facts as report_facts
 from ..contacts.db import (
     LogConnection,
     enable_wal,
+    integrity_problem,
     read_identity,
     storage_error,
     transaction,  # noqa: F401  (BEGIN IMMEDIATE; re-entrant; used here too)
@@ -143,9 +144,6 @@ def resolve_db_path(
     return default_db_path()
 
 
-_CHECKED: set[str] = set()  # files this process has integrity-checked
-
-
 class StoreConnection(LogConnection):
     """A connection to the class database: a storage fault met in ``transaction`` (a
     read-only file or folder, a full disk, busy past the timeout, damage) is a one-line
@@ -208,15 +206,12 @@ def connect(
         enable_wal(conn, timeout)
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate(conn)
-        key = str(p.resolve())
-        if key not in _CHECKED:
-            rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
-            if rows != ["ok"]:
-                raise StoreError(
-                    f"{p}: the class database is damaged ({rows[0][:100]}); the "
-                    "file was left untouched: restore it from a backup"
-                )
-            _CHECKED.add(key)
+        what = integrity_problem(conn, p)
+        if what is not None:
+            raise StoreError(
+                f"{p}: the class database is damaged ({what}); the "
+                "file was left untouched: restore it from a backup"
+            )
     except StoreError:
         conn.close()
         raise

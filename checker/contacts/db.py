@@ -336,19 +336,27 @@ def read_identity(conn: sqlite3.Connection) -> tuple[int, int, int]:
 _SOUND: set[tuple[int, int, int, int]] = set()
 
 
-def _quick_check(conn: sqlite3.Connection, p: Path) -> None:
+def integrity_problem(conn: sqlite3.Connection, p: Path) -> str | None:
+    """What ``PRAGMA quick_check`` finds wrong with the file at ``p`` (one line), or None;
+    run once per process while the file is unchanged on disk (both stores use it)."""
     try:
         st = p.stat()
         key: tuple[int, int, int, int] | None = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
     except OSError:
         key = None
     if key is not None and key in _SOUND:
-        return
+        return None
     rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
-    if rows == ["ok"] and key is not None:
-        _SOUND.add(key)
-    if rows != ["ok"]:
-        what = " ".join(rows[0].replace("*** in database main ***", "").split())[:100]
+    if rows == ["ok"]:
+        if key is not None:
+            _SOUND.add(key)
+        return None
+    return " ".join(rows[0].replace("*** in database main ***", "").split())[:100]
+
+
+def _quick_check(conn: sqlite3.Connection, p: Path) -> None:
+    what = integrity_problem(conn, p)
+    if what is not None:
         raise StorageFault(
             f"{p}: the contact log is damaged ({what}); the file was left "
             f"untouched: restore it from a backup or use --db",
