@@ -111,5 +111,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(classes.bp)
 
     if app.config.get("PRELOAD"):
-        checking.warm_up()
+        checking.warm_up(app)  # in the check processes when the app has them
     return app
