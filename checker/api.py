@@ -184,12 +184,6 @@ def check(
     return _analyse(text, get_nlp()(for_parser(text)), kind, config, context, source, _checks())
 
 
-#: The most characters ``check_many`` hands the parser at once.  The parser's working memory
-#: grows with the tokens of a batch, not with the number of drafts: 64 drafts at the size limit
-#: in one batch peaked at 4 GB, while 64 ordinary drafts (about 600 characters) fit in this.
-BATCH_CHARS = 50_000
-
-
 def _groups(items: Iterable[tuple[str, Any]], size: int, chars: int) -> Iterator[list]:
     """Consecutive items in groups of at most ``size`` items and ``chars`` characters (a
     single longer item is a group of its own), in input order."""
@@ -228,14 +222,14 @@ def check_many(
     *,
     config: Config | None = None,
     batch_size: int = 64,
-    batch_chars: int = BATCH_CHARS,
+    batch_chars: int | None = None,
 ) -> Iterator[Report]:
     """Check many drafts through ``nlp.pipe``; yields reports in input order.
 
     An item is a text, or ``(text, context)`` where context may hold ``kind`` and the same
     keywords as ``check``.  The parser takes at most ``batch_size`` drafts and
-    ``batch_chars`` characters at a time (a longer single draft alone), so memory does not
-    grow with the length of the drafts.
+    ``batch_chars`` characters at a time (default ``[parse] batch_chars`` in textprep.toml;
+    a longer single draft alone), so memory does not grow with the length of the drafts.
     """
     from .nlp import get_nlp
 
@@ -251,7 +245,8 @@ def check_many(
             yield ("" if why else for_parser(text)), (text, source, why, ctx)
 
     nlp = get_nlp()
-    for doc, (text, source, why, ctx) in _parsed(nlp, items(), n_process, batch_size, batch_chars):
+    chars = batch_chars or textprep.batch_chars()
+    for doc, (text, source, why, ctx) in _parsed(nlp, items(), n_process, batch_size, chars):
         kind = ctx.pop("kind", None)
         if why:
             yield _unchecked(text, kind, why, source, config)

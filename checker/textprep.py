@@ -32,6 +32,11 @@ def max_bytes() -> int:
     return max_chars() * int(_data()["input"]["bytes_per_char"])
 
 
+def batch_chars() -> int:
+    """The most characters ``check_many`` hands the parser at a time."""
+    return int(_data()["parse"]["batch_chars"])
+
+
 def max_run() -> int:
     """The longest run without whitespace the parser gets as spaCy tokenizes it
     (``checker.nlp.BoundedTokenizer``)."""

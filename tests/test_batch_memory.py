@@ -84,4 +84,4 @@ def test_worker_processes_get_batches_that_fit_the_budget(pipe_calls):
     assert reports == [checker.check(texts[0]).to_dict()] * 3
     # One pipe over the whole stream, in batches of at most budget / size limit drafts.
     (call,) = pipe_calls
-    assert call[2] == api.BATCH_CHARS // checker.textprep.max_chars()
+    assert call[2] == checker.textprep.batch_chars() // checker.textprep.max_chars()
