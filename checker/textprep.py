@@ -98,6 +98,11 @@ def encoding_advice(data: bytes, at: int) -> str:
     )
 
 
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR line breaks as LF (files from Windows, browsers' form fields)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def decode(data: bytes) -> str:
     """Decode file bytes as UTF-8 (BOM allowed).  Raises ``InputError`` (one line)."""
     if b"\x00" in data[:8192]:
@@ -115,7 +120,7 @@ def decode(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise EncodingError(encoding_advice(data, exc.start)) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return normalise_newlines(text)
 
 
 @functools.lru_cache(maxsize=1)

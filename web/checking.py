@@ -89,7 +89,9 @@ def warm_up(app: Flask | None = None) -> None:
 
 def normalise_text(text: str) -> str:
     # Browsers send textarea line breaks as CRLF; the CLI reads files the same way.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    from checker.textprep import normalise_newlines
+
+    return normalise_newlines(text)
 
 
 def _inputs(text: Any, kind: Any, company: Any) -> tuple[str, str | None, dict[str, Any]]:

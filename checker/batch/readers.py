@@ -151,7 +151,7 @@ def eml_text(data: bytes) -> str:
         raise ValueError(f"unreadable email ({type(exc).__name__})") from None
     if not isinstance(content, str):
         raise ValueError("email without a text body")
-    content = content.replace("\r\n", "\n").replace("\r", "\n")
+    content = textprep.normalise_newlines(content)
     if part.get_content_subtype() == "html":
         content = textprep.strip_html(content)
     return content.strip("\n")
@@ -297,7 +297,7 @@ def _csv_rows(rows, name: str) -> Iterator[Item]:
             continue
         yield Item(
             ident,
-            text=draft.replace("\r\n", "\n").replace("\r", "\n"),
+            text=textprep.normalise_newlines(draft),
             kind=kind or None,
             where=where,
         )
@@ -354,9 +354,7 @@ def read_jsonl(stream: BinaryIO, name: str) -> Iterator[Item]:
             why = 'no "text" field' if text is None else '"text" is not a string'
             yield Item(ident, where=where, error=f"malformed JSONL line: {why}")
             continue
-        yield Item(
-            ident, text=text.replace("\r\n", "\n").replace("\r", "\n"), kind=kind, where=where
-        )
+        yield Item(ident, text=textprep.normalise_newlines(text), kind=kind, where=where)
 
 
 # -- files and folders -------------------------------------------------------------------
