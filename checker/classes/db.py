@@ -31,6 +31,7 @@ from ..contacts.db import (
     enable_wal,
     integrity_problem,
     read_identity,
+    run_migrations,
     storage_error,
     transaction,  # noqa: F401  (BEGIN IMMEDIATE; re-entrant; used here too)
 )
@@ -253,18 +254,17 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Bring the schema up to ``target``, one transaction per step (safe against a
-    concurrent migrator: each step re-reads the version under the write lock)."""
-    while schema_version(conn) < target:
-        with transaction(conn):
-            version = schema_version(conn)
-            if version >= target:
-                break
-            for statement in (s.strip() for s in MIGRATIONS[version].split(";")):
-                if statement:
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
-    return schema_version(conn)
+    """Bring the class database's schema up to ``target``; returns the version."""
+    return run_migrations(
+        conn,
+        MIGRATIONS,
+        APPLICATION_ID,
+        target,
+        lambda: StoreError(
+            "not a followup-checker class database (another program's SQLite file); "
+            "the file was left untouched, use --db"
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- values

@@ -25,7 +25,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .dates import check_range
@@ -369,9 +369,32 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Bring the schema up to ``target``, one transaction per step; returns the version.
+    """Bring the contact log's schema up to ``target``; returns the version."""
+    return run_migrations(
+        conn,
+        MIGRATIONS,
+        APPLICATION_ID,
+        target,
+        lambda: ContactLogError(
+            "not a followup-checker contact log (another program's "
+            "SQLite database); the file was left untouched, use --db"
+        ),
+    )
 
-    Safe against a concurrent migrator: each step re-reads the version under the write lock.
+
+def run_migrations(
+    conn: sqlite3.Connection,
+    migrations: tuple[str, ...],
+    application_id: int,
+    target: int,
+    foreign: Callable[[], Exception],
+) -> int:
+    """Bring a store's schema up to ``target``, one transaction per step (``migrations[n]``
+    takes version n to n + 1); returns the version.  Both stores use it.
+
+    Safe against a concurrent migrator: each step re-reads the version under the write lock,
+    and a file at version 0 that holds tables and another ``application_id`` raises
+    ``foreign()`` (tables appeared that no migration of ours made).
     """
     while True:
         if schema_version(conn) >= target:
@@ -380,13 +403,9 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
             app_id, version, n = read_identity(conn)
             if version >= target:
                 continue
-            if version == 0 and (app_id, n) != (0, 0) and app_id != APPLICATION_ID:
-                # Re-checked under the write lock: tables appeared that no migration of ours made.
-                raise ContactLogError(
-                    "not a followup-checker contact log (another program's "
-                    "SQLite database); the file was left untouched, use --db"
-                )
-            for statement in _statements(MIGRATIONS[version]):
+            if version == 0 and (app_id, n) != (0, 0) and app_id != application_id:
+                raise foreign()
+            for statement in _statements(migrations[version]):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
 
