@@ -249,10 +249,6 @@ def _check_identity(conn: sqlite3.Connection, p: Path) -> None:
         )
 
 
-def schema_version(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
-
-
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     """Bring the class database's schema up to ``target``; returns the version."""
     return run_migrations(
