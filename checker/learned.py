@@ -431,7 +431,33 @@ class Model:
 
     def score_counts(self, counts: dict[str, float]) -> float:
         """Calibrated probability for a feature-count dict."""
-        return sigmoid(self.logit_from_raw(self.raw_from_values(self.vectorizer.transform(counts))))
+        if len(self.weights) != len(self.vectorizer.idf):  # not a loaded model: the formula
+            return sigmoid(self.logit_from_raw(self._raw_and_values(counts)[0]))
+        table = self.table
+        vals: list[float] = []
+        wts: list[float] = []
+        for _, v, e in self.vectorizer.weighted_blocks(self.vectorizer.group(counts, table), table):
+            vals += v
+            wts += e
+        # = _raw_and_values(counts)[0], without the values
+        return sigmoid(self.logit_from_raw(self.bias + sum(map(mul, vals, wts))))
+
+    def _raw_and_values(self, counts: dict[str, float]) -> tuple[float, dict[str, float]]:
+        """``raw_from_values(transform(counts))`` and the vectorised values.  A loaded model
+        (one weight per vocabulary entry) looks idf and weight up together in ``table``: the
+        same products, summed in the same order."""
+        if len(self.weights) != len(self.vectorizer.idf):  # not a loaded model: the formula
+            values = self.vectorizer.transform(counts)
+            return self.raw_from_values(values), values
+        table = self.table
+        names: list[str] = []
+        vals: list[float] = []
+        wts: list[float] = []
+        for n, v, e in self.vectorizer.weighted_blocks(self.vectorizer.group(counts, table), table):
+            names += n
+            vals += v
+            wts += e
+        return self.bias + sum(map(mul, vals, wts)), dict(zip(names, vals))
 
     @functools.cached_property
     def table(self) -> dict[str, tuple[float, float]]:
@@ -460,23 +486,29 @@ class Model:
         that stays in the CPU cache, where a lookup in the whole table misses it."""
         return {}
 
-    def score_sents(self, sents, spans: bool = True) -> Scored:
-        """The score of ``sents`` as one text.  ``Scored.extracted`` holds the features the
-        model knows (``extract(..., vocab=...)``); the sums run in the order of
-        ``Vectorizer.weighted``."""
-        table = self.table
+    def extract_known(self, sents, spans: bool = False) -> Extracted:
+        """``extract`` against this model's vocabulary (``extract(..., vocab=...)``): the
+        counts of the features it knows, in the order the full extraction gives them, with
+        each word's known character n-grams cached."""
         if len(self._grams) >= 65536:  # bounded; emptied between texts, never within one
             self._grams.clear()
             self._gram_table.clear()
-        ex = extract(
+        return extract(
             sents,
             self.config,
             self.keep_words(),
             self.find_strategies,
             spans=spans,
-            vocab=table,
+            vocab=self.table,
             known_grams=self._known_grams if self.config.get("char_ngrams") else None,
         )
+
+    def score_sents(self, sents, spans: bool = True) -> Scored:
+        """The score of ``sents`` as one text.  ``Scored.extracted`` holds the features the
+        model knows (``extract(..., vocab=...)``); the sums run in the order of
+        ``Vectorizer.weighted``."""
+        table = self.table
+        ex = self.extract_known(sents, spans)
         names: list[str] = []
         vals: list[float] = []
         wts: list[float] = []
@@ -582,20 +614,8 @@ class SentenceModel(Model):
         under this model's configuration (models with the same configuration share them)."""
         if counts is None:
             counts = self.extract([sent]).counts
-        if len(self.weights) != len(self.vectorizer.idf):  # not a loaded model: the formula
-            values = self.vectorizer.transform(counts)
-            return sigmoid(self.logit_from_raw(self.raw_from_values(values))), values
-        table = self.table
-        names: list[str] = []
-        vals: list[float] = []
-        wts: list[float] = []
-        for n, v, e in self.vectorizer.weighted_blocks(self.vectorizer.group(counts, table), table):
-            names += n
-            vals += v
-            wts += e
-        # = raw_from_values(transform(counts)): the same products summed in the same order
-        raw = self.bias + sum(map(mul, vals, wts))
-        return sigmoid(self.logit_from_raw(raw)), dict(zip(names, vals))
+        raw, values = self._raw_and_values(counts)
+        return sigmoid(self.logit_from_raw(raw)), values
 
     def telling_words(self, values: dict[str, float], n: int = 3) -> list[str]:
         """The word n-grams that raised the score most (up to ``n``, best first, none inside

