@@ -564,7 +564,7 @@ class Model:
             idf = dict(zip(names, idfs))
             weights = dict(zip(names, ws))
             a, b = data["calibration"]
-            return cls(
+            model = cls(
                 config=data["config"],
                 vectorizer=Vectorizer(idf, data["blocks"]),
                 weights=weights,
@@ -572,6 +572,10 @@ class Model:
                 calibration=(float(a), float(b)),
                 meta=data.get("meta", {}),
             )
+            # ``table`` built here, from the lists (no lookups), while the loader holds the
+            # garbage collector (``load_shipped``) rather than at the first check.
+            model.__dict__["table"] = dict(zip(names, zip(idfs, ws)))
+            return model
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ModelError(
                 f"{where}: corrupt {cls.KIND} model ({exc!r}); {cls.REBUILD}"

@@ -43,8 +43,10 @@ def tone_signals(
         span = trim(text, sent.start_char, sent.end_char)
         if span[0] >= span[1] or any(overlaps(span, (s, e)) for _, s, e in found):
             continue
-        p, values = model.sentence_score(sent, sentence_counts(ctx, model, sent))
+        counts = sentence_counts(ctx, model, sent)
+        p = model.score_counts(counts)  # = sentence_score's probability, without the values
         if p >= settings["threshold"]:
+            values = model.sentence_score(sent, counts)[1]
             out[span] = (p, model.telling_words(values, settings["words"]))
     return out if found or len(out) >= settings["min_alone"] else {}
 

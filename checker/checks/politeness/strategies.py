@@ -43,6 +43,7 @@ def tokenize_phrase(phrase: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@functools.cache
 def _words(name: str) -> frozenset[str]:
     return frozenset(
         line.strip().lower()
