@@ -251,21 +251,6 @@ def test_cli_person_option(capsys):
 # ---- the web ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def client(tmp_path):
-    from checker.web import create_app
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-key",
-            "DB": str(tmp_path / "c.db"),
-            "DATA_DIR": str(tmp_path),
-        }
-    )
-    return app.test_client()
-
-
 TYPO = "Dear Ms. Lee,\n\nThank you for the the interview. I recieve the plan tomorow.\n\nBest regards,\nSam"
 
 
