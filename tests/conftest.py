@@ -68,6 +68,32 @@ def need_browser() -> None:
         pytest.skip(msg)
 
 
+def app_config(data_dir: Path, **settings) -> dict:
+    """A web app's config for a test: the secret key "k", the contact log ``c.db`` and the
+    app's own files in ``data_dir``; ``settings`` add to these or override them."""
+    return {"SECRET_KEY": "k", "DB": str(data_dir / "c.db"), "DATA_DIR": str(data_dir), **settings}
+
+
+def make_app(data_dir: Path, **settings):
+    """The web app in Flask's testing mode, made from ``app_config(data_dir, **settings)``."""
+    from checker.web import create_app
+
+    return create_app({"TESTING": True, **app_config(data_dir, **settings)})
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The web app in testing mode, its files in the test's ``tmp_path`` (a test file may
+    override it with an app of its own settings)."""
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client of ``app``."""
+    return app.test_client()
+
+
 @contextlib.contextmanager
 def served(config: dict, threads: int = 4):
     """The web app made from ``config``, served by waitress on a free local port, in a thread;
@@ -118,3 +144,34 @@ def _no_repository_names():
     yield
     stray = sorted(m for m in sys.modules if m.split(".")[0] in ("web", "models"))
     assert not stray, f"imported by their repository names instead of checker.*: {stray[:5]}"
+
+
+# -- test data shared by several files ---------------------------------------------------------
+
+
+def class_of(n: int = 30) -> list[dict]:
+    """The first ``n`` drafts of the holdout set as a class: ids "Student 01", "Student 02", ..."""
+    rows = [
+        json.loads(line)
+        for line in (ROOT / "data" / "eval" / "holdout.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip()
+    ]
+    return [{"id": f"Student {i + 1:02d}", "text": r["text"]} for i, r in enumerate(rows[:n])]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def make_docx(path: Path, paragraphs: list[str]) -> Path:
+    """A .docx at ``path`` holding one paragraph a string."""
+    import docx
+
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    d.save(str(path))
+    return path

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import make_app
 
 import checker
 from checker.batch import process
@@ -64,16 +65,7 @@ def test_cli_exit_2_one_line_for_a_utf16_file_with_a_lone_surrogate(tmp_path, ca
 
 
 def test_web_api_answers_400_with_the_plain_message(tmp_path):
-    from checker.web import create_app
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp_path / "c.db"),
-            "DATA_DIR": str(tmp_path),
-        }
-    )
+    app = make_app(tmp_path)
     client = app.test_client()
     body = '{"text": "Dear Ms. Lee,\\n\\nThank you \\ud800 for the chat.\\n\\nBest,\\nAmy"}'
     r = client.post("/api/v1/check", data=body, content_type="application/json")

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import make_docx
 
 from checker.batch import COLUMNS, Summary, facts, process
 from checker.batch.readers import Item, iter_inputs
@@ -54,16 +55,6 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(["batch", *argv])
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def make_docx(path: Path, paragraphs: list[str]) -> Path:
-    import docx
-
-    d = docx.Document()
-    for p in paragraphs:
-        d.add_paragraph(p)
-    d.save(str(path))
-    return path
 
 
 def jsonl(out: str) -> list[dict]:

@@ -9,21 +9,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import make_docx
 
 from checker.batch import readers, safezip
 from checker.batch.readers import iter_inputs, read_blob, read_csv, read_jsonl
 
 FIX = Path(__file__).parent / "fixtures" / "batch"
-
-
-def make_docx(path: Path, paragraphs: list[str]) -> Path:
-    import docx
-
-    d = docx.Document()
-    for p in paragraphs:
-        d.add_paragraph(p)
-    d.save(str(path))
-    return path
 
 
 @pytest.fixture

@@ -14,31 +14,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from checker.web import create_app
+from conftest import app_config, make_app, served
 
 FIX = Path(__file__).parent / "fixtures" / "batch"
 GOOD = (
     "Dear Ms. Lee,\n\nThank you for your time today. I enjoyed meeting the team and learning "
     "about the mentoring programme. I would be glad to send references.\n\nBest regards,\nSam"
 )
-
-
-@pytest.fixture
-def app(tmp_path):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-key-" + "x" * 32,
-            "DB": str(tmp_path / "c.db"),
-            "DATA_DIR": str(tmp_path),
-        }
-    )
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def token(client) -> str:
@@ -256,14 +238,9 @@ def test_names_are_escaped(client):
 
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory):
-    from waitress.server import create_server
-
     tmp = tmp_path_factory.mktemp("batchweb")
-    app = create_app({"SECRET_KEY": "k" * 40, "DB": str(tmp / "c.db"), "DATA_DIR": str(tmp)})
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served(app_config(tmp), threads=2) as url:
+        yield url
 
 
 @pytest.mark.browser
@@ -534,15 +511,7 @@ def test_jobs_shared_by_worker_processes(tmp_path):
     so a worker other than the one that started the job answers its status and result."""
     import multiprocessing
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k" * 40,
-            "DB": str(tmp_path / "c.db"),
-            "DATA_DIR": str(tmp_path),
-            "BATCH_JOBS": "shared",
-        }
-    )
+    app = make_app(tmp_path, BATCH_JOBS="shared")
     store = app.extensions["batch_jobs"]
     try:
         assert store.shared

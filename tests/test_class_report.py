@@ -12,28 +12,13 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from conftest import class_of, write_jsonl
 
 from checker.cli import main
 from checker.rules import catalogue, label_for
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = Path(__file__).parent / "fixtures" / "batch"
-
-
-def class_of(n: int = 30) -> list[dict]:
-    rows = [
-        json.loads(line)
-        for line in (ROOT / "data" / "eval" / "holdout.jsonl")
-        .read_text(encoding="utf-8")
-        .splitlines()
-        if line.strip()
-    ]
-    return [{"id": f"Student {i + 1:02d}", "text": r["text"]} for i, r in enumerate(rows[:n])]
-
-
-def write_jsonl(path: Path, rows: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    return path
 
 
 def round_one(rows: list[dict]) -> list[dict]:

@@ -21,6 +21,8 @@ GOOD = (
     "team's plans for the new clinic. Please let me know if I can send anything else, such "
     "as references. I will call you next Tuesday to follow up.\n\nBest regards,\nSam"
 )
+# ``followup class create`` of a thank-you class titled T; the due date comes next.
+CREATE_T = ["class", "create", "--title", "T", "--kind", "thank_you", "--due"]
 
 
 @pytest.fixture
@@ -145,44 +147,10 @@ def test_list_export_and_manage(env, capsys, tmp_path):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (
-            ["class", "create", "--title", "T", "--kind", "thank_you", "--due", "2020-01-01"],
-            "has passed",
-        ),
-        (
-            ["class", "create", "--title", "T", "--kind", "thank_you", "--due", "03/04/2031"],
-            "--due",
-        ),
-        (
-            [
-                "class",
-                "create",
-                "--title",
-                "T",
-                "--kind",
-                "thank_you",
-                "--due",
-                FAR,
-                "--roster",
-                "nope.csv",
-            ],
-            "no such file",
-        ),
-        (
-            [
-                "class",
-                "create",
-                "--title",
-                "T",
-                "--kind",
-                "thank_you",
-                "--due",
-                FAR,
-                "--url",
-                "10.0.0.5",
-            ],
-            "full address",
-        ),
+        ([*CREATE_T, "2020-01-01"], "has passed"),
+        ([*CREATE_T, "03/04/2031"], "--due"),
+        ([*CREATE_T, FAR, "--roster", "nope.csv"], "no such file"),
+        ([*CREATE_T, FAR, "--url", "10.0.0.5"], "full address"),
         (["class", "create", "--title", " ", "--kind", "thank_you", "--due", FAR], "title"),
         (["class", "export", "42"], "no class 42"),
         (["class"], "give an action"),
@@ -195,18 +163,5 @@ def test_errors_are_one_line_exit_2(env, capsys, argv, message):
 
 def test_password_from_stdin(env, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("hunter2 hunter2\n"))
-    code, out, _ = run(
-        capsys,
-        "class",
-        "create",
-        "--title",
-        "T",
-        "--kind",
-        "thank_you",
-        "--due",
-        FAR,
-        "--password",
-        "--format",
-        "json",
-    )
+    code, out, _ = run(capsys, *CREATE_T, FAR, "--password", "--format", "json")
     assert code == 0 and json.loads(out)["password"] is True

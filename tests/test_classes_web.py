@@ -14,10 +14,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import make_app
 
 from checker.classes import db
 from checker.classes.model import report_from_dict
-from checker.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 NEEDY = (ROOT / "data" / "examples" / "needy-follow-up.txt").read_text(encoding="utf-8")
@@ -25,18 +25,6 @@ GOOD = (ROOT / "data" / "examples" / "good-thank-you.txt").read_text(encoding="u
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 FORMULA = '=HYPERLINK("http://evil.example","click")'
 FAR = (dt.date.today() + dt.timedelta(days=30)).isoformat()
-
-
-@pytest.fixture
-def app(tmp_path):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp_path / "contacts.db"),
-            "DATA_DIR": str(tmp_path),
-        }
-    )
 
 
 @pytest.fixture
@@ -496,15 +484,7 @@ def test_password_protects_the_dashboard(app):
 
 
 def test_password_tries_are_limited(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp_path / "c.db"),
-            "DATA_DIR": str(tmp_path),
-            "CLASS_LOGIN_LIMIT": (2, 600),
-        }
-    )
+    app = make_app(tmp_path, CLASS_LOGIN_LIMIT=(2, 600))
     _, _, facilitator = create(app.test_client(), password="pw")
     c = app.test_client()
     tok = csrf(c, facilitator)
@@ -564,16 +544,7 @@ def test_facilitator_makes_a_new_personal_link(app, fac, links):
 
 
 def test_a_flood_from_one_link_is_limited_and_loses_nothing_accepted(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp_path / "c.db"),
-            "DATA_DIR": str(tmp_path),
-            "CLASS_SUBMIT_LIMIT": (6, 600),
-            "CLASS_STUDENT_LIMIT": (3, 600),
-        }
-    )
+    app = make_app(tmp_path, CLASS_SUBMIT_LIMIT=(6, 600), CLASS_STUDENT_LIMIT=(3, 600))
     _, student, _ = create(app.test_client())
     ann = app.test_client()
     codes = [
@@ -590,15 +561,7 @@ def test_a_flood_from_one_link_is_limited_and_loses_nothing_accepted(tmp_path):
 
 
 def test_requests_per_link_are_limited(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp_path / "c.db"),
-            "DATA_DIR": str(tmp_path),
-            "CLASS_REQUEST_LIMIT": (3, 600),
-        }
-    )
+    app = make_app(tmp_path, CLASS_REQUEST_LIMIT=(3, 600))
     owner = app.test_client()
     _, student, facilitator = create(owner)
     codes = [app.test_client().get(student).status_code for _ in range(4)]
@@ -610,15 +573,7 @@ def test_requests_per_link_are_limited(tmp_path):
 
 
 def test_classes_only_serves_class_mode_and_nothing_else(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp_path / "c.db"),
-            "DATA_DIR": str(tmp_path),
-            "CLASSES_ONLY": True,
-        }
-    )
+    app = make_app(tmp_path, CLASSES_ONLY=True)
     c = app.test_client()
     assert c.get("/log/").status_code == 404
     assert c.get("/batch/").status_code == 404
@@ -662,15 +617,7 @@ def test_every_class_route_is_covered(app):
 
 
 def test_links_use_the_public_url_behind_a_proxy(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp_path / "c.db"),
-            "DATA_DIR": str(tmp_path),
-            "CLASS_PUBLIC_URL": "https://workshop.example.org/",
-        }
-    )
+    app = make_app(tmp_path, CLASS_PUBLIC_URL="https://workshop.example.org/")
     c = app.test_client()
     data = {
         "csrf_token": csrf(c, "/classes/new"),

@@ -11,24 +11,15 @@ from checker.cli import main
 from checker.contacts import db
 
 
+def log_acme(run, dbp: str, kind: str, day: str, *more: str):
+    """``followup log add`` of a ``kind`` event with Acme on ``day``."""
+    return run("log", "add", "--db", dbp, "--to", "Acme", "--kind", kind, "--date", day, *more)
+
+
 def log_interview(run, dbp: str, day: str, *more: str):
     """``followup log add`` of an in-person interview at Acme on ``day``."""
-    return run(
-        "log",
-        "add",
-        "--db",
-        dbp,
-        "--to",
-        "Acme",
-        "--kind",
-        "interview",
-        "--channel",
-        "in_person",
-        "--direction",
-        "received",
-        "--date",
-        day,
-        *more,
+    return log_acme(
+        run, dbp, "interview", day, "--channel", "in_person", "--direction", "received", *more
     )
 
 
@@ -224,39 +215,13 @@ def test_reading_commands_do_not_create_the_db(run, tmp_path):
 def test_add_notes_what_the_policy_says(run, tmp_path):
     dbp = str(tmp_path / "c.db")
     log_interview(run, dbp, "2026-11-16")
-    run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "thank_you", "--date", "2026-11-17")
-    code, out, err = run(
-        "log",
-        "add",
-        "--db",
-        dbp,
-        "--to",
-        "Acme",
-        "--kind",
-        "follow_up",
-        "--channel",
-        "call",
-        "--date",
-        "2026-11-19",
-    )
+    log_acme(run, dbp, "thank_you", "2026-11-17")
+    code, out, err = log_acme(run, dbp, "follow_up", "2026-11-19", "--channel", "call")
     assert code == 0 and out.startswith("logged #3")
     assert err.strip() == (
         "followup log: note: too soon: your note went out 2 days ago; wait until 24 Nov"
     )
-    code, out, err = run(
-        "log",
-        "add",
-        "--db",
-        dbp,
-        "--to",
-        "Acme",
-        "--kind",
-        "follow_up",
-        "--channel",
-        "call",
-        "--date",
-        "2026-12-01",
-    )
+    code, out, err = log_acme(run, dbp, "follow_up", "2026-12-01", "--channel", "call")
     assert "you already called once, on 19 Nov" in err
 
 
@@ -264,9 +229,7 @@ def test_add_with_a_config_it_cannot_use_logs_and_says_so(run, tmp_path):
     (tmp_path / ".followup.toml").write_text("[cadence]\nmax_calls = 0\n", encoding="utf-8")
     dbp = str(tmp_path / "c.db")
     log_interview(run, dbp, "2026-11-16")
-    code, out, err = run(
-        "log", "add", "--db", dbp, "--to", "Acme", "--kind", "thank_you", "--date", "2026-11-17"
-    )
+    code, out, err = log_acme(run, dbp, "thank_you", "2026-11-17")
     assert code == 0 and out.startswith("logged #2: sent thank-you note")
     assert err.strip() == (
         f"followup log: note: {tmp_path / '.followup.toml'}: [cadence] "
@@ -277,7 +240,7 @@ def test_add_with_a_config_it_cannot_use_logs_and_says_so(run, tmp_path):
 def test_next_mentions_the_decision_date(run, tmp_path):
     dbp = str(tmp_path / "c.db")
     log_interview(run, dbp, "2026-11-16", "--decision-by", "2026-11-27")
-    run("log", "add", "--db", dbp, "--to", "Acme", "--kind", "thank_you", "--date", "2026-11-17")
+    log_acme(run, dbp, "thank_you", "2026-11-17")
     code, out, _ = run("next", "--db", dbp, "--to", "Acme", "--today", "2026-11-18")
     assert out.strip() == (
         "Acme: Send one short follow-up email on or after 30 Nov (your note "

@@ -226,31 +226,18 @@ def test_with_the_real_elements_check(logdb):
     from checker import api
     from checker.nlp import get_nlp
 
-    text = DRAFT.format(when="in a week or two")
     checks = [
         importlib.import_module(f"checker.checks.{n}.check") for n in ("elements", "frequency")
     ]
-    report = api._analyse(
-        text,
-        get_nlp()(text),
-        "thank_you",
-        Config(),
-        {"to": "Acme", "send_on": "2026-11-17", "db": str(logdb)},
-        {},
-        checks,
-    )
-    fr = report.to_dict()["frequency"]
+
+    def analyse(when):
+        text = DRAFT.format(when=when)
+        options = {"to": "Acme", "send_on": "2026-11-17", "db": str(logdb)}
+        return api._analyse(text, get_nlp()(text), "thank_you", Config(), options, {}, checks)
+
+    fr = analyse("in a week or two").to_dict()["frequency"]
     assert fr["allowed"] is True and fr["announced_call"]["days_after_send"] == 10
-    text = DRAFT.format(when="tomorrow and again on Friday")
-    report = api._analyse(
-        text,
-        get_nlp()(text),
-        "thank_you",
-        Config(),
-        {"to": "Acme", "send_on": "2026-11-17", "db": str(logdb)},
-        {},
-        checks,
-    )
+    report = analyse("tomorrow and again on Friday")
     assert "frequency.call_repeat" in [f.rule for f in report.findings]
 
 

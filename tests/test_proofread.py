@@ -251,21 +251,6 @@ def test_cli_person_option(capsys):
 # ---- the web ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def client(tmp_path):
-    from checker.web import create_app
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-key",
-            "DB": str(tmp_path / "c.db"),
-            "DATA_DIR": str(tmp_path),
-        }
-    )
-    return app.test_client()
-
-
 TYPO = "Dear Ms. Lee,\n\nThank you for the the interview. I recieve the plan tomorow.\n\nBest regards,\nSam"
 
 
@@ -311,43 +296,18 @@ def test_page_offers_apply_and_apply_all(client):
     assert html.count('class="apply small"') == 3
     digest = re.search(r'name="hash" form="check-form" value="([0-9a-f]+)"', html).group(1)
     one = re.search(r'name="apply" value="(proofread\.spelling:[0-9-]+)"', html).group(1)
-    r = client.post(
-        "/check/apply",
-        data={
-            "csrf_token": token,
-            "text": TYPO,
-            "kind": "auto",
-            "company": "",
-            "hash": digest,
-            "apply": one,
-        },
-    )
+
+    def apply(text, which):
+        form = {"text": text, "kind": "auto", "company": "", "hash": digest, "apply": which}
+        return client.post("/check/apply", data={"csrf_token": token, **form})
+
+    r = apply(TYPO, one)
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and "Applied 1 fix." in page and "I receive the plan" in page
-    r = client.post(
-        "/check/apply",
-        data={
-            "csrf_token": token,
-            "text": TYPO,
-            "kind": "auto",
-            "company": "",
-            "hash": digest,
-            "apply": "all",
-        },
-    )
+    r = apply(TYPO, "all")
     page = r.get_data(as_text=True)
     assert "Applied 3 fixes." in page and "tomorrow." in page
-    r = client.post(
-        "/check/apply",
-        data={
-            "csrf_token": token,
-            "text": TYPO + " More.",
-            "kind": "auto",
-            "company": "",
-            "hash": digest,
-            "apply": "all",
-        },
-    )
+    r = apply(TYPO + " More.", "all")
     assert r.status_code == 409 and "changed since" in r.get_data(as_text=True)
 
 

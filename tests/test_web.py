@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import make_app
 
 from checker.web import create_app
 from checker.web.security import CSP
@@ -24,23 +25,6 @@ XSS = [
     "javascript:alert(3)",
     "{{ 7*7 }}",
 ]
-
-
-@pytest.fixture
-def app(tmp_path):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-key",
-            "DB": str(tmp_path / "c.db"),
-            "DATA_DIR": str(tmp_path),
-        }
-    )
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def token(client, path="/"):
@@ -308,9 +292,7 @@ def test_checker_config_is_public_on_the_app(tmp_path):
 
     cfg = tmp_path / "c.toml"
     cfg.write_text('[severity]\n"elements.call_heads_up" = "suggestion"\n', encoding="utf-8")
-    app = create_app(
-        {"TESTING": True, "SECRET_KEY": "k", "DB": str(tmp_path / "c.db"), "CHECK_CONFIG": str(cfg)}
-    )
+    app = make_app(tmp_path, CHECK_CONFIG=str(cfg))
     with app.app_context():
         assert isinstance(check_config(), Config)
         assert check_config() is app.extensions[CONFIG_EXTENSION]
@@ -402,14 +384,7 @@ def test_404_json_under_api_html_elsewhere(client):
 
 
 def test_413_request_too_large(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp_path / "c.db"),
-            "MAX_CONTENT_LENGTH": 4096,
-        }
-    )
+    app = make_app(tmp_path, MAX_CONTENT_LENGTH=4096)
     c = app.test_client()
     r = c.post("/api/v1/check", json={"text": "x" * 10000})
     assert r.status_code == 413
@@ -545,14 +520,7 @@ def test_check_apply_needs_the_csrf_token_and_escapes(client):
 
 
 def test_allowed_hosts_refuse_other_host_names(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp_path / "c.db"),
-            "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "::1"],
-        }
-    )
+    app = make_app(tmp_path, ALLOWED_HOSTS=["127.0.0.1", "localhost", "::1"])
     c = app.test_client()
     assert c.get("/", headers={"Host": "localhost:8000"}).status_code == 200
     assert c.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
@@ -564,14 +532,7 @@ def test_allowed_hosts_refuse_other_host_names(tmp_path):
 
 
 def test_errors_for_fetch_are_fragments(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp_path / "c.db"),
-            "MAX_CONTENT_LENGTH": 2048,
-        }
-    )
+    app = make_app(tmp_path, MAX_CONTENT_LENGTH=2048)
     c = app.test_client()
     tok = token(c)
     r = c.post(

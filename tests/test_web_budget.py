@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import make_app
 
 import checker
-from checker.web import create_app
 from checker.web.workers import TEST_SLOW_MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,26 +28,11 @@ SECRET_WORDS = "Thank you for meeting"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("budget")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp / "c.db"),
-            "DATA_DIR": str(tmp),
-            "CHECK_PROCESSES": 1,
-            "CHECK_BUDGET": 1.5,
-            "CHECK_TEST_DELAY": 600,
-        }
-    )
+    app = make_app(tmp, CHECK_PROCESSES=1, CHECK_BUDGET=1.5, CHECK_TEST_DELAY=600)
     yield app
     pool = app.extensions.get("followup_check_pool")
     if pool is not None:
         pool.close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def pids(app):
@@ -65,14 +50,7 @@ def test_pool_reports_equal_in_process_reports(client):
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.txt")), ids=lambda p: p.stem)
 @pytest.mark.parametrize("kind", ["auto", "thank_you", "follow_up"])
 def test_pool_answers_are_byte_identical_to_in_process(client, tmp_path, path, kind):
-    plain = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp_path / "c.db"),
-            "DATA_DIR": str(tmp_path),
-        }
-    ).test_client()
+    plain = make_app(tmp_path).test_client()
     body = {"text": path.read_text(encoding="utf-8"), "kind": kind}
     a = client.post("/api/v1/check", json=body)
     b = plain.post("/api/v1/check", json=body)
@@ -140,14 +118,7 @@ def test_crlf_and_apply_through_the_pool(client):
 
 
 def test_without_check_processes_the_app_checks_in_process(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp_path / "c.db"),
-            "DATA_DIR": str(tmp_path),
-        }
-    )
+    app = make_app(tmp_path)
     r = app.test_client().post("/api/v1/check", json={"text": GOOD})
     assert r.status_code == 200
     assert "followup_check_pool" not in app.extensions

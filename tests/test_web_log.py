@@ -6,8 +6,7 @@ import json
 import re
 
 import pytest
-
-from checker.web import create_app
+from conftest import make_app
 
 XSS_COMPANY = 'Acme"><img src=x onerror=alert(1)>'
 XSS_NOTE = "<script>alert('note')</script>"
@@ -19,11 +18,8 @@ def db_path(tmp_path):
 
 
 @pytest.fixture
-def client(tmp_path, db_path):
-    app = create_app(
-        {"TESTING": True, "SECRET_KEY": "k", "DB": str(db_path), "DATA_DIR": str(tmp_path)}
-    )
-    return app.test_client()
+def app(tmp_path, db_path):
+    return make_app(tmp_path, DB=str(db_path))
 
 
 def token(client):
@@ -215,14 +211,7 @@ def test_import_without_a_file(client):
 
 
 def test_import_too_large_is_413(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "DB": str(tmp_path / "c.db"),
-            "MAX_CONTENT_LENGTH": 2048,
-        }
-    )
+    app = make_app(tmp_path, MAX_CONTENT_LENGTH=2048)
     c = app.test_client()
     r = upload(c, CSV * 100)
     assert r.status_code == 413
@@ -406,9 +395,7 @@ def test_record_rejects_bad_fields(client, fields, status):
 def test_unreadable_log_is_explained_and_check_still_works(tmp_path):
     bad = tmp_path / "contacts.db"
     bad.write_bytes(b"this is not a database" * 100)
-    app = create_app(
-        {"TESTING": True, "SECRET_KEY": "k", "DB": str(bad), "DATA_DIR": str(tmp_path)}
-    )
+    app = make_app(tmp_path, DB=str(bad))
     c = app.test_client()
     r = c.get("/log/")
     assert r.status_code == 500

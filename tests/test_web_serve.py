@@ -66,29 +66,49 @@ def _request(port, method, path, body=None):
     return resp, data
 
 
-@pytest.mark.slow
-def test_serve_two_workers_end_to_end(tmp_path):
-    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path), FOLLOWUP_DB=str(tmp_path / "c.db"))
-    env.pop("FOLLOWUP_SECRET_KEY", None)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "checker.cli",
-            "serve",
-            "--port",
-            "0",
-            "--workers",
-            "2",
-            "--threads",
-            "2",
-        ],
+def _start_serve(env, *options):
+    """``followup serve --port 0 --workers 2 OPTIONS`` from the checkout, its output piped."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "checker.cli", "serve", "--port", "0", "--workers", "2", *options],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def _wait_for_health(port, seconds, ready=lambda health: True):
+    """Asks ``/api/v1/health`` until it answers and ``ready`` holds of its JSON; fails the
+    test after ``seconds``. Returns the last answer (response, body)."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            resp, data = _request(port, "GET", "/api/v1/health")
+            if ready(json.loads(data)):
+                return resp, data
+        except OSError:
+            pass
+        if time.time() > deadline:
+            pytest.fail("followup serve did not come up")
+        time.sleep(0.3)
+
+
+def _stop(proc, timeout):
+    """SIGTERM to ``followup serve``; fails the test when it does not stop within ``timeout``."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("followup serve did not stop on SIGTERM")
+
+
+@pytest.mark.slow
+def test_serve_two_workers_end_to_end(tmp_path):
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path), FOLLOWUP_DB=str(tmp_path / "c.db"))
+    env.pop("FOLLOWUP_SECRET_KEY", None)
+    proc = _start_serve(env, "--threads", "2")
     try:
         line = proc.stdout.readline()
         m = re.match(
@@ -96,15 +116,7 @@ def test_serve_two_workers_end_to_end(tmp_path):
         )
         assert m, line
         port = int(m.group(1))
-        deadline = time.time() + 90
-        while True:
-            try:
-                resp, data = _request(port, "GET", "/api/v1/health")
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.3)
+        resp, data = _wait_for_health(port, 90)
         assert resp.status == 200 and json.loads(data)["status"] == "ok"
         text = (ROOT / "data" / "examples" / "good-thank-you.txt").read_text(encoding="utf-8")
         for _ in range(4):
@@ -118,18 +130,10 @@ def test_serve_two_workers_end_to_end(tmp_path):
         key = tmp_path / "web-secret-key"  # next to the contact log
         assert key.exists() and (key.stat().st_mode & 0o777) == 0o600
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            pytest.fail("followup serve did not stop on SIGTERM")
+        _stop(proc, timeout=20)
     assert proc.returncode == 0
     # no worker left behind
-    out = subprocess.run(
-        ["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True
-    )
-    assert out.stdout.strip() == ""
+    assert _children(proc.pid) == []
 
 
 def test_loopback_serve_allows_only_localhost_names():
@@ -172,54 +176,18 @@ def server(tmp_path_factory):
         FOLLOWUP_DB=str(tmp / "c.db"),
         FOLLOWUP_WEB_CHECK_TEST_DELAY="600",
     )
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "checker.cli",
-            "serve",
-            "--port",
-            "0",
-            "--workers",
-            "2",
-            "--threads",
-            "3",
-            "--check-budget",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = _start_serve(env, "--threads", "3", "--check-budget", "2")
     try:
         line = proc.stdout.readline()
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         assert m, line + proc.stderr.read()
-        port = int(m.group(1))
-        deadline = time.time() + 120
-        while True:
-            try:
-                resp, data = _request(port, "GET", "/api/v1/health")
-                if json.loads(data)["model_loaded"]:
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline:
-                pytest.fail("followup serve did not come up")
-            time.sleep(0.3)
-        proc.port = port
+        proc.port = int(m.group(1))
+        _wait_for_health(proc.port, 120, ready=lambda health: health["model_loaded"])
         yield proc
     finally:
         workers = _children(proc.pid)
         checkers = [c for w in workers for c in _children(w)]
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            pytest.fail("followup serve did not stop on SIGTERM")
+        _stop(proc, timeout=30)
         # the check processes end with their worker (their stdin closes)
         for pid in checkers:
             for _ in range(100):

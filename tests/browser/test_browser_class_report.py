@@ -7,43 +7,22 @@ Screenshots in ``test-artifacts/``."""
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import need_browser, served
+from conftest import app_config, class_of, need_browser, served, write_jsonl
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 
 
-def class_jsonl(path: Path, n: int = 30) -> Path:
-    rows = [
-        json.loads(line)
-        for line in (ROOT / "data" / "eval" / "holdout.jsonl")
-        .read_text(encoding="utf-8")
-        .splitlines()
-        if line.strip()
-    ][:n]
-    path.write_text(
-        "".join(
-            json.dumps({"id": f"Student {i + 1:02d}", "text": r["text"]}) + "\n"
-            for i, r in enumerate(rows)
-        ),
-        encoding="utf-8",
-    )
-    return path
-
-
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory):
     need_browser()
     tmp = tmp_path_factory.mktemp("classreport")
-    with served(
-        {"SECRET_KEY": "k" * 40, "DB": str(tmp / "c.db"), "DATA_DIR": str(tmp)}, threads=2
-    ) as url:
+    with served(app_config(tmp), threads=2) as url:
         yield url
 
 
@@ -57,7 +36,7 @@ def roster_column(page, index: int) -> list[str]:
 def test_thirty_students_roster_sort_filter_and_handouts(
     browser, live_url, tmp_path, artifacts_dir
 ):
-    drafts = class_jsonl(tmp_path / "class.jsonl")
+    drafts = write_jsonl(tmp_path / "class.jsonl", class_of())
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(60000)

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import need_browser, served
+from conftest import app_config, need_browser, served
 
 ROOT = Path(__file__).resolve().parents[2]
 NEEDY = (ROOT / "data" / "examples" / "needy-follow-up.txt").read_text(encoding="utf-8")
@@ -35,16 +35,7 @@ pytestmark = pytest.mark.browser
 def server(tmp_path_factory):
     need_browser()
     tmp = tmp_path_factory.mktemp("classes")
-    with served(
-        {
-            "SECRET_KEY": "browser-tests",
-            "DB": str(tmp / "contacts.db"),
-            "DATA_DIR": str(tmp),
-            "PRELOAD": True,
-            "CLASS_POLL_MS": 600,
-        },
-        threads=6,
-    ) as url:
+    with served(app_config(tmp, PRELOAD=True, CLASS_POLL_MS=600), threads=6) as url:
         yield url
 
 

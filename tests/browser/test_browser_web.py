@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import need_browser, served
+from conftest import app_config, need_browser, served
 
 ROOT = Path(__file__).resolve().parents[2]
 NEEDY = (ROOT / "data" / "examples" / "needy-follow-up.txt").read_text(encoding="utf-8")
@@ -41,7 +41,8 @@ def base_url(tmp_path_factory):
     from checker.contacts import db
 
     tmp = tmp_path_factory.mktemp("web")
-    conn = db.connect(tmp / "contacts.db")  # an employer with a contact person to fill in
+    config = app_config(tmp, PRELOAD=True)
+    conn = db.connect(config["DB"])  # an employer with a contact person to fill in
     db.add_employer(conn, "Acme Dental", person="Ms Lee")
     db.add_event(
         conn,
@@ -52,14 +53,7 @@ def base_url(tmp_path_factory):
         "interview",
     )
     conn.close()
-    with served(
-        {
-            "SECRET_KEY": "browser-tests",
-            "DB": str(tmp / "contacts.db"),
-            "DATA_DIR": str(tmp),
-            "PRELOAD": True,
-        }
-    ) as url:
+    with served(config) as url:
         yield url
 
 
