@@ -498,49 +498,42 @@ def render_summary(
         out.append('<p class="empty">The elements check did not run.</p>')
 
     out.append('<h3>Distributions</h3><div class="charts">')
-    figs = []
-    if s.politeness.total:
-        figs.append(
-            (
-                "Politeness score",
-                column_chart(
-                    s.politeness.labels(),
-                    s.politeness.counts,
-                    title="Politeness score distribution",
-                    x_label="politeness score (0 = impolite, 1 = polite)",
-                    colour="#b7791f",
-                ),
-                _counter_text(s.politeness_labels),
-            )
+    # (histogram, caption, chart title, x axis, colour, note under the chart)
+    distributions = (
+        (
+            s.politeness,
+            "Politeness score",
+            "Politeness score distribution",
+            "politeness score (0 = impolite, 1 = polite)",
+            "#b7791f",
+            _counter_text(s.politeness_labels),
+        ),
+        (
+            s.words,
+            "Length (words)",
+            "Length distribution (words in the body)",
+            "words in the body",
+            "#2f855a",
+            _counter_text(s.length_verdicts, LENGTH_LABEL),
+        ),
+        (
+            s.grade,
+            "Reading grade",
+            "Reading grade distribution (Flesch-Kincaid)",
+            "Flesch-Kincaid grade",
+            "#3b6ea8",
+            "",
+        ),
+    )
+    figs = [
+        (
+            caption,
+            column_chart(hist.labels(), hist.counts, title=title, x_label=x_label, colour=colour),
+            note,
         )
-    if s.words.total:
-        figs.append(
-            (
-                "Length (words)",
-                column_chart(
-                    s.words.labels(),
-                    s.words.counts,
-                    title="Length distribution (words in the body)",
-                    x_label="words in the body",
-                    colour="#2f855a",
-                ),
-                _counter_text(s.length_verdicts, LENGTH_LABEL),
-            )
-        )
-    if s.grade.total:
-        figs.append(
-            (
-                "Reading grade",
-                column_chart(
-                    s.grade.labels(),
-                    s.grade.counts,
-                    title="Reading grade distribution (Flesch-Kincaid)",
-                    x_label="Flesch-Kincaid grade",
-                    colour="#3b6ea8",
-                ),
-                "",
-            )
-        )
+        for hist, caption, title, x_label, colour, note in distributions
+        if hist.total
+    ]
     for caption, svg, note in figs:
         out.append(
             f'<figure><figcaption>{escape(caption)}</figcaption><div class="chart-box">{svg}</div>'
