@@ -292,11 +292,14 @@ def roster_start(*, compare: bool = False, count: int = 0) -> str:
 ROSTER_END = "</tbody></table></div></section>\n"
 
 
-class HtmlWriter:
+class PageWriter:
+    """What the HTML writers (this report, the handouts) share: the options ``writer_for``
+    passes them, and each student's change since the first round (``--compare``)."""
+
     def __init__(
         self,
-        out: TextIO,
-        summary: Summary,
+        out: Any,
+        summary: Summary | None = None,
         *,
         title: str = "Class review",
         inputs: list[str] | None = None,
@@ -307,8 +310,23 @@ class HtmlWriter:
         self.title = title
         self.inputs = inputs or []
         self.baseline = baseline
+
+    def student_change(self, result):
+        """``(before, change)``: the student's first-round report (``Baseline.get``) and the
+        change since; ``(None, None)`` without a baseline or for an unreadable input."""
+        if self.baseline is None or not result.ok:
+            return None, None
+        from .compare import change
+
+        before = self.baseline.get(result.id)
+        return before, change(before, result.data())
+
+
+class HtmlWriter(PageWriter):
+    def __init__(self, out: TextIO, summary: Summary, **options: Any):
+        super().__init__(out, summary, **options)
         self.class_change = None
-        if baseline is not None:
+        if self.baseline is not None:
             from .compare import ClassChange
 
             self.class_change = ClassChange()
@@ -320,12 +338,8 @@ class HtmlWriter:
     # -- streaming ---------------------------------------------------------------------
     def write(self, result) -> None:
         self.n += 1
-        change = None
-        if self.baseline is not None and result.ok:
-            from .compare import change as student_change
-
-            before = self.baseline.get(result.id)
-            change = student_change(before, result.data())
+        before, change = self.student_change(result)
+        if change is not None:
             self.class_change.add(change, before, result.data())
         self.rows.write(roster_row(result, self.n, change, compare=self.baseline is not None))
         if result.ok:
