@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_web import pct, server_cpu, start_server  # noqa: E402
+from bench_web import pct, run_all, server_cpu, start_server, stop_server  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "data" / "examples").glob("*.txt"))
 
@@ -190,19 +190,10 @@ def main(argv=None) -> int:
         ]
         load0 = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         cpu0 = server_cpu(proc.pid)
-        t0 = time.perf_counter()
-        for s in students:
-            s.start()
-        for s in students:
-            s.join()
-        wall = time.perf_counter() - t0
+        wall = run_all(students)
         cores = (server_cpu(proc.pid) - cpu0) / wall
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc, timeout=15)
 
     sys.path.insert(0, str(ROOT))
     from checker.classes import db

@@ -92,6 +92,25 @@ def start_server(
     return proc, m.group(1), int(m.group(2)), int(n.group(1)) if n else 1
 
 
+def stop_server(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """Stop a server started by ``start_server`` (killed if it has not exited in time)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def run_all(threads) -> float:
+    """Start every thread, then wait for them all; returns the seconds that took."""
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - t0
+
+
 def server_cpu(pid: int) -> float:
     """CPU seconds (user + system) used so far by the server's processes (Linux): the server,
     its workers and their check processes."""
@@ -167,11 +186,7 @@ def budget_overhead(args, text: str, body: bytes, env: dict) -> int:
         print(f"budget overhead: p50 {1000 * (b - a):+.1f} ms = {b / a:.2f}x; errors {errors}")
     finally:
         for proc, _, _ in servers.values():
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
     return 0
 
 
@@ -259,12 +274,7 @@ def paired(host, port, body, text, seconds) -> dict:
 def load(host, port, body, clients, seconds) -> dict:
     stop_at = time.perf_counter() + seconds
     pool = [Client(host, port, body, stop_at) for _ in range(clients)]
-    t0 = time.perf_counter()
-    for c in pool:
-        c.start()
-    for c in pool:
-        c.join()
-    elapsed = time.perf_counter() - t0
+    elapsed = run_all(pool)
     times = [t for c in pool for t in c.times]
     kinds: dict[str, int] = {}
     for c in pool:
@@ -366,11 +376,7 @@ def main(argv=None) -> int:
             f"errors {pair['errors']}"
         )
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     by = {r["clients"]: r for r in results}
     errors = sum(r["errors"] for r in results) + pair["errors"]
     verdicts = [f"errors {errors}"]

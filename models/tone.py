@@ -268,6 +268,26 @@ def cv_figures(task: Task, exs: list[Example], recipe=None, folds: int = 5) -> d
     return result
 
 
+def _save(task: Task, model, out_dir, name: str) -> tuple[Path, Path]:
+    """Write ``model`` as ``name`` in ``out_dir`` (default: the task's folder); returns the
+    folder and the file."""
+    out = Path(out_dir) if out_dir else task.out_dir
+    out.mkdir(parents=True, exist_ok=True)
+    weights = out / name
+    model.save(weights)
+    return out, weights
+
+
+def _model_facts(model, weights: Path) -> dict[str, Any]:
+    """What a card says of a saved model: its recipe, features and weights file."""
+    return {
+        "recipe": model.meta["recipe"],
+        "features": {"count": len(model.vectorizer.idf), "nonzero_weights": len(model.weights)},
+        "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),
+        "weights_bytes": weights.stat().st_size,
+    }
+
+
 def build(
     task: Task,
     data_dir=None,
@@ -295,10 +315,7 @@ def build(
     }
     say(f"training on {len(exs)} sentences")
     model = train(task, exs, meta={"data": files})
-    out = Path(out_dir) if out_dir else task.out_dir
-    out.mkdir(parents=True, exist_ok=True)
-    weights = out / "weights.json"
-    model.save(weights)
+    out, weights = _save(task, model, out_dir, "weights.json")
     card = {
         "name": f"followup-checker {task.name} tone (linear, JSON weights)",
         "task": f"P(sentence overlaps a labelled {task.label} phrase | body sentence of a draft)",
@@ -310,10 +327,7 @@ def build(
             "spacy": spacy.__version__,
             "scikit-learn": sklearn.__version__,
         },
-        "recipe": model.meta["recipe"],
-        "features": {"count": len(model.vectorizer.idf), "nonzero_weights": len(model.weights)},
-        "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),
-        "weights_bytes": weights.stat().st_size,
+        **_model_facts(model, weights),
     }
     if evaluate_too:
         say("5-fold cross-validation grouped by page")
@@ -338,23 +352,26 @@ def build_message(
     exs = message_examples(task, rows)
     say(f"training the whole-message model on {len(exs)} drafts")
     model = train(task, exs)
-    out = Path(out_dir) if out_dir else task.out_dir
-    out.mkdir(parents=True, exist_ok=True)
-    weights = out / "message.json"
-    model.save(weights)
+    out, weights = _save(task, model, out_dir, "message.json")
     card_path = out / "card.json"
     card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
     card["message"] = {
         "task": f"P(draft is labelled {task.label} | its body sentences' features together)",
         "drafts": len(exs),
         "positive": sum(e.label for e in exs),
-        "recipe": model.meta["recipe"],
-        "features": {"count": len(model.vectorizer.idf), "nonzero_weights": len(model.weights)},
-        "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),
-        "weights_bytes": weights.stat().st_size,
+        **_model_facts(model, weights),
     }
     if evaluate_too:
         say("5-fold cross-validation of the whole-message model, grouped by page")
         card["message"]["cross_validation"] = cv_figures(task, exs)
     card_path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     return {"weights": weights, "card": card_path, "model": model}
+
+
+def build_with_message(task: Task, message_task: Task, *args, **kwargs) -> dict:
+    """The sentence tone model (``weights.json``), then the whole-message model
+    (``message.json``); both described in ``card.json``.  The other arguments are
+    ``build``'s (and ``build_message``'s)."""
+    result = build(task, *args, **kwargs)
+    message = build_message(message_task, *args, **kwargs)
+    return {**result, "message_weights": message["weights"], "message_model": message["model"]}

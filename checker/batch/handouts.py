@@ -20,7 +20,13 @@ from typing import Any
 
 from ..contacts.dates import human
 from ..report import VERDICTS
-from .htmlreport import STANDALONE_END, render_card, render_change, standalone_head
+from .htmlreport import (
+    STANDALONE_END,
+    PageWriter,
+    render_card,
+    render_change,
+    standalone_head,
+)
 from .summary import Summary, facts
 
 _WHY = {
@@ -68,33 +74,19 @@ def render_handout(
     return head + body + STANDALONE_END
 
 
-class HandoutWriter:
+class HandoutWriter(PageWriter):
     """Writes a handout per result into ``out``: a folder path, or an open
     ``zipfile.ZipFile``."""
 
-    def __init__(
-        self,
-        out: Any,
-        summary: Summary | None = None,
-        *,
-        title: str = "Class review",
-        inputs: list[str] | None = None,
-        baseline=None,
-    ):
-        self.out = out
-        self.title = title
-        self.baseline = baseline
+    def __init__(self, out: Any, summary: Summary | None = None, **options: Any):
+        super().__init__(out, summary, **options)
         self.taken: set[str] = set()
         self.names: list[str] = []
         if isinstance(out, (str, os.PathLike)):
             os.makedirs(out, exist_ok=True)
 
     def write(self, result) -> None:
-        change = None
-        if self.baseline is not None and result.ok:
-            from .compare import change as student_change
-
-            change = student_change(self.baseline.get(result.id), result.data())
+        _, change = self.student_change(result)
         name = file_name(result.id, self.taken)
         page = render_handout(result, title=self.title, change=change)
         if isinstance(self.out, zipfile.ZipFile):

@@ -292,11 +292,14 @@ def roster_start(*, compare: bool = False, count: int = 0) -> str:
 ROSTER_END = "</tbody></table></div></section>\n"
 
 
-class HtmlWriter:
+class PageWriter:
+    """What the HTML writers (this report, the handouts) share: the options ``writer_for``
+    passes them, and each student's change since the first round (``--compare``)."""
+
     def __init__(
         self,
-        out: TextIO,
-        summary: Summary,
+        out: Any,
+        summary: Summary | None = None,
         *,
         title: str = "Class review",
         inputs: list[str] | None = None,
@@ -307,8 +310,23 @@ class HtmlWriter:
         self.title = title
         self.inputs = inputs or []
         self.baseline = baseline
+
+    def student_change(self, result):
+        """``(before, change)``: the student's first-round report (``Baseline.get``) and the
+        change since; ``(None, None)`` without a baseline or for an unreadable input."""
+        if self.baseline is None or not result.ok:
+            return None, None
+        from .compare import change
+
+        before = self.baseline.get(result.id)
+        return before, change(before, result.data())
+
+
+class HtmlWriter(PageWriter):
+    def __init__(self, out: TextIO, summary: Summary, **options: Any):
+        super().__init__(out, summary, **options)
         self.class_change = None
-        if baseline is not None:
+        if self.baseline is not None:
             from .compare import ClassChange
 
             self.class_change = ClassChange()
@@ -320,12 +338,8 @@ class HtmlWriter:
     # -- streaming ---------------------------------------------------------------------
     def write(self, result) -> None:
         self.n += 1
-        change = None
-        if self.baseline is not None and result.ok:
-            from .compare import change as student_change
-
-            before = self.baseline.get(result.id)
-            change = student_change(before, result.data())
+        before, change = self.student_change(result)
+        if change is not None:
             self.class_change.add(change, before, result.data())
         self.rows.write(roster_row(result, self.n, change, compare=self.baseline is not None))
         if result.ok:
@@ -498,49 +512,42 @@ def render_summary(
         out.append('<p class="empty">The elements check did not run.</p>')
 
     out.append('<h3>Distributions</h3><div class="charts">')
-    figs = []
-    if s.politeness.total:
-        figs.append(
-            (
-                "Politeness score",
-                column_chart(
-                    s.politeness.labels(),
-                    s.politeness.counts,
-                    title="Politeness score distribution",
-                    x_label="politeness score (0 = impolite, 1 = polite)",
-                    colour="#b7791f",
-                ),
-                _counter_text(s.politeness_labels),
-            )
+    # (histogram, caption, chart title, x axis, colour, note under the chart)
+    distributions = (
+        (
+            s.politeness,
+            "Politeness score",
+            "Politeness score distribution",
+            "politeness score (0 = impolite, 1 = polite)",
+            "#b7791f",
+            _counter_text(s.politeness_labels),
+        ),
+        (
+            s.words,
+            "Length (words)",
+            "Length distribution (words in the body)",
+            "words in the body",
+            "#2f855a",
+            _counter_text(s.length_verdicts, LENGTH_LABEL),
+        ),
+        (
+            s.grade,
+            "Reading grade",
+            "Reading grade distribution (Flesch-Kincaid)",
+            "Flesch-Kincaid grade",
+            "#3b6ea8",
+            "",
+        ),
+    )
+    figs = [
+        (
+            caption,
+            column_chart(hist.labels(), hist.counts, title=title, x_label=x_label, colour=colour),
+            note,
         )
-    if s.words.total:
-        figs.append(
-            (
-                "Length (words)",
-                column_chart(
-                    s.words.labels(),
-                    s.words.counts,
-                    title="Length distribution (words in the body)",
-                    x_label="words in the body",
-                    colour="#2f855a",
-                ),
-                _counter_text(s.length_verdicts, LENGTH_LABEL),
-            )
-        )
-    if s.grade.total:
-        figs.append(
-            (
-                "Reading grade",
-                column_chart(
-                    s.grade.labels(),
-                    s.grade.counts,
-                    title="Reading grade distribution (Flesch-Kincaid)",
-                    x_label="Flesch-Kincaid grade",
-                    colour="#3b6ea8",
-                ),
-                "",
-            )
-        )
+        for hist, caption, title, x_label, colour, note in distributions
+        if hist.total
+    ]
     for caption, svg, note in figs:
         out.append(
             f'<figure><figcaption>{escape(caption)}</figcaption><div class="chart-box">{svg}</div>'

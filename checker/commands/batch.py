@@ -18,7 +18,8 @@ import sys
 import tempfile
 
 from ..cli import UsageError
-from ..kinds import AUTO, KINDS, parse_kind
+from ..kinds import parse_kind
+from .options import add_config, add_kind
 
 FORMAT_BY_SUFFIX = {
     ".jsonl": "jsonl",
@@ -59,15 +60,8 @@ def add_arguments(p) -> None:
         metavar="N",
         help="check with N worker processes (default 1: one process)",
     )
-    p.add_argument(
-        "--kind",
-        choices=(*KINDS, AUTO),
-        default=AUTO,
-        help="message kind for drafts that do not give one (default: inferred)",
-    )
-    p.add_argument(
-        "--config", metavar="FILE", help="TOML config: thresholds, rules on/off, severities"
-    )
+    add_kind(p, "message kind for drafts that do not give one (default: inferred)")
+    add_config(p)
     p.add_argument("--title", default="Class review", help="title of the HTML report")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary line")
 

@@ -7,8 +7,9 @@ import os
 import sys
 
 from ..cli import EXIT_FINDINGS, EXIT_OK, UsageError, open_input
-from ..kinds import AUTO, KINDS, parse_kind
+from ..kinds import parse_kind
 from ..report import ELEMENTS, SEVERITIES, clip
+from .options import add_config, add_db, add_kind
 
 COLOURS = {"error": "31", "warning": "33", "suggestion": "36"}
 VERDICT_COLOURS = {"ready": "32", "revise": "33", "dont_send": "31"}
@@ -23,15 +24,8 @@ def add_arguments(p) -> None:
         default="error",
         help="exit 1 when a finding is at or above this severity (default: error)",
     )
-    p.add_argument(
-        "--kind",
-        choices=(*KINDS, AUTO),
-        default=AUTO,
-        help="message kind (default: inferred from the text)",
-    )
-    p.add_argument(
-        "--config", metavar="FILE", help="TOML config: thresholds, rules on/off, severities"
-    )
+    add_kind(p, "message kind (default: inferred from the text)")
+    add_config(p)
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.add_argument(
         "--fix",
@@ -50,12 +44,7 @@ def add_arguments(p) -> None:
         help="how to read an ambiguous --send-on date, e.g. %%d/%%m/%%Y",
     )
     g.add_argument("--channel", choices=("email", "call", "text"), default=None)
-    g.add_argument(
-        "--db",
-        metavar="PATH",
-        help="contact log database (default: $FOLLOWUP_DB or "
-        "$XDG_DATA_HOME/followup-checker/contacts.db)",
-    )
+    add_db(g)
     g.add_argument(
         "--record",
         action="store_true",

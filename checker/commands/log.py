@@ -21,18 +21,17 @@ import json
 import sys
 
 from ..cli import UsageError, open_input
+from .options import CONTACTS_DB_HELP, add_db
 
-DB_HELP = (
-    "contact log database (default: $FOLLOWUP_DB or $XDG_DATA_HOME/followup-checker/contacts.db)"
-)
+DB_HELP = CONTACTS_DB_HELP
 
 
 def add_arguments(p) -> None:
     from ..contacts.model import CHANNELS, DIRECTIONS, KINDS, STYLES
 
-    p.add_argument("--db", metavar="PATH", default=None, help=DB_HELP)
+    add_db(p, DB_HELP, default=None)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=DB_HELP)
+    add_db(common, DB_HELP, default=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="log_command", metavar="ACTION")
 
     a = sub.add_parser(

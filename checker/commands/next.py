@@ -9,6 +9,7 @@ import datetime as dt
 import json
 
 from ..cli import UsageError
+from .options import add_config, add_db
 
 
 def add_arguments(p) -> None:
@@ -17,13 +18,8 @@ def add_arguments(p) -> None:
     )
     p.add_argument("--today", metavar="DATE", help="pretend today is DATE (default: today)")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--config", metavar="FILE", help="TOML config ([cadence] overrides the policy)")
-    p.add_argument(
-        "--db",
-        metavar="PATH",
-        help="contact log database (default: $FOLLOWUP_DB or "
-        "$XDG_DATA_HOME/followup-checker/contacts.db)",
-    )
+    add_config(p, "TOML config ([cadence] overrides the policy)")
+    add_db(p)
 
 
 def run(args) -> int:

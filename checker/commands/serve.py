@@ -21,6 +21,7 @@ import sys
 import time
 
 from ..cli import UsageError
+from .options import add_config, add_db
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -71,8 +72,8 @@ def add_arguments(p) -> None:
         metavar="N",
         help="check processes per worker, each with its own language pipeline (default: 1)",
     )
-    p.add_argument("--db", metavar="PATH", help="contact log database (default: as `followup log`)")
-    p.add_argument("--config", metavar="FILE", help="checker config TOML (default: discovered)")
+    add_db(p, "contact log database (default: as `followup log`)")
+    add_config(p, "checker config TOML (default: discovered)")
     p.add_argument(
         "--classes-db",
         metavar="PATH",

@@ -11,6 +11,4 @@ from .train import MESSAGE_TASK, TASK
 def build(data_dir=None, out_dir=None, sets=None, evaluate_too=True, say=print) -> dict:
     """The sentence tone model (``weights.json``), then the whole-message model
     (``message.json``); both described in ``card.json``."""
-    result = tone.build(TASK, data_dir, out_dir, sets, evaluate_too, say)
-    message = tone.build_message(MESSAGE_TASK, data_dir, out_dir, sets, evaluate_too, say)
-    return {**result, "message_weights": message["weights"], "message_model": message["model"]}
+    return tone.build_with_message(TASK, MESSAGE_TASK, data_dir, out_dir, sets, evaluate_too, say)

@@ -4,6 +4,7 @@ written tuning drafts as a supplement at half weight.  The machinery is ``models
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from checker.checks.desperation.tone import DesperationMessage, ToneModel
@@ -29,15 +30,8 @@ TASK = tone.Task(
 #: The whole-message model: the same features as the sentence model (the check extracts them
 #: once for both) over all the body sentences of a draft; positive when the draft is labelled
 #: desperate; the same sets and set weights.
-MESSAGE_TASK = tone.Task(
-    name="desperation",
-    label="desperate",
-    globs=("real/tune*.jsonl", "real/fresh_*.jsonl", "tune*.jsonl"),
-    model_class=DesperationMessage,
-    recipe=RECIPE,
-    out_dir=HERE,
-    set_weights={"real": 1.0, "tune": 0.5},
-    threshold_section="desperation.message",
+MESSAGE_TASK = replace(
+    TASK, model_class=DesperationMessage, threshold_section="desperation.message"
 )
 
 

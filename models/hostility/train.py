@@ -4,6 +4,7 @@ hostility labels).  The machinery is ``models/tone.py``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from checker.checks.hostility.tone import HostilityMessage, HostilityTone
@@ -30,12 +31,10 @@ MESSAGE_RECIPE = {
     "min_df": 2,
     "C": 3.0,
 }
-MESSAGE_TASK = tone.Task(
-    name="hostility",
-    label="hostile",
-    globs=("real/tune*.jsonl", "real/fresh_*.jsonl"),
+#: The same sets as the sentence model.
+MESSAGE_TASK = replace(
+    TASK,
     model_class=HostilityMessage,
     recipe=MESSAGE_RECIPE,
-    out_dir=HERE,
     threshold_section="hostility.message",
 )
