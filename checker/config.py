@@ -36,14 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .report import SEVERITIES
-
 # tomli is the library the standard tomllib was made from; its wheels are compiled, and read
 # the rule files three times faster than tomllib's pure-Python copy (a cold check reads them all).
-try:
-    import tomli as tomllib
-except ImportError:  # pragma: no cover
-    import tomllib
+import tomli as tomllib
+
+from .report import SEVERITIES
 
 PROJECT_FILE = ".followup.toml"
 

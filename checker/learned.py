@@ -657,6 +657,17 @@ def packaged(package: str, name: str = "weights.json") -> Path:
     return Path(str(resources.files(package).joinpath(name)))
 
 
+def shipped_loader(package: str, name: str, cls: type[M]) -> Callable[[], M]:
+    """A loader of the model ``cls`` shipped as ``package``/``name``, read once per process."""
+
+    @functools.lru_cache(maxsize=1)
+    def load() -> M:
+        return load_shipped(packaged(package, name), cls)
+
+    load.__doc__ = f"The shipped {cls.KIND} model ({package}/{name}), read once per process."
+    return load
+
+
 def load_shipped(path: Path, cls: type[M]) -> M:
     """A shipped model, read with the garbage collector paused and kept out of later
     collections (``checker.startup.bulk_load``); callers cache it for the process."""

@@ -23,10 +23,7 @@ from typing import Any
 
 # tomli is the library the standard tomllib was made from; its wheels are compiled, and read
 # the rule files three times faster than tomllib's pure-Python copy (a cold check reads them all).
-try:
-    import tomli as tomllib
-except ImportError:  # pragma: no cover
-    import tomllib
+import tomli as tomllib
 
 PACKAGE = "checker"
 CHECKS_DIR = "checks"

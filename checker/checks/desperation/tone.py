@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from ...learned import Model, SentenceModel, extract, load_shipped, packaged
+from ...learned import Model, SentenceModel, extract, load_shipped, packaged, shipped_loader
 
 PACKAGE = "checker.models.desperation"
 
@@ -48,11 +48,4 @@ class DesperationMessage(Model):
     REBUILD = "rebuild it with `followup train desperation`"
 
 
-def message_weights_path() -> Path:
-    return packaged(PACKAGE, "message.json")
-
-
-@functools.lru_cache(maxsize=1)
-def load_message() -> DesperationMessage:
-    """The shipped whole-message model, read once per process."""
-    return load_shipped(message_weights_path(), DesperationMessage)
+load_message = shipped_loader(PACKAGE, "message.json", DesperationMessage)

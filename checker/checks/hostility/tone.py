@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from ...learned import Model, SentenceModel, load_shipped, packaged
+from ...learned import Model, SentenceModel, load_shipped, packaged, shipped_loader
 from ...rules.signals import sum_counts  # noqa: F401  (the models train with it)
 
 PACKAGE = "checker.models.hostility"
@@ -42,11 +42,4 @@ class HostilityMessage(Model):
     REBUILD = "rebuild it with `followup train hostility`"
 
 
-def message_weights_path() -> Path:
-    return packaged(PACKAGE, "message.json")
-
-
-@functools.lru_cache(maxsize=1)
-def load_message() -> HostilityMessage:
-    """The shipped whole-message model, read once per process."""
-    return load_shipped(message_weights_path(), HostilityMessage)
+load_message = shipped_loader(PACKAGE, "message.json", HostilityMessage)

@@ -88,6 +88,16 @@ def combine(logits: list[float], method: str, min_weight: float) -> tuple[float,
     return sum(x * w for x, w in zip(logits, lam)), lam
 
 
+def _shares(contrib: dict, names: list[str], weight: float, divisors) -> dict[str, float]:
+    """Feature -> its contribution times ``weight``, divided by its divisor (the number of
+    places it stands, or of times it was counted): what each place is credited with."""
+    return dict(
+        zip(
+            names, map(truediv, map(mul, map(contrib.__getitem__, names), repeat(weight)), divisors)
+        )
+    )
+
+
 def _units(scored, weight: float, text: str) -> dict[tuple, float]:
     """Group feature contributions into readable units with spans: strategies, words
     (unigram + its character n-grams), word pairs and sentence starts.  A feature's
@@ -99,16 +109,7 @@ def _units(scored, weight: float, text: str) -> dict[tuple, float]:
     n_occ = Counter(map(itemgetter(0), occ))
     # A feature the model does not know contributes nothing: it makes no unit.
     names = list(filter(contrib.__contains__, n_occ))
-    share = dict(
-        zip(
-            names,
-            map(
-                truediv,
-                map(mul, map(contrib.__getitem__, names), repeat(weight)),
-                map(n_occ.__getitem__, names),
-            ),
-        )
-    )
+    share = _shares(contrib, names, weight, map(n_occ.__getitem__, names))
     get = units.get
     sget = share.get
     for name, a, b in occ:
@@ -126,17 +127,7 @@ def _units(scored, weight: float, text: str) -> dict[tuple, float]:
     # A word's character n-grams: their contributions (zero ones add nothing to the sum).
     if ex.blocks is not None:
         counts = ex.blocks.get("c", {})
-        cnames = list(counts)
-        char_share = dict(
-            zip(
-                cnames,
-                map(
-                    truediv,
-                    map(mul, map(contrib.__getitem__, cnames), repeat(weight)),
-                    counts.values(),
-                ),
-            )
-        )
+        char_share = _shares(contrib, list(counts), weight, counts.values())
     else:
         char_share = {
             name: c * weight / ex.counts[name]
