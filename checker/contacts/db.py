@@ -634,6 +634,20 @@ def validate_event(channel: str, direction: str, kind: str) -> None:
             raise ContactLogError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
 
 
+def _checked_event(
+    company: str, when: dt.date | dt.datetime, channel: str, direction: str, kind: str, note: str
+) -> str:
+    """Raise ``ContactLogError`` for an event ``add_event`` or ``update_event`` cannot store;
+    returns the company name as stored."""
+    validate_event(channel, direction, kind)
+    if not isinstance(when, (dt.date, dt.datetime)):
+        raise ContactLogError(f"event date must be a date, not {when!r}")
+    check_range(when)
+    if len(note or "") > MAX_NOTE:
+        raise ContactLogError(f"note is too long ({len(note):,} characters; limit {MAX_NOTE:,})")
+    return _clean_company(company)
+
+
 def add_event(
     conn: sqlite3.Connection,
     company: str,
@@ -645,13 +659,7 @@ def add_event(
     announced_call: str | None = None,
 ) -> Event:
     """Log one contact with ``company`` (created if new); returns the stored event."""
-    validate_event(channel, direction, kind)
-    if not isinstance(when, (dt.date, dt.datetime)):
-        raise ContactLogError(f"event date must be a date, not {when!r}")
-    check_range(when)
-    if len(note or "") > MAX_NOTE:
-        raise ContactLogError(f"note is too long ({len(note):,} characters; limit {MAX_NOTE:,})")
-    name = _clean_company(company)
+    name = _checked_event(company, when, channel, direction, kind, note)
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     with transaction(conn):
         employer = get_employer(conn, name) or add_employer(conn, name)
@@ -718,13 +726,7 @@ def update_event(
     """Change every field of one logged contact (moving it to another employer, created if
     new); returns the stored event, or None when there is no such id.  Validated as
     ``add_event``."""
-    validate_event(channel, direction, kind)
-    if not isinstance(when, (dt.date, dt.datetime)):
-        raise ContactLogError(f"event date must be a date, not {when!r}")
-    check_range(when)
-    if len(note or "") > MAX_NOTE:
-        raise ContactLogError(f"note is too long ({len(note):,} characters; limit {MAX_NOTE:,})")
-    name = _clean_company(company)
+    name = _checked_event(company, when, channel, direction, kind, note)
     with transaction(conn):
         if get_event(conn, event_id) is None:
             return None
