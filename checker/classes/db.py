@@ -219,21 +219,34 @@ STORE = ClassFile(resolve_db_path, migrate)
 # --------------------------------------------------------------------------- values
 
 
-def clean_title(title: str) -> str:
-    text = " ".join(str(title or "").split())
+def _one_line(value: Any, limit: int, empty: str, too_long: str) -> str:
+    """``value`` with its white space folded to single spaces: ``ClassError(empty)`` when
+    nothing is left, ``ClassError(too_long)`` (``{n}`` its length, ``{limit}``) when longer
+    than ``limit``."""
+    text = " ".join(str(value or "").split())
     if not text:
-        raise ClassError("the class needs a title")
-    if len(text) > MAX_TITLE:
-        raise ClassError(f"the title is too long ({len(text)} characters; limit {MAX_TITLE})")
+        raise ClassError(empty)
+    if len(text) > limit:
+        raise ClassError(too_long.format(n=len(text), limit=limit))
     return text
 
 
+def clean_title(title: str) -> str:
+    return _one_line(
+        title,
+        MAX_TITLE,
+        "the class needs a title",
+        "the title is too long ({n} characters; limit {limit})",
+    )
+
+
 def clean_name(name: str) -> str:
-    text = " ".join(str(name or "").split())
-    if not text:
-        raise ClassError("Enter your name.")
-    if len(text) > MAX_NAME:
-        raise ClassError(f"The name is too long ({len(text)} characters; limit {MAX_NAME}).")
+    text = _one_line(
+        name,
+        MAX_NAME,
+        "Enter your name.",
+        "The name is too long ({n} characters; limit {limit}).",
+    )
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
         raise ClassError("The name holds control characters.")
     return text
