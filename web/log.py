@@ -345,17 +345,7 @@ def update(event_id: int):
     form = _posted()
     try:
         entry = _entry(form)
-        new = db.update_event(
-            get_conn(),
-            event_id,
-            entry.company,
-            entry.when,
-            entry.channel,
-            entry.direction,
-            entry.kind,
-            entry.note,
-            entry.announced_call,
-        )
+        new = db.update_event(get_conn(), event_id, *entry.event_args())
     except ContactLogError as exc:
         return _edit_page(event, form, [_error_text(exc)], _status(exc))
     if new is None:  # deleted meanwhile

@@ -28,9 +28,7 @@ from typing import Any
 from ..batch.summary import facts as report_facts
 from ..contacts.db import (
     LogConnection,
-    enable_wal,
-    integrity_problem,
-    read_identity,
+    StoreFile,
     run_migrations,
     storage_error,
     transaction,  # noqa: F401  (BEGIN IMMEDIATE; re-entrant; used here too)
@@ -166,6 +164,37 @@ def fault(exc: sqlite3.Error, path: str | os.PathLike[str] | None = None) -> Sto
     return err
 
 
+class ClassFile(StoreFile):
+    """The class database's file: opened as the contact log's is (``StoreFile.open``), with
+    ``secure_delete`` on."""
+
+    what = "class database"
+    application_id = APPLICATION_ID
+    schema_version = SCHEMA_VERSION
+    connection = StoreConnection
+    error = StoreError
+    absent = StoreError
+    missing = "create a class first"
+    foreign = (
+        "not a followup-checker class database (another program's SQLite file); the file was "
+        "left untouched, use --db"
+    )
+    restore = "restore it from a backup"
+
+    def refused(self, text: str, fault: str) -> Exception:
+        return StoreError(text)  # the fault is in the words only
+
+    def fault(self, exc: sqlite3.Error, p: Path) -> Exception:
+        return fault(exc, p)
+
+    def setup(self, conn: sqlite3.Connection) -> None:
+        super().setup(conn)
+        conn.execute("PRAGMA secure_delete = ON")
+        # Long-lived connections (the web app keeps one per server thread) keep the WAL file;
+        # after a checkpoint it is cut back to this size.
+        conn.execute("PRAGMA journal_size_limit = 8388608")
+
+
 def connect(
     path: str | os.PathLike[str] | None = None, *, create: bool = True, timeout: float | None = None
 ) -> sqlite3.Connection:
@@ -176,111 +205,48 @@ def connect(
     """
     if timeout is None:  # read when called, so a test can shorten it
         timeout = BUSY_TIMEOUT_S
-    if str(path) == ":memory:":
-        conn = sqlite3.connect(":memory:", isolation_level=None)
-        _setup(conn)
-        migrate(conn)
-        return conn
-    p = resolve_db_path(path)
-    if p.is_dir():
-        raise StoreError(f"{p}: is a folder, not a class database")
-    if not p.exists():
-        if not create:
-            raise StoreError(f"{p}: no class database yet (create a class first)")
-        try:
-            p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o600))
-        except OSError as exc:
-            raise StoreError(
-                f"{p}: cannot create the class database: {exc.strerror or exc}"
-            ) from None
-    try:
-        conn = sqlite3.connect(
-            str(p), timeout=timeout, isolation_level=None, factory=StoreConnection
-        )
-    except sqlite3.Error as exc:
-        raise fault(exc, p) from None
-    conn.path = str(p)
-    try:
-        _setup(conn)
-        _check_identity(conn, p)
-        enable_wal(conn, timeout)
-        conn.execute("PRAGMA synchronous = NORMAL")
-        migrate(conn)
-        what = integrity_problem(conn, p)
-        if what is not None:
-            raise StoreError(
-                f"{p}: the class database is damaged ({what}); the "
-                "file was left untouched: restore it from a backup"
-            )
-    except StoreError:
-        conn.close()
-        raise
-    except sqlite3.Error as exc:
-        conn.close()
-        raise fault(exc, p) from None
-    return conn
-
-
-def _setup(conn: sqlite3.Connection) -> None:
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA secure_delete = ON")
-    # Long-lived connections (the web app keeps one per server thread) keep the WAL file;
-    # after a checkpoint it is cut back to this size.
-    conn.execute("PRAGMA journal_size_limit = 8388608")
-
-
-def _check_identity(conn: sqlite3.Connection, p: Path) -> None:
-    # One statement, one snapshot (see checker.contacts.db.read_identity): separate reads could
-    # see another process's first-use migration half done.
-    app_id, version, n = read_identity(conn)
-    if app_id == 0 and version == 0 and n == 0:
-        return  # a new, empty file: migrate() creates the schema
-    if app_id != APPLICATION_ID:
-        raise StoreError(
-            f"{p}: not a followup-checker class database (another program's "
-            "SQLite file); the file was left untouched, use --db"
-        )
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{p}: made by a newer followup-checker (schema {version}, this "
-            f"version reads up to {SCHEMA_VERSION}); upgrade followup-checker"
-        )
+    return STORE.open(path, create=create, timeout=timeout)
 
 
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     """Bring the class database's schema up to ``target``; returns the version."""
-    return run_migrations(
-        conn,
-        MIGRATIONS,
-        APPLICATION_ID,
-        target,
-        lambda: StoreError(
-            "not a followup-checker class database (another program's SQLite file); "
-            "the file was left untouched, use --db"
-        ),
-    )
+    return run_migrations(conn, MIGRATIONS, APPLICATION_ID, target, STORE.foreign_error)
+
+
+STORE = ClassFile(resolve_db_path, migrate)
 
 
 # --------------------------------------------------------------------------- values
 
 
-def clean_title(title: str) -> str:
-    text = " ".join(str(title or "").split())
+def _one_line(value: Any, limit: int, empty: str, too_long: str) -> str:
+    """``value`` with its white space folded to single spaces: ``ClassError(empty)`` when
+    nothing is left, ``ClassError(too_long)`` (``{n}`` its length, ``{limit}``) when longer
+    than ``limit``."""
+    text = " ".join(str(value or "").split())
     if not text:
-        raise ClassError("the class needs a title")
-    if len(text) > MAX_TITLE:
-        raise ClassError(f"the title is too long ({len(text)} characters; limit {MAX_TITLE})")
+        raise ClassError(empty)
+    if len(text) > limit:
+        raise ClassError(too_long.format(n=len(text), limit=limit))
     return text
 
 
+def clean_title(title: str) -> str:
+    return _one_line(
+        title,
+        MAX_TITLE,
+        "the class needs a title",
+        "the title is too long ({n} characters; limit {limit})",
+    )
+
+
 def clean_name(name: str) -> str:
-    text = " ".join(str(name or "").split())
-    if not text:
-        raise ClassError("Enter your name.")
-    if len(text) > MAX_NAME:
-        raise ClassError(f"The name is too long ({len(text)} characters; limit {MAX_NAME}).")
+    text = _one_line(
+        name,
+        MAX_NAME,
+        "Enter your name.",
+        "The name is too long ({n} characters; limit {limit}).",
+    )
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
         raise ClassError("The name holds control characters.")
     return text

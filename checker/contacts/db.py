@@ -220,15 +220,136 @@ class LogConnection(sqlite3.Connection):
         return storage_error(exc, self.path, what=self.what, error=self.error)
 
 
-def _create_file(p: Path) -> None:
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)  # mode applies when it is created
-        os.close(fd)
-    except OSError as exc:
-        raise ContactLogError(
-            f"{p}: cannot create the contact log: {exc.strerror or exc}"
-        ) from None
+class StoreFile:
+    """How one of the project's SQLite stores opens its file (``open``): created if new, refused
+    if foreign, newer or damaged (one line; the file is left as it was), migrated forward.  A
+    subclass says what differs: ``LogFile`` (the contact log, below) and
+    ``checker.classes.db.ClassFile`` (the class database)."""
+
+    what: str  # how its messages name it: "contact log"
+    application_id: int
+    schema_version: int
+    connection: type[LogConnection]
+    error: type[Exception]  # a folder, a file it cannot create, another program's tables
+    absent: type[Exception]  # no file yet, with ``create=False``
+    missing: str  # how the file comes to be, said when it is absent
+    foreign: str  # the one line for another program's SQLite file
+    restore: str  # what to do about a damaged file
+
+    def __init__(
+        self,
+        resolve: Callable[[str | os.PathLike[str] | None], Path],
+        migrate: Callable[[sqlite3.Connection], int],
+    ):
+        self.resolve = resolve  # the file ``--db`` (or None) names
+        self.migrate = migrate  # the store's ``migrate`` (which reads its MIGRATIONS when called)
+
+    def refused(self, text: str, fault: str) -> Exception:
+        """The one-line error for a file refused ("foreign", "newer", "damaged"): the one a
+        storage fault raises (``connection.error``)."""
+        return self.connection.error(text, fault)
+
+    def fault(self, exc: sqlite3.Error, p: Path) -> Exception:
+        """The one-line error for a ``sqlite3.Error`` met while opening ``p``."""
+        return storage_error(exc, p, what=self.what, error=self.connection.error)
+
+    def setup(self, conn: sqlite3.Connection) -> None:
+        """What every connection sets first."""
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+
+    def foreign_error(self) -> Exception:
+        """What ``run_migrations`` raises when another program's tables appear meanwhile."""
+        return self.error(self.foreign)
+
+    def open(
+        self, path: str | os.PathLike[str] | None, *, create: bool, timeout: float
+    ) -> sqlite3.Connection:
+        """Open (and create or migrate) the store's file; returns an autocommit connection.
+
+        ``create=False`` raises ``absent`` when the file does not exist.
+        """
+        if str(path) == ":memory:":  # tests and throw-away stores
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            self.setup(conn)
+            self.migrate(conn)
+            return conn
+        p = self.resolve(path)
+        if p.is_dir():
+            raise self.error(f"{p}: is a folder, not a {self.what}")
+        if not p.exists():
+            if not create:
+                raise self.absent(f"{p}: no {self.what} yet ({self.missing})")
+            self._create_file(p)
+        try:
+            conn = sqlite3.connect(
+                str(p), timeout=timeout, isolation_level=None, factory=self.connection
+            )
+        except sqlite3.Error as exc:
+            raise self.fault(exc, p) from None
+        conn.path = str(p)
+        try:
+            self.setup(conn)
+            self._check_identity(conn, p)
+            enable_wal(conn, timeout)
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self.migrate(conn)
+            what = integrity_problem(conn, p)
+            if what is not None:
+                raise self.refused(
+                    f"{p}: the {self.what} is damaged ({what}); the file was left untouched: "
+                    f"{self.restore}",
+                    "damaged",
+                )
+        except self.error:
+            conn.close()
+            raise
+        except sqlite3.Error as exc:
+            conn.close()
+            raise self.fault(exc, p) from None
+        return conn
+
+    def _create_file(self, p: Path) -> None:
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)  # mode applies when it is created
+            os.close(fd)
+        except OSError as exc:
+            raise self.error(f"{p}: cannot create the {self.what}: {exc.strerror or exc}") from None
+
+    def _check_identity(self, conn: sqlite3.Connection, p: Path) -> None:
+        # One statement, so one read snapshot: reading the three values in separate statements
+        # could see a half-finished first-use migration by another process (a new file that
+        # already has tables but no application id yet) and call it another program's database.
+        # The first read of the header: "file is not a database" surfaces here.
+        app_id, version, n = read_identity(conn)
+        if app_id == 0 and version == 0 and n == 0:
+            return  # a new, empty file: migrate() creates the schema
+        if app_id != self.application_id:
+            raise self.refused(f"{p}: {self.foreign}", "foreign")
+        if version > self.schema_version:
+            raise self.refused(
+                f"{p}: made by a newer followup-checker (schema {version}, this "
+                f"version reads up to {self.schema_version}); upgrade followup-checker",
+                "newer",
+            )
+
+
+class LogFile(StoreFile):
+    """The contact log's file."""
+
+    what = "contact log"
+    application_id = APPLICATION_ID
+    schema_version = SCHEMA_VERSION
+    connection = LogConnection
+    error = ContactLogError
+    absent = NoDatabase
+    missing = "add an event with `followup log add`"
+    foreign = (
+        "not a followup-checker contact log (another program's SQLite database); the file was "
+        "left untouched, use --db"
+    )
+    restore = "restore it from a backup or use --db"
 
 
 def connect(
@@ -242,61 +363,7 @@ def connect(
     """
     if timeout is None:  # read when called, so a test can shorten it
         timeout = BUSY_TIMEOUT_S
-    if str(path) == ":memory:":  # tests and throw-away logs
-        conn = sqlite3.connect(":memory:", isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
-        migrate(conn)
-        return conn
-    p = resolve_db_path(path)
-    if p.is_dir():
-        raise ContactLogError(f"{p}: is a folder, not a contact log")
-    if not p.exists():
-        if not create:
-            raise NoDatabase(f"{p}: no contact log yet (add an event with `followup log add`)")
-        _create_file(p)
-    try:
-        conn = sqlite3.connect(str(p), timeout=timeout, isolation_level=None, factory=LogConnection)
-    except sqlite3.Error as exc:
-        raise storage_error(exc, p) from None
-    conn.path = str(p)
-    try:
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
-        _check_identity(conn, p)
-        enable_wal(conn, timeout)
-        conn.execute("PRAGMA synchronous = NORMAL")
-        migrate(conn)
-        _quick_check(conn, p)
-    except ContactLogError:
-        conn.close()
-        raise
-    except sqlite3.Error as exc:
-        conn.close()
-        raise storage_error(exc, p) from None
-    return conn
-
-
-def _check_identity(conn: sqlite3.Connection, p: Path) -> None:
-    # One statement, so one read snapshot: reading the three values in separate statements
-    # could see a half-finished first-use migration by another process (a new file that
-    # already has tables but no application id yet) and call it another program's database.
-    # The first read of the header: "file is not a database" surfaces here.
-    app_id, version, n = read_identity(conn)
-    if app_id == 0 and version == 0 and n == 0:
-        return  # a new, empty file: migrate() creates the schema
-    if app_id != APPLICATION_ID:
-        raise StorageFault(
-            f"{p}: not a followup-checker contact log (another program's "
-            f"SQLite database); the file was left untouched, use --db",
-            "foreign",
-        )
-    if version > SCHEMA_VERSION:
-        raise StorageFault(
-            f"{p}: made by a newer followup-checker (schema {version}, this "
-            f"version reads up to {SCHEMA_VERSION}); upgrade followup-checker",
-            "newer",
-        )
+    return STORE.open(path, create=create, timeout=timeout)
 
 
 def enable_wal(conn: sqlite3.Connection, timeout: float = BUSY_TIMEOUT_S) -> None:
@@ -354,32 +421,16 @@ def integrity_problem(conn: sqlite3.Connection, p: Path) -> str | None:
     return " ".join(rows[0].replace("*** in database main ***", "").split())[:100]
 
 
-def _quick_check(conn: sqlite3.Connection, p: Path) -> None:
-    what = integrity_problem(conn, p)
-    if what is not None:
-        raise StorageFault(
-            f"{p}: the contact log is damaged ({what}); the file was left "
-            f"untouched: restore it from a backup or use --db",
-            "damaged",
-        )
-
-
 def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     """Bring the contact log's schema up to ``target``; returns the version."""
-    return run_migrations(
-        conn,
-        MIGRATIONS,
-        APPLICATION_ID,
-        target,
-        lambda: ContactLogError(
-            "not a followup-checker contact log (another program's "
-            "SQLite database); the file was left untouched, use --db"
-        ),
-    )
+    return run_migrations(conn, MIGRATIONS, APPLICATION_ID, target, STORE.foreign_error)
+
+
+STORE = LogFile(resolve_db_path, migrate)
 
 
 def run_migrations(
@@ -583,6 +634,20 @@ def validate_event(channel: str, direction: str, kind: str) -> None:
             raise ContactLogError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
 
 
+def _checked_event(
+    company: str, when: dt.date | dt.datetime, channel: str, direction: str, kind: str, note: str
+) -> str:
+    """Raise ``ContactLogError`` for an event ``add_event`` or ``update_event`` cannot store;
+    returns the company name as stored."""
+    validate_event(channel, direction, kind)
+    if not isinstance(when, (dt.date, dt.datetime)):
+        raise ContactLogError(f"event date must be a date, not {when!r}")
+    check_range(when)
+    if len(note or "") > MAX_NOTE:
+        raise ContactLogError(f"note is too long ({len(note):,} characters; limit {MAX_NOTE:,})")
+    return _clean_company(company)
+
+
 def add_event(
     conn: sqlite3.Connection,
     company: str,
@@ -594,13 +659,7 @@ def add_event(
     announced_call: str | None = None,
 ) -> Event:
     """Log one contact with ``company`` (created if new); returns the stored event."""
-    validate_event(channel, direction, kind)
-    if not isinstance(when, (dt.date, dt.datetime)):
-        raise ContactLogError(f"event date must be a date, not {when!r}")
-    check_range(when)
-    if len(note or "") > MAX_NOTE:
-        raise ContactLogError(f"note is too long ({len(note):,} characters; limit {MAX_NOTE:,})")
-    name = _clean_company(company)
+    name = _checked_event(company, when, channel, direction, kind, note)
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     with transaction(conn):
         employer = get_employer(conn, name) or add_employer(conn, name)
@@ -667,13 +726,7 @@ def update_event(
     """Change every field of one logged contact (moving it to another employer, created if
     new); returns the stored event, or None when there is no such id.  Validated as
     ``add_event``."""
-    validate_event(channel, direction, kind)
-    if not isinstance(when, (dt.date, dt.datetime)):
-        raise ContactLogError(f"event date must be a date, not {when!r}")
-    check_range(when)
-    if len(note or "") > MAX_NOTE:
-        raise ContactLogError(f"note is too long ({len(note):,} characters; limit {MAX_NOTE:,})")
-    name = _clean_company(company)
+    name = _checked_event(company, when, channel, direction, kind, note)
     with transaction(conn):
         if get_event(conn, event_id) is None:
             return None

@@ -99,6 +99,18 @@ class Entry:
     note: str
     announced_call: str | None
 
+    def event_args(self) -> tuple[str, dt.date | dt.datetime, str, str, str, str, str | None]:
+        """The fields in the order ``db.add_event`` and ``db.update_event`` take them."""
+        return (
+            self.company,
+            self.when,
+            self.channel,
+            self.direction,
+            self.kind,
+            self.note,
+            self.announced_call,
+        )
+
 
 def parse_entry(
     company: str,
@@ -210,16 +222,7 @@ def log_entry(conn: sqlite3.Connection, entry: Entry) -> Event:
             note=entry.note,
             conn=conn,
         ).event
-    return add_event(
-        conn,
-        entry.company,
-        entry.when,
-        entry.channel,
-        entry.direction,
-        entry.kind,
-        entry.note,
-        entry.announced_call,
-    )
+    return add_event(conn, *entry.event_args())
 
 
 def judge(
