@@ -86,11 +86,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _command(argv: list[str]) -> str | None:
+    """The command ``argv`` names (its first word that is not an option), if it is one."""
+    command = next((a for a in argv if not a.startswith("-")), None)
+    return command if command in COMMANDS else None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = next((a for a in argv if not a.startswith("-")), None)
-    if command not in COMMANDS:
-        command = None
+    command = _command(argv)
     parser = build_parser(command)
     args = parser.parse_args(argv)
     if not args.command:
@@ -118,7 +122,7 @@ HARD_EXIT = frozenset({"check"})
 def entry() -> None:
     """The ``followup`` console script: ``main``, then the exit."""
     code = main()
-    if next((a for a in sys.argv[1:] if not a.startswith("-")), None) in HARD_EXIT:
+    if _command(sys.argv[1:]) in HARD_EXIT:
         try:
             sys.stdout.flush()
             sys.stderr.flush()

@@ -433,14 +433,23 @@ class Model:
         """Calibrated probability for a feature-count dict."""
         if len(self.weights) != len(self.vectorizer.idf):  # not a loaded model: the formula
             return sigmoid(self.logit_from_raw(self._raw_and_values(counts)[0]))
-        table = self.table
-        vals: list[float] = []
-        wts: list[float] = []
-        for _, v, e in self.vectorizer.weighted_blocks(self.vectorizer.group(counts, table), table):
-            vals += v
-            wts += e
+        _, vals, wts = self._flat(self.vectorizer.group(counts, self.table))
         # = _raw_and_values(counts)[0], without the values
         return sigmoid(self.logit_from_raw(self.bias + sum(map(mul, vals, wts))))
+
+    def _flat(
+        self, blocks: Mapping[str, Mapping[str, float]], tables: dict | None = None
+    ) -> tuple[list[str], list[float], list[float]]:
+        """``Vectorizer.weighted_blocks`` through ``table`` as three flat lists: the features,
+        their values and their weights, in the order every sum over them keeps."""
+        names: list[str] = []
+        vals: list[float] = []
+        wts: list[float] = []
+        for n, v, e in self.vectorizer.weighted_blocks(blocks, self.table, tables):
+            names += n
+            vals += v
+            wts += e
+        return names, vals, wts
 
     def _raw_and_values(self, counts: dict[str, float]) -> tuple[float, dict[str, float]]:
         """``raw_from_values(transform(counts))`` and the vectorised values.  A loaded model
@@ -449,14 +458,7 @@ class Model:
         if len(self.weights) != len(self.vectorizer.idf):  # not a loaded model: the formula
             values = self.vectorizer.transform(counts)
             return self.raw_from_values(values), values
-        table = self.table
-        names: list[str] = []
-        vals: list[float] = []
-        wts: list[float] = []
-        for n, v, e in self.vectorizer.weighted_blocks(self.vectorizer.group(counts, table), table):
-            names += n
-            vals += v
-            wts += e
+        names, vals, wts = self._flat(self.vectorizer.group(counts, self.table))
         return self.bias + sum(map(mul, vals, wts)), dict(zip(names, vals))
 
     @functools.cached_property
@@ -507,19 +509,10 @@ class Model:
         """The score of ``sents`` as one text.  ``Scored.extracted`` holds the features the
         model knows (``extract(..., vocab=...)``); the sums run in the order of
         ``Vectorizer.weighted``."""
-        table = self.table
         ex = self.extract_known(sents, spans)
-        names: list[str] = []
-        vals: list[float] = []
-        wts: list[float] = []
-        for n, v, e in self.vectorizer.weighted_blocks(
-            ex.blocks or {},
-            table,
-            {"c": self._gram_table} if self.config.get("char_ngrams") else None,
-        ):
-            names += n
-            vals += v
-            wts += e
+        names, vals, wts = self._flat(
+            ex.blocks or {}, {"c": self._gram_table} if self.config.get("char_ngrams") else None
+        )
         values = dict(zip(names, vals))
         products = list(map(mul, vals, wts))
         raw = self.bias + sum(products)  # = raw_from_values(values)

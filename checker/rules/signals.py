@@ -94,7 +94,7 @@ def run(
     for rule, _, _ in signals:
         per_rule[rule] = min(levels["cap"], per_rule.get(rule, 0.0) + rules[rule]["weight"])
     score = sum(per_rule.values())
-    level = "high" if score >= levels["high"] else "some" if score >= levels["some"] else "none"
+    level = level_of(score, levels)
     # The data says what a level means for a send: a high level's signals are raised to
     # ``high_severity`` (unless the user's config sets a severity for the rule).
     escalate = levels.get("high_severity") if level == "high" else None
@@ -122,17 +122,18 @@ def sentence_counts(ctx, model, sent) -> dict[str, float]:
     message model) share one full extraction; a model with character n-grams counts only the
     features it knows (``Model.extract_known``: the same counts for the features it scores),
     as a word yields dozens of n-grams the model never saw."""
-    if model.config.get("char_ngrams"):
-        key = (sent.start_char, sent.end_char, model.FORMAT)
-        counts = ctx.cache.get(key)
-        if counts is None:
-            counts = ctx.cache[key] = model.extract_known([sent]).counts
-        return counts
-    key = (sent.start_char, sent.end_char, model.config_key)
+    own = bool(model.config.get("char_ngrams"))
+    key = (sent.start_char, sent.end_char, model.FORMAT if own else model.config_key)
     counts = ctx.cache.get(key)
     if counts is None:
-        counts = ctx.cache[key] = model.extract([sent]).counts
+        extract = model.extract_known if own else model.extract
+        counts = ctx.cache[key] = extract([sent]).counts
     return counts
+
+
+def level_of(score: float, levels: dict) -> str:
+    """The level a section's score reaches (``[thresholds.level]``)."""
+    return "high" if score >= levels["high"] else "some" if score >= levels["some"] else "none"
 
 
 def sum_counts(per_sentence: list[dict[str, float]]) -> dict[str, float]:
@@ -151,9 +152,9 @@ def sum_counts(per_sentence: list[dict[str, float]]) -> dict[str, float]:
 def whole_message(ctx, concept: str, section: dict[str, Any], model) -> None:
     """The concept's whole-message model (rule ``<concept>.message``, threshold in
     ``[thresholds.message]``): a draft it scores at or above the threshold becomes one signal
-    on the sentence that weighs most in the score (removing it lowers the score most), one no
-    signal covers if such a one weighs at least half as much; its finding has the rule's severity and it adds the rule's
-    weight to the section's score and level."""
+    on the sentence that weighs most in the score (removing it lowers the score most), or on
+    one no signal covers if such a one weighs at least ``free_share`` as much; its finding has
+    the rule's severity and it adds the rule's weight to the section's score and level."""
     rule = f"{concept}.message"
     if not ctx.config.enabled(rule):
         return
@@ -171,12 +172,13 @@ def whole_message(ctx, concept: str, section: dict[str, Any], model) -> None:
     taken = [(g["start"], g["end"]) for g in section["signals"]]
     # The sentence that weighs most: the one whose removal lowers the draft's score most.
     weight = [p - model.score_counts(sum_counts(per[:i] + per[i + 1 :])) for i in range(len(per))]
-    # Among those no signal covers if one weighs at least half as much as the heaviest.
+    # Among those no signal covers if one weighs at least ``free_share`` of the heaviest.
     k = max(range(len(per)), key=weight.__getitem__)
+    least = weight[k] * settings["free_share"]
     free = [
         i
         for i, (s, e) in enumerate(spans)
-        if weight[i] >= weight[k] / 2 and not any(x < e and s < y for x, y in taken)
+        if weight[i] >= least and not any(x < e and s < y for x, y in taken)
     ]
     k = max(free, key=weight.__getitem__) if free else k
     s, e = spans[k]
@@ -187,12 +189,5 @@ def whole_message(ctx, concept: str, section: dict[str, Any], model) -> None:
     )
     section["signals"].sort(key=lambda g: (g["start"], -g["end"]))
     section["score"] = round(section["score"] + float(meta["weight"]), 2)
-    levels = ctx.config.threshold(f"{concept}.level")
-    section["level"] = (
-        "high"
-        if section["score"] >= levels["high"]
-        else "some"
-        if section["score"] >= levels["some"]
-        else "none"
-    )
+    section["level"] = level_of(section["score"], ctx.config.threshold(f"{concept}.level"))
     section["detected"] = True
