@@ -19,7 +19,8 @@ WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 # (tests/rules/test_pattern_time.py): an address starts where its run of non-spaces starts
 # (the same match as "\S+@\S+", read once); a host name or path starts where its run of
 # "[\w.-]" starts, after at most three "." or "-" (``_RUN_START``), not at every "\b" inside
-# it ("1-1-1-..." was tried from each of its positions: quadratic).
+# it ("1-1-1-..." was tried from each of its positions: quadratic); a domain or file name at
+# the start of any of its labels (so "google.com" in "mail.google.com" is skipped).
 _RUN_START = (
     r"(?:(?<![\w.-])|(?<=(?<![\w.-])[.-])|(?<=(?<![\w.-])[.-][.-])"
     r"|(?<=(?<![\w.-])[.-][.-][.-]))\b"
@@ -31,8 +32,9 @@ SKIPS = (
     (
         ".",
         re.compile(
-            _RUN_START
-            + r"[\w-]+\.(?:com|org|net|io|co|uk|edu|gov|ai|dev|app|me|us|ca|au|de|fr|py|js"
+            # a name starts after a space or a ".", never after "-" or inside a word (as
+            # "\b" would): every label of "mail.google.com" is tried once, "1-1-1-..." once
+            r"(?<![\w-])-*\b[\w-]+\.(?:com|org|net|io|co|uk|edu|gov|ai|dev|app|me|us|ca|au|de|fr|py|js"
             r"|ts|md|txt|pdf|docx?|xlsx?|csv|html?)\b",
             re.IGNORECASE,
         ),
