@@ -50,7 +50,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -60,6 +59,7 @@ from checker.batch.readers import Item
 from checker.kinds import AUTO, TITLE, parse_kind
 
 from .errors import InputError, size_text
+from .security import csrf_token
 
 bp = Blueprint("batch", __name__, url_prefix="/batch")
 
@@ -235,7 +235,7 @@ def run_review(
 ) -> dict[str, Any]:
     """Check the items once; return the page fragment, the downloads (the CSV gradebook, the
     HTML report, the handouts zip, the JSONL reports for comparing the next round) and the
-    summary.  ``baseline``: a first round's reports (``checker.batch.compare.Baseline``).
+    summary line.  ``baseline``: a first round's reports (``checker.batch.compare.Baseline``).
     ``progress(done)`` is called after each draft; when it returns True the review stops
     (``Cancelled``)."""
     import zipfile
@@ -272,7 +272,6 @@ def run_review(
         for w in writers:
             w.close()
     return {
-        "summary": summary,
         "summary_line": summary.line(),
         "report_html": fragment.getvalue(),
         "csv_uri": _data_uri("text/csv", csv_out.getvalue(), bom=True),
@@ -456,12 +455,9 @@ def jobs() -> Jobs:
 
 
 def _owner() -> str:
-    """Who started a job: a random id kept in this browser's session."""
-    owner = session.get("batch_owner")
-    if not owner:
-        owner = secrets.token_urlsafe(16)
-        session["batch_owner"] = owner
-    return owner
+    """Who started a job: this browser's session, named by its CSRF token (which the form
+    that started the job already carried)."""
+    return csrf_token()
 
 
 def start_job(items: list[Item], kind: str, title: str, baseline=None) -> str:
@@ -510,7 +506,6 @@ def _run_job(
             app.logger.exception("class review job failed")
             store.finish(job_id, "failed", error=f"The review failed: {type(exc).__name__}.")
         else:
-            result.pop("summary")  # the line is kept; the object stays in this thread
             store.finish(job_id, "done", result=result)
         finally:
             items.clear()  # the drafts are dropped as soon as the job ends
@@ -518,7 +513,7 @@ def _run_job(
 
 def _job_or_404(job_id: str) -> dict[str, Any]:
     st = jobs().get(job_id, float(_conf("BATCH_JOB_TTL")))
-    if st is None or st["owner"] != session.get("batch_owner"):
+    if st is None or st["owner"] != _owner():
         abort(
             404,
             description="No such class review: it ended more than an hour ago, or it "

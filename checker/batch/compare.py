@@ -156,6 +156,17 @@ def change(before: dict[str, Any] | None, after_data: dict[str, Any]) -> Change:
     )
 
 
+def student_change(
+    baseline: Baseline | None, result
+) -> tuple[dict[str, Any] | None, Change | None]:
+    """``(before, change)``: a student's first-round report (``Baseline.get``) and the change
+    since; ``(None, None)`` without a baseline or for an unreadable input."""
+    if baseline is None or not result.ok:
+        return None, None
+    before = baseline.get(result.id)
+    return before, change(before, result.data())
+
+
 @dataclass
 class ClassChange:
     """The class before and after, over the students in both rounds."""

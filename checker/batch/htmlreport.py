@@ -314,12 +314,9 @@ class PageWriter:
     def student_change(self, result):
         """``(before, change)``: the student's first-round report (``Baseline.get``) and the
         change since; ``(None, None)`` without a baseline or for an unreadable input."""
-        if self.baseline is None or not result.ok:
-            return None, None
-        from .compare import change
+        from .compare import student_change
 
-        before = self.baseline.get(result.id)
-        return before, change(before, result.data())
+        return student_change(self.baseline, result)
 
 
 class HtmlWriter(PageWriter):

@@ -119,11 +119,11 @@ class CsvWriter:
     def write(self, result) -> None:
         row = gradebook_row(result)
         if self.baseline is not None:
-            row.update({c: "" for c in COMPARE_COLUMNS})
-            if result.ok:
-                from .compare import change
+            from .compare import student_change
 
-                ch = change(self.baseline.get(result.id), result.data())
+            row.update({c: "" for c in COMPARE_COLUMNS})
+            _, ch = student_change(self.baseline, result)
+            if ch is not None:
                 labels = {e.key: e.short for e in ELEMENTS}
                 row.update(
                     previous_verdict=ch.before or "",

@@ -26,6 +26,7 @@ import tempfile
 
 from ..cli import UsageError, open_input
 from ..contacts.dates import human
+from .options import add_db
 
 DB_HELP = "class database (default: $FOLLOWUP_CLASSES_DB, else classes.db beside the contact log)"
 URL_ENV = "FOLLOWUP_BASE_URL"
@@ -36,9 +37,9 @@ def add_arguments(p) -> None:
     from ..classes.exports import FORMATS
     from ..kinds import KINDS
 
-    p.add_argument("--db", metavar="PATH", default=None, help=DB_HELP)
+    add_db(p, DB_HELP, default=None)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=DB_HELP)
+    add_db(common, DB_HELP, default=argparse.SUPPRESS)
     url = argparse.ArgumentParser(add_help=False)
     url.add_argument(
         "--url",

@@ -21,17 +21,15 @@ import json
 import sys
 
 from ..cli import UsageError, open_input
-from .options import CONTACTS_DB_HELP, add_db
-
-DB_HELP = CONTACTS_DB_HELP
+from .options import add_db
 
 
 def add_arguments(p) -> None:
     from ..contacts.model import CHANNELS, DIRECTIONS, KINDS, STYLES
 
-    add_db(p, DB_HELP, default=None)
+    add_db(p, default=None)
     common = argparse.ArgumentParser(add_help=False)
-    add_db(common, DB_HELP, default=argparse.SUPPRESS)
+    add_db(common, default=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="log_command", metavar="ACTION")
 
     a = sub.add_parser(
