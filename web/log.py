@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -41,6 +42,7 @@ from checker.contacts.model import (
     iso,
 )
 from checker.contacts.next import next_step as contacts_next_step
+from checker.contacts.policy import load_policy, plan
 from checker.contacts.service import log_entry, parse_announced, parse_entry, record_sent
 from checker.kinds import KindError, parse_kind
 
@@ -100,8 +102,13 @@ def company_names() -> list[str]:
 def next_step(conn, company: str, today: dt.date) -> dict[str, Any] | None:
     """The next appropriate step with ``company`` (``checker.contacts.next_step``), as
     ``{"step", "date", "why", "action", "channel"}``; None when it cannot be worked out."""
+    return _advice(company, lambda: contacts_next_step(conn, company, today=today))
+
+
+def _advice(company: str, work: Callable[[], Any]) -> dict[str, Any] | None:
+    """``_step_view(work())``, or None when the step cannot be worked out."""
     try:
-        return _step_view(contacts_next_step(conn, company, today=today))
+        return _step_view(work())
     except Exception as exc:  # advice is a bonus; the log still lists
         current_app.logger.warning("next step for %r failed: %s", company, exc)
         return None
@@ -260,28 +267,36 @@ def _page(
             db.count_employers_matching(conn, query),
             EMPLOYERS_PER_PAGE,
         )
-        page = db.list_employers_page(
+        page = db.list_employers(
             conn, query=query, limit=EMPLOYERS_PER_PAGE, offset=emp_pager["offset"]
         )
-        stats = db.employer_event_stats(conn, [emp.id for emp in page])
+        # The page's events in one query; each employer's next step planned from them (as
+        # ``contacts.next_step`` would after reading them again), under one policy.
+        logged = db.events_by_employer(conn, [emp.id for emp in page])
+        policy = load_policy()
         for emp in page:
-            count, last = stats[emp.id]
+            evs = logged[emp.id]
             employers.append(
                 {
                     "company": emp.company,
                     "person": emp.person,
                     "role": emp.role,
-                    "events": count,
+                    "events": len(evs),
                     "style": emp.style,
                     "decision_date": emp.decision_date,
-                    "last": last,
-                    "next": next_step(conn, emp.company, today),
+                    "last": evs[-1] if evs else None,
+                    "next": _advice(
+                        emp.company,
+                        lambda emp=emp, evs=evs: plan(
+                            evs, today=today, employer=emp, company=emp.company, policy=policy
+                        ),
+                    ),
                 }
             )
-        total = db.count_events_of(conn, of) if of else db.count_events(conn)
+        total = db.count_events(conn, of or None)
         ev_pager = _pager("events", _page_number("events"), total, EVENTS_PER_PAGE)
-        events = db.list_events_page(
-            conn, limit=EVENTS_PER_PAGE, offset=ev_pager["offset"], company=of or None
+        events = db.list_events(
+            conn, of or None, newest_first=True, limit=EVENTS_PER_PAGE, offset=ev_pager["offset"]
         )
     form = form or _blank_form(request.args.get("company", ""))
     return render_template(

@@ -528,11 +528,20 @@ def get_employer(conn: sqlite3.Connection, company: str) -> Employer | None:
     return _employer(row) if row else None
 
 
-def list_employers(conn: sqlite3.Connection) -> list[Employer]:
-    return [
-        _employer(r)
-        for r in conn.execute(f"SELECT {_EMPLOYER_COLS} FROM employers ORDER BY company_key")
-    ]
+def list_employers(
+    conn: sqlite3.Connection, *, query: str = "", limit: int | None = None, offset: int = 0
+) -> list[Employer]:
+    """Employers by name (case and spacing ignored); ``query``: those whose names contain it;
+    ``limit`` / ``offset``: one page of them (the web log page)."""
+    sql, args = f"SELECT {_EMPLOYER_COLS} FROM employers", []
+    if query.strip():
+        sql += " WHERE company_key LIKE ? ESCAPE '\\'"
+        args.append(_like(query))
+    sql += " ORDER BY company_key"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        args += [max(0, limit), max(0, offset)]
+    return [_employer(r) for r in conn.execute(sql, args)]
 
 
 def _clean_company(company: str) -> str:
@@ -696,20 +705,49 @@ def get_event(conn: sqlite3.Connection, event_id: int) -> Event | None:
     return _event(row) if row else None
 
 
-def list_events(conn: sqlite3.Connection, company: str | None = None) -> list[Event]:
-    """Events in date order (then id), all or one employer's (case-insensitive name)."""
+def list_events(
+    conn: sqlite3.Connection,
+    company: str | None = None,
+    *,
+    newest_first: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Event]:
+    """Events in date order (then id), or newest first; all or one employer's
+    (case-insensitive name); ``limit`` / ``offset``: one page of them (the web log page)."""
+    sql, args = _EVENT_SELECT, []
+    if company is not None:
+        sql += " WHERE m.company_key = ?"
+        args.append(company_key(company))
+    sql += " ORDER BY e.date DESC, e.id DESC" if newest_first else " ORDER BY e.date, e.id"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        args += [max(0, limit), max(0, offset)]
+    return [_event(r) for r in conn.execute(sql, args)]
+
+
+def events_by_employer(conn: sqlite3.Connection, employer_ids: list[int]) -> dict[int, list[Event]]:
+    """Each employer's events in date order (then id), for a page of employers in one query."""
+    out: dict[int, list[Event]] = {i: [] for i in employer_ids}
+    if employer_ids:
+        marks = ", ".join("?" * len(employer_ids))
+        for r in conn.execute(
+            f"{_EVENT_SELECT} WHERE e.employer_id IN ({marks}) ORDER BY e.date, e.id",
+            list(employer_ids),
+        ):
+            out[r["employer_id"]].append(_event(r))
+    return out
+
+
+def count_events(conn: sqlite3.Connection, company: str | None = None) -> int:
+    """How many events are logged, all or with ``company`` (0 for an unknown one)."""
     if company is None:
-        rows = conn.execute(f"{_EVENT_SELECT} ORDER BY e.date, e.id")
-    else:
-        rows = conn.execute(
-            f"{_EVENT_SELECT} WHERE m.company_key = ? ORDER BY e.date, e.id",
-            (company_key(company),),
-        )
-    return [_event(r) for r in rows]
-
-
-def count_events(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    return conn.execute(
+        "SELECT count(*) FROM events e JOIN employers m ON m.id = e.employer_id "
+        "WHERE m.company_key = ?",
+        (company_key(company),),
+    ).fetchone()[0]
 
 
 def update_event(
@@ -769,61 +807,4 @@ def count_employers_matching(conn: sqlite3.Connection, query: str = "") -> int:
     """How many employers' names contain ``query`` (case and spacing ignored; all for "")."""
     return conn.execute(
         "SELECT count(*) FROM employers WHERE company_key LIKE ? ESCAPE '\\'", (_like(query),)
-    ).fetchone()[0]
-
-
-def list_employers_page(
-    conn: sqlite3.Connection, *, query: str = "", limit: int = 50, offset: int = 0
-) -> list[Employer]:
-    """One page of the employers whose names contain ``query``, in ``list_employers`` order."""
-    return [
-        _employer(r)
-        for r in conn.execute(
-            f"SELECT {_EMPLOYER_COLS} FROM employers WHERE company_key LIKE ? ESCAPE '\\' "
-            "ORDER BY company_key LIMIT ? OFFSET ?",
-            (_like(query), max(0, limit), max(0, offset)),
-        )
-    ]
-
-
-def employer_event_stats(
-    conn: sqlite3.Connection, employer_ids: list[int]
-) -> dict[int, tuple[int, Event | None]]:
-    """For each employer id: its number of events and its last event (date order, then id)."""
-    out: dict[int, tuple[int, Event | None]] = {i: (0, None) for i in employer_ids}
-    for i in employer_ids:
-        n = conn.execute("SELECT count(*) FROM events WHERE employer_id = ?", (i,)).fetchone()[0]
-        if n:
-            row = conn.execute(
-                f"{_EVENT_SELECT} WHERE e.employer_id = ? ORDER BY e.date DESC, e.id DESC LIMIT 1",
-                (i,),
-            ).fetchone()
-            out[i] = (n, _event(row))
-    return out
-
-
-def list_events_page(
-    conn: sqlite3.Connection, *, limit: int = 50, offset: int = 0, company: str | None = None
-) -> list[Event]:
-    """One page of events, newest first (date, then id), all or one employer's."""
-    if company is None:
-        rows = conn.execute(
-            f"{_EVENT_SELECT} ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?",
-            (max(0, limit), max(0, offset)),
-        )
-    else:
-        rows = conn.execute(
-            f"{_EVENT_SELECT} WHERE m.company_key = ? "
-            "ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?",
-            (company_key(company), max(0, limit), max(0, offset)),
-        )
-    return [_event(r) for r in rows]
-
-
-def count_events_of(conn: sqlite3.Connection, company: str) -> int:
-    """How many events are logged with ``company`` (0 for an unknown one)."""
-    return conn.execute(
-        "SELECT count(*) FROM events e JOIN employers m ON m.id = e.employer_id "
-        "WHERE m.company_key = ?",
-        (company_key(company),),
     ).fetchone()[0]
