@@ -327,6 +327,27 @@ def test_log_export_is_faithful_when_piped_and_escaped_on_a_terminal(run, tmp_pa
     assert json.loads(out)["events"][0]["note"] == HOSTILE
 
 
+def test_next_and_check_record_name_an_imported_company_safely(run, tmp_path):
+    dbp = _hostile_log(run, tmp_path)
+    code, out, _ = run("next", "--db", dbp)
+    assert code == 0 and r"Acme\x1b[5m" in out
+    assert not any(c in out for c in "\x1b\x07\x9b")
+    code, out, _ = run("next", "--db", dbp, "--format", "json")
+    assert code == 0 and not any(c in out for c in "\x1b\x9b")
+    assert json.loads(out)[0]["company"] == "Acme\x1b[5m"  # the JSON still holds the name
+    draft = tmp_path / "d.txt"
+    draft.write_text(
+        "Dear Ms. Lee,\n\nThank you for your time on Monday. I enjoyed learning about the team, "
+        "and I am happy to send references.\n\nBest regards,\nSam",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        "check", "--db", dbp, "--to", "Acme\x1b[5m", "--record", "--fail-on", "never", str(draft)
+    )
+    assert "logged #" in err and r"Acme\x1b[5m" in err, err
+    assert not any(c in out + err for c in "\x1b\x07\x9b")
+
+
 def test_log_rm_and_employer_name_an_imported_company_safely(run, tmp_path):
     dbp = _hostile_log(run, tmp_path)
     code, out, _ = run("log", "--db", dbp, "employer", "--to", "Acme\x1b[5m", "--style", "modern")

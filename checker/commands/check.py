@@ -107,30 +107,33 @@ def render_text(name: str, report, colour: bool, width: int | None = None) -> st
     with its suggestion, then the summary.  ``width`` wraps the lines to a terminal's width
     (None: lines stay whole, as when the output is piped)."""
     from ..advice import timing_text
+    from ..contacts.model import visible
     from ..report import VERDICTS, counts_text
     from ..rules import label_for
     from ..termwrap import fill, items
 
     d = report.to_dict()
+    # Words from the draft, the log or the command line are printed with their control
+    # characters as escapes (``\x1b``): only this renderer's own colours reach the terminal.
     out: list = []  # (line, indent of its continuation lines), or lines already folded
     for f in d["findings"]:
         sev = _paint(f["severity"], COLOURS[f["severity"]], colour)
         quoted = (
-            f' "{clip(f["text"])}"'
+            f' "{visible(clip(f["text"]))}"'
             if f["text"] and f["end"] - f["start"] <= 80 and f["text"] not in f["message"]
             else ""
         )
         out.append(
             (
                 f'{name}:{f["line"]}:{f["column"]}: {sev} {f["rule"]} '
-                f'({label_for(f["rule"])}) {f["message"]}{quoted}',
+                f'({label_for(f["rule"])}) {visible(f["message"])}{quoted}',
                 "    ",
             )
         )
         if f["suggestion"]:
-            out.append((f"    suggestion: {f['suggestion']}", "      "))
+            out.append((f"    suggestion: {visible(f['suggestion'])}", "      "))
     for note in report.notes:
-        out.append((f"{name}: note: {note}", "    "))
+        out.append((f"{name}: note: {visible(note)}", "    "))
     ln, pol, des = report.length, report.politeness, report.desperation
     if ln is not None:
         summary = [
@@ -165,7 +168,7 @@ def render_text(name: str, report, colour: bool, width: int | None = None) -> st
             out.append(items("  ", marks, "  ", width))
         timing = timing_text(report.frequency)
         if timing:
-            out.append((f"  timing: {timing}", "    "))
+            out.append((f"  timing: {visible(timing)}", "    "))
     verdict = d["send_verdict"]
     word = _paint(VERDICTS[verdict].short, VERDICT_COLOURS[verdict], colour)
     out.append((f"{name}: {word}: {counts_text(d['counts'])}", "    "))
@@ -178,6 +181,7 @@ def record_line(args, report, path: str) -> str:
     import datetime as dt
 
     from ..contacts.dates import short
+    from ..contacts.model import visible
     from ..contacts.service import record_sent
     from ..kinds import NOUN
 
@@ -201,7 +205,7 @@ def record_line(args, report, path: str) -> str:
         extra = f"; announced call around {short(dt.date.fromisoformat(announced), event.when)}"
     return (
         f"logged #{event.id}: {channel} {NOUN.get(event.kind, 'message')} to "
-        f"{event.company} on {short(event.day, today)}{extra} "
+        f"{visible(event.company)} on {short(event.day, today)}{extra} "
         f"(undo: followup log rm {event.id})"
     )
 
@@ -258,15 +262,14 @@ def run(args) -> int:
         if args.record and not report.fails(args.fail_on):
             print(record_line(args, report, name), file=sys.stderr)
     if args.format == "json":
-        if len(results) == 1:
-            print(json.dumps(results[0][1].to_dict(), ensure_ascii=False, indent=2), file=out)
-        else:
-            print(
-                json.dumps(
-                    [dict(path=n, **r.to_dict()) for n, r in results], ensure_ascii=False, indent=2
-                ),
-                file=out,
-            )
+        from ..contacts.model import json_visible  # DEL and C1 as \u escapes too
+
+        data = (
+            results[0][1].to_dict()
+            if len(results) == 1
+            else [dict(path=n, **r.to_dict()) for n, r in results]
+        )
+        print(json_visible(json.dumps(data, ensure_ascii=False, indent=2)), file=out)
     else:
         print("\n\n".join(render_text(n, r, colour, width) for n, r in results), file=out)
     return EXIT_FINDINGS if failed else EXIT_OK

@@ -26,7 +26,7 @@ def run(args) -> int:
     from ..config import ConfigError, resolve
     from ..contacts import db
     from ..contacts.dates import DateError, parse_date
-    from ..contacts.model import ContactLogError, NoDatabase, day_of
+    from ..contacts.model import ContactLogError, NoDatabase, day_of, json_visible, visible
     from ..contacts.next import next_step
 
     try:
@@ -56,7 +56,7 @@ def run(args) -> int:
             conn.close()
     if args.format == "json":
         out = [s.to_dict() for s in steps]
-        print(json.dumps(out[0] if args.to else out, ensure_ascii=False, indent=2))
+        print(json_visible(json.dumps(out[0] if args.to else out, ensure_ascii=False, indent=2)))
         return 0
     if not steps:
         print(
@@ -65,7 +65,7 @@ def run(args) -> int:
         )
         return 0
     for step in steps:
-        print(f"{step.company}: {step.sentence}")
+        print(visible(f"{step.company}: {step.sentence}"))  # names from the log: no escapes
     return 0
 
 
