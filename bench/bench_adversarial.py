@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import checker  # noqa: E402
 from checker import textprep  # noqa: E402
-from checker.rules import audit, load_toml, rule_files  # noqa: E402
+from checker.rules import audit, rule_files  # noqa: E402
 
 EMOJI = (
     "\U0001f600",
@@ -84,7 +84,6 @@ def cases() -> list[tuple[str, str, str]]:
         lead = audit._lead(p.regex.pattern)
         if lead and not lead[0].isalnum():
             out.append((f"lead {lead!r} {p.where.split(': ')[-1]}", lead, "A-.'/ "))
-    load_toml("calltime.toml")
     seen, uniq = set(), []
     for name, prefix, unit in out:
         if (prefix, unit) not in seen:

@@ -54,13 +54,12 @@ def main() -> int:
 
     from checker.config import Config
     from checker.rules import concept_data
-    from checker.rules.engine import PHRASE_ENGINES
+    from checker.rules.engine import phrase_rules
 
     off = {
         rule: False
         for concept in args.no_phrase_rules
-        for rule, meta in concept_data(concept)["rules"].items()
-        if meta["engine"] in PHRASE_ENGINES
+        for rule, _ in phrase_rules(concept_data(concept)["rules"])
     }
     config = Config.from_dict({"rules": off}) if off else None
 

@@ -26,7 +26,6 @@ import argparse
 import hashlib
 import itertools
 import json
-import pickle
 import sys
 from pathlib import Path
 
@@ -51,9 +50,9 @@ def _key() -> str:
 def rules_pass(rows, folds, off: str = "hostility.tone"):
     """Per draft: the rules' decision with ``off`` (a rule id or a category) turned off, the
     desperation tone model out of fold."""
-    cache = Path(f"/tmp/followup_cv_tone_ops_{_key()}_{off}_nomsg.pkl")
+    cache = Path(f"/tmp/followup_cv_tone_ops_{_key()}_{off}_nomsg.json")
     if cache.exists():
-        return pickle.loads(cache.read_bytes())
+        return json.loads(cache.read_text(encoding="utf-8"))
     import checker.checks.desperation.tone as dtone
     from checker import check_many
     from checker.config import Config
@@ -92,7 +91,7 @@ def rules_pass(rows, folds, off: str = "hostility.tone"):
                 "host_score": h.get("score", 0.0),
                 "polite_label": (d.get("politeness") or {}).get("label"),
             }
-    cache.write_bytes(pickle.dumps(out))
+    cache.write_text(json.dumps(out), encoding="utf-8")
     return out
 
 
@@ -109,16 +108,10 @@ RECIPES = {
 
 
 def recipe_of(name: str) -> dict:
+    from checker.config import deep_merge
     from checker.models import tone
 
-    base = json.loads(json.dumps(tone.RECIPE))
-    over = RECIPES[name]
-    for k, v in over.items():
-        if isinstance(v, dict):
-            base[k] = {**base[k], **v}
-        else:
-            base[k] = v
-    return base
+    return deep_merge(tone.RECIPE, RECIPES[name])
 
 
 def oof_probabilities(rows, folds, recipe_name: str):
@@ -138,7 +131,28 @@ def oof_probabilities(rows, folds, recipe_name: str):
     return out, exs
 
 
-def replay(rows, base, probs, t, min_alone, k, m, severity="warning", high=2.0, cap=3.0):
+def shipped() -> dict:
+    """The operating point and level settings the rule data ships (hostility's tone and level
+    thresholds, the tone rule's weight and severity, politeness's ``min_model_probability``),
+    as ``replay``'s keywords."""
+    from checker.config import Config
+    from checker.rules import concept_data
+
+    config = Config()
+    tone_t, level = config.threshold("hostility.tone"), config.threshold("hostility.level")
+    rule = concept_data("hostility")["rules"]["hostility.tone"]
+    return {
+        "t": tone_t["threshold"],
+        "min_alone": tone_t["min_alone"],
+        "k": level["high"] / rule["weight"],
+        "m": config.threshold("politeness.labels")["min_model_probability"],
+        "severity": rule["severity"],
+        "high": level["high"],
+        "cap": level["cap"],
+    }
+
+
+def replay(rows, base, probs, t, min_alone, k, m, severity, high, cap):
     """The check's decision with the tone model at one operating point.  ``k``: tone signals
     that alone reach the level ``high`` (weight = high / k)."""
     weight = high / k
@@ -197,9 +211,11 @@ def main() -> int:
     base = rules_pass(rows, folds)
     alone = rules_pass(rows, folds, "hostility")
     probs, exs = oof_probabilities(rows, folds, args.recipe)
-    y = [e.label for e in exs]
     p = [pp for r in rows for _, _, pp in probs[r["id"]]]
-    y = [e.label for r in rows for e in exs if e.id == r["id"]]
+    by_id: dict[str, list] = {}
+    for e in exs:
+        by_id.setdefault(e.id, []).append(e)
+    y = [e.label for r in rows for e in by_id.get(r["id"], [])]
     print(f"recipe {args.recipe}: sentence AUC by page folds {roc_auc_score(y, p):.3f}")
 
     def fmt(name, f):
@@ -213,12 +229,15 @@ def main() -> int:
     )
     print("|---|---:|---:|---:|---:|---:|")
     both = {"on top of the rules": base, "hostility rules off": alone}
+    ship = shipped()
     for what, b in both.items():
-        print(fmt(f"{what}: tone off", replay(rows, b, probs, 2, 1, 2, 2)))
+        off = {**ship, "t": 2, "min_alone": 1, "k": 2, "m": 2}
+        print(fmt(f"{what}: tone off", replay(rows, b, probs, **off)))
         print(
             fmt(
-                f"{what}: shipped (t .8, alone 1, 2 to high, impolite at .9)",
-                replay(rows, b, probs, 0.8, 1, 2, 0.9),
+                f"{what}: shipped (t {ship['t']}, alone {ship['min_alone']}, {ship['k']:g} to "
+                f"high, impolite at {ship['m']})",
+                replay(rows, b, probs, **ship),
             )
         )
     grid = []
@@ -230,8 +249,9 @@ def main() -> int:
     ):
         if m < t:
             continue
-        f = replay(rows, base, probs, t, min_alone, k, m)
-        g = replay(rows, alone, probs, t, min_alone, k, m)
+        point = {**ship, "t": t, "min_alone": min_alone, "k": k, "m": m}
+        f = replay(rows, base, probs, **point)
+        g = replay(rows, alone, probs, **point)
         grid.append(((t, min_alone, k, m), f, g))
     # Kept: good with an error within the limit both on top of the rules and alone; ranked by
     # bad stopped on top of the rules, then alone.

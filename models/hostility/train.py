@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from checker.checks.hostility.tone import HostilityMessage, HostilityTone
+from checker.config import deep_merge
 from checker.models import tone
 
 HERE = Path(__file__).resolve().parent
@@ -25,12 +26,13 @@ TASK = tone.Task(
 #: The whole-message model: word 1-2-grams and character 3-5-grams inside words (the shape of
 #: "apparently", "'interview'", "clearly" however it is spelled), with the care-in-writing
 #: flags, over all the body sentences of a draft; positive when the draft is labelled hostile.
-MESSAGE_RECIPE = {
-    "config": {**RECIPE["config"], "char_ngrams": [3, 5]},
-    "blocks": {**RECIPE["blocks"], "c": {"weight": 1.0, "sublinear": True, "norm": "l2"}},
-    "min_df": 2,
-    "C": 3.0,
-}
+MESSAGE_RECIPE = deep_merge(
+    RECIPE,
+    {
+        "config": {"char_ngrams": [3, 5]},
+        "blocks": {"c": {"weight": 1.0, "sublinear": True, "norm": "l2"}},
+    },
+)
 #: The same sets as the sentence model.
 MESSAGE_TASK = replace(
     TASK,
